@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Error domain shared by every flashmodel module. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define FM_ERROR (fm_error_quark ())
+GQuark fm_error_quark (void);
+
+typedef enum {
+  FM_ERROR_DESCRIPTOR,      /* a chip descriptor file is invalid */
+  FM_ERROR_NOT_FOUND,       /* no chip by that name */
+  FM_ERROR_UNSUPPORTED,     /* valid, but this version cannot model it */
+  FM_ERROR_IMAGE_CORRUPT,   /* an image file fails its checks */
+  FM_ERROR_IMAGE_MISMATCH,  /* an image made for another chip or geometry */
+  FM_ERROR_IO,              /* the host file system failed */
+  FM_ERROR_OUT_OF_RANGE,    /* block, page or column beyond the chip */
+  FM_ERROR_PROGRAM_FAILED,  /* the chip reported FAIL for a program */
+  FM_ERROR_ERASE_FAILED,    /* the chip reported FAIL for an erase */
+  FM_ERROR_WRITE_PROTECTED, /* WP# is asserted */
+} FmError;
+
+G_END_DECLS
