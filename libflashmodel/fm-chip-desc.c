@@ -1,0 +1,843 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "fm-chip-desc.h"
+#include "fm-error.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* Every key the schema knows, per group; anything else is a typo. */
+static const gchar *const chip_keys[] = { "name", "vendor", "part", "type", "datasheet", NULL };
+static const gchar *const id_keys[] = { "bytes", NULL };
+static const gchar *const geometry_keys[] = {
+  "page-size", "oob-size", "pages-per-block", "blocks-per-lun", "luns",
+  "planes", "bus-width", NULL };
+static const gchar *const commands_keys[] = { "optional", NULL };
+static const gchar *const onfi_keys[] = {
+  "version", "manufacturer", "model", "jedec-id", "features", "timing-modes",
+  "cache-timing-modes", "ecc-bits", "ecc-codeword-size",
+  "guaranteed-valid-blocks", "guaranteed-block-endurance", "tccs-ns",
+  "tadl-ns", "feature-addresses", "vendor-revision", NULL };
+static const gchar *const timing_keys[] = {
+  "tR-typ-us", "tR-max-us", "tPROG-typ-us", "tPROG-max-us", "tBERS-typ-us",
+  "tBERS-max-us", "tCBSY-typ-us", "tCBSY-max-us", "tRCBSY-typ-us",
+  "tRCBSY-max-us", "tDBSY-typ-us", "tDBSY-max-us", "tFEAT-us", "tRST-us",
+  NULL };
+static const gchar *const reliability_keys[] = {
+  "nop", "sequential-program", "pe-cycles", "wearout-shape", "wearout-scale",
+  "factory-bad-blocks-max", "bad-block-marker-offset",
+  "bad-block-marker-pages", NULL };
+static const gchar *const mlc_keys[] = { "pairing", NULL };
+
+static const struct {
+  const gchar *group;
+  const gchar *const *keys;
+} schema[] = {
+  { "chip", chip_keys },
+  { "id", id_keys },
+  { "geometry", geometry_keys },
+  { "commands", commands_keys },
+  { "onfi", onfi_keys },
+  { "timing", timing_keys },
+  { "reliability", reliability_keys },
+  { "mlc", mlc_keys },
+};
+
+typedef struct {
+  const gchar *name;
+  guint value;
+} FlagName;
+
+static const FlagName command_names[] = {
+  { "cache-program", FM_CMD_CACHE_PROGRAM },
+  { "read-cache", FM_CMD_READ_CACHE },
+  { "get-set-features", FM_CMD_GET_SET_FEATURES },
+  { "read-status-enhanced", FM_CMD_READ_STATUS_ENHANCED },
+  { "copyback", FM_CMD_COPYBACK },
+  { "read-unique-id", FM_CMD_READ_UNIQUE_ID },
+  { "multi-plane", FM_CMD_MULTI_PLANE },
+  { NULL, 0 }
+};
+
+static const FlagName onfi_feature_names[] = {
+  { "multi-lun", FM_ONFI_FEATURE_MULTI_LUN },
+  { "non-sequential-program", FM_ONFI_FEATURE_NON_SEQ_PROG },
+  { "odd-even-copyback", FM_ONFI_FEATURE_ODD_EVEN_COPYBACK },
+  { NULL, 0 }
+};
+
+static const FlagName bbm_page_names[] = {
+  { "first", FM_BBM_FIRST_PAGE },
+  { "second", FM_BBM_SECOND_PAGE },
+  { "last", FM_BBM_LAST_PAGE },
+  { NULL, 0 }
+};
+
+/* Loader state: the key file and where it came from, for messages. */
+typedef struct {
+  GKeyFile *kf;
+  const gchar *origin;
+} Loader;
+
+G_GNUC_PRINTF (5, 6) static gboolean
+fail (const Loader *ld, GError **error, const gchar *group, const gchar *key,
+      const gchar *fmt, ...)
+{
+  g_autofree gchar *reason = NULL;
+  va_list ap;
+
+  va_start (ap, fmt);
+  reason = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  if (key)
+    g_set_error (error, FM_ERROR, FM_ERROR_DESCRIPTOR, "%s: [%s] %s: %s",
+                 ld->origin, group, key, reason);
+  else
+    g_set_error (error, FM_ERROR, FM_ERROR_DESCRIPTOR, "%s: [%s]: %s",
+                 ld->origin, group, reason);
+  return FALSE;
+}
+
+static gboolean
+check_schema (const Loader *ld, GError **error)
+{
+  g_auto (GStrv) groups = g_key_file_get_groups (ld->kf, NULL);
+
+  for (guint g = 0; groups[g]; g++)
+    {
+      const gchar *const *allowed = NULL;
+      g_auto (GStrv) keys = NULL;
+
+      for (guint s = 0; s < G_N_ELEMENTS (schema); s++)
+        if (g_str_equal (groups[g], schema[s].group))
+          allowed = schema[s].keys;
+      if (!allowed)
+        return fail (ld, error, groups[g], NULL, "unknown group");
+
+      keys = g_key_file_get_keys (ld->kf, groups[g], NULL, NULL);
+      for (guint k = 0; keys[k]; k++)
+        if (!g_strv_contains (allowed, keys[k]))
+          return fail (ld, error, groups[g], keys[k], "unknown key");
+    }
+  return TRUE;
+}
+
+/* Returns the trimmed value, NULL when absent (an error if REQUIRED). */
+static gchar *
+get_raw (const Loader *ld, const gchar *group, const gchar *key,
+         gboolean required, GError **error)
+{
+  gchar *value = g_key_file_get_value (ld->kf, group, key, NULL);
+
+  if (!value)
+    {
+      if (required)
+        fail (ld, error, group, key, "required key is missing");
+      return NULL;
+    }
+  g_strstrip (value);
+  if (*value == '\0')
+    {
+      g_free (value);
+      fail (ld, error, group, key, "empty value");
+      return NULL;
+    }
+  return value;
+}
+
+static gboolean
+get_string (const Loader *ld, const gchar *group, const gchar *key,
+            gboolean required, gsize max_len, gchar **out, GError **error)
+{
+  GError *local = NULL;
+  g_autofree gchar *raw = get_raw (ld, group, key, required, &local);
+
+  if (local)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  if (!raw)
+    return TRUE;
+  if (max_len && strlen (raw) > max_len)
+    return fail (ld, error, group, key, "longer than %" G_GSIZE_FORMAT " characters", max_len);
+  g_free (*out);
+  *out = g_steal_pointer (&raw);
+  return TRUE;
+}
+
+static gboolean
+parse_u64 (const gchar *text, guint64 *out)
+{
+  gchar *end = NULL;
+  guint base = 10;
+
+  if (g_str_has_prefix (text, "0x") || g_str_has_prefix (text, "0X"))
+    {
+      text += 2;
+      base = 16;
+    }
+  if (!g_ascii_isxdigit (*text))
+    return FALSE;
+  errno = 0;
+  *out = g_ascii_strtoull (text, &end, base);
+  return errno == 0 && end && *end == '\0';
+}
+
+/* An integer in [min, max]; *out keeps its default when the key is absent. */
+static gboolean
+get_uint (const Loader *ld, const gchar *group, const gchar *key,
+          gboolean required, guint64 min, guint64 max, guint64 *out,
+          GError **error)
+{
+  GError *local = NULL;
+  g_autofree gchar *raw = get_raw (ld, group, key, required, &local);
+  guint64 v;
+
+  if (local)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  if (!raw)
+    return TRUE;
+  if (!parse_u64 (raw, &v))
+    return fail (ld, error, group, key, "'%s' is not a non-negative integer", raw);
+  if (v < min || v > max)
+    return fail (ld, error, group, key,
+                 "%" G_GUINT64_FORMAT " is out of range [%" G_GUINT64_FORMAT
+                 ", %" G_GUINT64_FORMAT "]", v, min, max);
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+get_double (const Loader *ld, const gchar *group, const gchar *key,
+            gboolean required, gdouble min, gdouble max, gdouble *out,
+            GError **error)
+{
+  GError *local = NULL;
+  g_autofree gchar *raw = get_raw (ld, group, key, required, &local);
+  gchar *end = NULL;
+  gdouble v;
+
+  if (local)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  if (!raw)
+    return TRUE;
+  v = g_ascii_strtod (raw, &end);
+  if (!end || *end != '\0' || v != v)
+    return fail (ld, error, group, key, "'%s' is not a number", raw);
+  if (v < min || v > max)
+    return fail (ld, error, group, key, "%g is out of range [%g, %g]", v, min, max);
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+get_bool (const Loader *ld, const gchar *group, const gchar *key,
+          gboolean *out, GError **error)
+{
+  GError *local = NULL;
+  g_autofree gchar *raw = get_raw (ld, group, key, TRUE, &local);
+
+  if (local)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  if (g_str_equal (raw, "true"))
+    *out = TRUE;
+  else if (g_str_equal (raw, "false"))
+    *out = FALSE;
+  else
+    return fail (ld, error, group, key, "'%s' is not true or false", raw);
+  return TRUE;
+}
+
+/* A ';'-separated list of names from TABLE, or'ed together. */
+static gboolean
+get_flags (const Loader *ld, const gchar *group, const gchar *key,
+           gboolean required, const FlagName *table, guint *out,
+           GError **error)
+{
+  GError *local = NULL;
+  g_autofree gchar *raw = get_raw (ld, group, key, required, &local);
+  g_auto (GStrv) items = NULL;
+  guint flags = 0;
+
+  if (local)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  if (!raw)
+    return TRUE;
+  items = g_strsplit (raw, ";", -1);
+  for (guint i = 0; items[i]; i++)
+    {
+      const gchar *item = g_strstrip (items[i]);
+      const FlagName *f;
+
+      if (*item == '\0')
+        continue;
+      for (f = table; f->name; f++)
+        if (g_str_equal (f->name, item))
+          break;
+      if (!f->name)
+        return fail (ld, error, group, key, "unknown value '%s'", item);
+      flags |= f->value;
+    }
+  *out = flags;
+  return TRUE;
+}
+
+/* A ';'-separated list of byte values (hex without prefix in [id], else any). */
+static gboolean
+get_bytes (const Loader *ld, const gchar *group, const gchar *key,
+           gboolean required, gboolean bare_hex, guint min_n, guint max_n,
+           guint8 *out, guint *n_out, GError **error)
+{
+  GError *local = NULL;
+  g_autofree gchar *raw = get_raw (ld, group, key, required, &local);
+  g_auto (GStrv) items = NULL;
+  guint n = 0;
+
+  if (local)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  if (!raw)
+    return TRUE;
+  items = g_strsplit (raw, ";", -1);
+  for (guint i = 0; items[i]; i++)
+    {
+      const gchar *item = g_strstrip (items[i]);
+      g_autofree gchar *prefixed = NULL;
+      guint64 v;
+
+      if (*item == '\0')
+        continue;
+      if (bare_hex && !g_str_has_prefix (item, "0x"))
+        item = prefixed = g_strconcat ("0x", item, NULL);
+      if (!parse_u64 (item, &v) || v > 0xff)
+        return fail (ld, error, group, key, "'%s' is not a byte", items[i]);
+      if (n == max_n)
+        return fail (ld, error, group, key, "more than %u values", max_n);
+      out[n++] = (guint8) v;
+    }
+  if (n < min_n)
+    return fail (ld, error, group, key, "needs at least %u values", min_n);
+  *n_out = n;
+  return TRUE;
+}
+
+/* A list of small integers (timing modes) as a bitmask. */
+static gboolean
+get_mode_mask (const Loader *ld, const gchar *group, const gchar *key,
+               gboolean required, guint16 *out, GError **error)
+{
+  guint8 modes[16];
+  guint n = 0;
+  guint16 mask = 0;
+
+  if (!get_bytes (ld, group, key, required, FALSE, 1, G_N_ELEMENTS (modes),
+                  modes, &n, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      if (modes[i] > 5)
+        return fail (ld, error, group, key, "timing mode %u does not exist (0-5)", modes[i]);
+      mask |= 1u << modes[i];
+    }
+  if (n)
+    *out = mask;
+  return TRUE;
+}
+
+/* A pair of durations given in microseconds; max must not be below typ. */
+static gboolean
+get_op_time (const Loader *ld, const gchar *prefix, gboolean required,
+             FmOpTime *out, GError **error)
+{
+  g_autofree gchar *typ_key = g_strdup_printf ("%s-typ-us", prefix);
+  g_autofree gchar *max_key = g_strdup_printf ("%s-max-us", prefix);
+  gdouble typ = -1, max = -1;
+
+  if (!get_double (ld, "timing", typ_key, required, 0.001, 1e7, &typ, error) ||
+      !get_double (ld, "timing", max_key, required || typ >= 0, 0.001, 1e7, &max, error))
+    return FALSE;
+  if (typ < 0 && max >= 0)
+    return fail (ld, error, "timing", typ_key, "required when %s is given", max_key);
+  if (typ < 0)
+    return TRUE;
+  if (max < typ)
+    return fail (ld, error, "timing", max_key, "%g is below the typical %g", max, typ);
+  out->typ_ns = (guint64) (typ * 1000.0 + 0.5);
+  out->max_ns = (guint64) (max * 1000.0 + 0.5);
+  return TRUE;
+}
+
+static guint
+ceil_log2 (guint64 v)
+{
+  guint bits = 0;
+
+  while ((G_GUINT64_CONSTANT (1) << bits) < v)
+    bits++;
+  return bits;
+}
+
+static gboolean
+load_chip_group (const Loader *ld, FmChipDesc *d, GError **error)
+{
+  g_autofree gchar *type = NULL;
+  g_autofree gchar *basename = NULL;
+
+  if (!g_key_file_has_group (ld->kf, "chip"))
+    return fail (ld, error, "chip", NULL, "required group is missing");
+  if (!get_string (ld, "chip", "name", TRUE, 64, &d->name, error) ||
+      !get_string (ld, "chip", "vendor", TRUE, 64, &d->vendor, error) ||
+      !get_string (ld, "chip", "part", TRUE, 64, &d->part, error) ||
+      !get_string (ld, "chip", "datasheet", TRUE, 0, &d->datasheet, error) ||
+      !get_string (ld, "chip", "type", TRUE, 0, &type, error))
+    return FALSE;
+
+  for (const gchar *c = d->name; *c; c++)
+    if (!(g_ascii_islower (*c) || g_ascii_isdigit (*c) || *c == '-'))
+      return fail (ld, error, "chip", "name", "'%s' must use only a-z, 0-9 and '-'", d->name);
+  if (d->path)
+    {
+      basename = g_path_get_basename (d->path);
+      if (!g_str_has_suffix (basename, ".ini") ||
+          strlen (basename) != strlen (d->name) + 4 ||
+          strncmp (basename, d->name, strlen (d->name)) != 0)
+        return fail (ld, error, "chip", "name", "'%s' does not match the file name", d->name);
+    }
+
+  if (g_str_equal (type, "nand-slc"))
+    d->type = FM_CHIP_NAND_SLC;
+  else if (g_str_equal (type, "nand-mlc"))
+    d->type = FM_CHIP_NAND_MLC;
+  else if (g_str_equal (type, "nor-cfi") || g_str_equal (type, "spi-nor"))
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED,
+                   "%s: [chip] type: '%s' chips are not modelled by this version of flashmodel",
+                   ld->origin, type);
+      return FALSE;
+    }
+  else
+    return fail (ld, error, "chip", "type", "unknown chip type '%s'", type);
+  return TRUE;
+}
+
+static gboolean
+load_geometry (const Loader *ld, FmChipDesc *d, GError **error)
+{
+  guint64 page = 0, oob = 0, ppb = 0, bpl = 0, luns = 1, planes = 1, bus = 8;
+
+  if (!get_bytes (ld, "id", "bytes", TRUE, TRUE, 2, FM_MAX_ID_BYTES, d->id, &d->id_len, error))
+    return FALSE;
+  if (!get_uint (ld, "geometry", "page-size", TRUE, 512, 32768, &page, error) ||
+      !get_uint (ld, "geometry", "oob-size", TRUE, 8, 4096, &oob, error) ||
+      !get_uint (ld, "geometry", "pages-per-block", TRUE, 1, 4096, &ppb, error) ||
+      !get_uint (ld, "geometry", "blocks-per-lun", TRUE, 1, 1 << 20, &bpl, error) ||
+      !get_uint (ld, "geometry", "luns", FALSE, 1, 16, &luns, error) ||
+      !get_uint (ld, "geometry", "planes", FALSE, 1, 16, &planes, error) ||
+      !get_uint (ld, "geometry", "bus-width", FALSE, 8, 16, &bus, error))
+    return FALSE;
+  if (page & (page - 1))
+    return fail (ld, error, "geometry", "page-size", "%" G_GUINT64_FORMAT " is not a power of two", page);
+  if (ppb & (ppb - 1))
+    return fail (ld, error, "geometry", "pages-per-block", "%" G_GUINT64_FORMAT " is not a power of two", ppb);
+  if (planes & (planes - 1))
+    return fail (ld, error, "geometry", "planes", "%" G_GUINT64_FORMAT " is not a power of two", planes);
+  if (bpl % planes)
+    return fail (ld, error, "geometry", "blocks-per-lun", "not a multiple of planes (%" G_GUINT64_FORMAT ")", planes);
+  if (bus != 8 && bus != 16)
+    return fail (ld, error, "geometry", "bus-width", "must be 8 or 16");
+  if (oob >= page)
+    return fail (ld, error, "geometry", "oob-size", "must be smaller than page-size");
+  if (bus == 16 && (oob & 1))
+    return fail (ld, error, "geometry", "oob-size", "must be even on a 16-bit bus");
+  if (page == 512 && (oob != 16 || bus != 8))
+    return fail (ld, error, "geometry", "oob-size",
+                 "small-page (512-byte) parts are modelled with a 16-byte spare area on an 8-bit bus");
+  d->page_size = page;
+  d->oob_size = oob;
+  d->pages_per_block = ppb;
+  d->blocks_per_lun = bpl;
+  d->luns = luns;
+  d->planes = planes;
+  d->bus_width = bus;
+  d->small_page = page == 512;
+  if (fm_chip_desc_page_bits (d) + fm_chip_desc_block_bits (d) + fm_chip_desc_lun_bits (d) > 32)
+    return fail (ld, error, "geometry", "blocks-per-lun", "row address wider than 32 bits");
+  return TRUE;
+}
+
+static gboolean
+load_onfi (const Loader *ld, FmChipDesc *d, GError **error)
+{
+  static const struct { const gchar *text; guint version; } versions[] = {
+    { "1.0", 10 }, { "2.0", 20 }, { "2.1", 21 }, { "2.2", 22 }, { "2.3", 23 }, { "3.0", 30 },
+  };
+  g_autofree gchar *version = NULL;
+  g_autofree gchar *manufacturer = NULL;
+  g_autofree gchar *model = NULL;
+  guint64 jedec = 0, ecc_bits = 0, codeword = 512, valid = 1, valid_endurance = 0;
+  guint64 tccs = 0, tadl = 0, vendor_rev = 0;
+  guint features = 0;
+
+  if (!g_key_file_has_group (ld->kf, "onfi"))
+    return TRUE;
+  if (d->small_page)
+    return fail (ld, error, "onfi", NULL, "small-page parts predate ONFI");
+  if (!get_string (ld, "onfi", "version", TRUE, 0, &version, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
+    if (g_str_equal (version, versions[i].text))
+      d->onfi_version = versions[i].version;
+  if (!d->onfi_version)
+    return fail (ld, error, "onfi", "version", "unknown ONFI version '%s'", version);
+
+  if (!get_string (ld, "onfi", "manufacturer", TRUE, 12, &manufacturer, error) ||
+      !get_string (ld, "onfi", "model", TRUE, 20, &model, error) ||
+      !get_uint (ld, "onfi", "jedec-id", TRUE, 1, 0xff, &jedec, error) ||
+      !get_flags (ld, "onfi", "features", FALSE, onfi_feature_names, &features, error) ||
+      !get_mode_mask (ld, "onfi", "timing-modes", TRUE, &d->timing_modes, error) ||
+      !get_mode_mask (ld, "onfi", "cache-timing-modes", FALSE, &d->cache_timing_modes, error) ||
+      !get_uint (ld, "onfi", "ecc-bits", TRUE, 0, 0xff, &ecc_bits, error) ||
+      !get_uint (ld, "onfi", "ecc-codeword-size", FALSE, 1, 0x10000, &codeword, error) ||
+      !get_uint (ld, "onfi", "guaranteed-valid-blocks", FALSE, 0, 0xff, &valid, error) ||
+      !get_uint (ld, "onfi", "guaranteed-block-endurance", FALSE, 0, 1000000000, &valid_endurance, error) ||
+      !get_uint (ld, "onfi", "tccs-ns", FALSE, 0, 0xffff, &tccs, error) ||
+      !get_uint (ld, "onfi", "tadl-ns", FALSE, 0, 0xffff, &tadl, error) ||
+      !get_bytes (ld, "onfi", "feature-addresses", FALSE, FALSE, 0, FM_MAX_FEATURE_ADDRS,
+                  d->feature_addrs, &d->n_feature_addrs, error) ||
+      !get_uint (ld, "onfi", "vendor-revision", FALSE, 0, 0xffff, &vendor_rev, error))
+    return FALSE;
+  if (!(d->timing_modes & 1))
+    return fail (ld, error, "onfi", "timing-modes", "every ONFI part supports timing mode 0");
+  if (valid > d->blocks_per_lun)
+    return fail (ld, error, "onfi", "guaranteed-valid-blocks", "more than the blocks of a LUN");
+  if (d->n_feature_addrs && !(d->commands & FM_CMD_GET_SET_FEATURES))
+    return fail (ld, error, "onfi", "feature-addresses", "needs get-set-features in [commands] optional");
+  if ((features & FM_ONFI_FEATURE_MULTI_LUN) && d->luns < 2)
+    return fail (ld, error, "onfi", "features", "multi-lun on a part with one LUN");
+
+  g_strlcpy (d->onfi_manufacturer, manufacturer, sizeof d->onfi_manufacturer);
+  g_strlcpy (d->onfi_model, model, sizeof d->onfi_model);
+  d->jedec_id = (guint8) jedec;
+  d->onfi_features = features;
+  if (d->bus_width == 16)
+    d->onfi_features |= FM_ONFI_FEATURE_16BIT;
+  if (d->commands & FM_CMD_MULTI_PLANE)
+    d->onfi_features |= FM_ONFI_FEATURE_MULTI_PLANE;
+  d->ecc_bits = ecc_bits;
+  d->ecc_codeword_size = codeword;
+  d->guaranteed_valid_blocks = valid;
+  d->guaranteed_block_endurance = valid_endurance;
+  d->tccs_ns = tccs;
+  d->tadl_ns = tadl;
+  d->vendor_revision = vendor_rev;
+  return TRUE;
+}
+
+static gboolean
+load_timing (const Loader *ld, FmChipDesc *d, GError **error)
+{
+  gdouble feat_us = 1.0, rst_us = 5.0;
+
+  if (!get_op_time (ld, "tR", TRUE, &d->t_r, error) ||
+      !get_op_time (ld, "tPROG", TRUE, &d->t_prog, error) ||
+      !get_op_time (ld, "tBERS", TRUE, &d->t_bers, error) ||
+      !get_op_time (ld, "tCBSY", (d->commands & FM_CMD_CACHE_PROGRAM) != 0, &d->t_cbsy, error) ||
+      !get_op_time (ld, "tRCBSY", (d->commands & FM_CMD_READ_CACHE) != 0, &d->t_rcbsy, error) ||
+      !get_op_time (ld, "tDBSY", (d->commands & FM_CMD_MULTI_PLANE) != 0, &d->t_dbsy, error) ||
+      !get_double (ld, "timing", "tFEAT-us", FALSE, 0.001, 1e6, &feat_us, error) ||
+      !get_double (ld, "timing", "tRST-us", FALSE, 0.001, 1e6, &rst_us, error))
+    return FALSE;
+  d->t_feat_ns = (guint64) (feat_us * 1000.0 + 0.5);
+  d->t_rst_ns = (guint64) (rst_us * 1000.0 + 0.5);
+  return TRUE;
+}
+
+static gboolean
+load_reliability (const Loader *ld, FmChipDesc *d, GError **error)
+{
+  guint64 nop = 0, pe = 0, bad_max = 0, bbm_offset = 0;
+  guint bbm_pages = 0;
+
+  d->wearout_shape = 4.0;
+  d->wearout_scale = 2.5;
+  if (!get_uint (ld, "reliability", "nop", TRUE, 1, 15, &nop, error) ||
+      !get_bool (ld, "reliability", "sequential-program", &d->sequential_program, error) ||
+      !get_uint (ld, "reliability", "pe-cycles", TRUE, 1, 100000000, &pe, error) ||
+      !get_double (ld, "reliability", "wearout-shape", FALSE, 0.1, 100, &d->wearout_shape, error) ||
+      !get_double (ld, "reliability", "wearout-scale", FALSE, 0.01, 1000, &d->wearout_scale, error) ||
+      !get_uint (ld, "reliability", "factory-bad-blocks-max", TRUE, 0, d->blocks_per_lun, &bad_max, error) ||
+      !get_uint (ld, "reliability", "bad-block-marker-offset", TRUE, 0, 0xffff, &bbm_offset, error) ||
+      !get_flags (ld, "reliability", "bad-block-marker-pages", TRUE, bbm_page_names, &bbm_pages, error))
+    return FALSE;
+  if (bbm_offset * (d->bus_width / 8) >= d->oob_size)
+    return fail (ld, error, "reliability", "bad-block-marker-offset", "outside the spare area");
+  if (!bbm_pages)
+    return fail (ld, error, "reliability", "bad-block-marker-pages", "names no page");
+  if ((bbm_pages & FM_BBM_SECOND_PAGE) && d->pages_per_block < 2)
+    return fail (ld, error, "reliability", "bad-block-marker-pages", "'second' on a one-page block");
+  if (bad_max + d->guaranteed_valid_blocks > d->blocks_per_lun)
+    return fail (ld, error, "reliability", "factory-bad-blocks-max", "leaves no room for the guaranteed valid blocks");
+  d->nop = nop;
+  d->pe_cycles = pe;
+  d->factory_bad_blocks_max = bad_max;
+  d->bbm_offset = bbm_offset;
+  d->bbm_pages = bbm_pages;
+  return TRUE;
+}
+
+static gboolean
+load_mlc (const Loader *ld, FmChipDesc *d, GError **error)
+{
+  g_autofree gchar *pairing = NULL;
+  gboolean has_group = g_key_file_has_group (ld->kf, "mlc");
+
+  if (d->type != FM_CHIP_NAND_MLC)
+    {
+      if (has_group)
+        return fail (ld, error, "mlc", NULL, "only nand-mlc parts have paired pages");
+      return TRUE;
+    }
+  if (!has_group)
+    return fail (ld, error, "mlc", NULL, "required group is missing for nand-mlc");
+  if (!get_string (ld, "mlc", "pairing", TRUE, 0, &pairing, error))
+    return FALSE;
+  if (g_str_equal (pairing, "dist3"))
+    d->pairing = FM_PAIRING_DIST3;
+  else
+    return fail (ld, error, "mlc", "pairing", "unknown pairing scheme '%s'", pairing);
+  if (d->pages_per_block < 4)
+    return fail (ld, error, "mlc", "pairing", "dist3 needs at least 4 pages per block");
+  return TRUE;
+}
+
+static FmChipDesc *
+load (GKeyFile *kf, const gchar *origin, const gchar *path, GError **error)
+{
+  g_autoptr (FmChipDesc) d = g_new0 (FmChipDesc, 1);
+  Loader ld = { kf, origin };
+  guint commands = 0;
+
+  d->path = g_strdup (path);
+  d->guaranteed_valid_blocks = 1;
+  if (!check_schema (&ld, error) ||
+      !load_chip_group (&ld, d, error) ||
+      !load_geometry (&ld, d, error) ||
+      !get_flags (&ld, "commands", "optional", FALSE, command_names, &commands, error))
+    return NULL;
+  d->commands = commands;
+  /* The small-page command set (00h/01h/50h pointers, no confirm cycle) is
+   * modelled without its copy-back (8Ah) and multi-plane variants. */
+  if (d->small_page && commands)
+    {
+      fail (&ld, error, "commands", "optional", "small-page parts are modelled without optional commands");
+      return NULL;
+    }
+  if ((commands & FM_CMD_MULTI_PLANE) && d->planes < 2)
+    {
+      fail (&ld, error, "commands", "optional", "multi-plane on a part with one plane");
+      return NULL;
+    }
+  if (!load_onfi (&ld, d, error) ||
+      !load_timing (&ld, d, error) ||
+      !load_reliability (&ld, d, error) ||
+      !load_mlc (&ld, d, error))
+    return NULL;
+  return g_steal_pointer (&d);
+}
+
+FmChipDesc *
+fm_chip_desc_load_file (const gchar *path, GError **error)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  GError *local = NULL;
+
+  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local))
+    {
+      g_set_error (error, FM_ERROR,
+                   g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+                   ? FM_ERROR_NOT_FOUND : FM_ERROR_DESCRIPTOR,
+                   "%s: %s", path, local->message);
+      g_error_free (local);
+      return NULL;
+    }
+  return load (kf, path, path, error);
+}
+
+FmChipDesc *
+fm_chip_desc_load_data (const gchar *data, const gchar *origin, GError **error)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  GError *local = NULL;
+
+  if (!g_key_file_load_from_data (kf, data, -1, G_KEY_FILE_NONE, &local))
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_DESCRIPTOR, "%s: %s", origin, local->message);
+      g_error_free (local);
+      return NULL;
+    }
+  return load (kf, origin, NULL, error);
+}
+
+void
+fm_chip_desc_free (FmChipDesc *desc)
+{
+  if (!desc)
+    return;
+  g_free (desc->name);
+  g_free (desc->vendor);
+  g_free (desc->part);
+  g_free (desc->datasheet);
+  g_free (desc->path);
+  g_free (desc);
+}
+
+const gchar *
+fm_chip_catalog_dir (void)
+{
+  const gchar *env = g_getenv ("FLASHMODEL_CHIPS_DIR");
+
+  if (env && *env)
+    return env;
+  if (g_file_test (FM_CHIPS_DATADIR, G_FILE_TEST_IS_DIR))
+    return FM_CHIPS_DATADIR;
+  return FM_CHIPS_SRCDIR;
+}
+
+static gint
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const gchar *const *) a, *(const gchar *const *) b);
+}
+
+GStrv
+fm_chip_catalog_names (GError **error)
+{
+  const gchar *dirname = fm_chip_catalog_dir ();
+  g_autoptr (GDir) dir = NULL;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const gchar *entry;
+  GError *local = NULL;
+
+  dir = g_dir_open (dirname, 0, &local);
+  if (!dir)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_NOT_FOUND,
+                   "chip catalog %s: %s", dirname, local->message);
+      g_error_free (local);
+      return NULL;
+    }
+  while ((entry = g_dir_read_name (dir)))
+    if (g_str_has_suffix (entry, ".ini"))
+      g_ptr_array_add (names, g_strndup (entry, strlen (entry) - 4));
+  g_ptr_array_sort (names, compare_strings);
+  g_ptr_array_add (names, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+}
+
+FmChipDesc *
+fm_chip_desc_lookup (const gchar *name, GError **error)
+{
+  g_autofree gchar *path = NULL;
+
+  if (strchr (name, '/') || g_str_has_suffix (name, ".ini"))
+    return fm_chip_desc_load_file (name, error);
+  for (const gchar *c = name; *c; c++)
+    if (!(g_ascii_isalnum (*c) || *c == '-' || *c == '_'))
+      {
+        g_set_error (error, FM_ERROR, FM_ERROR_NOT_FOUND,
+                     "'%s' is not a chip name (see 'flashmodel list-chips')", name);
+        return NULL;
+      }
+  path = g_strdup_printf ("%s/%s.ini", fm_chip_catalog_dir (), name);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_NOT_FOUND,
+                   "no chip named '%s' in %s (see 'flashmodel list-chips')",
+                   name, fm_chip_catalog_dir ());
+      return NULL;
+    }
+  return fm_chip_desc_load_file (path, error);
+}
+
+const gchar *
+fm_chip_type_to_string (FmChipType type)
+{
+  switch (type)
+    {
+    case FM_CHIP_NAND_SLC: return "nand-slc";
+    case FM_CHIP_NAND_MLC: return "nand-mlc";
+    case FM_CHIP_NOR_CFI: return "nor-cfi";
+    case FM_CHIP_SPI_NOR: return "spi-nor";
+    }
+  return "unknown";
+}
+
+guint32
+fm_chip_desc_blocks (const FmChipDesc *d)
+{
+  return d->blocks_per_lun * d->luns;
+}
+
+guint64
+fm_chip_desc_pages (const FmChipDesc *d)
+{
+  return (guint64) fm_chip_desc_blocks (d) * d->pages_per_block;
+}
+
+guint64
+fm_chip_desc_size_bytes (const FmChipDesc *d)
+{
+  return fm_chip_desc_pages (d) * d->page_size;
+}
+
+guint
+fm_chip_desc_page_bits (const FmChipDesc *d)
+{
+  return ceil_log2 (d->pages_per_block);
+}
+
+guint
+fm_chip_desc_block_bits (const FmChipDesc *d)
+{
+  return ceil_log2 (d->blocks_per_lun);
+}
+
+guint
+fm_chip_desc_lun_bits (const FmChipDesc *d)
+{
+  return ceil_log2 (d->luns);
+}
+
+guint
+fm_chip_desc_row_cycles (const FmChipDesc *d)
+{
+  guint bits = fm_chip_desc_page_bits (d) + fm_chip_desc_block_bits (d) + fm_chip_desc_lun_bits (d);
+
+  return MAX (1u, (bits + 7) / 8);
+}
+
+guint
+fm_chip_desc_col_cycles (const FmChipDesc *d)
+{
+  return d->small_page ? 1 : 2;
+}
+
+guint
+fm_chip_desc_bits_per_cell (const FmChipDesc *d)
+{
+  return d->type == FM_CHIP_NAND_MLC ? 2 : 1;
+}

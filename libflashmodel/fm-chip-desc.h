@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Chip descriptors: the datasheet facts of one real part, loaded from a GLib
+ * key file in chips/ (the schema is chips/README.md). A descriptor is
+ * immutable once loaded; every model instance of the part shares it.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  FM_CHIP_NAND_SLC,
+  FM_CHIP_NAND_MLC,
+  FM_CHIP_NOR_CFI,
+  FM_CHIP_SPI_NOR,
+} FmChipType;
+
+/* Optional commands ([commands] optional=). */
+typedef enum {
+  FM_CMD_CACHE_PROGRAM        = 1 << 0,
+  FM_CMD_READ_CACHE           = 1 << 1,
+  FM_CMD_GET_SET_FEATURES     = 1 << 2,
+  FM_CMD_READ_STATUS_ENHANCED = 1 << 3,
+  FM_CMD_COPYBACK             = 1 << 4,
+  FM_CMD_READ_UNIQUE_ID       = 1 << 5,
+  FM_CMD_MULTI_PLANE          = 1 << 6,
+} FmOptionalCommands;
+
+/* ONFI feature bits we claim ([onfi] features=), as in the parameter page. */
+typedef enum {
+  FM_ONFI_FEATURE_16BIT          = 1 << 0,
+  FM_ONFI_FEATURE_MULTI_LUN      = 1 << 1,
+  FM_ONFI_FEATURE_NON_SEQ_PROG   = 1 << 2,
+  FM_ONFI_FEATURE_MULTI_PLANE    = 1 << 3,
+  FM_ONFI_FEATURE_ODD_EVEN_COPYBACK = 1 << 4,
+} FmOnfiFeatures;
+
+/* Pages that carry the factory bad block marker. */
+typedef enum {
+  FM_BBM_FIRST_PAGE  = 1 << 0,
+  FM_BBM_SECOND_PAGE = 1 << 1,
+  FM_BBM_LAST_PAGE   = 1 << 2,
+} FmBadBlockMarkerPages;
+
+typedef enum {
+  FM_PAIRING_NONE,
+  FM_PAIRING_DIST3, /* Linux nand_pairing_dist3 (Micron/Hynix MLC) */
+} FmPairingScheme;
+
+/* Typical and maximum duration of one array operation, in nanoseconds. */
+typedef struct {
+  guint64 typ_ns;
+  guint64 max_ns;
+} FmOpTime;
+
+#define FM_MAX_ID_BYTES 8
+#define FM_MAX_FEATURE_ADDRS 16
+
+typedef struct {
+  gchar *name;
+  gchar *vendor;
+  gchar *part;
+  gchar *datasheet;
+  gchar *path;          /* the file it was loaded from */
+  FmChipType type;
+
+  guint8 id[FM_MAX_ID_BYTES];
+  guint id_len;
+
+  /* geometry */
+  guint32 page_size;
+  guint32 oob_size;
+  guint32 pages_per_block;
+  guint32 blocks_per_lun;
+  guint32 luns;
+  guint32 planes;
+  guint32 bus_width;    /* 8 or 16 */
+  gboolean small_page;  /* 512-byte page: pointer commands, 1 column cycle */
+
+  FmOptionalCommands commands;
+
+  /* ONFI (onfi_version == 0 means the part has no ONFI support) */
+  guint onfi_version;   /* 10, 20, 21, 22, 23, 30 */
+  gchar onfi_manufacturer[13];
+  gchar onfi_model[21];
+  guint8 jedec_id;
+  FmOnfiFeatures onfi_features;
+  guint16 timing_modes;
+  guint16 cache_timing_modes;
+  guint ecc_bits;
+  guint ecc_codeword_size;
+  guint guaranteed_valid_blocks;
+  guint32 guaranteed_block_endurance;
+  guint tccs_ns;
+  guint tadl_ns;
+  guint8 feature_addrs[FM_MAX_FEATURE_ADDRS];
+  guint n_feature_addrs;
+  guint vendor_revision;
+
+  /* timing */
+  FmOpTime t_r, t_prog, t_bers, t_cbsy, t_rcbsy, t_dbsy;
+  guint64 t_feat_ns;
+  guint64 t_rst_ns;
+
+  /* reliability */
+  guint nop;
+  gboolean sequential_program;
+  guint32 pe_cycles;
+  gdouble wearout_shape;
+  gdouble wearout_scale;
+  guint factory_bad_blocks_max;  /* per LUN */
+  guint bbm_offset;              /* byte (x8) or word (x16) in the spare area */
+  FmBadBlockMarkerPages bbm_pages;
+
+  FmPairingScheme pairing;
+} FmChipDesc;
+
+FmChipDesc *fm_chip_desc_load_file (const gchar *path, GError **error);
+FmChipDesc *fm_chip_desc_load_data (const gchar *data, const gchar *origin,
+                                    GError **error);
+void        fm_chip_desc_free      (FmChipDesc *desc);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmChipDesc, fm_chip_desc_free)
+
+/*
+ * The directory chips are looked up in: $FLASHMODEL_CHIPS_DIR if set, else
+ * the installed data directory if it exists, else the source tree's chips/.
+ */
+const gchar *fm_chip_catalog_dir   (void);
+/* Sorted names of every descriptor in the catalog. */
+GStrv        fm_chip_catalog_names (GError **error);
+/* NAME is a catalog name, or a path to a .ini file. */
+FmChipDesc  *fm_chip_desc_lookup   (const gchar *name, GError **error);
+
+const gchar *fm_chip_type_to_string (FmChipType type);
+
+/* Derived geometry. */
+guint32 fm_chip_desc_blocks      (const FmChipDesc *desc); /* all LUNs */
+guint64 fm_chip_desc_pages       (const FmChipDesc *desc);
+guint64 fm_chip_desc_size_bytes  (const FmChipDesc *desc); /* data only */
+guint   fm_chip_desc_page_bits   (const FmChipDesc *desc); /* row: page */
+guint   fm_chip_desc_block_bits  (const FmChipDesc *desc); /* row: block */
+guint   fm_chip_desc_lun_bits    (const FmChipDesc *desc); /* row: LUN */
+guint   fm_chip_desc_row_cycles  (const FmChipDesc *desc);
+guint   fm_chip_desc_col_cycles  (const FmChipDesc *desc);
+guint   fm_chip_desc_bits_per_cell (const FmChipDesc *desc);
+
+G_END_DECLS
