@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The ONFI parameter page (ONFI 1.0 to 3.0 layout, 256 bytes, CRC-16 at
+ * bytes 254-255) built from a descriptor, and its parser, used by tests and
+ * tools to read back what a host would.
+ */
+#pragma once
+
+#include "fm-chip-desc.h"
+
+G_BEGIN_DECLS
+
+#define FM_ONFI_PARAM_PAGE_SIZE 256
+
+/* Byte offsets in the parameter page. */
+enum {
+  FM_ONFI_OFF_SIGNATURE = 0,
+  FM_ONFI_OFF_REVISION = 4,
+  FM_ONFI_OFF_FEATURES = 6,
+  FM_ONFI_OFF_OPT_CMD = 8,
+  FM_ONFI_OFF_MANUFACTURER = 32,
+  FM_ONFI_OFF_MODEL = 44,
+  FM_ONFI_OFF_JEDEC_ID = 64,
+  FM_ONFI_OFF_PAGE_SIZE = 80,
+  FM_ONFI_OFF_SPARE_SIZE = 84,
+  FM_ONFI_OFF_PAGES_PER_BLOCK = 92,
+  FM_ONFI_OFF_BLOCKS_PER_LUN = 96,
+  FM_ONFI_OFF_LUNS = 100,
+  FM_ONFI_OFF_ADDR_CYCLES = 101,
+  FM_ONFI_OFF_BITS_PER_CELL = 102,
+  FM_ONFI_OFF_BAD_BLOCKS_MAX = 103,
+  FM_ONFI_OFF_ENDURANCE = 105,
+  FM_ONFI_OFF_GUARANTEED_BLOCKS = 107,
+  FM_ONFI_OFF_GUARANTEED_ENDURANCE = 108,
+  FM_ONFI_OFF_NOP = 110,
+  FM_ONFI_OFF_ECC_BITS = 112,
+  FM_ONFI_OFF_PLANE_BITS = 113,
+  FM_ONFI_OFF_INTERLEAVED_OPS = 114,
+  FM_ONFI_OFF_TIMING_MODES = 129,
+  FM_ONFI_OFF_CACHE_TIMING_MODES = 131,
+  FM_ONFI_OFF_TPROG = 133,
+  FM_ONFI_OFF_TBERS = 135,
+  FM_ONFI_OFF_TR = 137,
+  FM_ONFI_OFF_TCCS = 139,
+  FM_ONFI_OFF_TADL = 154,
+  FM_ONFI_OFF_VENDOR_REVISION = 164,
+  FM_ONFI_OFF_CRC = 254,
+};
+
+/* Optional command bits (bytes 8-9). */
+enum {
+  FM_ONFI_OPT_CACHE_PROGRAM = 1 << 0,
+  FM_ONFI_OPT_READ_CACHE = 1 << 1,
+  FM_ONFI_OPT_GET_SET_FEATURES = 1 << 2,
+  FM_ONFI_OPT_READ_STATUS_ENHANCED = 1 << 3,
+  FM_ONFI_OPT_COPYBACK = 1 << 4,
+  FM_ONFI_OPT_READ_UNIQUE_ID = 1 << 5,
+};
+
+/* Fills PAGE (FM_ONFI_PARAM_PAGE_SIZE bytes) for an ONFI descriptor. */
+void fm_onfi_build_param_page (const FmChipDesc *desc, guint8 *page);
+
+/* What a host learns from a parameter page (as Linux's nand_onfi_detect). */
+typedef struct {
+  guint version;            /* 10, 20, 21, 22, 23, 30 */
+  gchar manufacturer[13];
+  gchar model[21];
+  guint8 jedec_id;
+  guint16 features;
+  guint16 opt_cmd;
+  guint32 page_size;
+  guint16 oob_size;
+  guint32 pages_per_block;
+  guint32 blocks_per_lun;
+  guint8 luns;
+  guint8 row_cycles;
+  guint8 col_cycles;
+  guint8 bits_per_cell;
+  guint16 bad_blocks_max;
+  guint64 endurance;
+  guint8 nop;
+  guint8 ecc_bits;
+  guint8 plane_bits;
+  guint16 timing_modes;
+  guint16 t_prog_us, t_bers_us, t_r_us, t_ccs_ns;
+} FmOnfiParams;
+
+/* Checks the signature and CRC and decodes; FALSE with an error otherwise. */
+gboolean fm_onfi_parse_param_page (const guint8 *page, FmOnfiParams *out,
+                                   GError **error);
+
+G_END_DECLS
