@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The persistent state of one chip: a file holding a header, a table of
+ * per-block metadata, a table of per-page entries and a pool of page slots
+ * (data + OOB). Only programmed pages own a slot, so disk and memory grow
+ * with what was written, not with the chip's size; erasing a block returns
+ * its slots to a free list. The file is memory-mapped; a volatile image
+ * lives in an anonymous memory file instead.
+ *
+ * This module stores bytes and counters; the rules of flash (what a program
+ * may do, when it fails) live in fm-nand.c.
+ */
+#pragma once
+
+#include "fm-chip-desc.h"
+
+G_BEGIN_DECLS
+
+typedef struct _FmImage FmImage;
+
+#define FM_IMAGE_MAGIC "FMIMAGE"
+#define FM_IMAGE_VERSION 1
+#define FM_IMAGE_HEADER_SIZE 4096
+
+enum {
+  FM_BLOCK_FACTORY_BAD = 1 << 0, /* shipped bad: program and erase fail */
+  FM_BLOCK_WORN_OUT = 1 << 1,    /* reached its endurance: erase fails */
+  FM_BLOCK_KNOWN_FLAGS = FM_BLOCK_FACTORY_BAD | FM_BLOCK_WORN_OUT,
+};
+
+/* On-disk per-block record (little-endian, 32 bytes). */
+typedef struct {
+  guint32 erase_count;
+  guint32 flags;
+  guint32 program_count;     /* page programs since the image was created */
+  guint32 read_count;        /* page reads since the image was created */
+  guint32 reads_since_erase;
+  guint16 next_page;         /* lowest page an in-order program may use */
+  guint16 reserved0;
+  guint32 reserved[2];
+} FmBlockMeta;
+
+G_STATIC_ASSERT (sizeof (FmBlockMeta) == 32);
+
+/* PATH NULL: a volatile image in memory. Fails if PATH exists. */
+FmImage *fm_image_create (const gchar *path, const FmChipDesc *desc,
+                          guint64 seed, GError **error);
+/* DESC NULL: accept any chip (look at fm_image_chip_name()). The file is
+ * locked: exclusively when writable, shared when READ_ONLY. */
+FmImage *fm_image_open   (const gchar *path, const FmChipDesc *desc,
+                          gboolean read_only, GError **error);
+gboolean fm_image_sync   (FmImage *image, GError **error);
+void     fm_image_close  (FmImage *image);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmImage, fm_image_close)
+
+const gchar *fm_image_chip_name (const FmImage *image);
+guint64      fm_image_seed      (const FmImage *image);
+guint32      fm_image_blocks    (const FmImage *image);
+guint32      fm_image_pages_per_block (const FmImage *image);
+gboolean     fm_image_is_factory_initialised (const FmImage *image);
+void         fm_image_set_factory_initialised (FmImage *image);
+
+FmBlockMeta *fm_image_block (FmImage *image, guint32 block);
+
+/* The stored page+OOB, or NULL when the page holds no data (all 0xFF). */
+const guint8 *fm_image_page      (const FmImage *image, guint64 page);
+/* The page's slot, allocated and filled with 0xFF if it had none. */
+guint8       *fm_image_page_mut  (FmImage *image, guint64 page, GError **error);
+guint         fm_image_page_programs     (const FmImage *image, guint64 page);
+void          fm_image_set_page_programs (FmImage *image, guint64 page, guint n);
+/* Every page of BLOCK back to erased: slots freed, program counts zero. */
+void          fm_image_clear_block (FmImage *image, guint32 block);
+
+guint64 fm_image_pages_with_data (const FmImage *image);
+guint64 fm_image_file_bytes      (const FmImage *image);
+
+G_END_DECLS
