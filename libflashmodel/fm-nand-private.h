@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the bus-level state machine shares with the array model: array
+ * operations without timing (the bus keeps its own busy state per LUN) and
+ * the per-LUN ready times that both paths respect.
+ */
+#pragma once
+
+#include "fm-nand.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  FM_ARRAY_PASS,
+  FM_ARRAY_FAIL_BAD_BLOCK,   /* factory bad: nothing changed */
+  FM_ARRAY_FAIL_WORN_OUT,    /* past its endurance */
+  FM_ARRAY_FAIL_NOP,         /* more partial programs than allowed */
+  FM_ARRAY_FAIL_ORDER,       /* page below one already programmed */
+} FmArrayResult;
+
+/* Page index: block * pages_per_block + page. BUF: page + OOB bytes. */
+void          fm_nand_array_read    (FmNand *nand, guint64 page_index,
+                                     guint8 *buf);
+FmArrayResult fm_nand_array_program (FmNand *nand, guint64 page_index,
+                                     const guint8 *buf);
+FmArrayResult fm_nand_array_erase   (FmNand *nand, guint32 block);
+
+/* When each LUN's array is free again (clock time). */
+guint64 *fm_nand_lun_ready_at (FmNand *nand, guint lun);
+
+const gchar *fm_array_result_to_string (FmArrayResult result);
+
+G_END_DECLS

@@ -1,0 +1,539 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "fm-nand-private.h"
+#include "fm-error.h"
+#include "fm-prng.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+/* Independent random streams drawn from the image's seed. */
+enum {
+  STREAM_FACTORY_BAD_COUNT = 1,
+  STREAM_FACTORY_BAD_PLACE = 2,
+  STREAM_WEAROUT = 3,
+};
+
+struct _FmNand {
+  const FmChipDesc *desc;
+  FmImage *image;
+  FmClock clock;
+  gboolean write_protect;
+  guint64 *lun_ready_at;
+  gsize page_bytes;
+  FmNandStats stats;
+};
+
+static guint
+marker_byte (const FmChipDesc *d)
+{
+  return d->page_size + d->bbm_offset * (d->bus_width / 8);
+}
+
+static guint
+marker_page_list (const FmChipDesc *d, guint pages[3])
+{
+  guint n = 0;
+
+  if (d->bbm_pages & FM_BBM_FIRST_PAGE)
+    pages[n++] = 0;
+  if (d->bbm_pages & FM_BBM_SECOND_PAGE)
+    pages[n++] = 1;
+  if (d->bbm_pages & FM_BBM_LAST_PAGE)
+    pages[n++] = d->pages_per_block - 1;
+  return n;
+}
+
+gboolean
+fm_nand_image_block_marked_bad (const FmChipDesc *d, const FmImage *image, guint32 block)
+{
+  guint pages[3];
+  guint n = marker_page_list (d, pages);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const guint8 *buf = fm_image_page (image, (guint64) block * d->pages_per_block + pages[i]);
+
+      if (buf && buf[marker_byte (d)] != 0xff)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Writes the factory marker (00h in every marker byte) straight into the
+ * image: the factory does this, not the host's program command. */
+static gboolean
+place_factory_bad_block (FmImage *image, const FmChipDesc *d, guint32 block, GError **error)
+{
+  guint pages[3];
+  guint n = marker_page_list (d, pages);
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 index = (guint64) block * d->pages_per_block + pages[i];
+      guint8 *buf = fm_image_page_mut (image, index, error);
+
+      if (!buf)
+        return FALSE;
+      memset (buf + marker_byte (d), 0x00, d->bus_width / 8);
+      fm_image_set_page_programs (image, index, 1);
+    }
+  fm_image_block (image, block)->flags |= FM_BLOCK_FACTORY_BAD;
+  return TRUE;
+}
+
+FmImage *
+fm_nand_create_image (const FmChipDesc *d, const gchar *path,
+                      const FmNandCreateOptions *options, GError **error)
+{
+  FmNandCreateOptions defaults = FM_NAND_CREATE_OPTIONS_DEFAULT;
+  g_autoptr (FmImage) image = NULL;
+  guint candidates = d->blocks_per_lun - d->guaranteed_valid_blocks;
+
+  if (!options)
+    options = &defaults;
+  if (options->factory_bad_blocks > (gint) d->factory_bad_blocks_max)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE,
+                   "%d factory bad blocks requested, chip '%s' ships with at most %u per LUN",
+                   options->factory_bad_blocks, d->name, d->factory_bad_blocks_max);
+      return NULL;
+    }
+  image = fm_image_create (path, d, options->seed, error);
+  if (!image)
+    return NULL;
+
+  for (guint lun = 0; lun < d->luns; lun++)
+    {
+      guint count = options->factory_bad_blocks >= 0
+        ? (guint) options->factory_bad_blocks
+        : (guint) (fm_hash64 (options->seed, STREAM_FACTORY_BAD_COUNT, lun) % (d->factory_bad_blocks_max + 1));
+      FmPrng prng;
+
+      /* Distinct blocks after the guaranteed-valid ones; the chance of
+       * a repeat is small, so drawing again is cheap. */
+      fm_prng_init (&prng, fm_hash64 (options->seed, STREAM_FACTORY_BAD_PLACE, lun));
+      for (guint placed = 0; placed < count;)
+        {
+          guint32 block = lun * d->blocks_per_lun + d->guaranteed_valid_blocks
+                          + (guint32) fm_prng_below (&prng, candidates);
+
+          if (fm_image_block (image, block)->flags & FM_BLOCK_FACTORY_BAD)
+            continue;
+          if (!place_factory_bad_block (image, d, block, error))
+            {
+              if (path)
+                g_remove (path);
+              return NULL;
+            }
+          placed++;
+        }
+    }
+  fm_image_set_factory_initialised (image);
+  return g_steal_pointer (&image);
+}
+
+FmNand *
+fm_nand_new (const FmChipDesc *desc, FmImage *image, FmTimingMode timing, GError **error)
+{
+  FmNand *nand;
+
+  if (!g_str_equal (fm_image_chip_name (image), desc->name) ||
+      fm_image_blocks (image) != fm_chip_desc_blocks (desc) ||
+      fm_image_pages_per_block (image) != desc->pages_per_block)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH,
+                   "image of chip '%s' cannot serve chip '%s'", fm_image_chip_name (image), desc->name);
+      fm_image_close (image);
+      return NULL;
+    }
+  if (!fm_image_is_factory_initialised (image))
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT,
+                   "image was never finished (factory bad blocks not placed); create it again");
+      fm_image_close (image);
+      return NULL;
+    }
+  nand = g_new0 (FmNand, 1);
+  nand->desc = desc;
+  nand->image = image;
+  nand->lun_ready_at = g_new0 (guint64, desc->luns);
+  nand->page_bytes = desc->page_size + desc->oob_size;
+  fm_clock_init (&nand->clock, timing);
+  return nand;
+}
+
+void
+fm_nand_free (FmNand *nand)
+{
+  if (!nand)
+    return;
+  fm_image_close (nand->image);
+  g_free (nand->lun_ready_at);
+  g_free (nand);
+}
+
+const FmChipDesc *
+fm_nand_desc (const FmNand *nand)
+{
+  return nand->desc;
+}
+
+FmImage *
+fm_nand_image (FmNand *nand)
+{
+  return nand->image;
+}
+
+FmClock *
+fm_nand_clock (FmNand *nand)
+{
+  return &nand->clock;
+}
+
+gsize
+fm_nand_page_bytes (const FmNand *nand)
+{
+  return nand->page_bytes;
+}
+
+guint64 *
+fm_nand_lun_ready_at (FmNand *nand, guint lun)
+{
+  return &nand->lun_ready_at[lun];
+}
+
+const FmNandStats *
+fm_nand_stats (const FmNand *nand)
+{
+  return &nand->stats;
+}
+
+void
+fm_nand_set_write_protect (FmNand *nand, gboolean protect)
+{
+  nand->write_protect = protect;
+}
+
+gboolean
+fm_nand_write_protected (const FmNand *nand)
+{
+  return nand->write_protect;
+}
+
+guint64
+fm_nand_block_lifetime (const FmNand *nand, guint32 block)
+{
+  const FmChipDesc *d = nand->desc;
+  gdouble u = fm_hash_unit (fm_image_seed (nand->image), STREAM_WEAROUT, block);
+  /* Inverse CDF of Weibull(shape k, scale lambda): lambda * (-ln u)^(1/k). */
+  gdouble cycles = d->wearout_scale * d->pe_cycles * pow (-log (u), 1.0 / d->wearout_shape);
+
+  return cycles >= 1e18 ? G_MAXUINT64 : (guint64) cycles;
+}
+
+FmPagePairing
+fm_nand_page_pairing (const FmChipDesc *d, guint page)
+{
+  FmPagePairing info = { page, 0 };
+
+  if (d->pairing == FM_PAIRING_DIST3)
+    {
+      /* Linux's nand_pairing_dist3_get_info(): lower pages are page 0 and
+       * the odd pages; an even page n > 0 is the upper page of the pair
+       * whose lower page is n - 3 (n - 2 for the last page). */
+      guint dist = page == d->pages_per_block - 1 ? 2 : 3;
+
+      if (page == 0 || (page & 1))
+        {
+          info.group = 0;
+          info.pair = (page + 1) / 2;
+        }
+      else
+        {
+          info.group = 1;
+          info.pair = (page + 1 - dist) / 2;
+        }
+    }
+  return info;
+}
+
+void
+fm_nand_array_read (FmNand *nand, guint64 page_index, guint8 *buf)
+{
+  const guint8 *stored = fm_image_page (nand->image, page_index);
+  FmBlockMeta *m = fm_image_block (nand->image, page_index / nand->desc->pages_per_block);
+
+  if (stored)
+    memcpy (buf, stored, nand->page_bytes);
+  else
+    memset (buf, 0xff, nand->page_bytes);
+  m->read_count++;
+  m->reads_since_erase++;
+  nand->stats.page_reads++;
+  nand->stats.read_busy_ns += nand->desc->t_r.typ_ns;
+}
+
+static gboolean
+all_ones (const guint8 *buf, gsize len)
+{
+  const guint64 *w = (const guint64 *) buf;
+  gsize i;
+
+  for (i = 0; i < len / 8; i++)
+    if (w[i] != G_MAXUINT64)
+      return FALSE;
+  for (i *= 8; i < len; i++)
+    if (buf[i] != 0xff)
+      return FALSE;
+  return TRUE;
+}
+
+FmArrayResult
+fm_nand_array_program (FmNand *nand, guint64 page_index, const guint8 *buf)
+{
+  const FmChipDesc *d = nand->desc;
+  guint32 block = page_index / d->pages_per_block;
+  guint page = page_index % d->pages_per_block;
+  FmBlockMeta *m = fm_image_block (nand->image, block);
+  guint programs = fm_image_page_programs (nand->image, page_index);
+  FmArrayResult result = FM_ARRAY_PASS;
+
+  nand->stats.page_programs++;
+  nand->stats.program_busy_ns += d->t_prog.typ_ns;
+  if (m->flags & FM_BLOCK_FACTORY_BAD)
+    {
+      nand->stats.program_failures++;
+      return FM_ARRAY_FAIL_BAD_BLOCK;
+    }
+  if (m->flags & FM_BLOCK_WORN_OUT)
+    result = FM_ARRAY_FAIL_WORN_OUT;
+  else if (programs >= d->nop)
+    result = FM_ARRAY_FAIL_NOP;
+  else if (d->sequential_program && page + 1 < m->next_page)
+    result = FM_ARRAY_FAIL_ORDER;
+
+  /* The cells change even when the program breaks a rule. An all-ones
+   * buffer changes nothing and needs no storage. */
+  if (!all_ones (buf, nand->page_bytes))
+    {
+      guint8 *cells = fm_image_page_mut (nand->image, page_index, NULL);
+
+      if (!cells)
+        g_error ("flashmodel: cannot grow image file for chip '%s'", d->name);
+      for (gsize i = 0; i < nand->page_bytes; i++)
+        cells[i] &= buf[i];
+    }
+  fm_image_set_page_programs (nand->image, page_index, programs + 1);
+  m->program_count++;
+  m->next_page = MAX (m->next_page, page + 1);
+  if (result != FM_ARRAY_PASS)
+    nand->stats.program_failures++;
+  return result;
+}
+
+FmArrayResult
+fm_nand_array_erase (FmNand *nand, guint32 block)
+{
+  FmBlockMeta *m = fm_image_block (nand->image, block);
+
+  nand->stats.block_erases++;
+  nand->stats.erase_busy_ns += nand->desc->t_bers.typ_ns;
+  if (m->flags & FM_BLOCK_FACTORY_BAD)
+    {
+      nand->stats.erase_failures++;
+      return FM_ARRAY_FAIL_BAD_BLOCK;
+    }
+  if (!(m->flags & FM_BLOCK_WORN_OUT))
+    {
+      m->erase_count++;
+      if (m->erase_count > fm_nand_block_lifetime (nand, block))
+        m->flags |= FM_BLOCK_WORN_OUT;
+    }
+  if (m->flags & FM_BLOCK_WORN_OUT)
+    {
+      nand->stats.erase_failures++;
+      return FM_ARRAY_FAIL_WORN_OUT;
+    }
+  fm_image_clear_block (nand->image, block);
+  m->next_page = 0;
+  m->reads_since_erase = 0;
+  return FM_ARRAY_PASS;
+}
+
+const gchar *
+fm_array_result_to_string (FmArrayResult result)
+{
+  switch (result)
+    {
+    case FM_ARRAY_PASS: return "pass";
+    case FM_ARRAY_FAIL_BAD_BLOCK: return "factory bad block";
+    case FM_ARRAY_FAIL_WORN_OUT: return "block worn out";
+    case FM_ARRAY_FAIL_NOP: return "partial program limit (NOP) exceeded";
+    case FM_ARRAY_FAIL_ORDER: return "pages of this block must be programmed in ascending order";
+    }
+  return "unknown";
+}
+
+/* ---- page-level API ---------------------------------------------------- */
+
+static gboolean
+check_page (const FmNand *nand, guint32 block, guint32 page, GError **error)
+{
+  const FmChipDesc *d = nand->desc;
+
+  if (block >= fm_chip_desc_blocks (d) || page >= d->pages_per_block)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE,
+                   "block %u page %u is outside chip '%s' (%u blocks of %u pages)",
+                   block, page, d->name, fm_chip_desc_blocks (d), d->pages_per_block);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Waits until the block's LUN is free, then occupies it for NS. */
+static void
+occupy_lun (FmNand *nand, guint32 block, guint64 ns)
+{
+  guint lun = block / nand->desc->blocks_per_lun;
+  guint64 start = MAX (fm_clock_now (&nand->clock), nand->lun_ready_at[lun]);
+  guint64 end = start + fm_clock_duration (&nand->clock, ns);
+
+  fm_clock_wait_until (&nand->clock, end);
+  nand->lun_ready_at[lun] = end;
+}
+
+static gboolean
+check_writable (const FmNand *nand, GError **error)
+{
+  if (nand->write_protect)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_WRITE_PROTECTED,
+                   "chip '%s' is write protected (WP# asserted)", nand->desc->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+fm_nand_read_page (FmNand *nand, guint32 block, guint32 page, guint8 *buf, GError **error)
+{
+  if (!check_page (nand, block, page, error))
+    return FALSE;
+  occupy_lun (nand, block, nand->desc->t_r.typ_ns);
+  fm_nand_array_read (nand, (guint64) block * nand->desc->pages_per_block + page, buf);
+  return TRUE;
+}
+
+gboolean
+fm_nand_read_partial (FmNand *nand, guint32 block, guint32 page, guint column,
+                      guint8 *buf, gsize len, GError **error)
+{
+  g_autofree guint8 *reg = NULL;
+
+  if (column > nand->page_bytes || len > nand->page_bytes - column)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE,
+                   "bytes %u..%" G_GSIZE_FORMAT " are outside a %" G_GSIZE_FORMAT "-byte page",
+                   column, column + len, nand->page_bytes);
+      return FALSE;
+    }
+  reg = g_malloc (nand->page_bytes);
+  if (!fm_nand_read_page (nand, block, page, reg, error))
+    return FALSE;
+  memcpy (buf, reg + column, len);
+  return TRUE;
+}
+
+gboolean
+fm_nand_program_page (FmNand *nand, guint32 block, guint32 page, const guint8 *buf, GError **error)
+{
+  FmArrayResult r;
+
+  if (!check_page (nand, block, page, error) || !check_writable (nand, error))
+    return FALSE;
+  occupy_lun (nand, block, nand->desc->t_prog.typ_ns);
+  r = fm_nand_array_program (nand, (guint64) block * nand->desc->pages_per_block + page, buf);
+  if (r != FM_ARRAY_PASS)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_PROGRAM_FAILED,
+                   "program of block %u page %u failed: %s", block, page, fm_array_result_to_string (r));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+fm_nand_erase_block (FmNand *nand, guint32 block, GError **error)
+{
+  FmArrayResult r;
+
+  if (!check_page (nand, block, 0, error) || !check_writable (nand, error))
+    return FALSE;
+  occupy_lun (nand, block, nand->desc->t_bers.typ_ns);
+  r = fm_nand_array_erase (nand, block);
+  if (r != FM_ARRAY_PASS)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_ERASE_FAILED,
+                   "erase of block %u failed: %s", block, fm_array_result_to_string (r));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+fm_nand_block_is_bad (FmNand *nand, guint32 block, gboolean *bad, GError **error)
+{
+  const FmChipDesc *d = nand->desc;
+  guint pages[3];
+  guint n = marker_page_list (d, pages);
+
+  *bad = FALSE;
+  for (guint i = 0; i < n && !*bad; i++)
+    {
+      guint8 marker;
+
+      if (!fm_nand_read_partial (nand, block, pages[i], marker_byte (d), &marker, 1, error))
+        return FALSE;
+      *bad = marker != 0xff;
+    }
+  return TRUE;
+}
+
+gboolean
+fm_nand_mark_bad (FmNand *nand, guint32 block, GError **error)
+{
+  const FmChipDesc *d = nand->desc;
+  g_autofree guint8 *buf = NULL;
+  guint pages[3];
+  guint n = marker_page_list (d, pages);
+  GError *first_error = NULL;
+
+  if (!check_page (nand, block, 0, error) || !check_writable (nand, error))
+    return FALSE;
+  /* Linux erases first so that the marker can be programmed; the block
+   * being bad, the erase may well fail, which changes nothing here. */
+  fm_nand_erase_block (nand, block, NULL);
+  buf = g_malloc (nand->page_bytes);
+  memset (buf, 0xff, nand->page_bytes);
+  memset (buf + marker_byte (d), 0x00, d->bus_width / 8);
+  for (guint i = 0; i < n; i++)
+    {
+      GError *local = NULL;
+
+      if (!fm_nand_program_page (nand, block, pages[i], buf, &local))
+        {
+          if (!first_error)
+            first_error = local;
+          else
+            g_error_free (local);
+        }
+    }
+  if (first_error)
+    {
+      g_propagate_prefixed_error (error, first_error, "marking block %u bad: ", block);
+      return FALSE;
+    }
+  return TRUE;
+}

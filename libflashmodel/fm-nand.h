@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A NAND chip: its array, the rules of flash physics that software notices,
+ * and a page-level API (read page, program page, erase block, bad block
+ * marks) for frontends that act as the host controller. The bus-level
+ * ONFI state machine (fm-nand-bus.h) drives the same array.
+ *
+ * Blocks are numbered across LUNs (block = lun * blocks_per_lun + block in
+ * LUN); a page buffer is always page_size + oob_size bytes, OOB last.
+ *
+ * Physics modelled here:
+ *  - erase sets every bit of a block to 1; program only clears bits (AND);
+ *  - at most NOP programs per page between erases;
+ *  - on parts that require it, pages of a block are programmed in order;
+ *  - every block has a lifetime in P/E cycles drawn from a Weibull
+ *    distribution (seeded); past it erase fails and the block is worn out;
+ *  - factory bad blocks, placed by the seed, carry the datasheet's marker,
+ *    and program and erase on them fail.
+ * A program that breaks a rule (NOP, order, worn block) still changes the
+ * cells, as on real parts, and reports FAIL; on a factory bad block and
+ * under write protection nothing changes.
+ */
+#pragma once
+
+#include "fm-chip-desc.h"
+#include "fm-clock.h"
+#include "fm-image.h"
+
+G_BEGIN_DECLS
+
+typedef struct _FmNand FmNand;
+
+typedef struct {
+  guint64 seed;
+  /* Factory bad blocks per LUN; -1 draws a count up to the descriptor's
+   * maximum from the seed. */
+  gint factory_bad_blocks;
+} FmNandCreateOptions;
+
+#define FM_NAND_CREATE_OPTIONS_DEFAULT { 1, -1 }
+
+/* Makes a fresh image (PATH NULL: in memory) with factory bad blocks placed. */
+FmImage *fm_nand_create_image (const FmChipDesc *desc, const gchar *path,
+                               const FmNandCreateOptions *options,
+                               GError **error);
+
+/* Takes ownership of IMAGE (closed on failure too). */
+FmNand  *fm_nand_new  (const FmChipDesc *desc, FmImage *image,
+                       FmTimingMode timing, GError **error);
+void     fm_nand_free (FmNand *nand);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmNand, fm_nand_free)
+
+const FmChipDesc *fm_nand_desc  (const FmNand *nand);
+FmImage          *fm_nand_image (FmNand *nand);
+FmClock          *fm_nand_clock (FmNand *nand);
+gsize             fm_nand_page_bytes (const FmNand *nand); /* data + OOB */
+
+/* Page-level API. Each waits for the LUN, then takes the operation's time. */
+gboolean fm_nand_read_page    (FmNand *nand, guint32 block, guint32 page,
+                               guint8 *buf, GError **error);
+gboolean fm_nand_read_partial (FmNand *nand, guint32 block, guint32 page,
+                               guint column, guint8 *buf, gsize len,
+                               GError **error);
+gboolean fm_nand_program_page (FmNand *nand, guint32 block, guint32 page,
+                               const guint8 *buf, GError **error);
+gboolean fm_nand_erase_block  (FmNand *nand, guint32 block, GError **error);
+/* Reads the marker pages' spare bytes, as Linux's nand_block_bad() does. */
+gboolean fm_nand_block_is_bad (FmNand *nand, guint32 block, gboolean *bad,
+                               GError **error);
+/* Erases the block (ignoring failure) and programs 00h markers, as Linux's
+ * nand_default_block_markbad() does. */
+gboolean fm_nand_mark_bad     (FmNand *nand, guint32 block, GError **error);
+
+/* Whether BLOCK carries a bad block marker, looked up in IMAGE without
+ * touching any counter (for tools that inspect an image read-only). */
+gboolean fm_nand_image_block_marked_bad (const FmChipDesc *desc,
+                                         const FmImage *image, guint32 block);
+
+/* WP# asserted: program and erase are refused. */
+void     fm_nand_set_write_protect (FmNand *nand, gboolean protect);
+gboolean fm_nand_write_protected   (const FmNand *nand);
+
+/* The cycle count past which BLOCK's erase fails (from the seed). */
+guint64  fm_nand_block_lifetime (const FmNand *nand, guint32 block);
+
+/* MLC: which pair a page belongs to (Linux's struct nand_pairing_info). */
+typedef struct {
+  guint pair;   /* index of the pair within the block */
+  guint group;  /* 0 = lower page, 1 = upper page */
+} FmPagePairing;
+FmPagePairing fm_nand_page_pairing (const FmChipDesc *desc, guint page);
+
+typedef struct {
+  guint64 page_reads;
+  guint64 page_programs;
+  guint64 block_erases;
+  guint64 program_failures;
+  guint64 erase_failures;
+  guint64 read_busy_ns;     /* nominal (typical) chip time, in every mode */
+  guint64 program_busy_ns;
+  guint64 erase_busy_ns;
+} FmNandStats;
+
+const FmNandStats *fm_nand_stats (const FmNand *nand);
+
+G_END_DECLS
