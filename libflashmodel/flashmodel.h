@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* libflashmodel: software models of real NAND flash chips. */
+#pragma once
+
+#include "fm-chip-desc.h"
+#include "fm-clock.h"
+#include "fm-crc.h"
+#include "fm-error.h"
+#include "fm-image.h"
+#include "fm-nand.h"
+#include "fm-nand-bus.h"
+#include "fm-onfi.h"
+#include "fm-prng.h"
