@@ -1,0 +1,554 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * flashmodel: inspect chip descriptors and create and examine chip images.
+ * Each subcommand parses its own options; output meant for scripts (CSV)
+ * goes to stdout, diagnostics to stderr.
+ */
+#include "flashmodel.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define EXIT_USAGE 2
+
+typedef struct {
+  const gchar *name;
+  const gchar *args;
+  const gchar *summary;
+  const gchar *description;
+  int (*run) (int argc, char **argv);
+} Command;
+
+static const Command *find_command (const gchar *name);
+
+static void
+print_error (const GError *error)
+{
+  g_printerr ("flashmodel: %s\n", error->message);
+}
+
+/* Parses a subcommand's options; prints usage errors itself. */
+static gboolean
+parse_options (const Command *cmd, GOptionEntry *entries, int *argc, char ***argv)
+{
+  g_autofree gchar *param = g_strdup_printf ("%s %s", cmd->name, cmd->args);
+  g_autoptr (GOptionContext) ctx = g_option_context_new (param);
+  g_autoptr (GError) error = NULL;
+
+  g_option_context_set_summary (ctx, cmd->summary);
+  g_option_context_set_description (ctx, cmd->description);
+  if (entries)
+    g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, argc, argv, &error))
+    {
+      g_printerr ("flashmodel %s: %s\nTry 'flashmodel %s --help'.\n",
+                  cmd->name, error->message, cmd->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+usage_error (const gchar *command, const gchar *message)
+{
+  g_printerr ("flashmodel %s: %s\nTry 'flashmodel %s --help'.\n", command, message, command);
+  return EXIT_USAGE;
+}
+
+static gchar *
+format_size (guint64 bytes)
+{
+  return g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+}
+
+static gchar *
+format_us (guint64 ns)
+{
+  return g_strdup_printf ("%.3g us", ns / 1000.0);
+}
+
+/* ---- list-chips ---------------------------------------------------------- */
+
+static int
+cmd_list_chips (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) names = NULL;
+
+  if (!parse_options (find_command ("list-chips"), NULL, &argc, &argv))
+    return EXIT_USAGE;
+  if (argc > 1)
+    return usage_error ("list-chips", "takes no arguments");
+  names = fm_chip_catalog_names (&error);
+  if (!names)
+    {
+      print_error (error);
+      return EXIT_FAILURE;
+    }
+  g_print ("%-24s %-9s %-10s %-22s %9s %10s %5s\n",
+           "NAME", "TYPE", "VENDOR", "PART", "SIZE", "PAGE+OOB", "ONFI");
+  for (guint i = 0; names[i]; i++)
+    {
+      g_autoptr (FmChipDesc) d = fm_chip_desc_lookup (names[i], &error);
+      g_autofree gchar *size = NULL;
+      g_autofree gchar *page = NULL;
+      g_autofree gchar *onfi = NULL;
+
+      if (!d)
+        {
+          /* One broken file must not hide the others. */
+          print_error (error);
+          g_clear_error (&error);
+          continue;
+        }
+      size = format_size (fm_chip_desc_size_bytes (d));
+      page = g_strdup_printf ("%u+%u", d->page_size, d->oob_size);
+      onfi = d->onfi_version ? g_strdup_printf ("%u.%u", d->onfi_version / 10, d->onfi_version % 10)
+                             : g_strdup ("-");
+      g_print ("%-24s %-9s %-10s %-22s %9s %10s %5s\n", d->name,
+               fm_chip_type_to_string (d->type), d->vendor, d->part, size, page, onfi);
+    }
+  return EXIT_SUCCESS;
+}
+
+/* ---- info ---------------------------------------------------------------- */
+
+static void
+print_flag_list (const gchar *label, guint value, const gchar *const *names)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; names[i]; i++)
+    if (value & (1u << i))
+      g_string_append_printf (s, "%s%s", s->len ? ", " : "", names[i]);
+  g_print ("  %-26s %s\n", label, s->len ? s->str : "none");
+  g_string_free (s, TRUE);
+}
+
+static void
+print_time (const gchar *label, const FmOpTime *t)
+{
+  g_autofree gchar *typ = format_us (t->typ_ns);
+  g_autofree gchar *max = format_us (t->max_ns);
+
+  if (t->max_ns)
+    g_print ("  %-26s %s typical, %s max\n", label, typ, max);
+}
+
+static int
+cmd_info (int argc, char **argv)
+{
+  static const gchar *const command_names[] = {
+    "cache program (80h-15h)", "read cache (31h/3Fh)", "get/set features (EEh/EFh)",
+    "read status enhanced (78h)", "copyback (35h/85h)", "read unique ID (EDh)",
+    "multi-plane (11h/D1h)", NULL };
+  static const gchar *const bbm_names[] = { "first", "second", "last", NULL };
+  g_autofree gchar *chip = NULL;
+  GOptionEntry entries[] = {
+    { "chip", 'c', 0, G_OPTION_ARG_STRING, &chip, "Chip name (see list-chips) or path to a descriptor", "NAME" },
+    { NULL }
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmChipDesc) d = NULL;
+  g_autofree gchar *size = NULL;
+  GString *id = g_string_new (NULL);
+
+  if (!parse_options (find_command ("info"), entries, &argc, &argv))
+    return EXIT_USAGE;
+  if (!chip && argc == 2)
+    chip = g_strdup (argv[1]);
+  else if (argc > 1)
+    return usage_error ("info", "unexpected argument");
+  if (!chip)
+    return usage_error ("info", "--chip NAME is required");
+  d = fm_chip_desc_lookup (chip, &error);
+  if (!d)
+    {
+      print_error (error);
+      return EXIT_FAILURE;
+    }
+  size = format_size (fm_chip_desc_size_bytes (d));
+  for (guint i = 0; i < d->id_len; i++)
+    g_string_append_printf (id, "%s%02X", i ? " " : "", d->id[i]);
+
+  g_print ("%s: %s %s (%s)\n", d->name, d->vendor, d->part, fm_chip_type_to_string (d->type));
+  g_print ("  %-26s %s\n", "datasheet", d->datasheet);
+  g_print ("  %-26s %s\n", "descriptor", d->path ? d->path : "-");
+  g_print ("  %-26s %s\n", "READ ID (90h-00h)", id->str);
+  g_string_free (id, TRUE);
+  g_print ("Geometry\n");
+  g_print ("  %-26s %s (%" G_GUINT64_FORMAT " bytes of data)\n", "size", size, fm_chip_desc_size_bytes (d));
+  g_print ("  %-26s %u + %u bytes (OOB)\n", "page", d->page_size, d->oob_size);
+  g_print ("  %-26s %u pages, %u KiB of data\n", "block", d->pages_per_block,
+           d->pages_per_block * d->page_size / 1024);
+  g_print ("  %-26s %u blocks per LUN x %u LUN(s) = %u blocks\n", "blocks",
+           d->blocks_per_lun, d->luns, fm_chip_desc_blocks (d));
+  g_print ("  %-26s %u\n", "planes per LUN", d->planes);
+  g_print ("  %-26s x%u%s\n", "bus width", d->bus_width, d->small_page ? " (small-page command set)" : "");
+  g_print ("  %-26s %u column + %u row\n", "address cycles",
+           fm_chip_desc_col_cycles (d), fm_chip_desc_row_cycles (d));
+  g_print ("Commands\n");
+  print_flag_list ("optional commands", d->commands, command_names);
+  if (d->onfi_version)
+    {
+      GString *modes = g_string_new (NULL);
+
+      for (guint m = 0; m < 6; m++)
+        if (d->timing_modes & (1u << m))
+          g_string_append_printf (modes, "%s%u", modes->len ? ", " : "", m);
+      g_print ("ONFI %u.%u\n", d->onfi_version / 10, d->onfi_version % 10);
+      g_print ("  %-26s %s / %s (JEDEC ID %02Xh)\n", "manufacturer / model",
+               d->onfi_manufacturer, d->onfi_model, d->jedec_id);
+      g_print ("  %-26s %s\n", "timing modes", modes->str);
+      g_print ("  %-26s %u bits per %u bytes\n", "ECC required", d->ecc_bits, d->ecc_codeword_size);
+      g_string_free (modes, TRUE);
+    }
+  else
+    g_print ("ONFI: not supported\n");
+  g_print ("Timing\n");
+  print_time ("tR (page read)", &d->t_r);
+  print_time ("tPROG (page program)", &d->t_prog);
+  print_time ("tBERS (block erase)", &d->t_bers);
+  print_time ("tCBSY (cache program)", &d->t_cbsy);
+  print_time ("tRCBSY (cache read)", &d->t_rcbsy);
+  print_time ("tDBSY (multi-plane)", &d->t_dbsy);
+  g_print ("Reliability\n");
+  g_print ("  %-26s %u P/E cycles\n", "endurance", d->pe_cycles);
+  g_print ("  %-26s Weibull shape %.2f, scale %.2f x endurance\n", "block lifetime",
+           d->wearout_shape, d->wearout_scale);
+  g_print ("  %-26s %u\n", "partial programs (NOP)", d->nop);
+  g_print ("  %-26s %s\n", "page program order", d->sequential_program ? "ascending within a block" : "any");
+  g_print ("  %-26s %u per LUN\n", "factory bad blocks (max)", d->factory_bad_blocks_max);
+  print_flag_list ("bad block marker pages", d->bbm_pages, bbm_names);
+  g_print ("  %-26s spare %s %u\n", "bad block marker at", d->bus_width == 16 ? "word" : "byte", d->bbm_offset);
+  if (d->type == FM_CHIP_NAND_MLC)
+    g_print ("  %-26s %s\n", "paired pages", d->pairing == FM_PAIRING_DIST3 ? "dist3" : "none");
+  return EXIT_SUCCESS;
+}
+
+/* ---- create -------------------------------------------------------------- */
+
+static gboolean
+parse_u64_arg (const gchar *text, guint64 *out)
+{
+  gchar *end = NULL;
+
+  errno = 0;
+  *out = g_ascii_strtoull (text, &end, 0);
+  return errno == 0 && end && *end == '\0' && *text != '-';
+}
+
+static int
+cmd_create (int argc, char **argv)
+{
+  g_autofree gchar *chip = NULL;
+  g_autofree gchar *seed_text = NULL;
+  gint bad_blocks = -1;
+  GOptionEntry entries[] = {
+    { "chip", 'c', 0, G_OPTION_ARG_STRING, &chip, "Chip name (see list-chips) or path to a descriptor", "NAME" },
+    { "seed", 's', 0, G_OPTION_ARG_STRING, &seed_text, "Seed for everything random in this chip (default 1)", "N" },
+    { "bad-blocks", 'b', 0, G_OPTION_ARG_INT, &bad_blocks, "Factory bad blocks per LUN (default: drawn from the seed)", "N" },
+    { NULL }
+  };
+  FmNandCreateOptions options = FM_NAND_CREATE_OPTIONS_DEFAULT;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmChipDesc) d = NULL;
+  g_autoptr (FmImage) image = NULL;
+  guint bad = 0;
+
+  if (!parse_options (find_command ("create"), entries, &argc, &argv))
+    return EXIT_USAGE;
+  if (!chip)
+    return usage_error ("create", "--chip NAME is required");
+  if (argc != 2)
+    return usage_error ("create", "exactly one IMAGE file name is required");
+  if (seed_text && !parse_u64_arg (seed_text, &options.seed))
+    return usage_error ("create", "--seed takes a non-negative integer");
+  if (bad_blocks < -1)
+    return usage_error ("create", "--bad-blocks takes a non-negative integer");
+  options.factory_bad_blocks = bad_blocks;
+  d = fm_chip_desc_lookup (chip, &error);
+  if (!d)
+    {
+      print_error (error);
+      return EXIT_FAILURE;
+    }
+  image = fm_nand_create_image (d, argv[1], &options, &error);
+  if (!image || !fm_image_sync (image, &error))
+    {
+      print_error (error);
+      return EXIT_FAILURE;
+    }
+  for (guint32 b = 0; b < fm_chip_desc_blocks (d); b++)
+    if (fm_image_block (image, b)->flags & FM_BLOCK_FACTORY_BAD)
+      bad++;
+  g_print ("created %s: chip %s, seed %" G_GUINT64_FORMAT ", %u factory bad block%s\n",
+           argv[1], d->name, options.seed, bad, bad == 1 ? "" : "s");
+  return EXIT_SUCCESS;
+}
+
+/* ---- stat and wear ------------------------------------------------------- */
+
+typedef struct {
+  FmChipDesc *desc;
+  FmImage *image;
+} OpenedImage;
+
+static void
+opened_image_clear (OpenedImage *o)
+{
+  g_clear_pointer (&o->image, fm_image_close);
+  g_clear_pointer (&o->desc, fm_chip_desc_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (OpenedImage, opened_image_clear)
+
+/* Opens IMAGE read-only and finds the chip it was made for. */
+static gboolean
+open_image (const gchar *path, OpenedImage *o, GError **error)
+{
+  o->image = fm_image_open (path, NULL, TRUE, error);
+  if (!o->image)
+    return FALSE;
+  o->desc = fm_chip_desc_lookup (fm_image_chip_name (o->image), error);
+  if (!o->desc)
+    {
+      g_prefix_error (error, "%s: made for chip '%s', whose descriptor cannot be loaded: ",
+                      path, fm_image_chip_name (o->image));
+      return FALSE;
+    }
+  if (fm_chip_desc_blocks (o->desc) != fm_image_blocks (o->image) ||
+      o->desc->pages_per_block != fm_image_pages_per_block (o->image))
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH,
+                   "%s: geometry differs from the current descriptor of chip '%s'",
+                   path, o->desc->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct {
+  guint32 min, max;
+  gdouble mean, stddev;
+  guint64 total;
+} EraseSummary;
+
+static EraseSummary
+summarise_erases (FmImage *image)
+{
+  guint32 n = fm_image_blocks (image);
+  EraseSummary s = { G_MAXUINT32, 0, 0, 0, 0 };
+  gdouble sq = 0;
+
+  for (guint32 b = 0; b < n; b++)
+    {
+      guint32 e = fm_image_block (image, b)->erase_count;
+
+      s.min = MIN (s.min, e);
+      s.max = MAX (s.max, e);
+      s.total += e;
+    }
+  s.mean = (gdouble) s.total / n;
+  for (guint32 b = 0; b < n; b++)
+    {
+      gdouble dev = fm_image_block (image, b)->erase_count - s.mean;
+
+      sq += dev * dev;
+    }
+  s.stddev = sqrt (sq / n);
+  return s;
+}
+
+static int
+cmd_stat (int argc, char **argv)
+{
+  g_auto (OpenedImage) o = { NULL, NULL };
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *file_size = NULL;
+  g_autofree gchar *disk_size = NULL;
+  g_autofree gchar *written = NULL;
+  GString *bad_list = g_string_new (NULL);
+  guint32 factory = 0, worn = 0, marked = 0;
+  guint64 programs = 0, reads = 0, pages;
+  EraseSummary es;
+  struct stat st;
+
+  if (!parse_options (find_command ("stat"), NULL, &argc, &argv))
+    return EXIT_USAGE;
+  if (argc != 2)
+    return usage_error ("stat", "exactly one IMAGE is required");
+  if (!open_image (argv[1], &o, &error) || stat (argv[1], &st) < 0)
+    {
+      if (!error)
+        g_set_error (&error, FM_ERROR, FM_ERROR_IO, "%s: %s", argv[1], g_strerror (errno));
+      print_error (error);
+      g_string_free (bad_list, TRUE);
+      return EXIT_FAILURE;
+    }
+  for (guint32 b = 0; b < fm_image_blocks (o.image); b++)
+    {
+      const FmBlockMeta *m = fm_image_block (o.image, b);
+      gboolean is_marked = fm_nand_image_block_marked_bad (o.desc, o.image, b);
+
+      factory += (m->flags & FM_BLOCK_FACTORY_BAD) != 0;
+      worn += (m->flags & FM_BLOCK_WORN_OUT) != 0;
+      marked += is_marked;
+      programs += m->program_count;
+      reads += m->read_count;
+      if (is_marked || (m->flags & FM_BLOCK_WORN_OUT))
+        g_string_append_printf (bad_list, "%s%u", bad_list->len ? " " : "", b);
+    }
+  es = summarise_erases (o.image);
+  pages = fm_chip_desc_pages (o.desc);
+  file_size = format_size (st.st_size);
+  disk_size = format_size ((guint64) st.st_blocks * 512);
+  written = format_size (fm_image_pages_with_data (o.image) * (o.desc->page_size + o.desc->oob_size));
+
+  g_print ("image:            %s\n", argv[1]);
+  g_print ("chip:             %s (%s %s)\n", o.desc->name, o.desc->vendor, o.desc->part);
+  g_print ("seed:             %" G_GUINT64_FORMAT "\n", fm_image_seed (o.image));
+  g_print ("file:             %s apparent, %s on disk\n", file_size, disk_size);
+  g_print ("pages with data:  %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " (%.2f%%, %s)\n",
+           fm_image_pages_with_data (o.image), pages,
+           100.0 * fm_image_pages_with_data (o.image) / pages, written);
+  g_print ("page programs:    %" G_GUINT64_FORMAT "\n", programs);
+  g_print ("page reads:       %" G_GUINT64_FORMAT "\n", reads);
+  g_print ("erase counts:     min %u, mean %.2f, max %u, stddev %.2f (total %" G_GUINT64_FORMAT ")\n",
+           es.min, es.mean, es.max, es.stddev, es.total);
+  g_print ("bad blocks:       %u marked (%u factory), %u worn out\n", marked, factory, worn);
+  if (bad_list->len)
+    g_print ("bad block list:   %s\n", bad_list->str);
+  g_string_free (bad_list, TRUE);
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_wear (int argc, char **argv)
+{
+  gboolean csv = FALSE;
+  GOptionEntry entries[] = {
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print one CSV row per block", NULL },
+    { NULL }
+  };
+  g_auto (OpenedImage) o = { NULL, NULL };
+  g_autoptr (GError) error = NULL;
+  EraseSummary es;
+
+  if (!parse_options (find_command ("wear"), entries, &argc, &argv))
+    return EXIT_USAGE;
+  if (argc != 2)
+    return usage_error ("wear", "exactly one IMAGE is required");
+  if (!open_image (argv[1], &o, &error))
+    {
+      print_error (error);
+      return EXIT_FAILURE;
+    }
+  if (csv)
+    {
+      g_print ("block,erase_count,program_count,read_count,factory_bad,worn_out,marked_bad\n");
+      for (guint32 b = 0; b < fm_image_blocks (o.image); b++)
+        {
+          const FmBlockMeta *m = fm_image_block (o.image, b);
+
+          g_print ("%u,%u,%u,%u,%d,%d,%d\n", b, m->erase_count, m->program_count, m->read_count,
+                   (m->flags & FM_BLOCK_FACTORY_BAD) != 0, (m->flags & FM_BLOCK_WORN_OUT) != 0,
+                   fm_nand_image_block_marked_bad (o.desc, o.image, b));
+        }
+      return EXIT_SUCCESS;
+    }
+  es = summarise_erases (o.image);
+  g_print ("blocks:        %u\n", fm_image_blocks (o.image));
+  g_print ("erase count:   min %u, mean %.2f, max %u, stddev %.2f\n", es.min, es.mean, es.max, es.stddev);
+  g_print ("max/mean:      %.3f\n", es.mean > 0 ? es.max / es.mean : 0.0);
+  g_print ("coef. of var.: %.3f\n", es.mean > 0 ? es.stddev / es.mean : 0.0);
+  g_print ("endurance:     %u P/E cycles rated (%.1f%% used by the most worn block)\n",
+           o.desc->pe_cycles, 100.0 * es.max / o.desc->pe_cycles);
+  return EXIT_SUCCESS;
+}
+
+/* ---- dispatch ------------------------------------------------------------ */
+
+static const Command commands[] = {
+  { "list-chips", "", "List the chips in the catalog.",
+    "The catalog is $FLASHMODEL_CHIPS_DIR if set, else the installed chips\n"
+    "directory, else the source tree's chips/. A descriptor that fails to load is\n"
+    "reported on stderr and the others are still listed.", cmd_list_chips },
+  { "info", "--chip NAME", "Show a chip's geometry, IDs, ONFI data, timings and reliability.",
+    "NAME is a catalog name (see list-chips) or the path of a descriptor file.\n\n"
+    "Example:\n  flashmodel info --chip micron-mt29f4g", cmd_info },
+  { "create", "--chip NAME [--seed N] [--bad-blocks N] IMAGE",
+    "Create a fresh, fully erased chip image with its factory bad blocks.",
+    "IMAGE must not exist. The file is sparse: it grows with the pages programmed,\n"
+    "not with the chip's size. Factory bad blocks are placed by the seed and carry\n"
+    "the marker the datasheet specifies; the same seed gives the same chip.\n\n"
+    "Example:\n  flashmodel create --chip micron-mt29f4g --seed 7 nand.img", cmd_create },
+  { "stat", "IMAGE", "Summarise an image: chip, pages written, erase counts, bad blocks.",
+    "The image is opened read-only (with a shared lock), so it can be inspected\n"
+    "while no writer holds it. Bad blocks are those whose marker pages carry a\n"
+    "non-FFh marker byte, as Linux sees them, plus worn-out blocks.", cmd_stat },
+  { "wear", "[--csv] IMAGE", "Report wear: erase count distribution, or per-block CSV.",
+    "With --csv, print one row per block:\n"
+    "  block,erase_count,program_count,read_count,factory_bad,worn_out,marked_bad", cmd_wear },
+};
+
+static const Command *
+find_command (const gchar *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (commands[i].name, name))
+      return &commands[i];
+  return NULL;
+}
+
+static void
+print_main_help (FILE *out)
+{
+  fprintf (out,
+           "Usage: flashmodel COMMAND [OPTION...] [ARG...]\n\n"
+           "Inspect flash chip descriptors and create and examine chip images for the\n"
+           "flashmodel NAND emulator.\n\nCommands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out,
+           "\nRun 'flashmodel COMMAND --help' for a command's options.\n\n"
+           "Environment:\n"
+           "  FLASHMODEL_CHIPS_DIR  directory of chip descriptors (*.ini) to use\n\n"
+           "Exit status: 0 on success, 1 on failure, 2 on a usage error.\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  const Command *cmd;
+
+  setlocale (LC_ALL, "");
+  if (argc < 2)
+    {
+      print_main_help (stderr);
+      return EXIT_USAGE;
+    }
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "help"))
+    {
+      print_main_help (stdout);
+      return EXIT_SUCCESS;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      g_print ("flashmodel %s\n", FM_VERSION);
+      return EXIT_SUCCESS;
+    }
+  cmd = find_command (argv[1]);
+  if (!cmd)
+    {
+      g_printerr ("flashmodel: unknown command '%s'\n\n", argv[1]);
+      print_main_help (stderr);
+      return EXIT_USAGE;
+    }
+  return cmd->run (argc - 1, argv + 1);
+}
