@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The persistent image: sparse storage, persistence, and refusal of
+ * corrupt or mismatched files. */
+#include "fm-test-util.h"
+
+#include <glib/gstdio.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct {
+  gchar *dir;
+  gchar *path;
+  FmChipDesc *desc;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  (void) data;
+  f->dir = g_dir_make_tmp ("fm-image-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "chip.img", NULL);
+  f->desc = fm_test_tiny_desc (NULL);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_unlink (f->path);
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+  fm_chip_desc_free (f->desc);
+}
+
+static FmNand *
+open_nand (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  FmImage *image = fm_image_open (f->path, f->desc, FALSE, &error);
+  FmNand *nand;
+
+  g_assert_no_error (error);
+  nand = fm_nand_new (f->desc, image, FM_TIMING_NONE, &error);
+  g_assert_no_error (error);
+  return nand;
+}
+
+static void
+create (Fixture *f, guint64 seed, gint bad)
+{
+  FmNandCreateOptions options = { seed, bad };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmImage) image = fm_nand_create_image (f->desc, f->path, &options, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (image);
+}
+
+static void
+test_persistence (Fixture *f, gconstpointer data)
+{
+  gsize n = 2048 + 64;
+  g_autofree guint8 *pattern = fm_test_pattern (n, 5);
+  g_autofree guint8 *back = g_malloc (n);
+  g_autoptr (GError) error = NULL;
+
+  (void) data;
+  create (f, 42, 0);
+  {
+    g_autoptr (FmNand) nand = open_nand (f);
+
+    for (int i = 0; i < 3; i++)
+      g_assert_true (fm_nand_erase_block (nand, 5, &error));
+    g_assert_true (fm_nand_program_page (nand, 5, 0, pattern, &error));
+    g_assert_true (fm_nand_program_page (nand, 5, 3, pattern, &error));
+  }
+  {
+    g_autoptr (FmNand) nand = open_nand (f);
+    FmImage *image = fm_nand_image (nand);
+
+    g_assert_cmpuint (fm_image_seed (image), ==, 42);
+    g_assert_cmpuint (fm_image_block (image, 5)->erase_count, ==, 3);
+    g_assert_cmpuint (fm_image_block (image, 5)->next_page, ==, 4);
+    g_assert_cmpuint (fm_image_pages_with_data (image), ==, 2);
+    g_assert_cmpuint (fm_image_page_programs (image, 5 * 8 + 3), ==, 1);
+    g_assert_true (fm_nand_read_page (nand, 5, 3, back, &error));
+    g_assert_cmpmem (back, n, pattern, n);
+    g_assert_true (fm_nand_read_page (nand, 5, 1, back, &error));
+    for (gsize i = 0; i < n; i++)
+      g_assert_cmphex (back[i], ==, 0xff);
+  }
+}
+
+static void
+test_sparse_and_slot_reuse (Fixture *f, gconstpointer data)
+{
+  gsize n = 2048 + 64;
+  g_autofree guint8 *pattern = fm_test_pattern (n, 9);
+  g_autoptr (GError) error = NULL;
+  guint64 size_after_first;
+
+  (void) data;
+  create (f, 1, 0);
+  {
+    g_autoptr (FmNand) nand = open_nand (f);
+    FmImage *image = fm_nand_image (nand);
+    guint64 empty = fm_image_file_bytes (image);
+
+    /* An empty 1 MiB chip costs its metadata, not its size. */
+    g_assert_cmpuint (empty, <, 64 * 1024);
+    for (guint p = 0; p < 8; p++)
+      g_assert_true (fm_nand_program_page (nand, 10, p, pattern, &error));
+    size_after_first = fm_image_file_bytes (image);
+    g_assert_cmpuint (size_after_first, >, empty);
+    /* Erase and rewrite many times: freed slots are reused, the file
+     * does not grow. */
+    for (guint round = 0; round < 20; round++)
+      {
+        g_assert_true (fm_nand_erase_block (nand, 10, &error));
+        g_assert_cmpuint (fm_image_pages_with_data (image), ==, 0);
+        for (guint p = 0; p < 8; p++)
+          g_assert_true (fm_nand_program_page (nand, 10, p, pattern, &error));
+      }
+    g_assert_cmpuint (fm_image_file_bytes (image), ==, size_after_first);
+    /* Programming all ones changes nothing and stores nothing. */
+    memset (pattern, 0xff, n);
+    g_assert_true (fm_nand_program_page (nand, 11, 0, pattern, &error));
+    g_assert_cmpuint (fm_image_pages_with_data (image), ==, 8);
+  }
+}
+
+static void
+test_refuses_existing_file (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *contents = NULL;
+
+  (void) data;
+  g_assert_true (g_file_set_contents (f->path, "precious", -1, &error));
+  g_assert_null (fm_image_create (f->path, f->desc, 1, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_IO);
+  g_assert_true (g_file_get_contents (f->path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "precious");
+}
+
+static void
+expect_open_error (Fixture *f, const FmChipDesc *desc, gint code, const gchar *words)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmImage) image = fm_image_open (f->path, desc, TRUE, &error);
+
+  g_assert_null (image);
+  g_assert_error (error, FM_ERROR, code);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, f->path));
+  g_assert_nonnull (strstr (error->message, words));
+}
+
+static void
+corrupt_byte (const gchar *path, goffset offset, guint8 xor_mask)
+{
+  int fd = open (path, O_RDWR);
+  guint8 b;
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pread (fd, &b, 1, offset), ==, 1);
+  b ^= xor_mask;
+  g_assert_cmpint (pwrite (fd, &b, 1, offset), ==, 1);
+  close (fd);
+}
+
+static void
+test_truncated (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  create (f, 1, 2);
+  g_assert_cmpint (truncate (f->path, 100), ==, 0);
+  expect_open_error (f, f->desc, FM_ERROR_IMAGE_CORRUPT, "not a flashmodel image");
+  g_unlink (f->path);
+
+  create (f, 1, 2);
+  g_assert_cmpint (truncate (f->path, 4096 + 10), ==, 0);
+  expect_open_error (f, f->desc, FM_ERROR_IMAGE_CORRUPT, "truncated");
+}
+
+static void
+test_header_bit_flips (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  create (f, 1, 2);
+  /* Every byte of the header is covered: flip one bit at a time. */
+  for (goffset off = 8; off < FM_IMAGE_HEADER_SIZE; off += 61)
+    {
+      corrupt_byte (f->path, off, 0x10);
+      expect_open_error (f, NULL, FM_ERROR_IMAGE_CORRUPT, "corrupt image");
+      corrupt_byte (f->path, off, 0x10);
+    }
+  corrupt_byte (f->path, 0, 0x01);
+  expect_open_error (f, NULL, FM_ERROR_IMAGE_CORRUPT, "bad magic");
+  corrupt_byte (f->path, 0, 0x01);
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FmImage) image = fm_image_open (f->path, f->desc, TRUE, &error);
+
+    g_assert_no_error (error);
+  }
+}
+
+static void
+test_corrupt_tables (Fixture *f, gconstpointer data)
+{
+  gsize n = 2048 + 64;
+  g_autofree guint8 *pattern = fm_test_pattern (n, 3);
+  g_autoptr (GError) error = NULL;
+  goffset block_table = FM_IMAGE_HEADER_SIZE;
+  goffset page_table = FM_IMAGE_HEADER_SIZE + 4096; /* 64 blocks x 32 B, aligned */
+
+  (void) data;
+  create (f, 1, 0);
+  {
+    g_autoptr (FmNand) nand = open_nand (f);
+
+    g_assert_true (fm_nand_program_page (nand, 0, 0, pattern, &error));
+    g_assert_true (fm_nand_program_page (nand, 0, 1, pattern, &error));
+  }
+  /* Page 1 claims page 0's slot. */
+  corrupt_byte (f->path, page_table + 4, 0x03);
+  expect_open_error (f, f->desc, FM_ERROR_IMAGE_CORRUPT, "shared slot");
+  corrupt_byte (f->path, page_table + 4, 0x03);
+  /* A slot beyond the file. */
+  corrupt_byte (f->path, page_table + 2, 0x10);
+  expect_open_error (f, f->desc, FM_ERROR_IMAGE_CORRUPT, "missing slot");
+  corrupt_byte (f->path, page_table + 2, 0x10);
+  /* Unknown block flags. */
+  corrupt_byte (f->path, block_table + 4, 0x80);
+  expect_open_error (f, f->desc, FM_ERROR_IMAGE_CORRUPT, "block 0");
+}
+
+static void
+test_mismatch (Fixture *f, gconstpointer data)
+{
+  g_autoptr (FmChipDesc) other = fm_test_chip ("micron-mt29f4g");
+  g_autofree gchar *text = fm_test_tiny_text_with ("geometry", "blocks-per-lun", "blocks-per-lun=128");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmChipDesc) bigger = fm_chip_desc_load_data (text, "bigger", &error);
+
+  (void) data;
+  g_assert_no_error (error);
+  create (f, 1, 0);
+  expect_open_error (f, other, FM_ERROR_IMAGE_MISMATCH, "made for chip 'test-tiny'");
+  expect_open_error (f, bigger, FM_ERROR_IMAGE_MISMATCH, "geometry");
+}
+
+static void
+test_exclusive_lock (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  (void) data;
+  create (f, 1, 0);
+  {
+    g_autoptr (FmImage) writer = fm_image_open (f->path, f->desc, FALSE, &error);
+    g_autoptr (FmImage) second = NULL;
+
+    g_assert_no_error (error);
+    second = fm_image_open (f->path, f->desc, FALSE, &error);
+    g_assert_null (second);
+    g_assert_error (error, FM_ERROR, FM_ERROR_IO);
+    g_assert_nonnull (strstr (error->message, "in use"));
+  }
+}
+
+static void
+test_not_an_image (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *junk = g_malloc0 (8192);
+  g_autoptr (GError) error = NULL;
+
+  (void) data;
+  memset (junk, 'x', 8192);
+  g_assert_true (g_file_set_contents (f->path, junk, 8192, &error));
+  expect_open_error (f, NULL, FM_ERROR_IMAGE_CORRUPT, "not a flashmodel image");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add ("/image/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("persistence", test_persistence);
+  ADD ("sparse-and-slot-reuse", test_sparse_and_slot_reuse);
+  ADD ("refuses-existing-file", test_refuses_existing_file);
+  ADD ("truncated", test_truncated);
+  ADD ("header-bit-flips", test_header_bit_flips);
+  ADD ("corrupt-tables", test_corrupt_tables);
+  ADD ("mismatch", test_mismatch);
+  ADD ("exclusive-lock", test_exclusive_lock);
+  ADD ("not-an-image", test_not_an_image);
+#undef ADD
+  return g_test_run ();
+}
