@@ -893,7 +893,8 @@ fm_nand_bus_address (FmNandBus *bus, guint8 a)
   bus_cycle (bus);
   if (bus->cmd == NO_COMMAND || bus->naddr >= sizeof bus->addr)
     return;
-  if (!lun_rdy (bus, bus->lun_sel))
+  /* 78h addresses the LUN to poll, which is why it works while busy. */
+  if (!lun_rdy (bus, bus->lun_sel) && bus->cmd != CMD_STATUS_ENHANCED)
     return;
   bus->addr[bus->naddr++] = a;
   address_complete (bus);
