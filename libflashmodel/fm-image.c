@@ -16,7 +16,7 @@ G_STATIC_ASSERT (G_BYTE_ORDER == G_LITTLE_ENDIAN); /* the format is LE */
 
 /*
  * File layout, every section 4 KiB aligned:
- *   header | block table (32 B/block) | page table (4 B/page) | slots
+ *   header | block table (64 B/block) | page table (4 B/page) | slots
  * A page table entry holds the page's slot number (1-based, 0 = no data) in
  * its low 28 bits and its partial-program count in the top 4 bits.
  */
@@ -39,6 +39,7 @@ typedef struct {
   guint64 slot_area_off;
   guint32 slot_size;
   guint32 flags;
+  guint64 age_ns;
 } ImageHeader;
 
 #define HEADER_CRC_OFF (FM_IMAGE_HEADER_SIZE - 4)
@@ -434,6 +435,21 @@ gboolean
 fm_image_is_factory_initialised (const FmImage *img)
 {
   return (img->header->flags & HEADER_FLAG_FACTORY_DONE) != 0;
+}
+
+guint64
+fm_image_age_ns (const FmImage *img)
+{
+  return img->header->age_ns;
+}
+
+void
+fm_image_set_age_ns (FmImage *img, guint64 age_ns)
+{
+  if (img->read_only || img->header->age_ns == age_ns)
+    return;
+  img->header->age_ns = age_ns;
+  seal_header (img);
 }
 
 void

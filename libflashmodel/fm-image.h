@@ -25,10 +25,11 @@ typedef struct _FmImage FmImage;
 enum {
   FM_BLOCK_FACTORY_BAD = 1 << 0, /* shipped bad: program and erase fail */
   FM_BLOCK_WORN_OUT = 1 << 1,    /* reached its endurance: erase fails */
-  FM_BLOCK_KNOWN_FLAGS = FM_BLOCK_FACTORY_BAD | FM_BLOCK_WORN_OUT,
+  FM_BLOCK_GROWN_BAD = 1 << 2,   /* killed by an injected grown-bad fault */
+  FM_BLOCK_KNOWN_FLAGS = FM_BLOCK_FACTORY_BAD | FM_BLOCK_WORN_OUT | FM_BLOCK_GROWN_BAD,
 };
 
-/* On-disk per-block record (little-endian, 32 bytes). */
+/* On-disk per-block record (little-endian, 64 bytes). */
 typedef struct {
   guint32 erase_count;
   guint32 flags;
@@ -37,10 +38,15 @@ typedef struct {
   guint32 reads_since_erase;
   guint16 next_page;         /* lowest page an in-order program may use */
   guint16 reserved0;
-  guint32 reserved[2];
+  guint64 program_time_ns;   /* chip age at the block's last program */
+  guint64 bitflips;          /* raw bit errors injected into its reads */
+  guint32 ecc_corrected;     /* bits the host's ECC reported corrected */
+  guint32 ecc_failed;        /* reads the host's ECC could not correct */
+  guint32 faults;            /* injected faults other than bit flips */
+  guint32 reserved[3];
 } FmBlockMeta;
 
-G_STATIC_ASSERT (sizeof (FmBlockMeta) == 32);
+G_STATIC_ASSERT (sizeof (FmBlockMeta) == 64);
 
 /* PATH NULL: a volatile image in memory. Fails if PATH exists. */
 FmImage *fm_image_create (const gchar *path, const FmChipDesc *desc,
@@ -59,6 +65,10 @@ guint32      fm_image_blocks    (const FmImage *image);
 guint32      fm_image_pages_per_block (const FmImage *image);
 gboolean     fm_image_is_factory_initialised (const FmImage *image);
 void         fm_image_set_factory_initialised (FmImage *image);
+/* Virtual time the chip has lived through, carried across restarts (the
+ * retention clock). Stored in the header at the next sync or close. */
+guint64      fm_image_age_ns     (const FmImage *image);
+void         fm_image_set_age_ns (FmImage *image, guint64 age_ns);
 
 FmBlockMeta *fm_image_block (FmImage *image, guint32 block);
 
