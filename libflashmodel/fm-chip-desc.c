@@ -27,6 +27,9 @@ static const gchar *const reliability_keys[] = {
   "factory-bad-blocks-max", "bad-block-marker-offset",
   "bad-block-marker-pages", NULL };
 static const gchar *const mlc_keys[] = { "pairing", NULL };
+static const gchar *const bit_error_keys[] = {
+  "rber-fresh", "rber-endurance", "wear-exponent", "read-disturb-per-read",
+  "retention-per-hour", NULL };
 
 static const struct {
   const gchar *group;
@@ -40,6 +43,7 @@ static const struct {
   { "timing", timing_keys },
   { "reliability", reliability_keys },
   { "mlc", mlc_keys },
+  { "bit-errors", bit_error_keys },
 };
 
 typedef struct {
@@ -624,6 +628,26 @@ load_mlc (const Loader *ld, FmChipDesc *d, GError **error)
   return TRUE;
 }
 
+static gboolean
+load_bit_errors (const Loader *ld, FmChipDesc *d, GError **error)
+{
+  FmBitErrorModel *m = &d->bit_errors;
+  FmBitErrorModel none = FM_BIT_ERROR_MODEL_NONE;
+
+  *m = none;
+  if (!g_key_file_has_group (ld->kf, "bit-errors"))
+    return TRUE;
+  if (!get_double (ld, "bit-errors", "rber-fresh", TRUE, 0, 0.5, &m->rber_fresh, error) ||
+      !get_double (ld, "bit-errors", "rber-endurance", TRUE, 0, 0.5, &m->rber_endurance, error) ||
+      !get_double (ld, "bit-errors", "wear-exponent", FALSE, 0.1, 20, &m->wear_exponent, error) ||
+      !get_double (ld, "bit-errors", "read-disturb-per-read", FALSE, 0, 0.5, &m->read_disturb, error) ||
+      !get_double (ld, "bit-errors", "retention-per-hour", FALSE, 0, 0.5, &m->retention_per_hour, error))
+    return FALSE;
+  if (m->rber_endurance < m->rber_fresh)
+    return fail (ld, error, "bit-errors", "rber-endurance", "is below rber-fresh: wear cannot heal a block");
+  return TRUE;
+}
+
 static FmChipDesc *
 load (GKeyFile *kf, const gchar *origin, const gchar *path, GError **error)
 {
@@ -654,7 +678,8 @@ load (GKeyFile *kf, const gchar *origin, const gchar *path, GError **error)
   if (!load_onfi (&ld, d, error) ||
       !load_timing (&ld, d, error) ||
       !load_reliability (&ld, d, error) ||
-      !load_mlc (&ld, d, error))
+      !load_mlc (&ld, d, error) ||
+      !load_bit_errors (&ld, d, error))
     return NULL;
   return g_steal_pointer (&d);
 }

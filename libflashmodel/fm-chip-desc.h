@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "fm-bit-errors.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -115,6 +117,9 @@ typedef struct {
   FmBadBlockMarkerPages bbm_pages;
 
   FmPairingScheme pairing;
+
+  /* [bit-errors]; all zero when the group is absent (no raw errors) */
+  FmBitErrorModel bit_errors;
 } FmChipDesc;
 
 FmChipDesc *fm_chip_desc_load_file (const gchar *path, GError **error);
