@@ -347,7 +347,10 @@ static void
 occupy (FmNandBus *bus, guint lun, guint64 rdy_ns, guint64 array_ns)
 {
   guint64 start = MAX (now (bus), *array_ready_at (bus, lun));
+  guint64 extra = fm_nand_take_extra_busy (bus->nand); /* latency faults */
 
+  rdy_ns += extra;
+  array_ns += extra;
   bus->luns[lun].rdy_at = start + dur (bus, rdy_ns);
   *array_ready_at (bus, lun) = MAX (bus->luns[lun].rdy_at, start + dur (bus, array_ns));
 }

@@ -16,6 +16,8 @@ typedef enum {
   FM_ARRAY_FAIL_WORN_OUT,    /* past its endurance */
   FM_ARRAY_FAIL_NOP,         /* more partial programs than allowed */
   FM_ARRAY_FAIL_ORDER,       /* page below one already programmed */
+  FM_ARRAY_FAIL_INJECTED,    /* a program-fail or erase-fail fault fired */
+  FM_ARRAY_FAIL_PROTECTED,   /* WP# or a read-only window: nothing changed */
 } FmArrayResult;
 
 /* Page index: block * pages_per_block + page. BUF: page + OOB bytes. */
@@ -27,6 +29,8 @@ FmArrayResult fm_nand_array_erase   (FmNand *nand, guint32 block);
 
 /* When each LUN's array is free again (clock time). */
 guint64 *fm_nand_lun_ready_at (FmNand *nand, guint lun);
+/* Extra busy time injected by latency faults since the last call. */
+guint64  fm_nand_take_extra_busy (FmNand *nand);
 
 const gchar *fm_array_result_to_string (FmArrayResult result);
 

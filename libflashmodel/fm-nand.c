@@ -2,6 +2,7 @@
 #include "fm-nand-private.h"
 #include "fm-error.h"
 #include "fm-prng.h"
+#include "fm-bit-errors.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -12,6 +13,8 @@ enum {
   STREAM_FACTORY_BAD_COUNT = 1,
   STREAM_FACTORY_BAD_PLACE = 2,
   STREAM_WEAROUT = 3,
+  STREAM_BIT_ERRORS = 4,
+  STREAM_FAULTS = 5,
 };
 
 struct _FmNand {
@@ -22,6 +25,10 @@ struct _FmNand {
   guint64 *lun_ready_at;
   gsize page_bytes;
   FmNandStats stats;
+  FmFaultSet *faults;      /* NULL: none */
+  guint64 ops;             /* array operations so far (fault windows) */
+  guint64 extra_busy_ns;   /* latency faults, added to the next busy time */
+  guint64 age_base_ns;     /* chip age when this model was opened */
 };
 
 static guint
@@ -160,6 +167,7 @@ fm_nand_new (const FmChipDesc *desc, FmImage *image, FmTimingMode timing, GError
   nand->lun_ready_at = g_new0 (guint64, desc->luns);
   nand->page_bytes = desc->page_size + desc->oob_size;
   fm_clock_init (&nand->clock, timing);
+  nand->age_base_ns = fm_image_age_ns (image);
   return nand;
 }
 
@@ -168,7 +176,9 @@ fm_nand_free (FmNand *nand)
 {
   if (!nand)
     return;
+  fm_image_set_age_ns (nand->image, fm_nand_age_ns (nand));
   fm_image_close (nand->image);
+  fm_fault_set_free (nand->faults);
   g_free (nand->lun_ready_at);
   g_free (nand);
 }
@@ -218,7 +228,197 @@ fm_nand_set_write_protect (FmNand *nand, gboolean protect)
 gboolean
 fm_nand_write_protected (const FmNand *nand)
 {
-  return nand->write_protect;
+  if (nand->write_protect)
+    return TRUE;
+  for (guint i = 0; nand->faults && i < fm_fault_set_len (nand->faults); i++)
+    {
+      FmFault *f = fm_fault_set_get (nand->faults, i);
+      guint64 at = f->window_in_time ? fm_nand_age_ns (nand) : nand->ops;
+
+      if (f->kind == FM_FAULT_READ_ONLY && at >= f->from && at < f->to)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+guint64
+fm_nand_age_ns (const FmNand *nand)
+{
+  return nand->age_base_ns + fm_clock_now (&nand->clock);
+}
+
+void
+fm_nand_advance_age (FmNand *nand, guint64 ns)
+{
+  nand->age_base_ns += ns;
+}
+
+void
+fm_nand_set_faults (FmNand *nand, FmFaultSet *faults)
+{
+  fm_fault_set_free (nand->faults);
+  nand->faults = faults;
+}
+
+FmFaultSet *
+fm_nand_faults (FmNand *nand)
+{
+  return nand->faults;
+}
+
+void
+fm_nand_note_ecc (FmNand *nand, guint32 block, guint corrected_bits, gboolean failed)
+{
+  FmBlockMeta *m;
+
+  if (block >= fm_chip_desc_blocks (nand->desc))
+    return;
+  m = fm_image_block (nand->image, block);
+  m->ecc_corrected += corrected_bits;
+  nand->stats.ecc_corrected += corrected_bits;
+  if (failed)
+    {
+      m->ecc_failed++;
+      nand->stats.ecc_failed++;
+    }
+}
+
+guint64
+fm_nand_take_extra_busy (FmNand *nand)
+{
+  guint64 ns = nand->extra_busy_ns;
+
+  nand->extra_busy_ns = 0;
+  return ns;
+}
+
+/* ---- fault injection ------------------------------------------------------ */
+
+static guint64
+fault_seed (const FmNand *nand, guint i)
+{
+  return fm_hash64 (fm_image_seed (nand->image), STREAM_FAULTS, i);
+}
+
+static gboolean
+block_matches (const FmFault *f, guint32 block)
+{
+  return f->block == FM_FAULT_ANY || f->block == block;
+}
+
+/* Latency faults for an operation of kind OP on BLOCK. */
+static void
+apply_latency_faults (FmNand *nand, FmFaultOp op, guint32 block)
+{
+  for (guint i = 0; nand->faults && i < fm_fault_set_len (nand->faults); i++)
+    {
+      FmFault *f = fm_fault_set_get (nand->faults, i);
+
+      if (f->kind == FM_FAULT_LATENCY && (f->ops & op) && block_matches (f, block) &&
+          fm_fault_trigger (f, fault_seed (nand, i)))
+        nand->extra_busy_ns += f->extra_ns;
+    }
+}
+
+/* Whether a fail fault of KIND fires for this program or erase. */
+static gboolean
+fail_fault_fires (FmNand *nand, FmFaultKind kind, guint32 block, guint page)
+{
+  gboolean fired = FALSE;
+
+  for (guint i = 0; nand->faults && i < fm_fault_set_len (nand->faults); i++)
+    {
+      FmFault *f = fm_fault_set_get (nand->faults, i);
+
+      if (f->kind == kind && block_matches (f, block) &&
+          (f->page == FM_FAULT_ANY || f->page == page) &&
+          fm_fault_trigger (f, fault_seed (nand, i)))
+        fired = TRUE;
+    }
+  return fired;
+}
+
+/* Bit flips and stuck bits configured for PAGE_INDEX, applied to BUF. */
+static guint
+apply_read_faults (FmNand *nand, guint64 page_index, guint8 *buf)
+{
+  guint32 block = page_index / nand->desc->pages_per_block;
+  guint page = page_index % nand->desc->pages_per_block;
+  guint flips = 0;
+
+  for (guint i = 0; nand->faults && i < fm_fault_set_len (nand->faults); i++)
+    {
+      FmFault *f = fm_fault_set_get (nand->faults, i);
+
+      if (f->block != block || f->page != page)
+        continue;
+      if (f->kind == FM_FAULT_STUCK && f->byte < nand->page_bytes)
+        {
+          guint8 mask = 1u << f->bit;
+          guint8 before = buf[f->byte];
+
+          f->matched++;
+          buf[f->byte] = f->value ? (before | mask) : (before & ~mask);
+          if (buf[f->byte] != before)
+            f->fired++;
+        }
+      else if (f->kind == FM_FAULT_BITFLIP && (f->always || f->fired == 0))
+        {
+          f->matched++;
+          f->fired++;
+          if (f->byte != FM_FAULT_ANY)
+            {
+              if (f->byte < nand->page_bytes)
+                {
+                  buf[f->byte] ^= 1u << f->bit;
+                  flips++;
+                }
+            }
+          else
+            {
+              /* COUNT distinct random bits, drawn anew on each firing. */
+              FmPrng prng;
+              g_autoptr (GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+              guint64 bits = nand->page_bytes * 8;
+
+              fm_prng_init (&prng, fm_hash64 (fault_seed (nand, i), f->fired, page_index));
+              while (g_hash_table_size (seen) < MIN (f->count, bits))
+                {
+                  guint64 bit = fm_prng_below (&prng, bits);
+
+                  if (g_hash_table_contains (seen, GSIZE_TO_POINTER (bit + 1)))
+                    continue;
+                  g_hash_table_add (seen, GSIZE_TO_POINTER (bit + 1));
+                  buf[bit / 8] ^= 1u << (bit % 8);
+                  flips++;
+                }
+            }
+        }
+    }
+  return flips;
+}
+
+/* Grown-bad faults reached by BLOCK's erase count. */
+static gboolean
+grown_bad_fires (FmNand *nand, guint32 block, guint32 erase_count)
+{
+  gboolean fired = FALSE;
+
+  for (guint i = 0; nand->faults && i < fm_fault_set_len (nand->faults); i++)
+    {
+      FmFault *f = fm_fault_set_get (nand->faults, i);
+
+      if (f->kind == FM_FAULT_GROWN_BAD && f->block == block)
+        {
+          f->matched++;
+          if (erase_count >= f->at_erase)
+            {
+              f->fired++;
+              fired = TRUE;
+            }
+        }
+    }
+  return fired;
 }
 
 guint64
@@ -264,14 +464,35 @@ fm_nand_array_read (FmNand *nand, guint64 page_index, guint8 *buf)
   const guint8 *stored = fm_image_page (nand->image, page_index);
   FmBlockMeta *m = fm_image_block (nand->image, page_index / nand->desc->pages_per_block);
 
+  const FmChipDesc *d = nand->desc;
+  guint flips = 0;
+
   if (stored)
     memcpy (buf, stored, nand->page_bytes);
   else
     memset (buf, 0xff, nand->page_bytes);
+  if (!fm_bit_error_model_is_none (&d->bit_errors))
+    {
+      gdouble hours = m->program_time_ns && fm_nand_age_ns (nand) > m->program_time_ns
+        ? (fm_nand_age_ns (nand) - m->program_time_ns) / 3.6e12 : 0.0;
+      gdouble rber = fm_bit_error_rate (&d->bit_errors, d->pe_cycles, m->erase_count,
+                                        m->reads_since_erase, hours);
+      /* The block's read count makes every read of the page a new draw,
+       * the same one for the same history. */
+      guint64 seed = fm_hash64 (fm_hash64 (fm_image_seed (nand->image), STREAM_BIT_ERRORS, page_index),
+                                m->read_count, 0);
+
+      flips += fm_bit_errors_inject (buf, nand->page_bytes, rber, seed);
+    }
+  flips += apply_read_faults (nand, page_index, buf);
+  apply_latency_faults (nand, FM_FAULT_OP_READ, page_index / d->pages_per_block);
+  m->bitflips += flips;
+  nand->stats.bitflips_injected += flips;
   m->read_count++;
   m->reads_since_erase++;
+  nand->ops++;
   nand->stats.page_reads++;
-  nand->stats.read_busy_ns += nand->desc->t_r.typ_ns;
+  nand->stats.read_busy_ns += d->t_r.typ_ns;
 }
 
 static gboolean
@@ -298,20 +519,34 @@ fm_nand_array_program (FmNand *nand, guint64 page_index, const guint8 *buf)
   FmBlockMeta *m = fm_image_block (nand->image, block);
   guint programs = fm_image_page_programs (nand->image, page_index);
   FmArrayResult result = FM_ARRAY_PASS;
+  gboolean protected;
 
   nand->stats.page_programs++;
   nand->stats.program_busy_ns += d->t_prog.typ_ns;
+  protected = fm_nand_write_protected (nand);
+  nand->ops++;
+  apply_latency_faults (nand, FM_FAULT_OP_PROGRAM, block);
   if (m->flags & FM_BLOCK_FACTORY_BAD)
     {
       nand->stats.program_failures++;
       return FM_ARRAY_FAIL_BAD_BLOCK;
     }
-  if (m->flags & FM_BLOCK_WORN_OUT)
+  if (protected)
+    {
+      nand->stats.program_failures++;
+      return FM_ARRAY_FAIL_PROTECTED;
+    }
+  if (m->flags & (FM_BLOCK_WORN_OUT | FM_BLOCK_GROWN_BAD))
     result = FM_ARRAY_FAIL_WORN_OUT;
   else if (programs >= d->nop)
     result = FM_ARRAY_FAIL_NOP;
   else if (d->sequential_program && page + 1 < m->next_page)
     result = FM_ARRAY_FAIL_ORDER;
+  else if (fail_fault_fires (nand, FM_FAULT_PROGRAM_FAIL, block, page))
+    {
+      result = FM_ARRAY_FAIL_INJECTED;
+      m->faults++;
+    }
 
   /* The cells change even when the program breaks a rule. An all-ones
    * buffer changes nothing and needs no storage. */
@@ -326,6 +561,7 @@ fm_nand_array_program (FmNand *nand, guint64 page_index, const guint8 *buf)
     }
   fm_image_set_page_programs (nand->image, page_index, programs + 1);
   m->program_count++;
+  m->program_time_ns = MAX (fm_nand_age_ns (nand), 1);
   m->next_page = MAX (m->next_page, page + 1);
   if (result != FM_ARRAY_PASS)
     nand->stats.program_failures++;
@@ -336,24 +572,45 @@ FmArrayResult
 fm_nand_array_erase (FmNand *nand, guint32 block)
 {
   FmBlockMeta *m = fm_image_block (nand->image, block);
+  gboolean protected;
 
   nand->stats.block_erases++;
   nand->stats.erase_busy_ns += nand->desc->t_bers.typ_ns;
+  protected = fm_nand_write_protected (nand);
+  nand->ops++;
+  apply_latency_faults (nand, FM_FAULT_OP_ERASE, block);
   if (m->flags & FM_BLOCK_FACTORY_BAD)
     {
       nand->stats.erase_failures++;
       return FM_ARRAY_FAIL_BAD_BLOCK;
     }
-  if (!(m->flags & FM_BLOCK_WORN_OUT))
+  if (protected)
+    {
+      nand->stats.erase_failures++;
+      return FM_ARRAY_FAIL_PROTECTED;
+    }
+  if (!(m->flags & (FM_BLOCK_WORN_OUT | FM_BLOCK_GROWN_BAD)))
     {
       m->erase_count++;
       if (m->erase_count > fm_nand_block_lifetime (nand, block))
         m->flags |= FM_BLOCK_WORN_OUT;
+      else if (grown_bad_fires (nand, block, m->erase_count))
+        {
+          m->flags |= FM_BLOCK_GROWN_BAD;
+          m->faults++;
+        }
     }
-  if (m->flags & FM_BLOCK_WORN_OUT)
+  if (m->flags & (FM_BLOCK_WORN_OUT | FM_BLOCK_GROWN_BAD))
     {
       nand->stats.erase_failures++;
       return FM_ARRAY_FAIL_WORN_OUT;
+    }
+  /* An injected erase failure leaves the block as it was. */
+  if (fail_fault_fires (nand, FM_FAULT_ERASE_FAIL, block, FM_FAULT_ANY))
+    {
+      m->faults++;
+      nand->stats.erase_failures++;
+      return FM_ARRAY_FAIL_INJECTED;
     }
   fm_image_clear_block (nand->image, block);
   m->next_page = 0;
@@ -371,6 +628,8 @@ fm_array_result_to_string (FmArrayResult result)
     case FM_ARRAY_FAIL_WORN_OUT: return "block worn out";
     case FM_ARRAY_FAIL_NOP: return "partial program limit (NOP) exceeded";
     case FM_ARRAY_FAIL_ORDER: return "pages of this block must be programmed in ascending order";
+    case FM_ARRAY_FAIL_INJECTED: return "injected fault";
+    case FM_ARRAY_FAIL_PROTECTED: return "write protected";
     }
   return "unknown";
 }
@@ -392,13 +651,14 @@ check_page (const FmNand *nand, guint32 block, guint32 page, GError **error)
   return TRUE;
 }
 
-/* Waits until the block's LUN is free, then occupies it for NS. */
+/* Waits until the block's LUN is free, then occupies it for NS plus any
+ * latency a fault injected into the operation just carried out. */
 static void
 occupy_lun (FmNand *nand, guint32 block, guint64 ns)
 {
   guint lun = block / nand->desc->blocks_per_lun;
   guint64 start = MAX (fm_clock_now (&nand->clock), nand->lun_ready_at[lun]);
-  guint64 end = start + fm_clock_duration (&nand->clock, ns);
+  guint64 end = start + fm_clock_duration (&nand->clock, ns + fm_nand_take_extra_busy (nand));
 
   fm_clock_wait_until (&nand->clock, end);
   nand->lun_ready_at[lun] = end;
@@ -407,7 +667,7 @@ occupy_lun (FmNand *nand, guint32 block, guint64 ns)
 static gboolean
 check_writable (const FmNand *nand, GError **error)
 {
-  if (nand->write_protect)
+  if (fm_nand_write_protected (nand))
     {
       g_set_error (error, FM_ERROR, FM_ERROR_WRITE_PROTECTED,
                    "chip '%s' is write protected (WP# asserted)", nand->desc->name);
@@ -421,8 +681,8 @@ fm_nand_read_page (FmNand *nand, guint32 block, guint32 page, guint8 *buf, GErro
 {
   if (!check_page (nand, block, page, error))
     return FALSE;
-  occupy_lun (nand, block, nand->desc->t_r.typ_ns);
   fm_nand_array_read (nand, (guint64) block * nand->desc->pages_per_block + page, buf);
+  occupy_lun (nand, block, nand->desc->t_r.typ_ns);
   return TRUE;
 }
 
@@ -453,8 +713,8 @@ fm_nand_program_page (FmNand *nand, guint32 block, guint32 page, const guint8 *b
 
   if (!check_page (nand, block, page, error) || !check_writable (nand, error))
     return FALSE;
-  occupy_lun (nand, block, nand->desc->t_prog.typ_ns);
   r = fm_nand_array_program (nand, (guint64) block * nand->desc->pages_per_block + page, buf);
+  occupy_lun (nand, block, nand->desc->t_prog.typ_ns);
   if (r != FM_ARRAY_PASS)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_PROGRAM_FAILED,
@@ -471,8 +731,8 @@ fm_nand_erase_block (FmNand *nand, guint32 block, GError **error)
 
   if (!check_page (nand, block, 0, error) || !check_writable (nand, error))
     return FALSE;
-  occupy_lun (nand, block, nand->desc->t_bers.typ_ns);
   r = fm_nand_array_erase (nand, block);
+  occupy_lun (nand, block, nand->desc->t_bers.typ_ns);
   if (r != FM_ARRAY_PASS)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_ERASE_FAILED,

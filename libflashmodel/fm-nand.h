@@ -25,6 +25,7 @@
 #include "fm-chip-desc.h"
 #include "fm-clock.h"
 #include "fm-image.h"
+#include "fm-faults.h"
 
 G_BEGIN_DECLS
 
@@ -80,6 +81,21 @@ gboolean fm_nand_image_block_marked_bad (const FmChipDesc *desc,
 void     fm_nand_set_write_protect (FmNand *nand, gboolean protect);
 gboolean fm_nand_write_protected   (const FmNand *nand);
 
+/* Fault injection: takes ownership of FAULTS (NULL: none). */
+void        fm_nand_set_faults (FmNand *nand, FmFaultSet *faults);
+FmFaultSet *fm_nand_faults     (FmNand *nand);
+
+/* The chip's age: virtual time lived through, across restarts of the
+ * image. Retention errors grow with the time since a block's program. */
+guint64  fm_nand_age_ns     (const FmNand *nand);
+/* Lets NS of time pass without operations (a bake, a shelf). */
+void     fm_nand_advance_age (FmNand *nand, guint64 ns);
+
+/* A host controller reports what its ECC found in a read of BLOCK, so the
+ * statistics show corrected bits and uncorrectable reads per block. */
+void     fm_nand_note_ecc (FmNand *nand, guint32 block, guint corrected_bits,
+                           gboolean failed);
+
 /* The cycle count past which BLOCK's erase fails (from the seed). */
 guint64  fm_nand_block_lifetime (const FmNand *nand, guint32 block);
 
@@ -99,6 +115,9 @@ typedef struct {
   guint64 read_busy_ns;     /* nominal (typical) chip time, in every mode */
   guint64 program_busy_ns;
   guint64 erase_busy_ns;
+  guint64 bitflips_injected; /* raw model and bitflip faults */
+  guint64 ecc_corrected;     /* as reported by the host (fm_nand_note_ecc) */
+  guint64 ecc_failed;
 } FmNandStats;
 
 const FmNandStats *fm_nand_stats (const FmNand *nand);

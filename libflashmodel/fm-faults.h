@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Fault injection: a list of rules, written in a small text language (one
+ * rule per line or separated by ';', '#' starts a comment) or built through
+ * the API, that the NAND model consults on every operation:
+ *
+ *   bitflip      block=B page=P [byte=N bit=K | count=N] [once|always]
+ *   stuck        block=B page=P byte=N bit=K value=0|1
+ *   program-fail block=B|any [page=P] [nth=N | probability=X]
+ *   erase-fail   block=B|any [nth=N | probability=X]
+ *   grown-bad    block=B at-erase=N
+ *   read-only    from-op=N [to-op=M] | from-us=T [to-us=T]
+ *   latency      op=read|program|erase|any extra-us=T [block=B|any] [nth=N | probability=X]
+ *
+ * "nth=N" fires on the Nth matching operation only (1-based), "probability"
+ * on each matching operation with that chance (seeded), and without either
+ * a program-fail, erase-fail or latency rule fires every time. A bitflip
+ * "once" (the default) fires on the next read of the page only. Every rule
+ * counts how often it fired.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  FM_FAULT_BITFLIP,
+  FM_FAULT_STUCK,
+  FM_FAULT_PROGRAM_FAIL,
+  FM_FAULT_ERASE_FAIL,
+  FM_FAULT_GROWN_BAD,
+  FM_FAULT_READ_ONLY,
+  FM_FAULT_LATENCY,
+} FmFaultKind;
+
+typedef enum {
+  FM_FAULT_OP_READ = 1 << 0,
+  FM_FAULT_OP_PROGRAM = 1 << 1,
+  FM_FAULT_OP_ERASE = 1 << 2,
+  FM_FAULT_OP_ANY = 7,
+} FmFaultOp;
+
+#define FM_FAULT_ANY G_MAXUINT32
+
+typedef struct {
+  FmFaultKind kind;
+  guint32 block;          /* FM_FAULT_ANY: every block */
+  guint32 page;           /* FM_FAULT_ANY: every page */
+  guint32 byte, bit;      /* bitflip/stuck position; byte FM_FAULT_ANY: random */
+  guint count;            /* bitflip: random bits to flip */
+  gboolean always;        /* bitflip: every read, not only the next */
+  guint value;            /* stuck-at value */
+  guint64 nth;            /* 0: not counted */
+  gdouble probability;    /* 0: not random */
+  guint32 at_erase;       /* grown-bad: erase count that kills the block */
+  guint64 from, to;       /* read-only window, in operations or ns */
+  gboolean window_in_time;
+  FmFaultOp ops;          /* latency */
+  guint64 extra_ns;
+
+  /* Run-time state. */
+  guint64 matched;        /* matching operations seen */
+  guint64 fired;          /* times the fault was injected */
+  gchar *text;            /* the rule as written, for reports */
+} FmFault;
+
+typedef struct _FmFaultSet FmFaultSet;
+
+FmFaultSet *fm_fault_set_new   (void);
+void        fm_fault_set_free  (FmFaultSet *set);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmFaultSet, fm_fault_set_free)
+
+/* SPEC is rules, or "@FILE" to read them from FILE. Errors name the rule
+ * and the word that is wrong. */
+FmFaultSet *fm_fault_set_parse (const gchar *spec, GError **error);
+gboolean    fm_fault_set_add_rules (FmFaultSet *set, const gchar *rules,
+                                    const gchar *origin, GError **error);
+/* Adds a copy of FAULT (its run-time state zeroed). */
+void        fm_fault_set_add   (FmFaultSet *set, const FmFault *fault);
+
+guint       fm_fault_set_len   (const FmFaultSet *set);
+FmFault    *fm_fault_set_get   (FmFaultSet *set, guint i);
+/* One line per rule: the rule and how often it fired. */
+gchar      *fm_fault_set_report (const FmFaultSet *set);
+
+const gchar *fm_fault_kind_to_string (FmFaultKind kind);
+
+/* Whether FAULT, matching this operation, fires now; counts it. SEED
+ * draws the probability. */
+gboolean    fm_fault_trigger (FmFault *fault, guint64 seed);
+
+G_END_DECLS
