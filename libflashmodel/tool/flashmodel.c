@@ -374,8 +374,8 @@ cmd_stat (int argc, char **argv)
   g_autofree gchar *disk_size = NULL;
   g_autofree gchar *written = NULL;
   GString *bad_list = g_string_new (NULL);
-  guint32 factory = 0, worn = 0, marked = 0;
-  guint64 programs = 0, reads = 0, pages;
+  guint32 factory = 0, worn = 0, grown = 0, marked = 0;
+  guint64 programs = 0, reads = 0, bitflips = 0, corrected = 0, failed = 0, faults = 0, pages;
   EraseSummary es;
   struct stat st;
 
@@ -398,10 +398,15 @@ cmd_stat (int argc, char **argv)
 
       factory += (m->flags & FM_BLOCK_FACTORY_BAD) != 0;
       worn += (m->flags & FM_BLOCK_WORN_OUT) != 0;
+      grown += (m->flags & FM_BLOCK_GROWN_BAD) != 0;
       marked += is_marked;
       programs += m->program_count;
       reads += m->read_count;
-      if (is_marked || (m->flags & FM_BLOCK_WORN_OUT))
+      bitflips += m->bitflips;
+      corrected += m->ecc_corrected;
+      failed += m->ecc_failed;
+      faults += m->faults;
+      if (is_marked || (m->flags & (FM_BLOCK_WORN_OUT | FM_BLOCK_GROWN_BAD)))
         g_string_append_printf (bad_list, "%s%u", bad_list->len ? " " : "", b);
     }
   es = summarise_erases (o.image);
@@ -421,7 +426,12 @@ cmd_stat (int argc, char **argv)
   g_print ("page reads:       %" G_GUINT64_FORMAT "\n", reads);
   g_print ("erase counts:     min %u, mean %.2f, max %u, stddev %.2f (total %" G_GUINT64_FORMAT ")\n",
            es.min, es.mean, es.max, es.stddev, es.total);
-  g_print ("bad blocks:       %u marked (%u factory), %u worn out\n", marked, factory, worn);
+  g_print ("bit flips:        %" G_GUINT64_FORMAT " injected into reads\n", bitflips);
+  g_print ("host ECC:         %" G_GUINT64_FORMAT " bits corrected, %" G_GUINT64_FORMAT " reads uncorrectable\n",
+           corrected, failed);
+  g_print ("injected faults:  %" G_GUINT64_FORMAT " (program/erase failures, grown bad blocks)\n", faults);
+  g_print ("chip age:         %.3f s of chip time\n", fm_image_age_ns (o.image) / 1e9);
+  g_print ("bad blocks:       %u marked (%u factory), %u worn out, %u grown bad\n", marked, factory, worn, grown);
   if (bad_list->len)
     g_print ("bad block list:   %s\n", bad_list->str);
   g_string_free (bad_list, TRUE);
@@ -451,14 +461,18 @@ cmd_wear (int argc, char **argv)
     }
   if (csv)
     {
-      g_print ("block,erase_count,program_count,read_count,factory_bad,worn_out,marked_bad\n");
+      g_print ("block,erase_count,program_count,read_count,factory_bad,worn_out,marked_bad,"
+               "grown_bad,bitflips,ecc_corrected,ecc_failed,faults\n");
       for (guint32 b = 0; b < fm_image_blocks (o.image); b++)
         {
           const FmBlockMeta *m = fm_image_block (o.image, b);
 
-          g_print ("%u,%u,%u,%u,%d,%d,%d\n", b, m->erase_count, m->program_count, m->read_count,
+          g_print ("%u,%u,%u,%u,%d,%d,%d,%d,%" G_GUINT64_FORMAT ",%u,%u,%u\n", b, m->erase_count,
+                   m->program_count, m->read_count,
                    (m->flags & FM_BLOCK_FACTORY_BAD) != 0, (m->flags & FM_BLOCK_WORN_OUT) != 0,
-                   fm_nand_image_block_marked_bad (o.desc, o.image, b));
+                   fm_nand_image_block_marked_bad (o.desc, o.image, b),
+                   (m->flags & FM_BLOCK_GROWN_BAD) != 0, m->bitflips, m->ecc_corrected,
+                   m->ecc_failed, m->faults);
         }
       return EXIT_SUCCESS;
     }
@@ -488,13 +502,16 @@ static const Command commands[] = {
     "not with the chip's size. Factory bad blocks are placed by the seed and carry\n"
     "the marker the datasheet specifies; the same seed gives the same chip.\n\n"
     "Example:\n  flashmodel create --chip micron-mt29f4g --seed 7 nand.img", cmd_create },
-  { "stat", "IMAGE", "Summarise an image: chip, pages written, erase counts, bad blocks.",
+  { "stat", "IMAGE", "Summarise an image: chip, pages written, erase counts, errors, bad blocks.",
     "The image is opened read-only (with a shared lock), so it can be inspected\n"
     "while no writer holds it. Bad blocks are those whose marker pages carry a\n"
     "non-FFh marker byte, as Linux sees them, plus worn-out blocks.", cmd_stat },
   { "wear", "[--csv] IMAGE", "Report wear: erase count distribution, or per-block CSV.",
     "With --csv, print one row per block:\n"
-    "  block,erase_count,program_count,read_count,factory_bad,worn_out,marked_bad", cmd_wear },
+    "  block,erase_count,program_count,read_count,factory_bad,worn_out,marked_bad,\n"
+    "  grown_bad,bitflips,ecc_corrected,ecc_failed,faults\n"
+    "bitflips counts raw errors the model injected into reads; ecc_corrected and\n"
+    "ecc_failed are what the host's ECC reported back (muse-chip does).", cmd_wear },
 };
 
 static const Command *
