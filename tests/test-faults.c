@@ -342,6 +342,7 @@ test_read_only_window_time (void)
   fm_nand_advance_age (c.nand, 1000 * 1000);
   g_assert_cmphex (fm_test_bus_status (bus) & FM_STATUS_WP_N, ==, FM_STATUS_WP_N);
   g_assert_true (fm_nand_erase_block (c.nand, 1, NULL));
+  g_clear_pointer (&bus, fm_nand_bus_free); /* before the NAND it drives */
   chip_clear (&c);
 }
 
@@ -376,6 +377,7 @@ test_latency_spike (void)
   t0 = fm_clock_now (clock);
   fm_nand_bus_wait_ready (bus);
   g_assert_cmpuint (fm_clock_now (clock) - t0, ==, c.desc->t_r.typ_ns + 300000);
+  g_clear_pointer (&bus, fm_nand_bus_free);
   chip_clear (&c);
 }
 

@@ -201,8 +201,11 @@ detect_like_linux (const gchar *name)
   fm_test_bus_cmd_addr (f.bus, 0xec, (const guint8[]) { 0x00 }, 1);
   g_assert_false (fm_nand_bus_ready (f.bus)); /* tR of the parameter page */
   fm_nand_bus_wait_ready (f.bus);
+  /* One byte per cycle, low bits, on x16 parts too (Linux forces 8-bit
+   * data access for the parameter page). */
   for (guint c = 0; c < 3; c++)
-    fm_nand_bus_read_buf (f.bus, pages[c], FM_ONFI_PARAM_PAGE_SIZE);
+    for (guint i = 0; i < FM_ONFI_PARAM_PAGE_SIZE; i++)
+      pages[c][i] = fm_nand_bus_read (f.bus) & 0xff;
   for (guint c = 0; c < 3; c++)
     {
       g_assert_true (fm_onfi_parse_param_page (pages[c], &p, &error));
@@ -229,7 +232,8 @@ detect_like_linux (const gchar *name)
   /* CHANGE READ COLUMN repositions the parameter page output. */
   fm_test_bus_cmd_addr (f.bus, 0x05, (const guint8[]) { 0x00, 0x01 }, 2);
   fm_nand_bus_command (f.bus, 0xe0);
-  fm_nand_bus_read_buf (f.bus, pages[1], 16);
+  for (guint i = 0; i < 16; i++)
+    pages[1][i] = fm_nand_bus_read (f.bus) & 0xff;
   g_assert_cmpmem (pages[1], 16, pages[0], 16); /* second copy starts at 256 */
 
   if (d->commands & FM_CMD_GET_SET_FEATURES)
@@ -240,12 +244,15 @@ detect_like_linux (const gchar *name)
       for (guint m = 0; m < 6; m++)
         if (d->timing_modes & (1u << m))
           mode = m;
+      /* Feature parameters are 8-bit data cycles on x16 parts too. */
       fm_test_bus_cmd_addr (f.bus, 0xef, (const guint8[]) { 0x01 }, 1);
-      fm_nand_bus_write_buf (f.bus, (const guint8[]) { mode, 0, 0, 0 }, 4);
+      for (guint i = 0; i < 4; i++)
+        fm_nand_bus_write (f.bus, i == 0 ? mode : 0);
       fm_nand_bus_wait_ready (f.bus);
       fm_test_bus_cmd_addr (f.bus, 0xee, (const guint8[]) { 0x01 }, 1);
       fm_nand_bus_wait_ready (f.bus);
-      fm_nand_bus_read_buf (f.bus, got, 4);
+      for (guint i = 0; i < 4; i++)
+        got[i] = fm_nand_bus_read (f.bus) & 0xff;
       g_assert_cmpuint (got[0], ==, mode);
       g_assert_cmpuint (fm_nand_bus_timing_mode (f.bus), ==, mode);
     }

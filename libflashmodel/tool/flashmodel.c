@@ -69,7 +69,7 @@ format_size (guint64 bytes)
 static gchar *
 format_us (guint64 ns)
 {
-  return g_strdup_printf ("%.3g us", ns / 1000.0);
+  return g_strdup_printf ("%.6g us", ns / 1000.0);
 }
 
 /* ---- list-chips ---------------------------------------------------------- */
