@@ -9,5 +9,8 @@
 #include "fm-image.h"
 #include "fm-nand.h"
 #include "fm-nand-bus.h"
+#include "fm-nand-host.h"
+#include "fm-faults.h"
+#include "fm-bit-errors.h"
 #include "fm-onfi.h"
 #include "fm-prng.h"

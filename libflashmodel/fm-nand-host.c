@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "fm-nand-host.h"
+#include "fm-error.h"
+
+#include <string.h>
+
+struct _FmNandHost {
+  FmNand *nand;
+  const FmChipDesc *d;
+  FmNandHostEcc *ecc;   /* NULL: none */
+  gsize page_bytes;
+  guint steps;
+  guint ecc_offset;     /* first ECC byte in the spare area */
+  guint16 *free_bytes;  /* spare offsets of the free bytes, in order */
+  guint n_free;
+  guint8 *page;         /* scratch: one page + spare */
+};
+
+FmNandHost *
+fm_nand_host_new (FmNand *nand, FmNandHostEcc *ecc, GError **error)
+{
+  const FmChipDesc *d = fm_nand_desc (nand);
+  g_autoptr (FmNandHost) host = g_new0 (FmNandHost, 1);
+  guint width = d->bus_width / 8;
+  guint marker_start, marker_end, ecc_total = 0;
+
+  host->nand = nand;
+  host->d = d;
+  host->ecc = ecc;
+  host->page_bytes = fm_nand_page_bytes (nand);
+  host->page = g_malloc (host->page_bytes);
+  /* Large page: Linux keeps bytes 0-1 for the marker whatever its
+   * offset; small page: just the marker byte (or word). */
+  marker_start = d->small_page ? d->bbm_offset * width : 0;
+  marker_end = d->small_page ? marker_start + width : 2;
+  if (ecc)
+    {
+      if (!ecc->step_size || d->page_size % ecc->step_size)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED,
+                       "ECC '%s': a %u-byte step does not divide chip '%s''s %u-byte page",
+                       ecc->name, ecc->step_size, d->name, d->page_size);
+          return NULL;
+        }
+      host->steps = d->page_size / ecc->step_size;
+      ecc_total = host->steps * ecc->ecc_bytes;
+      if (ecc_total > d->oob_size - marker_end)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED,
+                       "ECC '%s' needs %u spare bytes per page; chip '%s' has %u, %u of them for the bad block marker",
+                       ecc->name, ecc_total, d->name, d->oob_size, marker_end);
+          return NULL;
+        }
+    }
+  host->ecc_offset = d->oob_size - ecc_total;
+  host->free_bytes = g_new (guint16, d->oob_size);
+  for (guint i = 0; i < host->ecc_offset; i++)
+    if (i < marker_start || i >= marker_end)
+      host->free_bytes[host->n_free++] = i;
+  return g_steal_pointer (&host);
+}
+
+void
+fm_nand_host_free (FmNandHost *host)
+{
+  if (!host)
+    return;
+  if (host->ecc && host->ecc->free_engine)
+    host->ecc->free_engine (host->ecc->engine);
+  g_free (host->ecc);
+  g_free (host->free_bytes);
+  g_free (host->page);
+  g_free (host);
+}
+
+FmNand *
+fm_nand_host_nand (FmNandHost *host)
+{
+  return host->nand;
+}
+
+guint
+fm_nand_host_oob_avail (const FmNandHost *host)
+{
+  return host->n_free;
+}
+
+const FmNandHostEcc *
+fm_nand_host_ecc (const FmNandHost *host)
+{
+  return host->ecc;
+}
+
+/* ---- shared checks -------------------------------------------------------- */
+
+static guint
+oob_avail (const FmNandHost *host, FmHostOobMode mode)
+{
+  return mode == FM_HOST_OOB_AUTO ? host->n_free : host->d->oob_size;
+}
+
+/*
+ * The pages a request touches: the pages of [ADDR, ADDR + LEN), or for an
+ * OOB-only request as many pages from ADDR's as the OOB bytes fill. The
+ * OOB of each page is taken at OOBOFFS, as Linux's nand_transfer_oob()
+ * does, so every page holds avail - ooboffs of them.
+ */
+static gboolean
+plan (const FmNandHost *host, guint64 addr, gsize len, guint ooboffs, gsize ooblen,
+      FmHostOobMode mode, guint64 *first_page, guint64 *n_pages, GError **error)
+{
+  const FmChipDesc *d = host->d;
+  guint64 size = fm_chip_desc_size_bytes (d);
+  guint avail = oob_avail (host, mode);
+
+  if (addr > size || len > size - addr)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE,
+                   "bytes %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT " are outside the %" G_GUINT64_FORMAT
+                   "-byte chip", addr, addr + len, size);
+      return FALSE;
+    }
+  if (ooblen && ooboffs >= avail)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE,
+                   "OOB offset %u is past the %u OOB bytes of a page", ooboffs, avail);
+      return FALSE;
+    }
+  *first_page = addr / d->page_size;
+  if (len)
+    *n_pages = (addr + len + d->page_size - 1) / d->page_size - *first_page;
+  else
+    *n_pages = (ooblen + (avail - ooboffs) - 1) / (avail - ooboffs);
+  if (ooblen > *n_pages * (avail - ooboffs) ||
+      *first_page + *n_pages > fm_chip_desc_pages (d))
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE,
+                   "%" G_GSIZE_FORMAT " OOB bytes do not fit the pages of the request", ooblen);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Copies up to N OOB bytes between USER and the spare area SPARE. */
+static void
+transfer_oob (const FmNandHost *host, guint8 *spare, guint8 *user, guint ooboffs, gsize n,
+              FmHostOobMode mode, gboolean to_spare)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      guint pos = mode == FM_HOST_OOB_AUTO ? host->free_bytes[ooboffs + i] : ooboffs + i;
+
+      if (to_spare)
+        spare[pos] = user[i];
+      else
+        user[i] = spare[pos];
+    }
+}
+
+/* ---- read ----------------------------------------------------------------- */
+
+static guint
+zero_bits (const guint8 *buf, gsize len)
+{
+  guint n = 0;
+
+  for (gsize i = 0; i < len; i++)
+    n += 8 - __builtin_popcount (buf[i]);
+  return n;
+}
+
+/* Corrects every step of host->page; returns FALSE if a step failed. */
+static gboolean
+correct_page (FmNandHost *host, FmHostReadResult *r, guint *page_corrected)
+{
+  const FmNandHostEcc *ecc = host->ecc;
+  guint8 *spare = host->page + host->d->page_size;
+  gboolean ok = TRUE;
+
+  for (guint s = 0; s < host->steps; s++)
+    {
+      guint8 *data = host->page + s * ecc->step_size;
+      guint8 *code = spare + host->ecc_offset + s * ecc->ecc_bytes;
+      gint bits = ecc->correct (ecc->engine, data, code);
+
+      if (bits < 0)
+        {
+          /* An erased step with a few bits flipped is no ECC codeword;
+           * Linux calls it erased if no more than the strength bits are
+           * 0 (nand_check_erased_ecc_chunk) and hands up all ones. */
+          guint zeros = zero_bits (data, ecc->step_size) + zero_bits (code, ecc->ecc_bytes);
+
+          if (zeros <= ecc->strength)
+            {
+              memset (data, 0xff, ecc->step_size);
+              memset (code, 0xff, ecc->ecc_bytes);
+              bits = zeros;
+            }
+        }
+      if (bits < 0)
+        {
+          r->failed++;
+          ok = FALSE;
+          continue;
+        }
+      r->corrected += bits;
+      *page_corrected += bits;
+      r->max_bitflips = MAX (r->max_bitflips, (guint) bits);
+    }
+  return ok;
+}
+
+gboolean
+fm_nand_host_read (FmNandHost *host, guint64 addr, gsize len, guint8 *data,
+                   guint ooboffs, gsize ooblen, guint8 *oob,
+                   FmHostOobMode mode, gboolean raw,
+                   FmHostReadResult *result, GError **error)
+{
+  const FmChipDesc *d = host->d;
+  FmHostReadResult r = { 0 };
+  guint64 first, n_pages;
+  guint per_page_oob = oob_avail (host, mode) - (ooblen ? ooboffs : 0);
+  gsize data_done = 0, oob_done = 0;
+
+  if (!plan (host, addr, len, ooboffs, ooblen, mode, &first, &n_pages, error))
+    return FALSE;
+  for (guint64 p = first; p < first + n_pages; p++)
+    {
+      guint32 block = p / d->pages_per_block;
+      guint page_corrected = 0;
+      gboolean ok = TRUE;
+
+      if (!fm_nand_read_page (host->nand, block, p % d->pages_per_block, host->page, error))
+        return FALSE;
+      if (host->ecc && !raw)
+        {
+          ok = correct_page (host, &r, &page_corrected);
+          fm_nand_note_ecc (host->nand, block, page_corrected, !ok);
+        }
+      if (len)
+        {
+          guint64 page_addr = p * d->page_size;
+          guint64 from = MAX (addr, page_addr);
+          guint64 to = MIN (addr + len, page_addr + d->page_size);
+
+          memcpy (data + data_done, host->page + (from - page_addr), to - from);
+          data_done += to - from;
+        }
+      if (ooblen > oob_done)
+        {
+          gsize n = MIN (ooblen - oob_done, per_page_oob);
+
+          transfer_oob (host, host->page + d->page_size, oob + oob_done, ooboffs, n, mode, FALSE);
+          oob_done += n;
+        }
+    }
+  if (result)
+    *result = r;
+  return TRUE;
+}
+
+/* ---- write ---------------------------------------------------------------- */
+
+gboolean
+fm_nand_host_write (FmNandHost *host, guint64 addr, gsize len, const guint8 *data,
+                    guint ooboffs, gsize ooblen, const guint8 *oob,
+                    FmHostOobMode mode, gboolean raw, GError **error)
+{
+  const FmChipDesc *d = host->d;
+  guint64 first, n_pages;
+  guint per_page_oob = oob_avail (host, mode) - (ooblen ? ooboffs : 0);
+  gsize oob_done = 0;
+
+  if (addr % d->page_size || len % d->page_size)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE,
+                   "writes must be whole %u-byte pages (address %" G_GUINT64_FORMAT ", %" G_GSIZE_FORMAT " bytes)",
+                   d->page_size, addr, len);
+      return FALSE;
+    }
+  if (!plan (host, addr, len, ooboffs, ooblen, mode, &first, &n_pages, error))
+    return FALSE;
+  for (guint64 p = first; p < first + n_pages; p++)
+    {
+      guint8 *spare = host->page + d->page_size;
+
+      memset (host->page, 0xff, host->page_bytes);
+      if (len)
+        memcpy (host->page, data + (p - first) * d->page_size, d->page_size);
+      if (ooblen > oob_done)
+        {
+          gsize n = MIN (ooblen - oob_done, per_page_oob);
+
+          transfer_oob (host, spare, (guint8 *) oob + oob_done, ooboffs, n, mode, TRUE);
+          oob_done += n;
+        }
+      /* ECC covers the in-band data; an OOB-only write leaves it alone. */
+      if (host->ecc && !raw && len)
+        for (guint s = 0; s < host->steps; s++)
+          host->ecc->encode (host->ecc->engine, host->page + s * host->ecc->step_size,
+                             spare + host->ecc_offset + s * host->ecc->ecc_bytes);
+      if (!fm_nand_program_page (host->nand, p / d->pages_per_block, p % d->pages_per_block,
+                                 host->page, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- erase ---------------------------------------------------------------- */
+
+gboolean
+fm_nand_host_erase (FmNandHost *host, guint64 addr, guint64 len, guint64 *fail_addr, GError **error)
+{
+  const FmChipDesc *d = host->d;
+  guint64 block_size = (guint64) d->page_size * d->pages_per_block;
+
+  if (addr % block_size || len % block_size || addr > fm_chip_desc_size_bytes (d) ||
+      len > fm_chip_desc_size_bytes (d) - addr)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE,
+                   "erase of %" G_GUINT64_FORMAT " bytes at %" G_GUINT64_FORMAT
+                   " is not whole blocks of %" G_GUINT64_FORMAT " bytes inside the chip",
+                   len, addr, block_size);
+      return FALSE;
+    }
+  for (guint64 a = addr; a < addr + len; a += block_size)
+    if (!fm_nand_erase_block (host->nand, a / block_size, error))
+      {
+        if (fail_addr)
+          *fail_addr = a;
+        return FALSE;
+      }
+  return TRUE;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A NAND host controller over the page-level API, for frontends that serve
+ * a chip as a Linux MTD (muse-chip): byte addresses spanning pages, the
+ * spare area split into bad block marker, free bytes and ECC bytes, ECC
+ * computed on program and checked on read, and the MTD OOB modes (place,
+ * auto, raw). What the ECC corrects is reported to the model's statistics.
+ *
+ * Spare area layout (large page, as Linux's nand_ooblayout_lp_ops): bytes
+ * 0-1 hold the bad block marker, the ECC bytes of all steps are packed at
+ * the end, the bytes between are free (MTD_OPS_AUTO_OOB). Small page: the
+ * marker is byte 5, ECC at the end, the rest is free.
+ */
+#pragma once
+
+#include "fm-nand.h"
+
+G_BEGIN_DECLS
+
+typedef struct _FmNandHost FmNandHost;
+
+/* How an ECC engine is plugged in: one step of STEP_SIZE data bytes gets
+ * ECC_BYTES of ECC. correct() fixes DATA and ECC in place and returns the
+ * number of bits it corrected, or -1 if the step is uncorrectable. */
+typedef struct {
+  const gchar *name;
+  guint step_size;
+  guint ecc_bytes;
+  guint strength;
+  gpointer engine;
+  void (*encode) (gpointer engine, const guint8 *data, guint8 *ecc);
+  gint (*correct) (gpointer engine, guint8 *data, guint8 *ecc);
+  GDestroyNotify free_engine;
+} FmNandHostEcc;
+
+typedef enum {
+  FM_HOST_OOB_PLACE, /* OOB bytes at an offset of the whole spare area */
+  FM_HOST_OOB_AUTO,  /* OOB bytes are the free bytes, in order */
+} FmHostOobMode;
+
+typedef struct {
+  guint corrected;     /* bits corrected in this request */
+  guint failed;        /* ECC steps that could not be corrected */
+  guint max_bitflips;  /* most bits corrected in one step */
+} FmHostReadResult;
+
+/* ECC NULL: no ECC (the host reads what the chip returns). Takes ownership
+ * of ECC (freed on failure too). Fails if the ECC bytes do not fit the spare area. */
+FmNandHost *fm_nand_host_new  (FmNand *nand, FmNandHostEcc *ecc, GError **error);
+void        fm_nand_host_free (FmNandHost *host);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmNandHost, fm_nand_host_free)
+
+FmNand     *fm_nand_host_nand (FmNandHost *host);
+guint       fm_nand_host_oob_avail (const FmNandHost *host);
+const FmNandHostEcc *fm_nand_host_ecc (const FmNandHost *host);
+
+/* LEN bytes at ADDR (page aligned when OOB is involved or ECC is on) and
+ * OOBLEN bytes of spare (starting at OOBOFFS of the first page's spare or
+ * free bytes, continuing into the next pages). RAW: no ECC. */
+gboolean fm_nand_host_read  (FmNandHost *host, guint64 addr, gsize len, guint8 *data,
+                             guint ooboffs, gsize ooblen, guint8 *oob,
+                             FmHostOobMode mode, gboolean raw,
+                             FmHostReadResult *result, GError **error);
+gboolean fm_nand_host_write (FmNandHost *host, guint64 addr, gsize len, const guint8 *data,
+                             guint ooboffs, gsize ooblen, const guint8 *oob,
+                             FmHostOobMode mode, gboolean raw, GError **error);
+gboolean fm_nand_host_erase (FmNandHost *host, guint64 addr, guint64 len,
+                             guint64 *fail_addr, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The host controller layer muse-chip serves MTD requests with: spare
+ * layout, OOB modes, ECC on program and read, erased pages, statistics.
+ */
+#include "fm-test-util.h"
+
+#include <string.h>
+
+/* A test engine, single error correcting and double error detecting per
+ * 512-byte step: the ECC is the XOR of the (byte * 8 + bit + 1) indices of
+ * the set bits (3 bytes) and the data's parity (1 byte), relative to
+ * all-ones data so that an erased step has all-ones ECC, as with Linux's
+ * engines. Strength 1. */
+static guint32
+index_xor (const guint8 *data, guint *parity)
+{
+  guint32 x = 0;
+
+  *parity = 0;
+  for (guint i = 0; i < 512; i++)
+    for (guint b = 0; b < 8; b++)
+      if (data[i] & (1u << b))
+        {
+          x ^= i * 8 + b + 1;
+          *parity ^= 1;
+        }
+  return x;
+}
+
+static void
+test_encode (gpointer engine, const guint8 *data, guint8 *ecc)
+{
+  guint p, p_ones;
+  guint32 x = index_xor (data, &p) ^ index_xor (engine, &p_ones);
+
+  ecc[0] = ~(x & 0xff);
+  ecc[1] = ~((x >> 8) & 0xff);
+  ecc[2] = ~((x >> 16) & 0xff);
+  ecc[3] = ~(p ^ p_ones);
+}
+
+static gint
+test_correct (gpointer engine, guint8 *data, guint8 *ecc)
+{
+  guint8 now[4];
+  guint32 syndrome;
+
+  test_encode (engine, data, now);
+  syndrome = (guint32) ((now[0] ^ ecc[0]) | ((now[1] ^ ecc[1]) << 8) | ((now[2] ^ ecc[2]) << 16));
+  if (!syndrome && now[3] == ecc[3])
+    return 0;
+  if (now[3] == ecc[3] || syndrome == 0 || syndrome > 512 * 8)
+    return -1; /* an even number of flips, or flips in the ECC bytes */
+  data[(syndrome - 1) / 8] ^= 1u << ((syndrome - 1) % 8);
+  return 1;
+}
+
+static FmNandHostEcc *
+test_ecc (void)
+{
+  static guint8 ones[512];
+  FmNandHostEcc *ecc = g_new0 (FmNandHostEcc, 1);
+
+  memset (ones, 0xff, sizeof ones);
+  ecc->name = "test-xor";
+  ecc->step_size = 512;
+  ecc->ecc_bytes = 4;
+  ecc->strength = 1;
+  ecc->engine = ones;
+  ecc->encode = test_encode;
+  ecc->correct = test_correct;
+  return ecc;
+}
+
+typedef struct {
+  FmChipDesc *desc;
+  FmNand *nand;
+  FmNandHost *host;
+  gsize ps;
+} Host;
+
+static void
+host_init (Host *h, gboolean with_ecc)
+{
+  g_autoptr (GError) error = NULL;
+
+  h->desc = fm_test_tiny_desc (NULL);
+  h->nand = fm_test_nand (h->desc, 4, 0, FM_TIMING_NONE);
+  h->host = fm_nand_host_new (h->nand, with_ecc ? test_ecc () : NULL, &error);
+  g_assert_no_error (error);
+  h->ps = h->desc->page_size;
+}
+
+static void
+host_clear (Host *h)
+{
+  fm_nand_host_free (h->host);
+  fm_nand_free (h->nand);
+  fm_chip_desc_free (h->desc);
+}
+
+static void
+test_layout (void)
+{
+  Host h;
+
+  host_init (&h, FALSE);
+  g_assert_cmpuint (fm_nand_host_oob_avail (h.host), ==, 62); /* 64 - marker */
+  host_clear (&h);
+  host_init (&h, TRUE);
+  g_assert_cmpuint (fm_nand_host_oob_avail (h.host), ==, 64 - 2 - 4 * 4);
+  host_clear (&h);
+}
+
+static void
+test_ecc_too_big_is_refused (void)
+{
+  g_autoptr (FmChipDesc) desc = fm_test_tiny_desc (NULL);
+  g_autoptr (FmNand) nand = fm_test_nand (desc, 1, 0, FM_TIMING_NONE);
+  g_autoptr (GError) error = NULL;
+  FmNandHostEcc *ecc = test_ecc ();
+
+  ecc->ecc_bytes = 16; /* 4 steps x 16 > 62 */
+  g_assert_null (fm_nand_host_new (nand, ecc, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED); /* ECC freed with it */
+}
+
+static void
+test_data_and_oob_round_trip (void)
+{
+  Host h;
+  g_autofree guint8 *data = fm_test_pattern (3 * 2048, 1);
+  g_autofree guint8 *back = g_malloc (3 * 2048);
+  guint8 oob[3 * 46], oob_back[3 * 46];
+  guint8 raw[2048 + 64];
+  FmHostReadResult r;
+  g_autoptr (GError) error = NULL;
+
+  host_init (&h, TRUE);
+  for (guint i = 0; i < sizeof oob; i++)
+    oob[i] = i;
+  /* Pages 8-10 (block 1) with 46 free bytes each, AUTO layout. */
+  g_assert_true (fm_nand_host_write (h.host, 8 * h.ps, 3 * h.ps, data, 0, sizeof oob, oob,
+                                     FM_HOST_OOB_AUTO, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (fm_nand_host_read (h.host, 8 * h.ps, 3 * h.ps, back, 0, sizeof oob_back, oob_back,
+                                    FM_HOST_OOB_AUTO, FALSE, &r, &error));
+  g_assert_cmpmem (back, 3 * h.ps, data, 3 * h.ps);
+  g_assert_cmpmem (oob_back, sizeof oob, oob, sizeof oob);
+  g_assert_cmpuint (r.corrected, ==, 0);
+
+  /* The raw spare: marker bytes untouched, free bytes from 2, ECC at 48. */
+  g_assert_true (fm_nand_read_page (h.nand, 1, 0, raw, NULL));
+  g_assert_cmphex (raw[2048], ==, 0xff);
+  g_assert_cmphex (raw[2049], ==, 0xff);
+  g_assert_cmpmem (raw + 2050, 46, oob, 46);
+  {
+    guint8 ecc[4];
+
+    test_encode (fm_nand_host_ecc (h.host)->engine, data, ecc);
+    g_assert_cmpmem (raw + 2048 + 48, 4, ecc, 4);
+  }
+
+  /* PLACE mode sees the whole spare area. */
+  g_assert_true (fm_nand_host_read (h.host, 8 * h.ps, 0, NULL, 2, 4, oob_back,
+                                    FM_HOST_OOB_PLACE, FALSE, NULL, &error));
+  g_assert_cmpmem (oob_back, 4, oob, 4);
+
+  /* An unaligned in-band read returns the slice. */
+  g_assert_true (fm_nand_host_read (h.host, 8 * h.ps + 100, 3000, back, 0, 0, NULL,
+                                    FM_HOST_OOB_AUTO, FALSE, NULL, &error));
+  g_assert_cmpmem (back, 3000, data + 100, 3000);
+  host_clear (&h);
+}
+
+static void
+test_oob_only_write_spans_pages (void)
+{
+  Host h;
+  guint8 oob[100], back[100];
+  g_autoptr (GError) error = NULL;
+
+  host_init (&h, TRUE);
+  for (guint i = 0; i < sizeof oob; i++)
+    oob[i] = 0x80 | i;
+  /* 100 bytes at offset 10 of 46 free bytes: 36 per page, three pages. */
+  g_assert_true (fm_nand_host_write (h.host, 16 * h.ps, 0, NULL, 10, sizeof oob, oob,
+                                     FM_HOST_OOB_AUTO, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (fm_nand_host_read (h.host, 16 * h.ps, 0, NULL, 10, sizeof back, back,
+                                    FM_HOST_OOB_AUTO, FALSE, NULL, &error));
+  g_assert_cmpmem (back, sizeof back, oob, sizeof oob);
+  /* Too many OOB bytes for the pages of an in-band request. */
+  g_assert_false (fm_nand_host_read (h.host, 16 * h.ps, h.ps, back, 0, 47, back,
+                                     FM_HOST_OOB_AUTO, FALSE, NULL, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE);
+  host_clear (&h);
+}
+
+static void
+test_ecc_corrects_and_reports (void)
+{
+  Host h;
+  g_autofree guint8 *data = fm_test_pattern (2048, 2);
+  g_autofree guint8 *back = g_malloc (2048);
+  FmHostReadResult r;
+  g_autoptr (GError) error = NULL;
+
+  host_init (&h, TRUE);
+  fm_nand_set_faults (h.nand, fm_fault_set_parse ("bitflip block=3 page=0 byte=700 bit=2 always\n"
+                                                  "bitflip block=3 page=1 byte=10 bit=1 always\n"
+                                                  "bitflip block=3 page=1 byte=20 bit=1 always", NULL));
+  g_assert_true (fm_nand_host_write (h.host, 24 * h.ps, h.ps, data, 0, 0, NULL, FM_HOST_OOB_AUTO, FALSE, NULL));
+  g_assert_true (fm_nand_host_write (h.host, 25 * h.ps, h.ps, data, 0, 0, NULL, FM_HOST_OOB_AUTO, FALSE, NULL));
+
+  g_assert_true (fm_nand_host_read (h.host, 24 * h.ps, h.ps, back, 0, 0, NULL, FM_HOST_OOB_AUTO, FALSE, &r, &error));
+  g_assert_cmpmem (back, 2048, data, 2048);
+  g_assert_cmpuint (r.corrected, ==, 1);
+  g_assert_cmpuint (r.max_bitflips, ==, 1);
+  g_assert_cmpuint (r.failed, ==, 0);
+
+  /* Two flips in one step: uncorrectable, data still returned. */
+  g_assert_true (fm_nand_host_read (h.host, 25 * h.ps, h.ps, back, 0, 0, NULL, FM_HOST_OOB_AUTO, FALSE, &r, &error));
+  g_assert_cmpuint (r.failed, ==, 1);
+  /* RAW reads show the flips and skip ECC. */
+  g_assert_true (fm_nand_host_read (h.host, 24 * h.ps, h.ps, back, 0, 0, NULL, FM_HOST_OOB_AUTO, TRUE, &r, &error));
+  g_assert_cmphex (back[700] ^ data[700], ==, 1u << 2);
+  g_assert_cmpuint (r.corrected, ==, 0);
+
+  /* The model's statistics carry what the host's ECC found. */
+  g_assert_cmpuint (fm_image_block (fm_nand_image (h.nand), 3)->ecc_corrected, ==, 1);
+  g_assert_cmpuint (fm_image_block (fm_nand_image (h.nand), 3)->ecc_failed, ==, 1);
+  g_assert_cmpuint (fm_nand_stats (h.nand)->ecc_corrected, ==, 1);
+  host_clear (&h);
+}
+
+static void
+test_erased_page_with_flips_reads_erased (void)
+{
+  Host h;
+  g_autofree guint8 *back = g_malloc (2048);
+  FmHostReadResult r;
+
+  host_init (&h, TRUE);
+  fm_nand_set_faults (h.nand, fm_fault_set_parse ("bitflip block=4 page=0 byte=3 bit=0 always", NULL));
+  g_assert_true (fm_nand_host_read (h.host, 32 * h.ps, h.ps, back, 0, 0, NULL, FM_HOST_OOB_AUTO, FALSE, &r, NULL));
+  for (guint i = 0; i < 2048; i++)
+    g_assert_cmphex (back[i], ==, 0xff);
+  g_assert_cmpuint (r.failed, ==, 0);
+  g_assert_cmpuint (r.corrected, ==, 1);
+  host_clear (&h);
+}
+
+static void
+test_errors (void)
+{
+  Host h;
+  guint8 buf[2048];
+  guint64 fail_addr = 0;
+  g_autoptr (GError) e1 = NULL;
+  g_autoptr (GError) e2 = NULL;
+  g_autoptr (GError) e3 = NULL;
+  g_autoptr (GError) e4 = NULL;
+  g_autoptr (GError) e5 = NULL;
+
+  host_init (&h, FALSE);
+  memset (buf, 0, sizeof buf);
+  g_assert_false (fm_nand_host_write (h.host, 100, h.ps, buf, 0, 0, NULL, FM_HOST_OOB_AUTO, FALSE, &e1));
+  g_assert_error (e1, FM_ERROR, FM_ERROR_OUT_OF_RANGE);
+  g_assert_false (fm_nand_host_read (h.host, fm_chip_desc_size_bytes (h.desc), 1, buf, 0, 0, NULL,
+                                     FM_HOST_OOB_AUTO, FALSE, NULL, &e2));
+  g_assert_error (e2, FM_ERROR, FM_ERROR_OUT_OF_RANGE);
+  g_assert_false (fm_nand_host_erase (h.host, h.ps, 8 * h.ps, NULL, &e3));
+  g_assert_error (e3, FM_ERROR, FM_ERROR_OUT_OF_RANGE);
+  /* The second of two blocks fails: the failing address is reported. */
+  fm_nand_set_faults (h.nand, fm_fault_set_parse ("erase-fail block=6", NULL));
+  g_assert_false (fm_nand_host_erase (h.host, 5 * 8 * h.ps, 2 * 8 * h.ps, &fail_addr, &e4));
+  g_assert_error (e4, FM_ERROR, FM_ERROR_ERASE_FAILED);
+  g_assert_cmpuint (fail_addr, ==, 6 * 8 * h.ps);
+  g_assert_false (fm_nand_host_read (h.host, 0, 0, NULL, 62, 1, buf, FM_HOST_OOB_AUTO, FALSE, NULL, &e5));
+  g_assert_error (e5, FM_ERROR, FM_ERROR_OUT_OF_RANGE);
+  host_clear (&h);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/nand-host/layout", test_layout);
+  g_test_add_func ("/nand-host/ecc-too-big", test_ecc_too_big_is_refused);
+  g_test_add_func ("/nand-host/round-trip", test_data_and_oob_round_trip);
+  g_test_add_func ("/nand-host/oob-only", test_oob_only_write_spans_pages);
+  g_test_add_func ("/nand-host/ecc", test_ecc_corrects_and_reports);
+  g_test_add_func ("/nand-host/erased-with-flips", test_erased_page_with_flips_reads_erased);
+  g_test_add_func ("/nand-host/errors", test_errors);
+  return g_test_run ();
+}
