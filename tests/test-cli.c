@@ -1,0 +1,567 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The flashmodel CLI as a user runs it: each test spawns the built tool
+ * ($FLASHMODEL_TOOL) with the catalog in $FLASHMODEL_CHIPS_DIR and checks
+ * its exit status and what it prints.
+ */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#define EXIT_USAGE 2
+
+static const gchar *tool;
+static const gchar *chips_dir;
+static gchar **tool_env;   /* ours, with messages and numbers in C.UTF-8 */
+
+typedef struct {
+  gint status;   /* exit code, or -1 if the tool did not exit normally */
+  gchar *out;
+  gchar *err;
+} RunResult;
+
+static void
+run_result_clear (RunResult *r)
+{
+  g_clear_pointer (&r->out, g_free);
+  g_clear_pointer (&r->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunResult, run_result_clear)
+
+/* Runs the tool with the NULL-terminated arguments after the first. */
+static RunResult
+run_tool (const gchar *first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  RunResult r = { -1, NULL, NULL };
+  gint wait_status;
+  va_list ap;
+
+  g_ptr_array_add (argv, (gpointer) tool);
+  va_start (ap, first);
+  for (const gchar *a = first; a; a = va_arg (ap, const gchar *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (gchar **) argv->pdata, tool_env, G_SPAWN_DEFAULT, NULL, NULL,
+                &r.out, &r.err, &wait_status, &error);
+  g_assert_no_error (error);
+  if (WIFEXITED (wait_status))
+    r.status = WEXITSTATUS (wait_status);
+  if (g_test_verbose ())
+    g_test_message ("exit %d\nstdout:\n%s\nstderr:\n%s", r.status, r.out, r.err);
+  return r;
+}
+
+/* Fails unless PATTERN (a regex, ^ and $ matching at every line) matches
+ * TEXT; the text goes to the log escaped onto one line, as TAP needs. */
+#define assert_match(text, pattern) G_STMT_START { \
+    const gchar *text_ = (text), *pattern_ = (pattern); \
+    gboolean matched_ = g_regex_match_simple (pattern_, text_, G_REGEX_MULTILINE, 0); \
+    if (!matched_) \
+      { \
+        g_autofree gchar *escaped_ = g_strescape (text_, NULL); \
+        g_test_message ("/%s/ does not match \"%s\"", pattern_, escaped_); \
+      } \
+    g_assert_true (matched_); \
+  } G_STMT_END
+
+static gchar *
+make_tmp_dir (void)
+{
+  g_autoptr (GError) error = NULL;
+  gchar *dir = g_dir_make_tmp ("test-cli-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+/* Removes the files in DIR (no subdirectories are made) and DIR. */
+static void
+remove_tmp_dir (const gchar *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+
+  if (d)
+    while ((name = g_dir_read_name (d)))
+      {
+        g_autofree gchar *path = g_build_filename (dir, name, NULL);
+
+        g_assert_cmpint (g_unlink (path), ==, 0);
+      }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static gchar *
+read_file (const gchar *path, gsize *len)
+{
+  g_autoptr (GError) error = NULL;
+  gchar *data = NULL;
+
+  g_file_get_contents (path, &data, len, &error);
+  g_assert_no_error (error);
+  return data;
+}
+
+static void
+write_file (const gchar *path, const gchar *data, gsize len)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_file_set_contents (path, data, len, &error);
+  g_assert_no_error (error);
+}
+
+/* Creates an image of CHIP at DIR/NAME and returns its path. */
+static gchar *
+create_image (const gchar *dir, const gchar *chip, const gchar *name)
+{
+  gchar *path = g_build_filename (dir, name, NULL);
+  g_auto (RunResult) r = run_tool ("create", "--chip", chip, path, NULL);
+  g_autofree gchar *expect = g_strdup_printf ("created %s: chip %s, seed 1, ", path, chip);
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_str_has_prefix (r.out, expect));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  return path;
+}
+
+/* ---- list-chips and info ------------------------------------------------- */
+
+static void
+test_list_chips (void)
+{
+  g_auto (RunResult) r = run_tool ("list-chips", NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, "");
+  assert_match (r.out, "^NAME +TYPE +VENDOR +PART +SIZE +PAGE\\+OOB +ONFI$");
+  assert_match (r.out, "^micron-mt29f4g +nand-slc +Micron +MT29F4G08ABADAWP +512\\.0.MiB +2048\\+64 +1\\.0$");
+}
+
+static void
+test_list_chips_extra_argument (void)
+{
+  g_auto (RunResult) r = run_tool ("list-chips", "extra", NULL);
+
+  g_assert_cmpint (r.status, ==, EXIT_USAGE);
+  g_assert_cmpstr (r.out, ==, "");
+  assert_match (r.err, "^flashmodel list-chips: takes no arguments$");
+}
+
+static void
+test_info (void)
+{
+  g_auto (RunResult) r = run_tool ("info", "--chip", "micron-mt29f4g", NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, "");
+  assert_match (r.out, "^micron-mt29f4g: Micron MT29F4G08ABADAWP \\(nand-slc\\)$");
+  assert_match (r.out, "^  READ ID \\(90h-00h\\) +2C DC 90 95 56$");
+  assert_match (r.out, "^  size +512\\.0.MiB \\(536870912 bytes of data\\)$");
+  assert_match (r.out, "^  page +2048 \\+ 64 bytes \\(OOB\\)$");
+  assert_match (r.out, "^  block +64 pages, 128 KiB of data$");
+  assert_match (r.out, "^  blocks +4096 blocks per LUN x 1 LUN\\(s\\) = 4096 blocks$");
+  assert_match (r.out, "^  planes per LUN +2$");
+  assert_match (r.out, "^  bus width +x8$");
+  assert_match (r.out, "^ONFI 1\\.0$");
+}
+
+static void
+test_info_positional (void)
+{
+  /* info also takes the chip as its only argument. */
+  g_auto (RunResult) r = run_tool ("info", "micron-mt29f4g", NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  assert_match (r.out, "^  page +2048 \\+ 64 bytes \\(OOB\\)$");
+}
+
+static void
+test_info_unknown_chip (void)
+{
+  g_auto (RunResult) r = run_tool ("info", "--chip", "no-such-chip", NULL);
+
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpstr (r.out, ==, "");
+  assert_match (r.err, "^flashmodel: no chip named 'no-such-chip' in ");
+}
+
+/* ---- create and stat every shipped chip ---------------------------------- */
+
+static void
+test_create_every_chip (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) catalog = g_dir_open (chips_dir, 0, &error);
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_auto (RunResult) list = run_tool ("list-chips", NULL);
+  const gchar *entry;
+
+  g_assert_no_error (error);
+  while ((entry = g_dir_read_name (catalog)))
+    if (g_str_has_suffix (entry, ".ini"))
+      g_ptr_array_add (names, g_strndup (entry, strlen (entry) - 4));
+  g_assert_cmpuint (names->len, >, 0);
+  g_assert_cmpint (list.status, ==, 0);
+  /* A descriptor that does not load is reported on stderr. */
+  g_assert_cmpstr (list.err, ==, "");
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const gchar *name = names->pdata[i];
+      g_autofree gchar *file = g_strdup_printf ("%s.img", name);
+      g_autofree gchar *path = NULL;
+      g_autofree gchar *chip_line = g_strdup_printf ("^chip: +%s \\(", name);
+      g_autofree gchar *list_line = g_strdup_printf ("^%s ", name);
+
+      g_test_message ("chip %s", name);
+      assert_match (list.out, list_line);
+      path = create_image (dir, name, file);
+      {
+        g_auto (RunResult) r = run_tool ("stat", path, NULL);
+
+        g_assert_cmpint (r.status, ==, 0);
+        g_assert_cmpstr (r.err, ==, "");
+        assert_match (r.out, chip_line);
+        assert_match (r.out, "^seed: +1$");
+        assert_match (r.out, "^page programs: +0$");
+        assert_match (r.out, "^erase counts: +min 0, mean 0\\.00, max 0");
+      }
+      {
+        /* An image is never overwritten. */
+        g_auto (RunResult) r = run_tool ("create", "--chip", name, path, NULL);
+
+        g_assert_cmpint (r.status, ==, 1);
+        assert_match (r.err, "^flashmodel: .*File exists");
+      }
+    }
+  remove_tmp_dir (dir);
+}
+
+static void
+test_create_seed_and_bad_blocks (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *path = g_build_filename (dir, "seeded.img", NULL);
+  g_auto (RunResult) r = run_tool ("create", "--chip", "micron-mt29f4g", "--seed", "7",
+                                   "--bad-blocks", "3", path, NULL);
+  g_autofree gchar *expect = g_strdup_printf ("created %s: chip micron-mt29f4g, seed 7, 3 factory bad blocks\n", path);
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, expect);
+  {
+    g_auto (RunResult) s = run_tool ("stat", path, NULL);
+
+    g_assert_cmpint (s.status, ==, 0);
+    assert_match (s.out, "^seed: +7$");
+    assert_match (s.out, "^bad blocks: +3 marked \\(3 factory\\), 0 worn out(,|$)");
+    assert_match (s.out, "^bad block list: +[0-9]+ [0-9]+ [0-9]+$");
+  }
+  remove_tmp_dir (dir);
+}
+
+/* ---- damaged images ------------------------------------------------------ */
+
+/* stat of PATH fails with a message naming it, and leaves it unchanged. */
+static void
+assert_stat_rejects (const gchar *path, const gchar *reason_pattern)
+{
+  gsize before_len, after_len;
+  g_autofree gchar *before = read_file (path, &before_len);
+  g_autofree gchar *after = NULL;
+  g_autofree gchar *quoted = g_regex_escape_string (path, -1);
+  g_autofree gchar *expect = g_strdup_printf ("^flashmodel: %s: %s", quoted, reason_pattern);
+  g_auto (RunResult) r = run_tool ("stat", path, NULL);
+
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpstr (r.out, ==, "");
+  assert_match (r.err, expect);
+  after = read_file (path, &after_len);
+  g_assert_cmpmem (before, before_len, after, after_len);
+  {
+    /* wear opens images the same way. */
+    g_auto (RunResult) w = run_tool ("wear", "--csv", path, NULL);
+
+    g_assert_cmpint (w.status, ==, 1);
+    g_assert_cmpstr (w.out, ==, "");
+    assert_match (w.err, expect);
+  }
+}
+
+static void
+test_stat_truncated (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *good = create_image (dir, "micron-mt29f4g", "good.img");
+  g_autofree gchar *short_header = g_build_filename (dir, "short-header.img", NULL);
+  g_autofree gchar *short_tables = g_build_filename (dir, "short-tables.img", NULL);
+  g_autofree gchar *empty = g_build_filename (dir, "empty.img", NULL);
+  gsize len;
+  g_autofree gchar *data = read_file (good, &len);
+
+  g_assert_cmpuint (len, >, 8192);
+  write_file (short_header, data, 100);
+  assert_stat_rejects (short_header, "not a flashmodel image");
+  /* The header is intact, the block and page tables are cut. */
+  write_file (short_tables, data, 8192);
+  assert_stat_rejects (short_tables, "corrupt image: file is truncated");
+  write_file (empty, "", 0);
+  assert_stat_rejects (empty, "not a flashmodel image");
+  remove_tmp_dir (dir);
+}
+
+static void
+test_stat_header_bit_flip (void)
+{
+  /* magic, chip name, geometry fields, the checksum itself */
+  static const gsize offsets[] = { 0, 9, 16, 84, 200, 4095 };
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *good = create_image (dir, "micron-mt29f4g", "good.img");
+  gsize len;
+  g_autofree gchar *data = read_file (good, &len);
+
+  for (guint i = 0; i < G_N_ELEMENTS (offsets); i++)
+    {
+      g_autofree gchar *name = g_strdup_printf ("flip-%" G_GSIZE_FORMAT ".img", offsets[i]);
+      g_autofree gchar *path = g_build_filename (dir, name, NULL);
+      g_autofree gchar *copy = g_memdup2 (data, len);
+
+      g_test_message ("flipping a bit of header byte %" G_GSIZE_FORMAT, offsets[i]);
+      copy[offsets[i]] ^= 0x01;
+      write_file (path, copy, len);
+      assert_stat_rejects (path, offsets[i] < 8 ? "not a flashmodel image \\(bad magic\\)"
+                                                : "corrupt image: header checksum mismatch");
+    }
+  {
+    /* The untouched image still reads. */
+    g_auto (RunResult) r = run_tool ("stat", good, NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  remove_tmp_dir (dir);
+}
+
+static void
+test_stat_missing_file (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *path = g_build_filename (dir, "absent.img", NULL);
+  g_autofree gchar *quoted = g_regex_escape_string (path, -1);
+  g_autofree gchar *expect = g_strdup_printf ("^flashmodel: %s: open: No such file", quoted);
+  g_auto (RunResult) r = run_tool ("stat", path, NULL);
+
+  g_assert_cmpint (r.status, ==, 1);
+  assert_match (r.err, expect);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  remove_tmp_dir (dir);
+}
+
+/* ---- wear ---------------------------------------------------------------- */
+
+static guint
+column_index (GStrv header, const gchar *name)
+{
+  for (guint i = 0; header[i]; i++)
+    if (g_str_equal (header[i], name))
+      return i;
+  g_error ("no column %s in the CSV header", name);
+}
+
+static void
+test_wear_csv (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *path = create_image (dir, "micron-mt29f4g", "wear.img");
+  g_auto (RunResult) r = run_tool ("wear", "--csv", path, NULL);
+  g_auto (GStrv) lines = NULL;
+  g_auto (GStrv) header = NULL;
+  guint marked = 0, n_cols, col_factory, col_worn, col_marked;
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, "");
+  g_assert_true (g_str_has_suffix (r.out, "\n"));
+  lines = g_strsplit (r.out, "\n", -1);
+  /* header + 4096 blocks + the empty string after the last newline */
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 4096 + 1);
+  /* Columns are found by name: later versions may append more. */
+  g_assert_true (g_str_has_prefix (lines[0],
+                                   "block,erase_count,program_count,read_count,"
+                                   "factory_bad,worn_out,marked_bad"));
+  header = g_strsplit (lines[0], ",", -1);
+  n_cols = g_strv_length (header);
+  col_factory = column_index (header, "factory_bad");
+  col_worn = column_index (header, "worn_out");
+  col_marked = column_index (header, "marked_bad");
+  for (guint b = 0; b < 4096; b++)
+    {
+      g_auto (GStrv) f = g_strsplit (lines[1 + b], ",", -1);
+      g_autofree gchar *num = g_strdup_printf ("%u", b);
+
+      g_assert_cmpuint (g_strv_length (f), ==, n_cols);
+      g_assert_cmpstr (f[0], ==, num);
+      g_assert_cmpstr (f[1], ==, "0");   /* erase_count */
+      g_assert_cmpstr (f[2], ==, "0");   /* program_count */
+      g_assert_cmpstr (f[3], ==, "0");   /* read_count */
+      g_assert_cmpstr (f[col_worn], ==, "0");
+      /* Factory bad blocks carry their marker and nothing else does. */
+      g_assert_cmpstr (f[col_factory], ==, f[col_marked]);
+      marked += g_str_equal (f[col_marked], "1");
+    }
+  g_assert_cmpstr (lines[1 + 4096], ==, "");
+  g_assert_cmpuint (marked, <=, 80);
+  {
+    g_auto (RunResult) s = run_tool ("wear", path, NULL);
+
+    g_assert_cmpint (s.status, ==, 0);
+    assert_match (s.out, "^blocks: +4096$");
+    assert_match (s.out, "^endurance: +100000 P/E cycles rated");
+  }
+  remove_tmp_dir (dir);
+}
+
+/* ---- usage errors -------------------------------------------------------- */
+
+static void
+test_usage_no_args (void)
+{
+  g_auto (RunResult) r = run_tool (NULL);
+
+  g_assert_cmpint (r.status, ==, EXIT_USAGE);
+  g_assert_cmpstr (r.out, ==, "");
+  assert_match (r.err, "^Usage: flashmodel COMMAND \\[OPTION\\.\\.\\.\\] \\[ARG\\.\\.\\.\\]$");
+  assert_match (r.err, "^  list-chips ");
+  assert_match (r.err, "^Exit status: 0 on success, 1 on failure, 2 on a usage error\\.$");
+}
+
+static void
+test_usage_unknown_command (void)
+{
+  g_auto (RunResult) r = run_tool ("frobnicate", NULL);
+
+  g_assert_cmpint (r.status, ==, EXIT_USAGE);
+  g_assert_cmpstr (r.out, ==, "");
+  assert_match (r.err, "^flashmodel: unknown command 'frobnicate'$");
+  assert_match (r.err, "^Usage: flashmodel COMMAND");
+}
+
+static void
+test_usage_missing_chip (void)
+{
+  static const gchar *const commands[] = { "info", "create" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree gchar *expect = g_strdup_printf ("^flashmodel %s: --chip NAME is required\n"
+                                                  "Try 'flashmodel %s --help'\\.$",
+                                                  commands[i], commands[i]);
+      g_auto (RunResult) r = run_tool (commands[i], NULL);
+
+      g_assert_cmpint (r.status, ==, EXIT_USAGE);
+      g_assert_cmpstr (r.out, ==, "");
+      assert_match (r.err, expect);
+    }
+}
+
+static void
+test_usage_other (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *path = g_build_filename (dir, "never.img", NULL);
+
+  {
+    g_auto (RunResult) r = run_tool ("create", "--chip", "micron-mt29f4g", NULL);
+
+    g_assert_cmpint (r.status, ==, EXIT_USAGE);
+    assert_match (r.err, "^flashmodel create: exactly one IMAGE file name is required$");
+  }
+  {
+    g_auto (RunResult) r = run_tool ("create", "--chip", "micron-mt29f4g", "--seed", "-1", path, NULL);
+
+    g_assert_cmpint (r.status, ==, EXIT_USAGE);
+    assert_match (r.err, "^flashmodel create: --seed takes a non-negative integer$");
+  }
+  {
+    g_auto (RunResult) r = run_tool ("stat", NULL);
+
+    g_assert_cmpint (r.status, ==, EXIT_USAGE);
+    assert_match (r.err, "^flashmodel stat: exactly one IMAGE is required$");
+  }
+  {
+    g_auto (RunResult) r = run_tool ("wear", "--no-such-option", path, NULL);
+
+    g_assert_cmpint (r.status, ==, EXIT_USAGE);
+    assert_match (r.err, "^flashmodel wear: Unknown option --no-such-option$");
+  }
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  remove_tmp_dir (dir);
+}
+
+static void
+test_help_and_version (void)
+{
+  {
+    g_auto (RunResult) r = run_tool ("--help", NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    assert_match (r.out, "^Usage: flashmodel COMMAND");
+  }
+  {
+    g_auto (RunResult) r = run_tool ("--version", NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    assert_match (r.out, "^flashmodel [0-9]+\\.[0-9]+\\.[0-9]+$");
+  }
+  {
+    g_auto (RunResult) r = run_tool ("info", "--help", NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    assert_match (r.out, "flashmodel info --chip micron-mt29f4g");
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  tool = g_getenv ("FLASHMODEL_TOOL");
+  chips_dir = g_getenv ("FLASHMODEL_CHIPS_DIR");
+  if (!tool || !chips_dir)
+    {
+      g_printerr ("test-cli: set FLASHMODEL_TOOL (the flashmodel binary) and "
+                  "FLASHMODEL_CHIPS_DIR (the chips/ directory)\n");
+      return 1;
+    }
+
+  tool_env = g_environ_setenv (g_get_environ (), "LC_ALL", "C.UTF-8", TRUE);
+
+  g_test_add_func ("/cli/list-chips", test_list_chips);
+  g_test_add_func ("/cli/list-chips/extra-argument", test_list_chips_extra_argument);
+  g_test_add_func ("/cli/info", test_info);
+  g_test_add_func ("/cli/info/positional", test_info_positional);
+  g_test_add_func ("/cli/info/unknown-chip", test_info_unknown_chip);
+  g_test_add_func ("/cli/create/every-chip", test_create_every_chip);
+  g_test_add_func ("/cli/create/seed-and-bad-blocks", test_create_seed_and_bad_blocks);
+  g_test_add_func ("/cli/stat/truncated", test_stat_truncated);
+  g_test_add_func ("/cli/stat/header-bit-flip", test_stat_header_bit_flip);
+  g_test_add_func ("/cli/stat/missing-file", test_stat_missing_file);
+  g_test_add_func ("/cli/wear/csv", test_wear_csv);
+  g_test_add_func ("/cli/usage/no-args", test_usage_no_args);
+  g_test_add_func ("/cli/usage/unknown-command", test_usage_unknown_command);
+  g_test_add_func ("/cli/usage/missing-chip", test_usage_missing_chip);
+  g_test_add_func ("/cli/usage/other", test_usage_other);
+  g_test_add_func ("/cli/help-and-version", test_help_and_version);
+  status = g_test_run ();
+  g_strfreev (tool_env);
+  return status;
+}
