@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The MUSE server: reads requests from a /dev/muse file descriptor, serves
+ * them from a FmNandHost, writes replies. The FUSE wire format (headers,
+ * argument layout) is handled here and nowhere else.
+ */
+#pragma once
+
+#include "flashmodel.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  const gchar *mtd_name;      /* NAME= */
+  const gchar *mtdparts;      /* PARTSCMDLINE=, or NULL */
+  guint bitflip_threshold;    /* 0: 3/4 of the ECC strength, as Linux */
+  gboolean verbose;
+} MuseServerOptions;
+
+typedef struct _MuseServer MuseServer;
+
+MuseServer *muse_server_new  (FmNandHost *host, const MuseServerOptions *options);
+void        muse_server_free (MuseServer *server);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MuseServer, muse_server_free)
+
+/* The INIT reply's KEY=VALUE strings, NUL separated (for tests and -v). */
+GBytes     *muse_server_init_info (MuseServer *server);
+
+/* Serves requests from FD until the kernel side goes away (TRUE) or an
+ * I/O error (FALSE). *STOP set from a signal handler ends it after the
+ * request in progress. */
+gboolean    muse_server_run (MuseServer *server, int fd, volatile gint *stop,
+                             GError **error);
+
+/* Requests served so far, per opcode class. */
+typedef struct {
+  guint64 reads, writes, erases, isbad, markbad, syncs, unknown;
+} MuseServerCounts;
+const MuseServerCounts *muse_server_counts (const MuseServer *server);
+
+G_END_DECLS

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * muse-chip's request handling, driven over a socket pair the way the
+ * kernel's MUSE driver drives /dev/muse: one FUSE request per message,
+ * one reply per message.
+ */
+#include "fm-test-util.h"
+#include "muse-server.h"
+#include "muse.h"
+
+#include <errno.h>
+#include <linux/fuse.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+typedef struct {
+  FmChipDesc *desc;
+  FmNandHost *host;
+  MuseServer *server;
+  int kernel_fd, server_fd;
+  GThread *thread;
+  guint64 unique;
+  gsize ps;
+} Harness;
+
+static gpointer
+serve (gpointer data)
+{
+  Harness *h = data;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (muse_server_run (h->server, h->server_fd, NULL, &error));
+  g_assert_no_error (error);
+  return NULL;
+}
+
+static void
+harness_init (Harness *h, gint bad_blocks, const gchar *faults)
+{
+  int fds[2];
+  MuseServerOptions options = { "test-mtd", "64k(boot),-(rest)", 0, FALSE };
+  FmNand *nand;
+
+  memset (h, 0, sizeof *h);
+  h->desc = fm_test_tiny_desc (NULL);
+  h->ps = h->desc->page_size;
+  nand = fm_test_nand (h->desc, 2, bad_blocks, FM_TIMING_NONE);
+  if (faults)
+    fm_nand_set_faults (nand, fm_fault_set_parse (faults, NULL));
+  h->host = fm_nand_host_new (nand, NULL, NULL);
+  h->server = muse_server_new (h->host, &options);
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_SEQPACKET, 0, fds), ==, 0);
+  h->kernel_fd = fds[0];
+  h->server_fd = fds[1];
+  h->thread = g_thread_new ("muse-server", serve, h);
+}
+
+static void
+harness_clear (Harness *h)
+{
+  close (h->kernel_fd); /* the server sees end of file and returns */
+  g_thread_join (h->thread);
+  close (h->server_fd);
+  muse_server_free (h->server);
+  fm_nand_free (fm_nand_host_nand (h->host));
+  fm_nand_host_free (h->host);
+  fm_chip_desc_free (h->desc);
+}
+
+/* Sends OPCODE with ARGS (up to three pieces); returns the reply's error
+ * and copies its payload into OUT (OUT_LEN in, payload length out). */
+static gint
+call (Harness *h, guint32 opcode, const void *a0, gsize l0, const void *a1, gsize l1,
+      const void *a2, gsize l2, void *out, gsize *out_len)
+{
+  struct fuse_in_header in = { 0 };
+  struct iovec iov[4] = {
+    { &in, sizeof in }, { (void *) a0, l0 }, { (void *) a1, l1 }, { (void *) a2, l2 } };
+  gsize cap = out_len ? *out_len : 0;
+  g_autofree guint8 *buf = g_malloc (sizeof (struct fuse_out_header) + cap + 1);
+  struct fuse_out_header *reply = (void *) buf;
+  ssize_t n;
+
+  in.len = sizeof in + l0 + l1 + l2;
+  in.opcode = opcode;
+  in.unique = ++h->unique;
+  g_assert_cmpint (writev (h->kernel_fd, iov, 4), ==, (gssize) in.len);
+  n = read (h->kernel_fd, buf, sizeof *reply + cap + 1);
+  g_assert_cmpint (n, >=, (gssize) sizeof *reply);
+  g_assert_cmpuint (reply->len, ==, (gsize) n);
+  g_assert_cmpuint (reply->unique, ==, h->unique);
+  if (out_len)
+    {
+      *out_len = n - sizeof *reply;
+      memcpy (out, buf + sizeof *reply, *out_len);
+    }
+  return reply->error;
+}
+
+static void
+test_init (void)
+{
+  Harness h;
+  struct muse_init_in in = { MUSE_KERNEL_VERSION, MUSE_KERNEL_MINOR_VERSION };
+  guint8 out[8192];
+  gsize len = sizeof out;
+  const struct muse_init_out *io = (const void *) out;
+  g_autoptr (GPtrArray) keys = g_ptr_array_new ();
+  struct muse_init_in wrong = { MUSE_KERNEL_VERSION + 1, 0 };
+
+  harness_init (&h, 0, NULL);
+  g_assert_cmpint (call (&h, MUSE_INIT, &in, sizeof in, NULL, 0, NULL, 0, out, &len), ==, 0);
+  g_assert_cmpuint (io->major, ==, MUSE_KERNEL_VERSION);
+  g_assert_cmpuint (io->max_read, >=, 1024 * 1024);
+  g_assert_cmpuint (io->max_write, ==, io->max_read);
+  /* NUL-terminated KEY=VALUE strings after the fixed part. */
+  g_assert_cmpuint (out[len - 1], ==, '\0');
+  for (gsize p = sizeof *io; p < len; p += strlen ((gchar *) out + p) + 1)
+    g_ptr_array_add (keys, out + p);
+  g_ptr_array_add (keys, NULL);
+  g_assert_true (g_strv_contains ((const gchar * const *) keys->pdata, "NAME=test-mtd"));
+  g_assert_true (g_strv_contains ((const gchar * const *) keys->pdata, "TYPE=MTD_NANDFLASH"));
+  g_assert_true (g_strv_contains ((const gchar * const *) keys->pdata, "SIZE=1048576")); /* 64 blocks of 16 KiB */
+  g_assert_true (g_strv_contains ((const gchar * const *) keys->pdata, "WRITESIZE=2048"));
+  g_assert_true (g_strv_contains ((const gchar * const *) keys->pdata, "ERASESIZE=16384"));
+  g_assert_true (g_strv_contains ((const gchar * const *) keys->pdata, "OOBSIZE=64"));
+  g_assert_true (g_strv_contains ((const gchar * const *) keys->pdata, "OOBAVAIL=62"));
+  g_assert_true (g_strv_contains ((const gchar * const *) keys->pdata, "PARTSCMDLINE=64k(boot),-(rest)"));
+
+  /* A kernel speaking another major version is refused. */
+  len = sizeof out;
+  g_assert_cmpint (call (&h, MUSE_INIT, &wrong, sizeof wrong, NULL, 0, NULL, 0, out, &len), ==, -EPROTO);
+  harness_clear (&h);
+}
+
+static void
+test_write_read_data_and_oob (void)
+{
+  Harness h;
+  g_autofree guint8 *data = fm_test_pattern (2 * 2048, 3);
+  guint8 oob[2 * 62];
+  struct muse_io_in io = { 8 * 2048, 2 * 2048, MUSE_IO_INBAND | MUSE_IO_OOB_AUTO, 0, sizeof oob };
+  struct muse_io_out wo;
+  gsize len = sizeof wo;
+  g_autofree guint8 *reply = g_malloc (sizeof (struct muse_io_out) + 2 * 2048 + sizeof oob);
+  const struct muse_io_out *ro = (const void *) reply;
+
+  harness_init (&h, 0, NULL);
+  for (guint i = 0; i < sizeof oob; i++)
+    oob[i] = 0xa0 ^ i;
+  /* Data and OOB in one request. */
+  g_assert_cmpint (call (&h, MUSE_WRITE, &io, sizeof io, data, 2 * 2048, oob, sizeof oob, &wo, &len), ==, 0);
+  g_assert_cmpuint (len, ==, sizeof wo);
+  g_assert_cmpuint (wo.len, ==, 2 * 2048);
+  g_assert_cmpuint (wo.ooblen, ==, sizeof oob);
+
+  len = sizeof *ro + 2 * 2048 + sizeof oob;
+  g_assert_cmpint (call (&h, MUSE_READ, &io, sizeof io, NULL, 0, NULL, 0, reply, &len), ==, 0);
+  g_assert_cmpuint (len, ==, sizeof *ro + 2 * 2048 + sizeof oob);
+  g_assert_cmpint (ro->soft_error, ==, 0);
+  g_assert_cmpmem (reply + sizeof *ro, 2 * 2048, data, 2 * 2048);
+  g_assert_cmpmem (reply + sizeof *ro + 2 * 2048, sizeof oob, oob, sizeof oob);
+
+  /* PLACE mode, OOB only: the raw spare area with the marker bytes. */
+  io = (struct muse_io_in) { 8 * 2048, 0, MUSE_IO_OOB_PLACE, 0, 64 };
+  len = sizeof *ro + 64;
+  g_assert_cmpint (call (&h, MUSE_READ, &io, sizeof io, NULL, 0, NULL, 0, reply, &len), ==, 0);
+  g_assert_cmphex (reply[sizeof *ro], ==, 0xff);
+  g_assert_cmpmem (reply + sizeof *ro + 2, 62, oob, 62);
+  harness_clear (&h);
+}
+
+static void
+test_erase_isbad_markbad (void)
+{
+  Harness h;
+  struct muse_erase_in er = { 3 * 16384, 2 * 16384 };
+  struct muse_block_in blk;
+  struct muse_isbad_out isbad;
+  gsize len;
+  guint32 factory = G_MAXUINT32;
+  FmNand *nand;
+
+  harness_init (&h, 2, NULL);
+  nand = fm_nand_host_nand (h.host);
+  g_assert_cmpint (call (&h, MUSE_ERASE, &er, sizeof er, NULL, 0, NULL, 0, NULL, NULL), ==, 0);
+  g_assert_cmpuint (fm_image_block (fm_nand_image (nand), 3)->erase_count, ==, 1);
+  g_assert_cmpuint (fm_image_block (fm_nand_image (nand), 4)->erase_count, ==, 1);
+  /* Not whole blocks. */
+  er.addr = 100;
+  g_assert_cmpint (call (&h, MUSE_ERASE, &er, sizeof er, NULL, 0, NULL, 0, NULL, NULL), ==, -EINVAL);
+
+  for (guint32 b = 0; b < 64 && factory == G_MAXUINT32; b++)
+    if (fm_image_block (fm_nand_image (nand), b)->flags & FM_BLOCK_FACTORY_BAD)
+      factory = b;
+  blk.addr = (guint64) factory * 16384;
+  len = sizeof isbad;
+  g_assert_cmpint (call (&h, MUSE_ISBAD, &blk, sizeof blk, NULL, 0, NULL, 0, &isbad, &len), ==, 0);
+  g_assert_cmpuint (isbad.result, ==, 1);
+  /* A factory-bad block cannot be erased: EIO. */
+  er = (struct muse_erase_in) { blk.addr, 16384 };
+  g_assert_cmpint (call (&h, MUSE_ERASE, &er, sizeof er, NULL, 0, NULL, 0, NULL, NULL), ==, -EIO);
+
+  blk.addr = (factory == 20 ? 21 : 20) * 16384;
+  len = sizeof isbad;
+  g_assert_cmpint (call (&h, MUSE_ISBAD, &blk, sizeof blk, NULL, 0, NULL, 0, &isbad, &len), ==, 0);
+  g_assert_cmpuint (isbad.result, ==, 0);
+  g_assert_cmpint (call (&h, MUSE_MARKBAD, &blk, sizeof blk, NULL, 0, NULL, 0, NULL, NULL), ==, 0);
+  len = sizeof isbad;
+  g_assert_cmpint (call (&h, MUSE_ISBAD, &blk, sizeof blk, NULL, 0, NULL, 0, &isbad, &len), ==, 0);
+  g_assert_cmpuint (isbad.result, ==, 1);
+  blk.addr = 5; /* not a block boundary */
+  g_assert_cmpint (call (&h, MUSE_ISBAD, &blk, sizeof blk, NULL, 0, NULL, 0, &isbad, &len), ==, -EINVAL);
+  g_assert_cmpuint (muse_server_counts (h.server)->isbad, ==, 4);
+  harness_clear (&h);
+}
+
+static void
+test_bad_requests (void)
+{
+  Harness h;
+  guint8 data[2048];
+  struct muse_io_in io;
+  struct muse_io_out wo;
+  gsize len;
+
+  harness_init (&h, 0, "program-fail block=2 nth=1");
+  memset (data, 0, sizeof data);
+  /* Length in the header and payload disagree. */
+  io = (struct muse_io_in) { 0, 2048, MUSE_IO_INBAND, 0, 0 };
+  g_assert_cmpint (call (&h, MUSE_WRITE, &io, sizeof io, data, 1000, NULL, 0, NULL, NULL), ==, -EINVAL);
+  /* Unknown flags, both OOB modes, INBAND without length. */
+  io = (struct muse_io_in) { 0, 2048, MUSE_IO_INBAND | (1 << 7), 0, 0 };
+  g_assert_cmpint (call (&h, MUSE_READ, &io, sizeof io, NULL, 0, NULL, 0, NULL, NULL), ==, -EINVAL);
+  io = (struct muse_io_in) { 0, 0, MUSE_IO_OOB_AUTO | MUSE_IO_OOB_PLACE, 0, 4 };
+  g_assert_cmpint (call (&h, MUSE_READ, &io, sizeof io, NULL, 0, NULL, 0, NULL, NULL), ==, -EINVAL);
+  io = (struct muse_io_in) { 0, 0, MUSE_IO_INBAND, 0, 0 };
+  g_assert_cmpint (call (&h, MUSE_READ, &io, sizeof io, NULL, 0, NULL, 0, NULL, NULL), ==, -EINVAL);
+  /* Past the end of the chip. */
+  io = (struct muse_io_in) { 64 * 16384, 2048, MUSE_IO_INBAND, 0, 0 };
+  g_assert_cmpint (call (&h, MUSE_READ, &io, sizeof io, NULL, 0, NULL, 0, NULL, NULL), ==, -EINVAL);
+  /* An injected program failure is an I/O error. */
+  io = (struct muse_io_in) { 2 * 16384, 2048, MUSE_IO_INBAND, 0, 0 };
+  len = sizeof wo;
+  g_assert_cmpint (call (&h, MUSE_WRITE, &io, sizeof io, data, 2048, NULL, 0, &wo, &len), ==, -EIO);
+  /* Unknown opcodes: ENOSYS; SYNC succeeds. */
+  g_assert_cmpint (call (&h, 9000, NULL, 0, NULL, 0, NULL, 0, NULL, NULL), ==, -ENOSYS);
+  g_assert_cmpint (call (&h, MUSE_SYNC, NULL, 0, NULL, 0, NULL, 0, NULL, NULL), ==, 0);
+  harness_clear (&h);
+}
+
+static void
+test_malformed_request_stops_server (void)
+{
+  MuseServerOptions options = { NULL, NULL, 0, FALSE };
+  g_autoptr (FmChipDesc) desc = fm_test_tiny_desc (NULL);
+  FmNand *nand = fm_test_nand (desc, 2, 0, FM_TIMING_NONE);
+  g_autoptr (FmNandHost) host = fm_nand_host_new (nand, NULL, NULL);
+  g_autoptr (MuseServer) server = muse_server_new (host, &options);
+  g_autoptr (GError) error = NULL;
+  struct fuse_in_header in = { 999, MUSE_SYNC, 1, 0, 0, 0, 0, 0, 0 };
+  int fds[2];
+
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_SEQPACKET, 0, fds), ==, 0);
+  g_assert_cmpint (write (fds[0], &in, sizeof in), ==, sizeof in);
+  g_assert_false (muse_server_run (server, fds[1], NULL, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "malformed"));
+  close (fds[0]);
+  close (fds[1]);
+  g_clear_pointer (&server, muse_server_free);
+  g_clear_pointer (&host, fm_nand_host_free);
+  fm_nand_free (nand);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/muse-server/init", test_init);
+  g_test_add_func ("/muse-server/write-read", test_write_read_data_and_oob);
+  g_test_add_func ("/muse-server/erase-isbad-markbad", test_erase_isbad_markbad);
+  g_test_add_func ("/muse-server/bad-requests", test_bad_requests);
+  g_test_add_func ("/muse-server/malformed", test_malformed_request_stops_server);
+  return g_test_run ();
+}
