@@ -29,7 +29,16 @@ struct _FmNand {
   guint64 ops;             /* array operations so far (fault windows) */
   guint64 extra_busy_ns;   /* latency faults, added to the next busy time */
   guint64 age_base_ns;     /* chip age when this model was opened */
+  FmNandObserver observer;
+  gpointer observer_data;
 };
+
+static void
+observe (FmNand *nand, FmNandOp op, guint64 index, const guint8 *data, gboolean ok)
+{
+  if (nand->observer)
+    nand->observer (nand->observer_data, op, index, data, data ? nand->page_bytes : 0, ok);
+}
 
 static guint
 marker_byte (const FmChipDesc *d)
@@ -251,6 +260,13 @@ void
 fm_nand_advance_age (FmNand *nand, guint64 ns)
 {
   nand->age_base_ns += ns;
+}
+
+void
+fm_nand_set_observer (FmNand *nand, FmNandObserver func, gpointer user_data)
+{
+  nand->observer = func;
+  nand->observer_data = user_data;
 }
 
 void
@@ -493,6 +509,7 @@ fm_nand_array_read (FmNand *nand, guint64 page_index, guint8 *buf)
   nand->ops++;
   nand->stats.page_reads++;
   nand->stats.read_busy_ns += d->t_r.typ_ns;
+  observe (nand, FM_NAND_OP_READ, page_index, buf, TRUE);
 }
 
 static gboolean
@@ -530,8 +547,8 @@ and_into (guint8 *restrict cells, const guint8 *restrict buf, gsize len)
     cells[i] &= buf[i];
 }
 
-FmArrayResult
-fm_nand_array_program (FmNand *nand, guint64 page_index, const guint8 *buf)
+static FmArrayResult
+array_program (FmNand *nand, guint64 page_index, const guint8 *buf)
 {
   const FmChipDesc *d = nand->desc;
   guint32 block = page_index / d->pages_per_block;
@@ -587,8 +604,8 @@ fm_nand_array_program (FmNand *nand, guint64 page_index, const guint8 *buf)
   return result;
 }
 
-FmArrayResult
-fm_nand_array_erase (FmNand *nand, guint32 block)
+static FmArrayResult
+array_erase (FmNand *nand, guint32 block)
 {
   FmBlockMeta *m = fm_image_block (nand->image, block);
   gboolean protected;
@@ -635,6 +652,24 @@ fm_nand_array_erase (FmNand *nand, guint32 block)
   m->next_page = 0;
   m->reads_since_erase = 0;
   return FM_ARRAY_PASS;
+}
+
+FmArrayResult
+fm_nand_array_program (FmNand *nand, guint64 page_index, const guint8 *buf)
+{
+  FmArrayResult r = array_program (nand, page_index, buf);
+
+  observe (nand, FM_NAND_OP_PROGRAM, page_index, buf, r == FM_ARRAY_PASS);
+  return r;
+}
+
+FmArrayResult
+fm_nand_array_erase (FmNand *nand, guint32 block)
+{
+  FmArrayResult r = array_erase (nand, block);
+
+  observe (nand, FM_NAND_OP_ERASE, block, NULL, r == FM_ARRAY_PASS);
+  return r;
 }
 
 const gchar *

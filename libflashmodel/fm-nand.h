@@ -85,6 +85,22 @@ gboolean fm_nand_write_protected   (const FmNand *nand);
 void        fm_nand_set_faults (FmNand *nand, FmFaultSet *faults);
 FmFaultSet *fm_nand_faults     (FmNand *nand);
 
+/* Every array operation, from the page API and the bus alike, after it
+ * happened: the page index (read, program) or block (erase), the bytes
+ * read or programmed (page + OOB; NULL for erase) and whether the chip
+ * reported success. Used to record journals. */
+typedef enum {
+  FM_NAND_OP_READ,
+  FM_NAND_OP_PROGRAM,
+  FM_NAND_OP_ERASE,
+} FmNandOp;
+
+typedef void (*FmNandObserver) (gpointer user_data, FmNandOp op, guint64 index,
+                                const guint8 *data, gsize len, gboolean ok);
+
+/* One observer at a time; FUNC NULL removes it. */
+void     fm_nand_set_observer (FmNand *nand, FmNandObserver func, gpointer user_data);
+
 /* The chip's age: virtual time lived through, across restarts of the
  * image. Retention errors grow with the time since a block's program. */
 guint64  fm_nand_age_ns     (const FmNand *nand);
