@@ -5,6 +5,7 @@
 #include "fm-chip-desc.h"
 #include "fm-clock.h"
 #include "fm-crc.h"
+#include "fm-ecc.h"
 #include "fm-error.h"
 #include "fm-image.h"
 #include "fm-nand.h"

@@ -7,7 +7,7 @@
 struct _FmNandHost {
   FmNand *nand;
   const FmChipDesc *d;
-  FmNandHostEcc *ecc;   /* NULL: none */
+  FmEcc *ecc;   /* NULL: none */
   gsize page_bytes;
   guint steps;
   guint ecc_offset;     /* first ECC byte in the spare area */
@@ -17,7 +17,7 @@ struct _FmNandHost {
 };
 
 FmNandHost *
-fm_nand_host_new (FmNand *nand, FmNandHostEcc *ecc, GError **error)
+fm_nand_host_new (FmNand *nand, FmEcc *ecc, GError **error)
 {
   const FmChipDesc *d = fm_nand_desc (nand);
   g_autoptr (FmNandHost) host = g_new0 (FmNandHost, 1);
@@ -65,9 +65,7 @@ fm_nand_host_free (FmNandHost *host)
 {
   if (!host)
     return;
-  if (host->ecc && host->ecc->free_engine)
-    host->ecc->free_engine (host->ecc->engine);
-  g_free (host->ecc);
+  fm_ecc_free (host->ecc);
   g_free (host->free_bytes);
   g_free (host->page);
   g_free (host);
@@ -85,7 +83,7 @@ fm_nand_host_oob_avail (const FmNandHost *host)
   return host->n_free;
 }
 
-const FmNandHostEcc *
+const FmEcc *
 fm_nand_host_ecc (const FmNandHost *host)
 {
   return host->ecc;
@@ -173,7 +171,7 @@ zero_bits (const guint8 *buf, gsize len)
 static gboolean
 correct_page (FmNandHost *host, FmHostReadResult *r, guint *page_corrected)
 {
-  const FmNandHostEcc *ecc = host->ecc;
+  FmEcc *ecc = host->ecc;
   guint8 *spare = host->page + host->d->page_size;
   gboolean ok = TRUE;
 
@@ -181,7 +179,7 @@ correct_page (FmNandHost *host, FmHostReadResult *r, guint *page_corrected)
     {
       guint8 *data = host->page + s * ecc->step_size;
       guint8 *code = spare + host->ecc_offset + s * ecc->ecc_bytes;
-      gint bits = ecc->correct (ecc->engine, data, code);
+      gint bits = fm_ecc_correct (ecc, data, code);
 
       if (bits < 0)
         {
@@ -297,7 +295,7 @@ fm_nand_host_write (FmNandHost *host, guint64 addr, gsize len, const guint8 *dat
       /* ECC covers the in-band data; an OOB-only write leaves it alone. */
       if (host->ecc && !raw && len)
         for (guint s = 0; s < host->steps; s++)
-          host->ecc->encode (host->ecc->engine, host->page + s * host->ecc->step_size,
+          fm_ecc_encode (host->ecc, host->page + s * host->ecc->step_size,
                              spare + host->ecc_offset + s * host->ecc->ecc_bytes);
       if (!fm_nand_program_page (host->nand, p / d->pages_per_block, p % d->pages_per_block,
                                  host->page, error))

@@ -13,25 +13,12 @@
  */
 #pragma once
 
+#include "fm-ecc.h"
 #include "fm-nand.h"
 
 G_BEGIN_DECLS
 
 typedef struct _FmNandHost FmNandHost;
-
-/* How an ECC engine is plugged in: one step of STEP_SIZE data bytes gets
- * ECC_BYTES of ECC. correct() fixes DATA and ECC in place and returns the
- * number of bits it corrected, or -1 if the step is uncorrectable. */
-typedef struct {
-  const gchar *name;
-  guint step_size;
-  guint ecc_bytes;
-  guint strength;
-  gpointer engine;
-  void (*encode) (gpointer engine, const guint8 *data, guint8 *ecc);
-  gint (*correct) (gpointer engine, guint8 *data, guint8 *ecc);
-  GDestroyNotify free_engine;
-} FmNandHostEcc;
 
 typedef enum {
   FM_HOST_OOB_PLACE, /* OOB bytes at an offset of the whole spare area */
@@ -46,13 +33,13 @@ typedef struct {
 
 /* ECC NULL: no ECC (the host reads what the chip returns). Takes ownership
  * of ECC (freed on failure too). Fails if the ECC bytes do not fit the spare area. */
-FmNandHost *fm_nand_host_new  (FmNand *nand, FmNandHostEcc *ecc, GError **error);
+FmNandHost *fm_nand_host_new  (FmNand *nand, FmEcc *ecc, GError **error);
 void        fm_nand_host_free (FmNandHost *host);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmNandHost, fm_nand_host_free)
 
 FmNand     *fm_nand_host_nand (FmNandHost *host);
 guint       fm_nand_host_oob_avail (const FmNandHost *host);
-const FmNandHostEcc *fm_nand_host_ecc (const FmNandHost *host);
+const FmEcc *fm_nand_host_ecc (const FmNandHost *host);
 
 /* LEN bytes at ADDR (page aligned when OOB is involved or ECC is on) and
  * OOBLEN bytes of spare (starting at OOBOFFS of the first page's spare or

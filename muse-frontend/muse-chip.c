@@ -3,7 +3,6 @@
  * muse-chip: serves a flashmodel chip to Linux as an MTD device through
  * /dev/muse, acting as the chip's host controller (ECC, OOB layout).
  */
-#include "muse-ecc.h"
 #include "muse-server.h"
 
 #include <errno.h>
@@ -158,7 +157,7 @@ main (int argc, char **argv)
   g_autoptr (FmNandHost) host = NULL;
   g_autoptr (MuseServer) server = NULL;
   FmTimingMode timing = FM_TIMING_NONE;
-  FmNandHostEcc *ecc = NULL;
+  FmEcc *ecc = NULL;
   FmImage *image;
   FmNand *nand;
   MuseServerOptions server_options = { 0 };
@@ -179,7 +178,7 @@ main (int argc, char **argv)
       return EXIT_USAGE;
     }
   desc = fm_chip_desc_lookup (o.chip, &error);
-  if (!desc || !muse_ecc_for_name (desc, o.ecc ? o.ecc : "auto", &ecc, &error))
+  if (!desc || !fm_ecc_new_from_name (o.ecc ? o.ecc : "auto", desc, &ecc, &error))
     goto fail;
   image = open_or_create (desc, o.image, o.seed, &error);
   if (!image)

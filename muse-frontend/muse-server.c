@@ -36,7 +36,7 @@ MuseServer *
 muse_server_new (FmNandHost *host, const MuseServerOptions *options)
 {
   MuseServer *s = g_new0 (MuseServer, 1);
-  const FmNandHostEcc *ecc = fm_nand_host_ecc (host);
+  const FmEcc *ecc = fm_nand_host_ecc (host);
 
   s->host = host;
   s->d = fm_nand_desc (fm_nand_host_nand (host));
@@ -74,7 +74,7 @@ GBytes *
 muse_server_init_info (MuseServer *s)
 {
   const FmChipDesc *d = s->d;
-  const FmNandHostEcc *ecc = fm_nand_host_ecc (s->host);
+  const FmEcc *ecc = fm_nand_host_ecc (s->host);
   GString *info = g_string_new (NULL);
 
   /* Each string is KEY=VALUE followed by its NUL. */

@@ -56,14 +56,14 @@ test_correct (gpointer engine, guint8 *data, guint8 *ecc)
   return 1;
 }
 
-static FmNandHostEcc *
+static FmEcc *
 test_ecc (void)
 {
   static guint8 ones[512];
-  FmNandHostEcc *ecc = g_new0 (FmNandHostEcc, 1);
+  FmEcc *ecc = g_new0 (FmEcc, 1);
 
   memset (ones, 0xff, sizeof ones);
-  ecc->name = "test-xor";
+  ecc->name = g_strdup ("test-xor");
   ecc->step_size = 512;
   ecc->ecc_bytes = 4;
   ecc->strength = 1;
@@ -119,7 +119,7 @@ test_ecc_too_big_is_refused (void)
   g_autoptr (FmChipDesc) desc = fm_test_tiny_desc (NULL);
   g_autoptr (FmNand) nand = fm_test_nand (desc, 1, 0, FM_TIMING_NONE);
   g_autoptr (GError) error = NULL;
-  FmNandHostEcc *ecc = test_ecc ();
+  FmEcc *ecc = test_ecc ();
 
   ecc->ecc_bytes = 16; /* 4 steps x 16 > 62 */
   g_assert_null (fm_nand_host_new (nand, ecc, &error));
@@ -283,6 +283,46 @@ test_errors (void)
   host_clear (&h);
 }
 
+/* A real engine, BCH with 4 bits per 512 bytes (7 ECC bytes a step): four
+ * flips in a step, one of them in its ECC bytes, are corrected and counted;
+ * five in another step fail it, and the other steps read clean. */
+static void
+test_bch_engine (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmChipDesc) desc = fm_test_tiny_desc (NULL);
+  g_autoptr (FmNand) nand = fm_test_nand (desc, 4, 0, FM_TIMING_NONE);
+  g_autoptr (FmNandHost) host = fm_nand_host_new (nand, fm_ecc_new_bch (512, 4, 0, NULL), &error);
+  g_autofree guint8 *data = fm_test_pattern (2048, 7);
+  g_autofree guint8 *back = g_malloc (2048);
+  const gsize ps = desc->page_size;
+  FmHostReadResult r;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (fm_nand_host_ecc (host)->name, ==, "bch4/512");
+  g_assert_cmpuint (fm_nand_host_oob_avail (host), ==, 64 - 2 - 4 * 7);
+  g_assert_true (fm_nand_host_write (host, 16 * ps, ps, data, 0, 0, NULL, FM_HOST_OOB_AUTO, FALSE, &error));
+  /* Step 0's ECC is at spare byte 64 - 28 = 36, byte 2084 of the page. */
+  fm_nand_set_faults (nand, fm_fault_set_parse ("bitflip block=2 page=0 byte=10 bit=0 always;"
+                                                "bitflip block=2 page=0 byte=100 bit=7 always;"
+                                                "bitflip block=2 page=0 byte=511 bit=3 always;"
+                                                "bitflip block=2 page=0 byte=2084 bit=5 always;"
+                                                "bitflip block=2 page=0 byte=520 bit=0 always;"
+                                                "bitflip block=2 page=0 byte=600 bit=1 always;"
+                                                "bitflip block=2 page=0 byte=700 bit=2 always;"
+                                                "bitflip block=2 page=0 byte=800 bit=3 always;"
+                                                "bitflip block=2 page=0 byte=900 bit=4 always", NULL));
+  g_assert_true (fm_nand_host_read (host, 16 * ps, ps, back, 0, 0, NULL, FM_HOST_OOB_AUTO, FALSE, &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (r.corrected, ==, 4);
+  g_assert_cmpuint (r.max_bitflips, ==, 4);
+  g_assert_cmpuint (r.failed, ==, 1);
+  g_assert_cmpmem (back, 512, data, 512);
+  g_assert_cmpmem (back + 1024, 1024, data + 1024, 1024);
+  g_assert_cmphex (back[600] ^ data[600], ==, 1u << 1); /* the failed step as read */
+  g_assert_cmpuint (fm_nand_stats (nand)->ecc_corrected, ==, 4);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -294,5 +334,6 @@ main (int argc, char **argv)
   g_test_add_func ("/nand-host/ecc", test_ecc_corrects_and_reports);
   g_test_add_func ("/nand-host/erased-with-flips", test_erased_page_with_flips_reads_erased);
   g_test_add_func ("/nand-host/errors", test_errors);
+  g_test_add_func ("/nand-host/bch-engine", test_bch_engine);
   return g_test_run ();
 }
