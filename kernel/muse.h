@@ -10,10 +10,13 @@
  * fuse_out_header (error = 0 or -errno) followed by the reply arguments.
  *
  * Unlike the 2021 MUSE series, one READ or WRITE request carries in-band
- * data and OOB together: the request (WRITE) or reply (READ) payload is
- * the in-band bytes followed by the OOB bytes, their lengths given in the
- * fixed part. That is what mtd_read_oob()/mtd_write_oob() with
- * MTD_OPS_PLACE_OOB, MTD_OPS_AUTO_OOB and MTD_OPS_RAW need.
+ * data and OOB together, their lengths given in the fixed part: that is
+ * what mtd_read_oob()/mtd_write_oob() with MTD_OPS_PLACE_OOB,
+ * MTD_OPS_AUTO_OOB and MTD_OPS_RAW need. A WRITE request's payload is the
+ * in-band bytes then the OOB bytes; a READ reply's payload is the OOB
+ * bytes then the in-band bytes. (The kernel has two reply arguments to
+ * fill: the fixed part with the OOB, and the caller's data buffer, which
+ * the in-band bytes are copied into directly.)
  */
 #ifndef _UAPI_LINUX_MUSE_H
 #define _UAPI_LINUX_MUSE_H
@@ -67,9 +70,10 @@ struct muse_erase_in {
 #define MUSE_IO_OOB_PLACE (1 << 2)  /* OOB bytes at ooboffs of the spare area */
 #define MUSE_IO_RAW       (1 << 3)  /* no ECC: data and spare exactly as stored */
 
-/* MUSE_READ: request { muse_io_in }, reply { muse_io_out, len bytes of
- * data, ooblen bytes of OOB }. MUSE_WRITE: request { muse_io_in, len bytes
- * of data, ooblen bytes of OOB }, reply { muse_io_out }.
+/* MUSE_READ: request { muse_io_in }, reply { muse_io_out, ooblen bytes of
+ * OOB, len bytes of data }. MUSE_WRITE: request { muse_io_in, len bytes
+ * of data, ooblen bytes of OOB }, reply { muse_io_out }. A reply whose
+ * lengths differ from the request's fails the IO with -EIO.
  * OOB spans pages: ooblen may cover several pages' OOB (ooboffs applies
  * to the first page), as struct mtd_oob_ops does. */
 struct muse_io_in {

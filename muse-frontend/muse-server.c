@@ -89,9 +89,12 @@ muse_server_init_info (MuseServer *s)
   ADD ("OOBSIZE=%u", d->oob_size);
   ADD ("OOBAVAIL=%u", fm_nand_host_oob_avail (s->host));
   ADD ("SUBPAGESHIFT=0");
-  ADD ("ECCSTRENGTH=%u", ecc ? ecc->strength : 0);
-  ADD ("ECCSTEP=%u", ecc ? ecc->step_size : d->page_size);
-  ADD ("BITFLIPTHRESHOLD=%u", s->bitflip_threshold);
+  if (ecc)
+    {
+      ADD ("ECCSTRENGTH=%u", ecc->strength);
+      ADD ("ECCSTEP=%u", ecc->step_size);
+      ADD ("BITFLIPTHRESHOLD=%u", s->bitflip_threshold);
+    }
   if (s->options.mtdparts)
     ADD ("PARTSCMDLINE=%s", s->options.mtdparts);
 #undef ADD
@@ -210,8 +213,8 @@ handle_read (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize len
   else if (r.max_bitflips >= s->bitflip_threshold)
     out.soft_error = -EUCLEAN;
   args[0] = (struct iovec) { &out, sizeof out };
-  args[1] = (struct iovec) { s->data, in->len };
-  args[2] = (struct iovec) { s->oob, in->ooblen };
+  args[1] = (struct iovec) { s->oob, in->ooblen };
+  args[2] = (struct iovec) { s->data, in->len };
   return reply (fd, unique, 0, args, 3, error);
 }
 

@@ -160,8 +160,9 @@ test_write_read_data_and_oob (void)
   g_assert_cmpint (call (&h, MUSE_READ, &io, sizeof io, NULL, 0, NULL, 0, reply, &len), ==, 0);
   g_assert_cmpuint (len, ==, sizeof *ro + 2 * 2048 + sizeof oob);
   g_assert_cmpint (ro->soft_error, ==, 0);
-  g_assert_cmpmem (reply + sizeof *ro, 2 * 2048, data, 2 * 2048);
-  g_assert_cmpmem (reply + sizeof *ro + 2 * 2048, sizeof oob, oob, sizeof oob);
+  /* The reply carries the OOB first, then the in-band data. */
+  g_assert_cmpmem (reply + sizeof *ro, sizeof oob, oob, sizeof oob);
+  g_assert_cmpmem (reply + sizeof *ro + sizeof oob, 2 * 2048, data, 2 * 2048);
 
   /* PLACE mode, OOB only: the raw spare area with the marker bytes. */
   io = (struct muse_io_in) { 8 * 2048, 0, MUSE_IO_OOB_PLACE, 0, 64 };

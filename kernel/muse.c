@@ -1,0 +1,824 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * MUSE: MTD in userspace.
+ *
+ * A server opens /dev/muse and answers the MUSE_INIT request with the
+ * geometry of an MTD device as KEY=VALUE strings; MUSE registers that MTD
+ * and serves each of its operations (read, write, erase, bad block query
+ * and mark, sync) by a request to the server over the FUSE device
+ * protocol, like CUSE does for character devices. The wire format is
+ * include/uapi/linux/muse.h.
+ *
+ * Objects and their lifetime:
+ *
+ *  muse_conn	the fuse_conn, a dummy fuse_mount and the mtd_info. It is
+ *		freed when the fuse_conn's last reference goes: the channel
+ *		(/dev/muse file) holds one, and every user of the MTD holds
+ *		one through _get_device/_put_device.
+ *  channel	the /dev/muse file of the server. Closing it (or the server
+ *		dying) aborts the connection, so pending and later IO fails
+ *		with -ENOTCONN, and unregisters the MTD; users that still
+ *		hold it (a mounted file system, UBI) keep a valid mtd_info
+ *		until they let go.
+ *
+ * The MTD is registered from a work item after the init reply, not from
+ * the reply itself: registration does IO (partition parsers, notifiers),
+ * which a single-threaded server could not answer while it is still in
+ * the write() that delivers the reply.
+ */
+
+#define pr_fmt(fmt) "MUSE: " fmt
+
+#include <linux/fuse.h>
+#include <linux/muse.h>
+#include <linux/capability.h>
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/mtd/mtd.h>
+#include <linux/mtd/partitions.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+
+#include "fuse_i.h"
+
+#define MUSE_MAX_PARTS		32
+#define MUSE_NAME_MAX		64
+
+struct muse_conn {
+	struct fuse_mount	fm;	/* dummy mount referencing fc */
+	struct fuse_conn	fc;
+	struct mtd_info		mtd;
+	struct work_struct	register_work;
+	bool			registered;	/* mtd_device_register() succeeded */
+	spinlock_t		stats_lock;	/* mtd.ecc_stats */
+
+	/* From the init reply; fixed afterwards. */
+	u32			max_read, max_write;	/* payload per request */
+	char			name[MUSE_NAME_MAX];
+	struct mtd_partition	parts[MUSE_MAX_PARTS];
+	char			part_names[MUSE_MAX_PARTS][MUSE_NAME_MAX];
+	int			nr_parts;
+};
+
+static struct muse_conn *fc_to_mc(struct fuse_conn *fc)
+{
+	return container_of(fc, struct muse_conn, fc);
+}
+
+static struct muse_conn *mtd_to_mc(struct mtd_info *mtd)
+{
+	return container_of(mtd, struct muse_conn, mtd);
+}
+
+static bool muse_is_nand(const struct mtd_info *mtd)
+{
+	return mtd->type == MTD_NANDFLASH || mtd->type == MTD_MLCNANDFLASH;
+}
+
+/**************************************************************************
+ * MTD operations: each becomes one or more requests to the server.
+ */
+
+/* OOB bytes one page carries in MODE, from OOBOFFS on (as nand_base). */
+static size_t muse_oob_per_page(struct mtd_info *mtd, struct mtd_oob_ops *ops)
+{
+	size_t avail = ops->mode == MTD_OPS_AUTO_OOB ? mtd->oobavail : mtd->oobsize;
+
+	return avail - ops->ooboffs;
+}
+
+static u32 muse_io_flags(struct mtd_oob_ops *ops, size_t len, size_t ooblen)
+{
+	u32 flags = 0;
+
+	if (len)
+		flags |= MUSE_IO_INBAND;
+	if (ooblen)
+		flags |= ops->mode == MTD_OPS_AUTO_OOB ?
+			 MUSE_IO_OOB_AUTO : MUSE_IO_OOB_PLACE;
+	if (ops->mode == MTD_OPS_RAW)
+		flags |= MUSE_IO_RAW;
+	return flags;
+}
+
+/* One request's share of a transfer: in-band and OOB bytes at addr. */
+struct muse_chunk {
+	loff_t addr;
+	size_t len, ooblen;
+};
+
+/*
+ * Splits [pos, pos + len) and the OOB bytes into requests of at most MAX
+ * payload bytes, whole pages after the first (reads may start mid-page).
+ * OOB-only transfers advance page by page.
+ */
+static void muse_next_chunk(struct mtd_info *mtd, struct mtd_oob_ops *ops,
+			    loff_t from, u32 max, struct muse_chunk *c)
+{
+	u32 page_bytes = mtd->writesize + mtd->oobsize;
+	size_t pages = max(1u, max / page_bytes);
+	size_t per_page = ops->ooblen ? muse_oob_per_page(mtd, ops) : 0;
+	size_t left = ops->len - ops->retlen;
+	size_t oob_left = ops->ooblen - ops->oobretlen;
+
+	if (ops->len) {
+		loff_t pos = from + ops->retlen;
+		size_t head = pos & (mtd->writesize - 1);
+
+		c->addr = pos;
+		c->len = min_t(size_t, left, pages * mtd->writesize - head);
+		pages = DIV_ROUND_UP(head + c->len, mtd->writesize);
+	} else {
+		/* OOB only: the pages filled so far come before this one. */
+		c->addr = (from & ~(loff_t)(mtd->writesize - 1)) +
+			  (loff_t)(ops->oobretlen / per_page) * mtd->writesize;
+		c->len = 0;
+	}
+	c->ooblen = min_t(size_t, oob_left, pages * per_page);
+}
+
+static int muse_read_chunk(struct muse_conn *mc, struct mtd_oob_ops *ops,
+			   const struct muse_chunk *c, unsigned int *max_bitflips)
+{
+	struct muse_io_in in = {
+		.addr = c->addr,
+		.len = c->len,
+		.flags = muse_io_flags(ops, c->len, c->ooblen),
+		.ooboffs = ops->ooboffs,
+		.ooblen = c->ooblen,
+	};
+	struct muse_io_out *out;
+	size_t outsize = sizeof(*out) + c->ooblen;
+	FUSE_ARGS(args);
+	ssize_t ret;
+
+	/* The reply's fixed part and the OOB share one buffer (see muse.h);
+	 * the in-band bytes go straight into the caller's buffer. */
+	out = kmalloc(outsize, GFP_KERNEL);
+	if (!out)
+		return -ENOMEM;
+	args.opcode = MUSE_READ;
+	args.in_numargs = 1;
+	args.in_args[0].size = sizeof(in);
+	args.in_args[0].value = &in;
+	args.out_numargs = 2;
+	args.out_args[0].size = outsize;
+	args.out_args[0].value = out;
+	args.out_args[1].size = c->len;
+	args.out_args[1].value = c->len ? ops->datbuf + ops->retlen : NULL;
+	ret = fuse_simple_request(&mc->fm, &args);
+	if (ret < 0)
+		goto out;
+	if (out->len != c->len || out->ooblen != c->ooblen ||
+	    (out->soft_error && out->soft_error != -EUCLEAN &&
+	     out->soft_error != -EBADMSG)) {
+		ret = -EIO;
+		goto out;
+	}
+	if (c->ooblen)
+		memcpy(ops->oobbuf + ops->oobretlen, out + 1, c->ooblen);
+	ops->retlen += c->len;
+	ops->oobretlen += c->ooblen;
+
+	/* A server that only sets soft_error still gets its meaning across. */
+	if (out->soft_error == -EBADMSG && !out->failed)
+		out->failed = 1;
+	if (out->soft_error == -EUCLEAN)
+		out->max_bitflips = max(out->max_bitflips, mc->mtd.bitflip_threshold);
+	spin_lock(&mc->stats_lock);
+	mc->mtd.ecc_stats.corrected += out->corrected;
+	mc->mtd.ecc_stats.failed += out->failed;
+	spin_unlock(&mc->stats_lock);
+	*max_bitflips = max(*max_bitflips, out->max_bitflips);
+	ret = out->failed ? -EBADMSG : 0;
+out:
+	kfree(out);
+	return ret;
+}
+
+/*
+ * Like nand_base: reads everything even when a step is uncorrectable,
+ * returns -EBADMSG if one was, else the most bit flips corrected in a step
+ * (mtd_read_oob() turns that into -EUCLEAN against bitflip_threshold).
+ */
+static int muse_read_oob(struct mtd_info *mtd, loff_t from,
+			 struct mtd_oob_ops *ops)
+{
+	struct muse_conn *mc = mtd_to_mc(mtd);
+	unsigned int max_bitflips = 0;
+	bool uncorrectable = false;
+
+	ops->retlen = 0;
+	ops->oobretlen = 0;
+	while (ops->retlen < ops->len || ops->oobretlen < ops->ooblen) {
+		struct muse_chunk c;
+		int ret;
+
+		muse_next_chunk(mtd, ops, from, mc->max_read, &c);
+		if (!c.len && !c.ooblen)
+			break;	/* OOB beyond the pages of the data */
+		ret = muse_read_chunk(mc, ops, &c, &max_bitflips);
+		if (ret == -EBADMSG)
+			uncorrectable = true;
+		else if (ret)
+			return ret;
+	}
+	return uncorrectable ? -EBADMSG : max_bitflips;
+}
+
+static int muse_write_chunk(struct muse_conn *mc, struct mtd_oob_ops *ops,
+			    const struct muse_chunk *c)
+{
+	struct muse_io_in in = {
+		.addr = c->addr,
+		.len = c->len,
+		.flags = muse_io_flags(ops, c->len, c->ooblen),
+		.ooboffs = ops->ooboffs,
+		.ooblen = c->ooblen,
+	};
+	struct muse_io_out out;
+	FUSE_ARGS(args);
+	ssize_t ret;
+
+	args.opcode = MUSE_WRITE;
+	args.in_numargs = 3;
+	args.in_args[0].size = sizeof(in);
+	args.in_args[0].value = &in;
+	args.in_args[1].size = c->len;
+	args.in_args[1].value = c->len ? ops->datbuf + ops->retlen : NULL;
+	args.in_args[2].size = c->ooblen;
+	args.in_args[2].value = c->ooblen ? ops->oobbuf + ops->oobretlen : NULL;
+	args.out_numargs = 1;
+	args.out_args[0].size = sizeof(out);
+	args.out_args[0].value = &out;
+	ret = fuse_simple_request(&mc->fm, &args);
+	if (ret < 0)
+		return ret;
+	if (out.len != c->len || out.ooblen != c->ooblen)
+		return -EIO;
+	ops->retlen += c->len;
+	ops->oobretlen += c->ooblen;
+	return 0;
+}
+
+static int muse_write_oob(struct mtd_info *mtd, loff_t to,
+			  struct mtd_oob_ops *ops)
+{
+	struct muse_conn *mc = mtd_to_mc(mtd);
+
+	ops->retlen = 0;
+	ops->oobretlen = 0;
+	while (ops->retlen < ops->len || ops->oobretlen < ops->ooblen) {
+		struct muse_chunk c;
+		int ret;
+
+		muse_next_chunk(mtd, ops, to, mc->max_write, &c);
+		if (!c.len && !c.ooblen)
+			break;	/* OOB beyond the pages of the data */
+		ret = muse_write_chunk(mc, ops, &c);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int muse_erase(struct mtd_info *mtd, struct erase_info *instr)
+{
+	struct muse_conn *mc = mtd_to_mc(mtd);
+	struct muse_erase_in in = { .addr = instr->addr, .len = instr->len };
+	FUSE_ARGS(args);
+	ssize_t ret;
+
+	args.opcode = MUSE_ERASE;
+	args.in_numargs = 1;
+	args.in_args[0].size = sizeof(in);
+	args.in_args[0].value = &in;
+	ret = fuse_simple_request(&mc->fm, &args);
+	/* The reply says nothing of where a multi-block erase failed. */
+	if (ret < 0)
+		instr->fail_addr = instr->len == mtd->erasesize ?
+				   instr->addr : MTD_FAIL_ADDR_UNKNOWN;
+	return ret;
+}
+
+static int muse_block_request(struct mtd_info *mtd, u32 opcode, loff_t ofs,
+			      struct muse_isbad_out *out)
+{
+	struct muse_block_in in = { .addr = ofs };
+	FUSE_ARGS(args);
+
+	args.opcode = opcode;
+	args.in_numargs = 1;
+	args.in_args[0].size = sizeof(in);
+	args.in_args[0].value = &in;
+	if (out) {
+		args.out_numargs = 1;
+		args.out_args[0].size = sizeof(*out);
+		args.out_args[0].value = out;
+	}
+	return fuse_simple_request(&mtd_to_mc(mtd)->fm, &args);
+}
+
+static int muse_block_isbad(struct mtd_info *mtd, loff_t ofs)
+{
+	struct muse_isbad_out out;
+	int ret = muse_block_request(mtd, MUSE_ISBAD, ofs, &out);
+
+	return ret < 0 ? ret : !!out.result;
+}
+
+static int muse_block_markbad(struct mtd_info *mtd, loff_t ofs)
+{
+	struct muse_conn *mc = mtd_to_mc(mtd);
+	int ret = muse_block_request(mtd, MUSE_MARKBAD, ofs, NULL);
+
+	if (!ret) {
+		spin_lock(&mc->stats_lock);
+		mtd->ecc_stats.badblocks++;
+		spin_unlock(&mc->stats_lock);
+	}
+	return ret;
+}
+
+static void muse_sync(struct mtd_info *mtd)
+{
+	FUSE_ARGS(args);
+
+	args.opcode = MUSE_SYNC;
+	fuse_simple_request(&mtd_to_mc(mtd)->fm, &args);
+}
+
+/* Every user of the MTD keeps the connection, and so mtd_info, alive. */
+static int muse_get_device(struct mtd_info *mtd)
+{
+	fuse_conn_get(&mtd_to_mc(mtd)->fc);
+	return 0;
+}
+
+static void muse_put_device(struct mtd_info *mtd)
+{
+	fuse_conn_put(&mtd_to_mc(mtd)->fc);
+}
+
+/**************************************************************************
+ * Init reply: KEY=VALUE strings, each checked before anything is used.
+ */
+
+struct muse_init_args {
+	struct fuse_args args;
+	struct muse_init_in in;
+	struct muse_init_out out;
+	char info[MUSE_INIT_INFO_MAX];
+};
+
+static const struct {
+	const char *name;
+	u8 type;
+} muse_types[] = {
+	{ "MTD_RAM", MTD_RAM },
+	{ "MTD_ROM", MTD_ROM },
+	{ "MTD_NORFLASH", MTD_NORFLASH },
+	{ "MTD_NANDFLASH", MTD_NANDFLASH },
+	{ "MTD_DATAFLASH", MTD_DATAFLASH },
+	{ "MTD_MLCNANDFLASH", MTD_MLCNANDFLASH },
+};
+
+/* Keys that set a 32-bit field of struct mtd_info from a decimal value. */
+static const struct {
+	const char *key;
+	size_t offset;
+} muse_u32_keys[] = {
+	{ "FLAGS", offsetof(struct mtd_info, flags) },
+	{ "WRITESIZE", offsetof(struct mtd_info, writesize) },
+	{ "ERASESIZE", offsetof(struct mtd_info, erasesize) },
+	{ "WRITEBUFSIZE", offsetof(struct mtd_info, writebufsize) },
+	{ "OOBSIZE", offsetof(struct mtd_info, oobsize) },
+	{ "OOBAVAIL", offsetof(struct mtd_info, oobavail) },
+	{ "SUBPAGESHIFT", offsetof(struct mtd_info, subpage_sft) },
+	{ "ECCSTRENGTH", offsetof(struct mtd_info, ecc_strength) },
+	{ "ECCSTEP", offsetof(struct mtd_info, ecc_step_size) },
+	{ "BITFLIPTHRESHOLD", offsetof(struct mtd_info, bitflip_threshold) },
+};
+
+#define MUSE_KNOWN_FLAGS (MTD_WRITEABLE | MTD_BIT_WRITEABLE | MTD_NO_ERASE | \
+			  MTD_POWERUP_LOCK)
+
+static int muse_parse_u32(const char *key, const char *val, u32 *out)
+{
+	int ret = kstrtou32(val, 10, out);
+
+	if (ret)
+		pr_err("init: %s=%s is not a 32-bit decimal number\n", key, val);
+	return ret;
+}
+
+/*
+ * PARTSCMDLINE: the mtdparts= syntax without the "mtd-id:" prefix,
+ * size[@offset][(name)][ro][lk] separated by commas, size "-" for the rest.
+ */
+static int muse_parse_parts(struct muse_conn *mc, char *val)
+{
+	char *p = val;
+
+	while (*p) {
+		struct mtd_partition *part;
+		char *end;
+
+		if (mc->nr_parts == MUSE_MAX_PARTS) {
+			pr_err("init: PARTSCMDLINE has more than %d partitions\n",
+			       MUSE_MAX_PARTS);
+			return -EINVAL;
+		}
+		part = &mc->parts[mc->nr_parts];
+		if (*p == '-') {
+			part->size = MTDPART_SIZ_FULL;
+			p++;
+		} else {
+			part->size = memparse(p, &end);
+			if (end == p || !part->size)
+				goto bad;
+			p = end;
+		}
+		part->offset = MTDPART_OFS_APPEND;
+		if (*p == '@') {
+			part->offset = memparse(p + 1, &end);
+			if (end == p + 1)
+				goto bad;
+			p = end;
+		}
+		if (*p == '(') {
+			char *close = strchr(p, ')');
+
+			if (!close || close == p + 1 ||
+			    close - p - 1 >= MUSE_NAME_MAX)
+				goto bad;
+			memcpy(mc->part_names[mc->nr_parts], p + 1, close - p - 1);
+			p = close + 1;
+		} else {
+			snprintf(mc->part_names[mc->nr_parts], MUSE_NAME_MAX,
+				 "%s-part%d", mc->name, mc->nr_parts);
+		}
+		part->name = mc->part_names[mc->nr_parts];
+		for (;;) {
+			if (!strncmp(p, "ro", 2)) {
+				part->mask_flags |= MTD_WRITEABLE;
+				p += 2;
+			} else if (!strncmp(p, "lk", 2)) {
+				part->mask_flags |= MTD_POWERUP_LOCK;
+				p += 2;
+			} else {
+				break;
+			}
+		}
+		mc->nr_parts++;
+		if (*p == ',' && p[1])
+			p++;
+		else if (*p)
+			goto bad;
+	}
+	return 0;
+bad:
+	pr_err("init: PARTSCMDLINE: cannot parse \"%s\"\n", p);
+	return -EINVAL;
+}
+
+static int muse_parse_pair(struct muse_conn *mc, char *key, char *val)
+{
+	struct mtd_info *mtd = &mc->mtd;
+	u64 size;
+	int i, ret;
+
+	if (!strcmp(key, "NAME")) {
+		if (!*val || strlen(val) >= MUSE_NAME_MAX) {
+			pr_err("init: NAME must have 1 to %d characters\n",
+			       MUSE_NAME_MAX - 1);
+			return -EINVAL;
+		}
+		strscpy(mc->name, val, sizeof(mc->name));
+		return 0;
+	}
+	if (!strcmp(key, "TYPE")) {
+		for (i = 0; i < ARRAY_SIZE(muse_types); i++)
+			if (!strcmp(val, muse_types[i].name)) {
+				mtd->type = muse_types[i].type;
+				return 0;
+			}
+		pr_err("init: unknown TYPE=%s\n", val);
+		return -EINVAL;
+	}
+	if (!strcmp(key, "SIZE")) {
+		ret = kstrtou64(val, 10, &size);
+		if (ret || !size) {
+			pr_err("init: SIZE=%s is not a positive decimal number\n", val);
+			return -EINVAL;
+		}
+		mtd->size = size;
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(muse_u32_keys); i++)
+		if (!strcmp(key, muse_u32_keys[i].key))
+			return muse_parse_u32(key, val, (u32 *)((char *)mtd +
+					      muse_u32_keys[i].offset));
+	if (!strcmp(key, "PARTSCMDLINE"))
+		return muse_parse_parts(mc, val);
+	pr_err("init: unknown key %s\n", key);
+	return -EINVAL;
+}
+
+/* The strings in INFO (LEN bytes) into mc; PARTSCMDLINE is parsed last,
+ * since unnamed partitions are named after NAME. */
+static int muse_parse_info(struct muse_conn *mc, char *info, size_t len)
+{
+	char *parts = NULL;
+	char *p = info, *end = info + len;
+
+	if (!len || info[len - 1] != '\0') {
+		pr_err("init: strings are not NUL-terminated\n");
+		return -EINVAL;
+	}
+	while (p < end) {
+		char *eq = strchr(p, '=');
+		char *next = p + strlen(p) + 1;
+		int ret;
+
+		if (!eq || eq == p) {
+			pr_err("init: \"%s\" is not KEY=VALUE\n", p);
+			return -EINVAL;
+		}
+		*eq = '\0';
+		if (!strcmp(p, "PARTSCMDLINE"))
+			parts = eq + 1;
+		else if ((ret = muse_parse_pair(mc, p, eq + 1)))
+			return ret;
+		p = next;
+	}
+	if (!mc->name[0]) {
+		pr_err("init: NAME is required\n");
+		return -EINVAL;
+	}
+	return parts ? muse_parse_parts(mc, parts) : 0;
+}
+
+/* The geometry must make sense to MTD and to the request splitting. */
+static int muse_check_geometry(struct muse_conn *mc)
+{
+	struct mtd_info *mtd = &mc->mtd;
+	u32 page_bytes;
+
+	if (!mtd->type || !mtd->size || !mtd->writesize || !mtd->erasesize) {
+		pr_err("%s: TYPE, SIZE, WRITESIZE and ERASESIZE are required\n",
+		       mc->name);
+		return -EINVAL;
+	}
+	if (mtd->flags & ~MUSE_KNOWN_FLAGS) {
+		pr_err("%s: FLAGS=%#x has unknown bits\n", mc->name, mtd->flags);
+		return -EINVAL;
+	}
+	if (!is_power_of_2(mtd->writesize) || !is_power_of_2(mtd->erasesize) ||
+	    mtd->erasesize < mtd->writesize) {
+		pr_err("%s: WRITESIZE %u and ERASESIZE %u must be powers of two, erase size not below write size\n",
+		       mc->name, mtd->writesize, mtd->erasesize);
+		return -EINVAL;
+	}
+	if (mtd->size & (mtd->erasesize - 1)) {
+		pr_err("%s: SIZE %llu is not a multiple of ERASESIZE %u\n",
+		       mc->name, mtd->size, mtd->erasesize);
+		return -EINVAL;
+	}
+	if (mtd->oobavail > mtd->oobsize ||
+	    (mtd->oobsize && mtd->oobsize >= mtd->writesize)) {
+		pr_err("%s: need OOBAVAIL %u <= OOBSIZE %u < WRITESIZE %u\n",
+		       mc->name, mtd->oobavail, mtd->oobsize, mtd->writesize);
+		return -EINVAL;
+	}
+	if (mtd->subpage_sft > ilog2(mtd->writesize)) {
+		pr_err("%s: SUBPAGESHIFT %u makes sub-pages smaller than a byte\n",
+		       mc->name, mtd->subpage_sft);
+		return -EINVAL;
+	}
+	if (!mtd->writebufsize)
+		mtd->writebufsize = mtd->writesize;
+	if (mtd->ecc_strength) {
+		if (!mtd->ecc_step_size || mtd->writesize % mtd->ecc_step_size ||
+		    mtd->ecc_strength > mtd->ecc_step_size * 8) {
+			pr_err("%s: ECCSTEP %u must divide WRITESIZE %u and be worth ECCSTRENGTH %u\n",
+			       mc->name, mtd->ecc_step_size, mtd->writesize,
+			       mtd->ecc_strength);
+			return -EINVAL;
+		}
+		if (mtd->bitflip_threshold > mtd->ecc_strength) {
+			pr_err("%s: BITFLIPTHRESHOLD %u is above ECCSTRENGTH %u\n",
+			       mc->name, mtd->bitflip_threshold, mtd->ecc_strength);
+			return -EINVAL;
+		}
+		if (!mtd->bitflip_threshold)
+			mtd->bitflip_threshold = DIV_ROUND_UP(mtd->ecc_strength * 3, 4);
+	} else if (mtd->bitflip_threshold) {
+		pr_err("%s: BITFLIPTHRESHOLD without ECCSTRENGTH\n", mc->name);
+		return -EINVAL;
+	}
+	page_bytes = mtd->writesize + mtd->oobsize;
+	if (mc->max_read < page_bytes || mc->max_write < page_bytes) {
+		pr_err("%s: max_read %u and max_write %u must hold a page and its OOB (%u)\n",
+		       mc->name, mc->max_read, mc->max_write, page_bytes);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void muse_setup_mtd(struct muse_conn *mc)
+{
+	struct mtd_info *mtd = &mc->mtd;
+
+	mtd->name = mc->name;
+	mtd->owner = THIS_MODULE;
+	mtd->_erase = muse_erase;
+	mtd->_read_oob = muse_read_oob;
+	mtd->_write_oob = muse_write_oob;
+	mtd->_sync = muse_sync;
+	mtd->_get_device = muse_get_device;
+	mtd->_put_device = muse_put_device;
+	if (muse_is_nand(mtd)) {
+		mtd->_block_isbad = muse_block_isbad;
+		mtd->_block_markbad = muse_block_markbad;
+	}
+}
+
+static void muse_register_work(struct work_struct *work)
+{
+	struct muse_conn *mc = container_of(work, struct muse_conn, register_work);
+	int ret;
+
+	if (!READ_ONCE(mc->fc.connected))
+		return;
+	ret = mtd_device_register(&mc->mtd, mc->nr_parts ? mc->parts : NULL,
+				  mc->nr_parts);
+	if (ret) {
+		pr_err("%s: registering the MTD failed: %d\n", mc->name, ret);
+		fuse_abort_conn(&mc->fc);
+		return;
+	}
+	mc->registered = true;
+	pr_info("%s: MTD device served from userspace, %llu bytes, %u-byte pages\n",
+		mc->name, mc->mtd.size, mc->mtd.writesize);
+}
+
+static void muse_process_init_reply(struct fuse_mount *fm,
+				    struct fuse_args *args, int error)
+{
+	struct muse_init_args *ia = container_of(args, typeof(*ia), args);
+	struct muse_conn *mc = fc_to_mc(fm->fc);
+	struct muse_init_out *out = &ia->out;
+
+	if (error) {
+		pr_err("init request failed: %d\n", error);
+		goto abort;
+	}
+	if (out->major != MUSE_KERNEL_VERSION) {
+		pr_err("server speaks MUSE %u.%u, the kernel %u.%u\n",
+		       out->major, out->minor, MUSE_KERNEL_VERSION,
+		       MUSE_KERNEL_MINOR_VERSION);
+		goto abort;
+	}
+	mc->max_read = out->max_read;
+	mc->max_write = out->max_write;
+	if (muse_parse_info(mc, ia->info, args->out_args[1].size) ||
+	    muse_check_geometry(mc))
+		goto abort;
+	muse_setup_mtd(mc);
+	schedule_work(&mc->register_work);
+	kfree(ia);
+	return;
+abort:
+	fuse_abort_conn(fm->fc);
+	kfree(ia);
+}
+
+static int muse_send_init(struct muse_conn *mc)
+{
+	struct muse_init_args *ia;
+	int ret;
+
+	ia = kzalloc(sizeof(*ia), GFP_KERNEL);
+	if (!ia)
+		return -ENOMEM;
+	ia->in.major = MUSE_KERNEL_VERSION;
+	ia->in.minor = MUSE_KERNEL_MINOR_VERSION;
+	ia->args.opcode = MUSE_INIT;
+	ia->args.in_numargs = 1;
+	ia->args.in_args[0].size = sizeof(ia->in);
+	ia->args.in_args[0].value = &ia->in;
+	ia->args.out_numargs = 2;
+	ia->args.out_args[0].size = sizeof(ia->out);
+	ia->args.out_args[0].value = &ia->out;
+	ia->args.out_args[1].size = MUSE_INIT_INFO_MAX;
+	ia->args.out_args[1].value = ia->info;
+	ia->args.out_argvar = true;
+	ia->args.end = muse_process_init_reply;
+	ret = fuse_simple_background(&mc->fm, &ia->args, GFP_KERNEL);
+	if (ret)
+		kfree(ia);
+	return ret;
+}
+
+/**************************************************************************
+ * The /dev/muse channel.
+ */
+
+static void muse_fc_release(struct fuse_conn *fc)
+{
+	kfree(fc_to_mc(fc));
+}
+
+static int muse_channel_open(struct inode *inode, struct file *file)
+{
+	struct fuse_dev *fud;
+	struct muse_conn *mc;
+	int ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	mc = kzalloc(sizeof(*mc), GFP_KERNEL);
+	if (!mc)
+		return -ENOMEM;
+	fuse_conn_init(&mc->fc, &mc->fm, file->f_cred->user_ns,
+		       &fuse_dev_fiq_ops, NULL);
+	mc->fc.release = muse_fc_release;
+	/* Requests are short and the server answers them in order; a signal
+	 * should not leave the server working for a caller that is gone. */
+	mc->fc.no_interrupt = 1;
+	INIT_WORK(&mc->register_work, muse_register_work);
+	spin_lock_init(&mc->stats_lock);
+
+	fud = fuse_dev_alloc_install(&mc->fc);
+	fuse_conn_put(&mc->fc);
+	if (!fud)
+		return -ENOMEM;
+	mc->fc.initialized = 1;
+	ret = muse_send_init(mc);
+	if (ret) {
+		fuse_dev_free(fud);
+		return ret;
+	}
+	file->private_data = fud;
+	return 0;
+}
+
+static int muse_channel_release(struct inode *inode, struct file *file)
+{
+	struct fuse_dev *fud = file->private_data;
+	struct muse_conn *mc = fc_to_mc(fud->fc);
+
+	fuse_conn_get(&mc->fc);		/* mc outlives the channel's reference */
+	/* Aborts the connection: IO in flight and to come fails. */
+	fuse_dev_release(inode, file);
+	flush_work(&mc->register_work);
+	if (mc->registered) {
+		int ret = mtd_device_unregister(&mc->mtd);
+
+		if (ret)
+			pr_err("%s: unregistering the MTD failed: %d\n",
+			       mc->name, ret);
+		else
+			pr_info("%s: server gone, MTD removed\n", mc->name);
+	}
+	fuse_conn_put(&mc->fc);
+	return 0;
+}
+
+static struct file_operations muse_channel_fops; /* set up in muse_init() */
+
+static struct miscdevice muse_miscdev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "muse",
+	.fops	= &muse_channel_fops,
+};
+
+static int __init muse_init(void)
+{
+	/* The FUSE device protocol, with our own open and release. */
+	muse_channel_fops = fuse_dev_operations;
+	muse_channel_fops.owner = THIS_MODULE;
+	muse_channel_fops.open = muse_channel_open;
+	muse_channel_fops.release = muse_channel_release;
+	/* FUSE_DEV_IOC_CLONE would make a second channel we do not track. */
+	muse_channel_fops.unlocked_ioctl = NULL;
+	return misc_register(&muse_miscdev);
+}
+
+static void __exit muse_exit(void)
+{
+	misc_deregister(&muse_miscdev);
+	/* muse_fc_release() runs from an RCU callback. */
+	rcu_barrier();
+}
+
+module_init(muse_init);
+module_exit(muse_exit);
+
+MODULE_DESCRIPTION("MTD in userspace");
+MODULE_LICENSE("GPL");
