@@ -31,6 +31,7 @@ struct _FmNand {
   guint64 age_base_ns;     /* chip age when this model was opened */
   FmNandObserver observer;
   gpointer observer_data;
+  guint nop_limit;         /* partial programs per page; 0: unlimited */
 };
 
 static void
@@ -175,6 +176,7 @@ fm_nand_new (const FmChipDesc *desc, FmImage *image, FmTimingMode timing, GError
   nand->image = image;
   nand->lun_ready_at = g_new0 (guint64, desc->luns);
   nand->page_bytes = desc->page_size + desc->oob_size;
+  nand->nop_limit = desc->nop;
   fm_clock_init (&nand->clock, timing);
   nand->age_base_ns = fm_image_age_ns (image);
   return nand;
@@ -260,6 +262,12 @@ void
 fm_nand_advance_age (FmNand *nand, guint64 ns)
 {
   nand->age_base_ns += ns;
+}
+
+void
+fm_nand_set_nop_limit (FmNand *nand, guint limit)
+{
+  nand->nop_limit = limit;
 }
 
 void
@@ -575,7 +583,7 @@ array_program (FmNand *nand, guint64 page_index, const guint8 *buf)
     }
   if (m->flags & (FM_BLOCK_WORN_OUT | FM_BLOCK_GROWN_BAD))
     result = FM_ARRAY_FAIL_WORN_OUT;
-  else if (programs >= d->nop)
+  else if (nand->nop_limit && programs >= nand->nop_limit)
     result = FM_ARRAY_FAIL_NOP;
   else if (d->sequential_program && page + 1 < m->next_page)
     result = FM_ARRAY_FAIL_ORDER;

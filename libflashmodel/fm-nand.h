@@ -81,6 +81,11 @@ gboolean fm_nand_image_block_marked_bad (const FmChipDesc *desc,
 void     fm_nand_set_write_protect (FmNand *nand, gboolean protect);
 gboolean fm_nand_write_protected   (const FmNand *nand);
 
+/* Overrides the descriptor's partial-program limit (NOP); 0 lifts it.
+ * For software that rewrites pages more often than the part allows, as
+ * Linux's mtd_nandbiterrs test does (real parts do not report it). */
+void     fm_nand_set_nop_limit (FmNand *nand, guint limit);
+
 /* Fault injection: takes ownership of FAULTS (NULL: none). */
 void        fm_nand_set_faults (FmNand *nand, FmFaultSet *faults);
 FmFaultSet *fm_nand_faults     (FmNand *nand);

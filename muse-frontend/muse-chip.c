@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * muse-chip: serves a flashmodel chip to Linux as an MTD device through
- * /dev/muse, acting as the chip's host controller (ECC, OOB layout).
+ * /dev/muse, acting as the chip's host controller (ECC, OOB layout); or a
+ * plain RAM-type MTD kept in a file.
  */
 #include "muse-server.h"
 
@@ -32,27 +33,38 @@ static const gchar description[] =
   "\n"
   "The chip's state lives in IMAGE (created with the chip's factory bad\n"
   "blocks if it does not exist, reopened with its wear intact if it does);\n"
-  "without --image the chip is volatile and lost on exit.\n"
+  "without --image the chip is volatile and lost on exit. 'flashmodel stat\n"
+  "IMAGE' and 'flashmodel wear IMAGE' read it afterwards.\n"
   "\n"
   "ECC (--ecc): muse-chip is the host controller, so it computes ECC on\n"
-  "program and corrects on read. Reads report corrected bit flips to the\n"
-  "kernel as -EUCLEAN (so UBI scrubs) and uncorrectable pages as -EBADMSG.\n"
-  "  auto        what the chip requires: BCH with its ONFI strength, or\n"
-  "              1-bit Hamming for 1-bit parts and parts without ONFI (default)\n"
-  "  hamming     1 bit per 256 bytes, Linux's software Hamming layout\n"
-  "  bchT[/S]    binary BCH correcting T bits per S bytes (S 512 or 1024)\n"
+  "program and corrects on read, in the layout of Linux's software engines\n"
+  "(ECC bytes at the end of the spare area, bytes 0-1 for the bad block\n"
+  "marker). Reads report corrected bit flips to the kernel as -EUCLEAN (so\n"
+  "UBI scrubs) and uncorrectable steps as -EBADMSG.\n"
+  "  auto        what the chip requires: BCH with its ONFI strength and\n"
+  "              codeword size, or 1-bit Hamming for parts without (default)\n"
+  "  hamming[/S] 1 bit per S bytes (256 or 512)\n"
+  "  bchT[/S]    binary BCH correcting T (1-24) bits per S bytes (512, 1024)\n"
   "  none        no ECC: raw bit errors reach the reader\n"
   "\n"
   "Faults (--faults): rules such as 'bitflip block=3 page=0 count=2 always'\n"
-  "or 'erase-fail block=7 nth=2', separated by ';', or @FILE; see the\n"
-  "fm-faults.h reference. The firing counts are printed on exit.\n"
+  "or 'erase-fail block=7 nth=2', separated by ';', or @FILE with one rule\n"
+  "per line; the language is described in libflashmodel/fm-faults.h. How\n"
+  "often each rule fired is printed on exit.\n"
+  "\n"
+  "RAM (--ram SIZE): instead of a chip, a RAM-type MTD (MTD_RAM: byte\n"
+  "writes, no OOB, no bad blocks, erase sets 0xFF) like the kernel's\n"
+  "mtdram, kept in IMAGE as a raw file when --image is given.\n"
   "\n"
   "Exit status: 0 when the kernel side went away or on SIGINT/SIGTERM after\n"
-  "a clean shutdown, 1 on errors (no /dev/muse, bad image, bad options).\n"
+  "a clean shutdown, 1 on errors (no /dev/muse, bad image, the kernel\n"
+  "refused the device), 2 on bad options.\n"
   "\n"
-  "Example:\n"
+  "Examples:\n"
   "  muse-chip --chip micron-mt29f4g --image nand.img &\n"
-  "  mtdinfo /dev/mtd0\n";
+  "  mtdinfo /dev/mtd0\n"
+  "  muse-chip --chip micron-mt29f4g --mtdparts '8M(boot),-(ubi)' &\n"
+  "  muse-chip --ram 16M --name jffs2 &\n";
 
 typedef struct {
   gchar *chip;
@@ -63,10 +75,35 @@ typedef struct {
   gchar *mtdparts;
   gchar *name;
   gchar *device;
+  gchar *ram;
+  gchar *erase_size;
   gint64 seed;
+  gint nop;
   gboolean verbose;
   gboolean version;
 } Options;
+
+static void
+options_clear (Options *o)
+{
+  g_free (o->chip);
+  g_free (o->image);
+  g_free (o->faults);
+  g_free (o->timing);
+  g_free (o->ecc);
+  g_free (o->mtdparts);
+  g_free (o->name);
+  g_free (o->device);
+  g_free (o->ram);
+  g_free (o->erase_size);
+}
+
+static gboolean
+usage_error (const gchar *message)
+{
+  g_printerr ("muse-chip: %s\nTry 'muse-chip --help'.\n", message);
+  return FALSE;
+}
 
 static gboolean
 parse_options (int *argc, char ***argv, Options *o)
@@ -77,44 +114,70 @@ parse_options (int *argc, char ***argv, Options *o)
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Seed of a new image (default 1)", "N" },
     { "faults", 'f', 0, G_OPTION_ARG_STRING, &o->faults, "Fault injection rules, or @FILE", "SPEC" },
     { "timing", 't', 0, G_OPTION_ARG_STRING, &o->timing, "none (default), virtual or real", "MODE" },
-    { "ecc", 'e', 0, G_OPTION_ARG_STRING, &o->ecc, "auto (default), hamming, bchT[/S], none", "ECC" },
+    { "ecc", 'e', 0, G_OPTION_ARG_STRING, &o->ecc, "auto (default), hamming[/S], bchT[/S], none", "ECC" },
+    { "nop", 0, 0, G_OPTION_ARG_INT, &o->nop, "Partial programs allowed per page (default: the datasheet's; 0: no limit)", "N" },
     { "mtdparts", 'p', 0, G_OPTION_ARG_STRING, &o->mtdparts, "Partitions, mtdparts syntax without the name", "PARTS" },
-    { "name", 'n', 0, G_OPTION_ARG_STRING, &o->name, "MTD name (default: the chip name)", "NAME" },
+    { "name", 'n', 0, G_OPTION_ARG_STRING, &o->name, "MTD name (default: the chip name, or 'ram')", "NAME" },
+    { "ram", 0, 0, G_OPTION_ARG_STRING, &o->ram, "Serve a RAM-type MTD of SIZE bytes (K, M, G suffixes) instead of a chip", "SIZE" },
+    { "erase-size", 0, 0, G_OPTION_ARG_STRING, &o->erase_size, "Erase block size of the RAM MTD (default 128K)", "SIZE" },
     { "device", 0, 0, G_OPTION_ARG_FILENAME, &o->device, "MUSE device (default /dev/muse)", "PATH" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose, "Print the init strings and failed requests", NULL },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &o->version, "Print the version and exit", NULL },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("--chip NAME");
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("--chip NAME | --ram SIZE");
   g_autoptr (GError) error = NULL;
 
   o->seed = 1;
+  o->nop = -1;
   g_option_context_set_summary (ctx, "Serve a flashmodel chip as a Linux MTD device through MUSE.");
   g_option_context_set_description (ctx, description);
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, argc, argv, &error))
-    {
-      g_printerr ("muse-chip: %s\nTry 'muse-chip --help'.\n", error->message);
-      return FALSE;
-    }
+    return usage_error (error->message);
   if (o->version)
     return TRUE;
   if (*argc > 1)
     {
-      g_printerr ("muse-chip: unexpected argument '%s'\nTry 'muse-chip --help'.\n", (*argv)[1]);
-      return FALSE;
+      g_autofree gchar *msg = g_strdup_printf ("unexpected argument '%s'", (*argv)[1]);
+      return usage_error (msg);
     }
-  if (!o->chip)
-    {
-      g_printerr ("muse-chip: --chip NAME is required\nTry 'muse-chip --help'.\n");
-      return FALSE;
-    }
+  if (!o->chip == !o->ram)
+    return usage_error ("give either --chip NAME or --ram SIZE");
+  if (o->ram && (o->faults || o->ecc || o->timing || o->nop >= 0))
+    return usage_error ("--faults, --ecc, --timing and --nop apply to chips, not to --ram");
+  if (o->chip && o->erase_size)
+    return usage_error ("--erase-size applies to --ram; a chip has its own");
   if (o->seed < 0)
-    {
-      g_printerr ("muse-chip: --seed takes a non-negative integer\n");
-      return FALSE;
-    }
+    return usage_error ("--seed takes a non-negative integer");
   return TRUE;
+}
+
+/* "16M" and the like: a positive size with an optional K, M or G. */
+static gboolean
+parse_size (const gchar *option, const gchar *text, guint64 *size, GError **error)
+{
+  gchar *end;
+  guint64 v = g_ascii_strtoull (text, &end, 10);
+  guint shift = 0;
+
+  if (end == text)
+    goto bad;
+  switch (g_ascii_toupper (*end))
+    {
+    case 'K': shift = 10; end++; break;
+    case 'M': shift = 20; end++; break;
+    case 'G': shift = 30; end++; break;
+    default: break;
+    }
+  if (*end || !v || v > (G_MAXUINT64 >> shift))
+    goto bad;
+  *size = v << shift;
+  return TRUE;
+bad:
+  g_set_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE,
+               "%s: '%s' is not a size such as 65536, 128K or 16M", option, text);
+  return FALSE;
 }
 
 /* Opens IMAGE or creates it; NULL PATH: a volatile image. */
@@ -128,6 +191,72 @@ open_or_create (const FmChipDesc *desc, const gchar *path, guint64 seed, GError 
   if (path)
     g_printerr ("muse-chip: creating %s (chip %s, seed %" G_GUINT64_FORMAT ")\n", path, desc->name, seed);
   return fm_nand_create_image (desc, path, &create, error);
+}
+
+/* The NAND model of --chip behind a host controller, as a backend. */
+static MuseBackend *
+chip_backend (const Options *o, const FmChipDesc *desc, GError **error)
+{
+  FmTimingMode timing = FM_TIMING_NONE;
+  FmEcc *ecc = NULL;
+  FmImage *image;
+  FmNand *nand;
+  FmNandHost *host;
+
+  if (o->timing && !fm_timing_mode_from_string (o->timing, &timing))
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED, "--timing: '%s' is not none, virtual or real", o->timing);
+      return NULL;
+    }
+  if (!fm_ecc_new_from_name (o->ecc ? o->ecc : "auto", desc, &ecc, error))
+    {
+      g_prefix_error (error, "--ecc: ");
+      return NULL;
+    }
+  image = open_or_create (desc, o->image, o->seed, error);
+  nand = image ? fm_nand_new (desc, image, timing, error) : NULL;
+  if (!nand)
+    {
+      fm_ecc_free (ecc);
+      return NULL;
+    }
+  if (o->nop >= 0)
+    fm_nand_set_nop_limit (nand, o->nop);
+  if (o->faults)
+    {
+      FmFaultSet *faults = fm_fault_set_parse (o->faults, error);
+
+      if (!faults)
+        {
+          fm_ecc_free (ecc);
+          fm_nand_free (nand);
+          return NULL;
+        }
+      fm_nand_set_faults (nand, faults);
+    }
+  host = fm_nand_host_new (nand, ecc, error);
+  if (!host)
+    {
+      fm_nand_free (nand);
+      return NULL;
+    }
+  return muse_nand_backend_new (host);
+}
+
+static MuseBackend *
+ram_backend (const Options *o, GError **error)
+{
+  guint64 size, erase_size = 128 * 1024;
+
+  if (!parse_size ("--ram", o->ram, &size, error) ||
+      (o->erase_size && !parse_size ("--erase-size", o->erase_size, &erase_size, error)))
+    return NULL;
+  if (erase_size > G_MAXUINT32)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE, "--erase-size is too large");
+      return NULL;
+    }
+  return muse_ram_backend_new (size, erase_size, o->image, error);
 }
 
 static int
@@ -148,66 +277,34 @@ open_device (const gchar *path, GError **error)
   return -1;
 }
 
-int
-main (int argc, char **argv)
+static void
+print_fault_report (MuseBackend *backend)
 {
-  Options o = { 0 };
-  g_autoptr (GError) error = NULL;
-  g_autoptr (FmChipDesc) desc = NULL;
-  g_autoptr (FmNandHost) host = NULL;
+  FmNandHost *host = muse_nand_backend_host (backend);
+  FmFaultSet *faults = host ? fm_nand_faults (fm_nand_host_nand (host)) : NULL;
+  g_autofree gchar *report = NULL;
+
+  if (!faults || !fm_fault_set_len (faults))
+    return;
+  report = fm_fault_set_report (faults);
+  g_printerr ("muse-chip: faults:\n%s", report);
+}
+
+static int
+serve (const Options *o, MuseBackend *backend, const gchar *name, const gchar *what,
+       GError **error)
+{
   g_autoptr (MuseServer) server = NULL;
-  FmTimingMode timing = FM_TIMING_NONE;
-  FmEcc *ecc = NULL;
-  FmImage *image;
-  FmNand *nand;
   MuseServerOptions server_options = { 0 };
   struct sigaction sa = { 0 };
-  int fd, status = EXIT_SUCCESS;
+  gboolean ok;
+  int fd;
 
-  setlocale (LC_ALL, "");
-  if (!parse_options (&argc, &argv, &o))
-    return EXIT_USAGE;
-  if (o.version)
-    {
-      g_print ("muse-chip %s\n", FM_VERSION);
-      return EXIT_SUCCESS;
-    }
-  if (o.timing && !fm_timing_mode_from_string (o.timing, &timing))
-    {
-      g_printerr ("muse-chip: --timing: '%s' is not none, virtual or real\n", o.timing);
-      return EXIT_USAGE;
-    }
-  desc = fm_chip_desc_lookup (o.chip, &error);
-  if (!desc || !fm_ecc_new_from_name (o.ecc ? o.ecc : "auto", desc, &ecc, &error))
-    goto fail;
-  image = open_or_create (desc, o.image, o.seed, &error);
-  if (!image)
-    goto fail;
-  nand = fm_nand_new (desc, image, timing, &error);
-  if (!nand)
-    goto fail;
-  if (o.faults)
-    {
-      FmFaultSet *faults = fm_fault_set_parse (o.faults, &error);
-
-      if (!faults)
-        {
-          fm_nand_free (nand);
-          goto fail;
-        }
-      fm_nand_set_faults (nand, faults);
-    }
-  host = fm_nand_host_new (nand, ecc, &error);
-  if (!host)
-    {
-      fm_nand_free (nand);
-      goto fail;
-    }
-  server_options.mtd_name = o.name;
-  server_options.mtdparts = o.mtdparts;
-  server_options.verbose = o.verbose;
-  server = muse_server_new (host, &server_options);
-  if (o.verbose)
+  server_options.mtd_name = name;
+  server_options.mtdparts = o->mtdparts;
+  server_options.verbose = o->verbose;
+  server = muse_server_new (backend, &server_options);
+  if (o->verbose)
     {
       g_autoptr (GBytes) info = muse_server_init_info (server);
       gsize len;
@@ -217,34 +314,68 @@ main (int argc, char **argv)
         g_printerr ("muse-chip: %s\n", s);
     }
 
-  fd = open_device (o.device ? o.device : "/dev/muse", &error);
+  fd = open_device (o->device ? o->device : "/dev/muse", error);
   if (fd < 0)
-    {
-      fm_nand_free (nand);
-      goto fail;
-    }
+    return EXIT_FAILURE;
+  /* No SA_RESTART: a signal interrupts the read() the server waits in. */
   sa.sa_handler = on_signal;
   sigaction (SIGINT, &sa, NULL);
   sigaction (SIGTERM, &sa, NULL);
-  g_printerr ("muse-chip: serving %s (%s %s) with ECC %s\n", desc->name, desc->vendor, desc->part,
-              ecc ? ecc->name : "none");
-  if (!muse_server_run (server, fd, &stop_requested, &error))
-    status = EXIT_FAILURE;
+  g_printerr ("muse-chip: serving %s as MTD '%s'\n", what, server_options.mtd_name);
+  ok = muse_server_run (server, fd, &stop_requested, error);
   close (fd);
-  if (fm_nand_faults (nand) && fm_fault_set_len (fm_nand_faults (nand)))
+  print_fault_report (backend);
+  if (ok && !muse_server_counts (server)->inits)
     {
-      g_autofree gchar *report = fm_fault_set_report (fm_nand_faults (nand));
-
-      g_printerr ("muse-chip: faults:\n%s", report);
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, "the kernel closed /dev/muse before asking for the device");
+      ok = FALSE;
     }
-  g_clear_pointer (&server, muse_server_free);
-  g_clear_pointer (&host, fm_nand_host_free);
-  fm_nand_free (nand); /* syncs and closes the image */
-  if (status != EXIT_SUCCESS)
-    goto fail;
-  return EXIT_SUCCESS;
+  return ok ? EXIT_SUCCESS : EXIT_FAILURE;
+}
 
-fail:
-  g_printerr ("muse-chip: %s\n", error ? error->message : "failed");
-  return EXIT_FAILURE;
+int
+main (int argc, char **argv)
+{
+  Options o = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmChipDesc) desc = NULL;
+  g_autoptr (MuseBackend) backend = NULL;
+  g_autofree gchar *what = NULL;
+  int status = EXIT_FAILURE;
+
+  setlocale (LC_ALL, "");
+  if (!parse_options (&argc, &argv, &o))
+    {
+      options_clear (&o);
+      return EXIT_USAGE;
+    }
+  if (o.version)
+    {
+      g_print ("muse-chip %s\n", FM_VERSION);
+      options_clear (&o);
+      return EXIT_SUCCESS;
+    }
+  if (o.chip)
+    {
+      desc = fm_chip_desc_lookup (o.chip, &error);
+      if (desc)
+        backend = chip_backend (&o, desc, &error);
+      if (backend)
+        what = g_strdup_printf ("%s (%s %s) with ECC %s", desc->name, desc->vendor, desc->part,
+                                backend->geometry.ecc_strength
+                                  ? fm_nand_host_ecc (muse_nand_backend_host (backend))->name : "none");
+    }
+  else
+    {
+      backend = ram_backend (&o, &error);
+      if (backend)
+        what = g_strdup_printf ("a %" G_GUINT64_FORMAT "-byte RAM MTD", backend->geometry.size);
+    }
+  if (backend)
+    status = serve (&o, backend, o.name ? o.name : desc ? desc->name : "ram", what, &error);
+  if (status != EXIT_SUCCESS)
+    g_printerr ("muse-chip: %s\n", error ? error->message : "failed");
+  g_clear_pointer (&backend, muse_backend_free); /* syncs and closes the image */
+  options_clear (&o);
+  return status;
 }

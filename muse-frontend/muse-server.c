@@ -21,8 +21,8 @@
 #define FUSE_INTERRUPT_OPCODE 36
 
 struct _MuseServer {
-  FmNandHost *host;
-  const FmChipDesc *d;
+  MuseBackend *backend;
+  const MuseGeometry *g;
   MuseServerOptions options;
   guint bitflip_threshold;
   gsize max_oob;          /* OOB bytes MAX_INBAND of pages can carry */
@@ -33,19 +33,18 @@ struct _MuseServer {
 };
 
 MuseServer *
-muse_server_new (FmNandHost *host, const MuseServerOptions *options)
+muse_server_new (MuseBackend *backend, const MuseServerOptions *options)
 {
   MuseServer *s = g_new0 (MuseServer, 1);
-  const FmEcc *ecc = fm_nand_host_ecc (host);
 
-  s->host = host;
-  s->d = fm_nand_desc (fm_nand_host_nand (host));
+  s->backend = backend;
+  s->g = &backend->geometry;
   s->options = *options;
   s->bitflip_threshold = options->bitflip_threshold;
   /* Linux's default for NAND: 3/4 of the strength, rounded up. */
-  if (!s->bitflip_threshold)
-    s->bitflip_threshold = ecc ? MAX (1u, (ecc->strength * 3 + 3) / 4) : 1;
-  s->max_oob = (gsize) (MAX_INBAND / s->d->page_size) * s->d->oob_size;
+  if (!s->bitflip_threshold && s->g->ecc_strength)
+    s->bitflip_threshold = MAX (1u, (s->g->ecc_strength * 3 + 3) / 4);
+  s->max_oob = (gsize) (MAX_INBAND / s->g->writesize) * s->g->oobsize;
   s->request_size = sizeof (struct fuse_in_header) + sizeof (struct muse_io_in) + MAX_INBAND + s->max_oob;
   s->request = g_malloc (s->request_size);
   s->data = g_malloc (MAX_INBAND);
@@ -73,26 +72,25 @@ muse_server_counts (const MuseServer *s)
 GBytes *
 muse_server_init_info (MuseServer *s)
 {
-  const FmChipDesc *d = s->d;
-  const FmEcc *ecc = fm_nand_host_ecc (s->host);
+  const MuseGeometry *g = s->g;
   GString *info = g_string_new (NULL);
 
   /* Each string is KEY=VALUE followed by its NUL. */
 #define ADD(...) G_STMT_START { g_string_append_printf (info, __VA_ARGS__); g_string_append_c (info, '\0'); } G_STMT_END
-  ADD ("NAME=%s", s->options.mtd_name ? s->options.mtd_name : d->name);
-  ADD ("TYPE=%s", d->type == FM_CHIP_NAND_MLC ? "MTD_MLCNANDFLASH" : "MTD_NANDFLASH");
-  ADD ("FLAGS=%u", 0x400u); /* MTD_WRITEABLE: MTD_CAP_NANDFLASH */
-  ADD ("SIZE=%" G_GUINT64_FORMAT, fm_chip_desc_size_bytes (d));
-  ADD ("WRITESIZE=%u", d->page_size);
-  ADD ("ERASESIZE=%u", d->page_size * d->pages_per_block);
-  ADD ("WRITEBUFSIZE=%u", d->page_size);
-  ADD ("OOBSIZE=%u", d->oob_size);
-  ADD ("OOBAVAIL=%u", fm_nand_host_oob_avail (s->host));
+  ADD ("NAME=%s", s->options.mtd_name);
+  ADD ("TYPE=%s", g->type);
+  ADD ("FLAGS=%u", g->flags);
+  ADD ("SIZE=%" G_GUINT64_FORMAT, g->size);
+  ADD ("WRITESIZE=%u", g->writesize);
+  ADD ("ERASESIZE=%u", g->erasesize);
+  ADD ("WRITEBUFSIZE=%u", g->writebufsize);
+  ADD ("OOBSIZE=%u", g->oobsize);
+  ADD ("OOBAVAIL=%u", g->oobavail);
   ADD ("SUBPAGESHIFT=0");
-  if (ecc)
+  if (g->ecc_strength)
     {
-      ADD ("ECCSTRENGTH=%u", ecc->strength);
-      ADD ("ECCSTEP=%u", ecc->step_size);
+      ADD ("ECCSTRENGTH=%u", g->ecc_strength);
+      ADD ("ECCSTEP=%u", g->ecc_step);
       ADD ("BITFLIPTHRESHOLD=%u", s->bitflip_threshold);
     }
   if (s->options.mtdparts)
@@ -148,6 +146,7 @@ handle_init (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize len
   g_autoptr (GBytes) info = muse_server_init_info (s);
   struct iovec args[2];
 
+  s->counts.inits++;
   if (len < sizeof *in || in->major != MUSE_KERNEL_VERSION)
     {
       g_printerr ("muse-chip: kernel speaks MUSE %u.%u, this server %u.%u\n",
@@ -194,8 +193,8 @@ handle_read (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize len
   s->counts.reads++;
   if (len != sizeof *in || !io_args_valid (s, in))
     return reply (fd, unique, -EINVAL, NULL, 0, error);
-  if (!fm_nand_host_read (s->host, in->addr, in->len, s->data, in->ooboffs, in->ooblen, s->oob,
-                          oob_mode (in->flags), (in->flags & MUSE_IO_RAW) != 0, &r, &local))
+  if (!s->backend->read (s->backend->self, in->addr, in->len, s->data, in->ooboffs, in->ooblen, s->oob,
+                         oob_mode (in->flags), (in->flags & MUSE_IO_RAW) != 0, &r, &local))
     {
       if (s->options.verbose)
         g_printerr ("muse-chip: read: %s\n", local->message);
@@ -210,7 +209,7 @@ handle_read (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize len
    * the ECC made of it. */
   if (r.failed)
     out.soft_error = -EBADMSG;
-  else if (r.max_bitflips >= s->bitflip_threshold)
+  else if (s->bitflip_threshold && r.max_bitflips >= s->bitflip_threshold)
     out.soft_error = -EUCLEAN;
   args[0] = (struct iovec) { &out, sizeof out };
   args[1] = (struct iovec) { s->oob, in->ooblen };
@@ -232,8 +231,8 @@ handle_write (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize le
     return reply (fd, unique, -EINVAL, NULL, 0, error);
   data = arg + sizeof *in;
   oob = data + in->len;
-  if (!fm_nand_host_write (s->host, in->addr, in->len, data, in->ooboffs, in->ooblen, oob,
-                           oob_mode (in->flags), (in->flags & MUSE_IO_RAW) != 0, &local))
+  if (!s->backend->write (s->backend->self, in->addr, in->len, data, in->ooboffs, in->ooblen, oob,
+                          oob_mode (in->flags), (in->flags & MUSE_IO_RAW) != 0, &local))
     {
       if (s->options.verbose)
         g_printerr ("muse-chip: write: %s\n", local->message);
@@ -254,7 +253,7 @@ handle_erase (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize le
   s->counts.erases++;
   if (len != sizeof *in)
     return reply (fd, unique, -EINVAL, NULL, 0, error);
-  if (!fm_nand_host_erase (s->host, in->addr, in->len, NULL, &local))
+  if (!s->backend->erase (s->backend->self, in->addr, in->len, &local))
     {
       if (s->options.verbose)
         g_printerr ("muse-chip: erase: %s\n", local->message);
@@ -263,31 +262,31 @@ handle_erase (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize le
   return reply (fd, unique, 0, NULL, 0, error);
 }
 
-/* The block of a MUSE block request, or -1. */
-static gint64
-block_of (MuseServer *s, const guint8 *arg, gsize len)
+/* Whether a MUSE block request names the start of an erase block. */
+static gboolean
+block_request_valid (MuseServer *s, const guint8 *arg, gsize len)
 {
   const struct muse_block_in *in = (const void *) arg;
-  guint64 block_size = (guint64) s->d->page_size * s->d->pages_per_block;
 
-  if (len != sizeof *in || in->addr % block_size || in->addr >= fm_chip_desc_size_bytes (s->d))
-    return -1;
-  return in->addr / block_size;
+  return len == sizeof *in && in->addr % s->g->erasesize == 0 && in->addr < s->g->size;
 }
 
 static gboolean
 handle_isbad (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize len, GError **error)
 {
-  gint64 block = block_of (s, arg, len);
+  const struct muse_block_in *in = (const void *) arg;
   struct muse_isbad_out out = { 0, 0 };
   gboolean bad = FALSE;
   struct iovec args[1] = { { &out, sizeof out } };
+  g_autoptr (GError) local = NULL;
 
   s->counts.isbad++;
-  if (block < 0)
+  if (!s->backend->is_bad)
+    return reply (fd, unique, -EOPNOTSUPP, NULL, 0, error);
+  if (!block_request_valid (s, arg, len))
     return reply (fd, unique, -EINVAL, NULL, 0, error);
-  if (!fm_nand_block_is_bad (fm_nand_host_nand (s->host), block, &bad, NULL))
-    return reply (fd, unique, -EIO, NULL, 0, error);
+  if (!s->backend->is_bad (s->backend->self, in->addr, &bad, &local))
+    return reply (fd, unique, errno_of (local), NULL, 0, error);
   out.result = bad;
   return reply (fd, unique, 0, args, 1, error);
 }
@@ -295,18 +294,20 @@ handle_isbad (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize le
 static gboolean
 handle_markbad (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize len, GError **error)
 {
-  gint64 block = block_of (s, arg, len);
-  FmNand *nand = fm_nand_host_nand (s->host);
-  gboolean bad = FALSE;
+  const struct muse_block_in *in = (const void *) arg;
+  g_autoptr (GError) local = NULL;
 
   s->counts.markbad++;
-  if (block < 0)
+  if (!s->backend->mark_bad)
+    return reply (fd, unique, -EOPNOTSUPP, NULL, 0, error);
+  if (!block_request_valid (s, arg, len))
     return reply (fd, unique, -EINVAL, NULL, 0, error);
-  /* A bad block's programs may report FAIL and still leave the marker,
-   * which is what counts. */
-  fm_nand_mark_bad (nand, block, NULL);
-  if (!fm_nand_block_is_bad (nand, block, &bad, NULL) || !bad)
-    return reply (fd, unique, -EIO, NULL, 0, error);
+  if (!s->backend->mark_bad (s->backend->self, in->addr, &local))
+    {
+      if (s->options.verbose)
+        g_printerr ("muse-chip: mark bad: %s\n", local->message);
+      return reply (fd, unique, errno_of (local), NULL, 0, error);
+    }
   return reply (fd, unique, 0, NULL, 0, error);
 }
 
@@ -333,8 +334,7 @@ dispatch (MuseServer *s, int fd, const guint8 *buf, gsize n, GError **error)
       return handle_markbad (s, fd, in->unique, arg, len, error);
     case MUSE_SYNC:
       s->counts.syncs++;
-      fm_image_sync (fm_nand_image (fm_nand_host_nand (s->host)), NULL);
-      return reply (fd, in->unique, 0, NULL, 0, error);
+      return reply (fd, in->unique, s->backend->sync (s->backend->self, NULL) ? 0 : -EIO, NULL, 0, error);
     case FUSE_INTERRUPT_OPCODE:
       return TRUE; /* requests finish quickly; nothing to interrupt */
     default:

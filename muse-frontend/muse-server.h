@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The MUSE server: reads requests from a /dev/muse file descriptor, serves
- * them from a FmNandHost, writes replies. The FUSE wire format (headers,
+ * them from a backend (muse-backend.h), writes replies. The FUSE wire format (headers,
  * argument layout) is handled here and nowhere else.
  */
 #pragma once
 
-#include "flashmodel.h"
+#include "muse-backend.h"
 
 G_BEGIN_DECLS
 
 typedef struct {
-  const gchar *mtd_name;      /* NAME= */
+  const gchar *mtd_name;      /* NAME= (required) */
   const gchar *mtdparts;      /* PARTSCMDLINE=, or NULL */
   guint bitflip_threshold;    /* 0: 3/4 of the ECC strength, as Linux */
   gboolean verbose;
@@ -19,7 +19,8 @@ typedef struct {
 
 typedef struct _MuseServer MuseServer;
 
-MuseServer *muse_server_new  (FmNandHost *host, const MuseServerOptions *options);
+/* The server does not own BACKEND; it must outlive the server. */
+MuseServer *muse_server_new  (MuseBackend *backend, const MuseServerOptions *options);
 void        muse_server_free (MuseServer *server);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MuseServer, muse_server_free)
 
@@ -34,7 +35,7 @@ gboolean    muse_server_run (MuseServer *server, int fd, volatile gint *stop,
 
 /* Requests served so far, per opcode class. */
 typedef struct {
-  guint64 reads, writes, erases, isbad, markbad, syncs, unknown;
+  guint64 inits, reads, writes, erases, isbad, markbad, syncs, unknown;
 } MuseServerCounts;
 const MuseServerCounts *muse_server_counts (const MuseServer *server);
 

@@ -9,6 +9,7 @@
 #include "muse.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <linux/fuse.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -17,6 +18,7 @@
 
 typedef struct {
   FmChipDesc *desc;
+  MuseBackend *backend;
   FmNandHost *host;
   MuseServer *server;
   int kernel_fd, server_fd;
@@ -50,7 +52,8 @@ harness_init (Harness *h, gint bad_blocks, const gchar *faults)
   if (faults)
     fm_nand_set_faults (nand, fm_fault_set_parse (faults, NULL));
   h->host = fm_nand_host_new (nand, NULL, NULL);
-  h->server = muse_server_new (h->host, &options);
+  h->backend = muse_nand_backend_new (h->host);
+  h->server = muse_server_new (h->backend, &options);
   g_assert_cmpint (socketpair (AF_UNIX, SOCK_SEQPACKET, 0, fds), ==, 0);
   h->kernel_fd = fds[0];
   h->server_fd = fds[1];
@@ -64,8 +67,7 @@ harness_clear (Harness *h)
   g_thread_join (h->thread);
   close (h->server_fd);
   muse_server_free (h->server);
-  fm_nand_free (fm_nand_host_nand (h->host));
-  fm_nand_host_free (h->host);
+  muse_backend_free (h->backend);
   fm_chip_desc_free (h->desc);
 }
 
@@ -255,11 +257,11 @@ test_bad_requests (void)
 static void
 test_malformed_request_stops_server (void)
 {
-  MuseServerOptions options = { NULL, NULL, 0, FALSE };
+  MuseServerOptions options = { "tiny", NULL, 0, FALSE };
   g_autoptr (FmChipDesc) desc = fm_test_tiny_desc (NULL);
   FmNand *nand = fm_test_nand (desc, 2, 0, FM_TIMING_NONE);
-  g_autoptr (FmNandHost) host = fm_nand_host_new (nand, NULL, NULL);
-  g_autoptr (MuseServer) server = muse_server_new (host, &options);
+  g_autoptr (MuseBackend) backend = muse_nand_backend_new (fm_nand_host_new (nand, NULL, NULL));
+  g_autoptr (MuseServer) server = muse_server_new (backend, &options);
   g_autoptr (GError) error = NULL;
   struct fuse_in_header in = { 999, MUSE_SYNC, 1, 0, 0, 0, 0, 0, 0 };
   int fds[2];
@@ -271,9 +273,82 @@ test_malformed_request_stops_server (void)
   g_assert_nonnull (strstr (error->message, "malformed"));
   close (fds[0]);
   close (fds[1]);
-  g_clear_pointer (&server, muse_server_free);
-  g_clear_pointer (&host, fm_nand_host_free);
-  fm_nand_free (nand);
+}
+
+/* A RAM-type MTD: byte writes, erase to 0xFF, no OOB and no bad blocks,
+ * kept in a raw file that must keep its size. */
+static void
+test_ram_backend (void)
+{
+  g_autofree gchar *dir = g_dir_make_tmp ("muse-ram-XXXXXX", NULL);
+  g_autofree gchar *path = g_build_filename (dir, "ram.img", NULL);
+  g_autoptr (GError) error = NULL;
+  MuseBackend *b = muse_ram_backend_new (1 << 20, 65536, path, &error);
+  FmHostReadResult r;
+  guint8 buf[100], back[100];
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (b->geometry.type, ==, "MTD_RAM");
+  g_assert_cmpuint (b->geometry.writesize, ==, 1);
+  g_assert_cmpuint (b->geometry.oobsize, ==, 0);
+  g_assert_null (b->is_bad);
+  g_assert_true (b->read (b->self, 0, sizeof back, back, 0, 0, NULL, FM_HOST_OOB_PLACE, FALSE, &r, &error));
+  for (guint i = 0; i < sizeof back; i++)
+    g_assert_cmphex (back[i], ==, 0xff);
+  for (guint i = 0; i < sizeof buf; i++)
+    buf[i] = i;
+  g_assert_true (b->write (b->self, 65536 + 7, sizeof buf, buf, 0, 0, NULL, FM_HOST_OOB_PLACE, FALSE, &error));
+  g_assert_false (b->write (b->self, (1 << 20) - 50, sizeof buf, buf, 0, 0, NULL, FM_HOST_OOB_PLACE, FALSE, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE);
+  g_clear_error (&error);
+  g_assert_false (b->read (b->self, 0, 16, back, 0, 4, back, FM_HOST_OOB_PLACE, FALSE, &r, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+  g_assert_true (b->sync (b->self, &error));
+  muse_backend_free (b);
+
+  /* Reopened: the bytes are there; an erase sets them to 0xFF. */
+  b = muse_ram_backend_new (1 << 20, 65536, path, &error);
+  g_assert_no_error (error);
+  g_assert_true (b->read (b->self, 65536 + 7, sizeof back, back, 0, 0, NULL, FM_HOST_OOB_PLACE, FALSE, &r, &error));
+  g_assert_cmpmem (back, sizeof back, buf, sizeof buf);
+  g_assert_true (b->erase (b->self, 65536, 65536, &error));
+  g_assert_true (b->read (b->self, 65536 + 7, sizeof back, back, 0, 0, NULL, FM_HOST_OOB_PLACE, FALSE, &r, &error));
+  g_assert_cmphex (back[50], ==, 0xff);
+  muse_backend_free (b);
+
+  /* The same file asked for at another size, or a bad erase size. */
+  g_assert_null (muse_ram_backend_new (2 << 20, 65536, path, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH);
+  g_clear_error (&error);
+  g_assert_null (muse_ram_backend_new (1 << 20, 3000, NULL, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A server for the RAM backend says so in its init strings, and answers
+ * bad block requests with EOPNOTSUPP. */
+static void
+test_ram_server (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MuseBackend) backend = muse_ram_backend_new (1 << 20, 65536, NULL, &error);
+  MuseServerOptions options = { "ram", NULL, 0, FALSE };
+  g_autoptr (MuseServer) server = muse_server_new (backend, &options);
+  g_autoptr (GBytes) info = muse_server_init_info (server);
+  gsize len;
+  const gchar *p = g_bytes_get_data (info, &len);
+  g_autoptr (GPtrArray) keys = g_ptr_array_new ();
+
+  for (const gchar *s = p; s < p + len; s += strlen (s) + 1)
+    g_ptr_array_add (keys, (gpointer) s);
+  g_ptr_array_add (keys, NULL);
+  g_assert_true (g_strv_contains ((const gchar * const *) keys->pdata, "TYPE=MTD_RAM"));
+  g_assert_true (g_strv_contains ((const gchar * const *) keys->pdata, "WRITESIZE=1"));
+  g_assert_true (g_strv_contains ((const gchar * const *) keys->pdata, "FLAGS=7168"));
+  for (guint i = 0; i < keys->len - 1; i++)
+    g_assert_false (g_str_has_prefix (keys->pdata[i], "ECC"));
 }
 
 int
@@ -285,5 +360,7 @@ main (int argc, char **argv)
   g_test_add_func ("/muse-server/erase-isbad-markbad", test_erase_isbad_markbad);
   g_test_add_func ("/muse-server/bad-requests", test_bad_requests);
   g_test_add_func ("/muse-server/malformed", test_malformed_request_stops_server);
+  g_test_add_func ("/muse-server/ram-backend", test_ram_backend);
+  g_test_add_func ("/muse-server/ram-server", test_ram_server);
   return g_test_run ();
 }

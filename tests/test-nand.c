@@ -79,6 +79,29 @@ test_partial_program_limit (void)
   g_assert_cmpuint (fm_nand_stats (nand)->program_failures, ==, 1);
 }
 
+/* muse-chip --nop: a lifted or changed limit, for software that rewrites
+ * pages more often than the datasheet allows (mtd_nandbiterrs). */
+static void
+test_partial_program_limit_override (void)
+{
+  g_autoptr (FmChipDesc) d = fm_test_tiny_desc (NULL);
+  g_autoptr (FmNand) nand = fm_test_nand (d, 1, 0, FM_TIMING_NONE);
+  g_autofree guint8 *buf = g_malloc (PAGE_BYTES);
+  g_autoptr (GError) error = NULL;
+
+  memset (buf, 0xff, PAGE_BYTES);
+  fm_nand_set_nop_limit (nand, 0);
+  for (guint i = 0; i < 3 * d->nop; i++)
+    {
+      buf[i] = 0x00;
+      g_assert_true (fm_nand_program_page (nand, 2, 0, buf, &error));
+    }
+  fm_nand_set_nop_limit (nand, 1);
+  g_assert_true (fm_nand_program_page (nand, 2, 1, buf, &error));
+  g_assert_false (fm_nand_program_page (nand, 2, 1, buf, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_PROGRAM_FAILED);
+}
+
 static void
 test_sequential_order (void)
 {
@@ -389,6 +412,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/nand/erase-program-read", test_erase_program_read);
   g_test_add_func ("/nand/partial-program-limit", test_partial_program_limit);
+  g_test_add_func ("/nand/partial-program-limit-override", test_partial_program_limit_override);
   g_test_add_func ("/nand/sequential-order", test_sequential_order);
   g_test_add_func ("/nand/range-errors", test_range_errors);
   g_test_add_func ("/nand/write-protect", test_write_protect);
