@@ -1,0 +1,117 @@
+# Shared by the guest tests (busybox ash): TAP output, and starting and
+# stopping muse-chip. Source it, call checks, end with `finish`.
+
+tap_n=0
+tap_failed=0
+
+pass() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
+fail() { tap_n=$((tap_n + 1)); tap_failed=$((tap_failed + 1)); echo "not ok $tap_n - $*"; }
+diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
+
+# check DESCRIPTION COMMAND [ARG...]: passes when COMMAND succeeds; its
+# output becomes diagnostics when it fails. COMMAND runs in this shell
+# (not a subshell), so shell functions may change variables and reap jobs.
+check() {
+  local desc="$1"
+  shift
+  if "$@" > /tmp/check.out 2>&1; then
+    pass "$desc"
+  else
+    fail "$desc"
+    diag "\$ $*" "$(cat /tmp/check.out)"
+  fi
+}
+
+# check_eq DESCRIPTION EXPECTED ACTUAL
+check_eq() {
+  if [ "$2" = "$3" ]; then
+    pass "$1"
+  else
+    fail "$1"
+    diag "expected: $2" "got:      $3"
+  fi
+}
+
+# check_ge DESCRIPTION MINIMUM ACTUAL (integers)
+check_ge() {
+  if [ "$3" -ge "$2" ] 2>/dev/null; then
+    pass "$1 ($3 >= $2)"
+  else
+    fail "$1"
+    diag "expected at least $2, got $3"
+  fi
+}
+
+# Lines of the kernel log that mean the kernel itself went wrong. (A bare
+# call trace is not one: UBI and UBIFS dump the stack when an I/O error
+# makes them go read-only, which some tests cause on purpose.)
+kernel_trouble() {
+  dmesg | grep -E "Oops|BUG:|WARNING:|general protection|Kernel panic|kernel BUG|refcount_t:|use-after-free|list_add corruption|list_del corruption|unable to handle|blocked for more than"
+}
+
+# The last test point of every script: the kernel stayed healthy.
+finish() {
+  local trouble
+  trouble=$(kernel_trouble)
+  if [ -z "$trouble" ]; then
+    pass "kernel log has no oops, BUG or WARNING"
+  else
+    fail "kernel log has no oops, BUG or WARNING"
+    diag "$trouble"
+    dmesg | tail -n 80 | sed 's/^/# dmesg: /'
+  fi
+  echo "1..$tap_n"
+  [ "$tap_failed" = 0 ]
+  exit $?
+}
+
+# bail MESSAGE: a step the rest of the script needs has failed.
+bail() {
+  echo "Bail out! $*"
+  dmesg | tail -n 40 | sed 's/^/# dmesg: /'
+  exit 1
+}
+
+# ---- muse-chip ---------------------------------------------------------
+
+muse_pid=
+
+# The mtd number of the MTD device called NAME, or nothing.
+mtd_number() {
+  sed -n "s/^mtd\([0-9]*\): [0-9a-f]* [0-9a-f]* \"$1\"\$/\1/p" /proc/mtd | head -n 1
+}
+
+# start_muse NAME [muse-chip ARG...]: serves a chip as the MTD called NAME
+# (passed as --name) and waits until it is registered; sets $mtd to its
+# number and $muse_pid. Its messages go to /tmp/muse-NAME.log.
+start_muse() {
+  local name="$1" i
+  shift
+  [ -e /dev/muse ] || modprobe muse || bail "modprobe muse failed"
+  muse-chip --name "$name" "$@" > "/tmp/muse-$name.log" 2>&1 &
+  muse_pid=$!
+  for i in $(seq 1 300); do
+    mtd=$(mtd_number "$name")
+    [ -n "$mtd" ] && return 0
+    if ! kill -0 "$muse_pid" 2>/dev/null; then
+      diag "muse-chip exited:" "$(cat "/tmp/muse-$name.log")"
+      return 1
+    fi
+    sleep 0.1
+  done
+  diag "no MTD called $name after 30 s:" "$(cat "/tmp/muse-$name.log")"
+  return 1
+}
+
+# stop_muse: SIGTERM, then waits; fails if muse-chip does not exit cleanly.
+stop_muse() {
+  local status
+  kill -TERM "$muse_pid"
+  wait "$muse_pid"
+  status=$?
+  muse_pid=
+  return $status
+}
+
+# sysfs attribute ATTR of mtd number N.
+mtd_attr() { cat "/sys/class/mtd/mtd$1/$2"; }

@@ -1,0 +1,52 @@
+# The kernel's MTD test modules (drivers/mtd/tests) against muse-chip
+# serving micron-mt29f4g, on a 16 MiB partition (128 blocks) so that the
+# whole-device tests stay short under TCG.
+. /fm/lib.sh
+
+# run_mtd_test MODULE SUCCESS_PATTERN [PARAM...]: loads the test module
+# (it runs in its init), unloads it, and passes if the kernel log shows
+# SUCCESS_PATTERN and no error report.
+run_mtd_test() {
+  local module="$1" pattern="$2" log
+  shift 2
+  dmesg -c > /dev/null
+  modprobe "$module" "$@" 2>/dev/null
+  rmmod "$module" 2>/dev/null
+  log=$(dmesg -c)
+  if printf '%s\n' "$log" | grep -q "$pattern" &&
+     ! printf '%s\n' "$log" | grep -iE "error|fail|mismatch" | grep -qvE "with 0 errors|expected"; then
+    pass "$module $*"
+  else
+    fail "$module $*"
+    printf '%s\n' "$log" | tail -n 30 | sed 's/^/# /'
+  fi
+}
+
+start_muse nand --chip micron-mt29f4g --mtdparts "16M(tests),-(rest)" || bail "muse-chip did not start"
+part=$(mtd_number tests)
+[ -n "$part" ] || bail "no partition 'tests'"
+check_eq "the test partition has 128 blocks" 16777216 "$(mtd_attr "$part" size)"
+check "erase the test partition" flash_erase -q "/dev/mtd$part" 0 0
+
+run_mtd_test mtd_readtest "mtd_readtest: finished$" dev="$part"
+run_mtd_test mtd_pagetest "finished with 0 errors" dev="$part"
+run_mtd_test mtd_oobtest "finished with 0 errors" dev="$part"
+run_mtd_test mtd_subpagetest "finished with 0 errors" dev="$part"
+run_mtd_test mtd_stresstest "mtd_stresstest: finished" dev="$part" count=2000
+run_mtd_test mtd_torturetest "mtd_torturetest: finished" dev="$part" eb=8 ebcnt=4 cycles_count=20
+
+# mtd_nandbiterrs inserts bit errors one per ECC step until the ECC gives
+# up, rewriting the page each time: more partial programs than the part's
+# NOP allows, so this server lifts the limit (real parts do not report it).
+check "muse-chip stops" stop_muse
+start_muse biterrs --chip micron-mt29f4g --nop 0 || bail "muse-chip did not start"
+dmesg -c > /dev/null
+modprobe mtd_nandbiterrs dev="$mtd" page_offset=64 2>/dev/null
+log=$(dmesg -c)
+check "mtd_nandbiterrs finished" sh -c "printf '%s\n' \"\$1\" | grep -q 'finished successfully'" - "$log"
+# BCH-4 per 512 bytes: 4 errors per step corrected, the fifth is not.
+check "4 bit errors per step corrected" sh -c "printf '%s\n' \"\$1\" | grep -q 'Successfully corrected 4 bit errors per subpage'" - "$log"
+check "5 bit errors per step reported uncorrectable" sh -c "printf '%s\n' \"\$1\" | grep -q 'After 5 biterrors per subpage, read reported error -74'" - "$log"
+check "no miscorrection" sh -c "! printf '%s\n' \"\$1\" | grep -q 'ECC failure'" - "$log"
+check "muse-chip stops again" stop_muse
+finish
