@@ -13,5 +13,6 @@
 #include "fm-nand-host.h"
 #include "fm-faults.h"
 #include "fm-bit-errors.h"
+#include "fm-on-die-ecc.h"
 #include "fm-onfi.h"
 #include "fm-prng.h"

@@ -18,7 +18,7 @@ static const gchar *const onfi_keys[] = {
   "guaranteed-valid-blocks", "guaranteed-block-endurance", "tccs-ns",
   "tadl-ns", "feature-addresses", "vendor-revision", NULL };
 static const gchar *const timing_keys[] = {
-  "tR-typ-us", "tR-max-us", "tPROG-typ-us", "tPROG-max-us", "tBERS-typ-us",
+  "tR-typ-us", "tR-max-us", "tR-ECC-typ-us", "tR-ECC-max-us", "tPROG-typ-us", "tPROG-max-us", "tBERS-typ-us",
   "tBERS-max-us", "tCBSY-typ-us", "tCBSY-max-us", "tRCBSY-typ-us",
   "tRCBSY-max-us", "tDBSY-typ-us", "tDBSY-max-us", "tFEAT-us", "tRST-us",
   NULL };
@@ -27,6 +27,9 @@ static const gchar *const reliability_keys[] = {
   "factory-bad-blocks-max", "bad-block-marker-offset",
   "bad-block-marker-pages", NULL };
 static const gchar *const mlc_keys[] = { "pairing", NULL };
+static const gchar *const on_die_ecc_keys[] = {
+  "strength", "feature-address", "enable-mask", "id-byte", "id-enabled-mask",
+  "rewrite-recommended-bits", NULL };
 static const gchar *const bit_error_keys[] = {
   "rber-fresh", "rber-endurance", "wear-exponent", "read-disturb-per-read",
   "retention-per-hour", NULL };
@@ -44,6 +47,7 @@ static const struct {
   { "reliability", reliability_keys },
   { "mlc", mlc_keys },
   { "bit-errors", bit_error_keys },
+  { "on-die-ecc", on_die_ecc_keys },
 };
 
 typedef struct {
@@ -551,12 +555,58 @@ load_onfi (const Loader *ld, FmChipDesc *d, GError **error)
   return TRUE;
 }
 
+/*
+ * [on-die-ecc]: a part that corrects its own sectors when a feature bit
+ * says so (Micron's internal ECC). The spare layout follows Linux's
+ * nand_micron.c: 4-bit parts keep a 16-byte spare section per 512-byte
+ * sector (ECC at 8-15, bytes 4-7 protected), 8-bit parts keep 16 ECC
+ * bytes per sector at the end of the spare area.
+ */
+static gboolean
+load_on_die_ecc (const Loader *ld, FmChipDesc *d, GError **error)
+{
+  const gchar *g = "on-die-ecc";
+  guint64 strength = 0, feature = 0x90, enable = 0x08, id_byte = 4, id_mask = 0x80, rewrite = 1;
+  guint sectors = d->page_size / 512;
+
+  if (!g_key_file_has_group (ld->kf, g))
+    return TRUE;
+  if (!get_uint (ld, g, "strength", TRUE, 4, 8, &strength, error) ||
+      !get_uint (ld, g, "feature-address", FALSE, 0, 0xff, &feature, error) ||
+      !get_uint (ld, g, "enable-mask", FALSE, 1, 0xff, &enable, error) ||
+      !get_uint (ld, g, "id-byte", FALSE, 0, FM_MAX_ID_BYTES - 1, &id_byte, error) ||
+      !get_uint (ld, g, "id-enabled-mask", FALSE, 1, 0xff, &id_mask, error) ||
+      !get_uint (ld, g, "rewrite-recommended-bits", FALSE, 1, strength, &rewrite, error))
+    return FALSE;
+  if (strength != 4 && strength != 8)
+    return fail (ld, error, g, "strength", "%" G_GUINT64_FORMAT " is not 4 or 8", strength);
+  if (d->page_size % 512 || d->bus_width != 8)
+    return fail (ld, error, g, NULL, "modelled for x8 parts with 512-byte sectors");
+  if (d->oob_size < 16 * sectors + (strength == 8 ? 2 : 0))
+    return fail (ld, error, g, "strength", "%u spare bytes cannot hold 16 per sector", d->oob_size);
+  if (id_byte >= d->id_len)
+    return fail (ld, error, g, "id-byte", "the part has %u ID bytes", d->id_len);
+  if (!memchr (d->feature_addrs, (int) feature, d->n_feature_addrs))
+    return fail (ld, error, g, "feature-address", "0x%02x is not in [onfi] feature-addresses",
+                 (guint) feature);
+  if (!g_key_file_has_key (ld->kf, "timing", "tR-ECC-typ-us", NULL))
+    return fail (ld, error, "timing", "tR-ECC-typ-us", "required with [on-die-ecc]");
+  d->on_die_ecc_strength = strength;
+  d->on_die_ecc_feature = feature;
+  d->on_die_ecc_enable_mask = enable;
+  d->on_die_ecc_id_byte = id_byte;
+  d->on_die_ecc_id_mask = id_mask;
+  d->on_die_ecc_rewrite_bits = rewrite;
+  return TRUE;
+}
+
 static gboolean
 load_timing (const Loader *ld, FmChipDesc *d, GError **error)
 {
   gdouble feat_us = 1.0, rst_us = 5.0;
 
   if (!get_op_time (ld, "tR", TRUE, &d->t_r, error) ||
+      !get_op_time (ld, "tR-ECC", FALSE, &d->t_r_ecc, error) ||
       !get_op_time (ld, "tPROG", TRUE, &d->t_prog, error) ||
       !get_op_time (ld, "tBERS", TRUE, &d->t_bers, error) ||
       !get_op_time (ld, "tCBSY", (d->commands & FM_CMD_CACHE_PROGRAM) != 0, &d->t_cbsy, error) ||
@@ -676,6 +726,7 @@ load (GKeyFile *kf, const gchar *origin, const gchar *path, GError **error)
       return NULL;
     }
   if (!load_onfi (&ld, d, error) ||
+      !load_on_die_ecc (&ld, d, error) ||
       !load_timing (&ld, d, error) ||
       !load_reliability (&ld, d, error) ||
       !load_mlc (&ld, d, error) ||

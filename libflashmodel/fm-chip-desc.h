@@ -120,6 +120,16 @@ typedef struct {
 
   /* [bit-errors]; all zero when the group is absent (no raw errors) */
   FmBitErrorModel bit_errors;
+
+  /* [on-die-ecc]; strength 0 when the part has none */
+  guint on_die_ecc_strength;      /* 4 or 8 bits per 512-byte sector */
+  guint8 on_die_ecc_feature;      /* SET FEATURES address that switches it */
+  guint8 on_die_ecc_enable_mask;  /* its bit in that feature's first byte */
+  guint on_die_ecc_id_byte;       /* READ ID byte that shows it enabled */
+  guint8 on_die_ecc_id_mask;      /* and the bit there */
+  guint on_die_ecc_rewrite_bits;  /* 4-bit parts: corrected bits per sector
+                                   * that set "rewrite recommended" */
+  FmOpTime t_r_ecc;               /* page read with the ECC enabled */
 } FmChipDesc;
 
 FmChipDesc *fm_chip_desc_load_file (const gchar *path, GError **error);

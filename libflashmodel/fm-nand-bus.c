@@ -372,7 +372,13 @@ load_data_register (FmNandBus *bus, const PlaneOp *op)
   guint8 *data = bus->luns[op->lun].planes[op->plane].data;
 
   if (op->valid_address)
-    fm_nand_array_read (bus->nand, page_index (bus, op), data);
+    {
+      fm_nand_array_read (bus->nand, page_index (bus, op), data);
+      /* Every array operation rewrites the status: a read leaves what the
+       * chip's ECC did (nothing when it is off) until the next one. */
+      bus->luns[op->lun].fail_bits = fm_nand_on_die_ecc_enabled (bus->nand)
+        ? fm_on_die_ecc_status (bus->d, fm_nand_last_on_die_ecc (bus->nand)) : 0;
+    }
   else
     memset (data, 0xff, bus->page_bytes);
   bus->luns[op->lun].data_reg_page = page_index (bus, op);
@@ -393,7 +399,7 @@ read_page (FmNandBus *bus, const PlaneOp *op, guint column)
   load_data_register (bus, op);
   data_to_cache (bus, op->lun, op->plane);
   bus->luns[op->lun].cache_read = FALSE;
-  occupy (bus, op->lun, bus->d->t_r.typ_ns, bus->d->t_r.typ_ns);
+  occupy (bus, op->lun, fm_nand_read_ns (bus->nand), fm_nand_read_ns (bus->nand));
   begin_page_output (bus, op->lun, op->plane, column);
 }
 
@@ -437,7 +443,7 @@ read_cache_step (FmNandBus *bus, guint lun, const PlaneOp *next, gboolean end)
 
       load_data_register (bus, &op);
       ls->cache_read = TRUE;
-      occupy (bus, lun, rcbsy, bus->d->t_r.typ_ns);
+      occupy (bus, lun, rcbsy, fm_nand_read_ns (bus->nand));
     }
   begin_page_output (bus, lun, out_plane, 0);
 }
@@ -560,6 +566,34 @@ set_features (FmNandBus *bus)
     }
   if (feature_supported (bus, addr))
     memcpy (bus->features[addr], bus->feature_in, 4);
+  if (bus->d->on_die_ecc_strength && addr == bus->d->on_die_ecc_feature)
+    fm_nand_set_on_die_ecc (bus->nand, (bus->feature_in[0] & bus->d->on_die_ecc_enable_mask) != 0, NULL);
+}
+
+/* Feature byte POS of the selected address; the on-die ECC bit is the
+ * chip's state, which the page API may have changed too. */
+static guint8
+feature_byte (FmNandBus *bus, guint pos)
+{
+  const FmChipDesc *d = bus->d;
+  guint8 v = bus->features[bus->feature_addr][pos];
+
+  if (d->on_die_ecc_strength && bus->feature_addr == d->on_die_ecc_feature && pos == 0)
+    v = (v & ~d->on_die_ecc_enable_mask) |
+        (fm_nand_on_die_ecc_enabled (bus->nand) ? d->on_die_ecc_enable_mask : 0);
+  return v;
+}
+
+/* READ ID byte POS; Micron parts show the on-die ECC state in it. */
+static guint8
+id_byte (FmNandBus *bus, guint pos)
+{
+  const FmChipDesc *d = bus->d;
+  guint8 v = d->id[pos];
+
+  if (d->on_die_ecc_strength && pos == d->on_die_ecc_id_byte && fm_nand_on_die_ecc_enabled (bus->nand))
+    v |= d->on_die_ecc_id_mask;
+  return v;
 }
 
 /* ---- command cycles ------------------------------------------------------ */
@@ -951,7 +985,7 @@ read_byte (FmNandBus *bus)
   switch (bus->out)
     {
     case OUT_ID:
-      return bus->d->id[pos % bus->d->id_len];
+      return id_byte (bus, pos % bus->d->id_len);
     case OUT_ONFI_SIGNATURE:
       return pos < 4 ? "ONFI"[pos] : 0x00;
     case OUT_PARAM:
@@ -962,7 +996,7 @@ read_byte (FmNandBus *bus)
       bus->out_pos = 0;
       return status_of (bus, bus->lun_sel);
     case OUT_FEATURES:
-      return pos < 4 ? bus->features[bus->feature_addr][pos] : 0x00;
+      return pos < 4 ? feature_byte (bus, pos) : 0x00;
     case OUT_PAGE:
       bus->out_pos = 0;
       if (bus->column < bus->page_bytes)

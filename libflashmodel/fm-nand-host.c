@@ -14,6 +14,8 @@ struct _FmNandHost {
   guint16 *free_bytes;  /* spare offsets of the free bytes, in order */
   guint n_free;
   guint8 *page;         /* scratch: one page + spare */
+  gboolean on_die;      /* the chip's own ECC corrects (no host ECC) */
+  gchar *on_die_name;
 };
 
 FmNandHost *
@@ -54,6 +56,14 @@ fm_nand_host_new (FmNand *nand, FmEcc *ecc, GError **error)
     }
   host->ecc_offset = d->oob_size - ecc_total;
   host->free_bytes = g_new (guint16, d->oob_size);
+  host->on_die = !ecc && fm_nand_on_die_ecc_enabled (nand);
+  if (host->on_die)
+    {
+      /* The chip's layout: its parity bytes are not free. */
+      host->n_free = fm_on_die_ecc_free_bytes (d, host->free_bytes);
+      host->on_die_name = g_strdup_printf ("on-die-%u/512", d->on_die_ecc_strength);
+      return g_steal_pointer (&host);
+    }
   for (guint i = 0; i < host->ecc_offset; i++)
     if (i < marker_start || i >= marker_end)
       host->free_bytes[host->n_free++] = i;
@@ -66,6 +76,7 @@ fm_nand_host_free (FmNandHost *host)
   if (!host)
     return;
   fm_ecc_free (host->ecc);
+  g_free (host->on_die_name);
   g_free (host->free_bytes);
   g_free (host->page);
   g_free (host);
@@ -87,6 +98,39 @@ const FmEcc *
 fm_nand_host_ecc (const FmNandHost *host)
 {
   return host->ecc;
+}
+
+guint
+fm_nand_host_ecc_strength (const FmNandHost *host)
+{
+  if (host->on_die)
+    return host->d->on_die_ecc_strength;
+  return host->ecc ? host->ecc->strength : 0;
+}
+
+guint
+fm_nand_host_ecc_step (const FmNandHost *host)
+{
+  if (host->on_die)
+    return 512;
+  return host->ecc ? host->ecc->step_size : 0;
+}
+
+const gchar *
+fm_nand_host_ecc_name (const FmNandHost *host)
+{
+  if (host->on_die)
+    return host->on_die_name;
+  return host->ecc ? host->ecc->name : "none";
+}
+
+/* A raw access on a chip that corrects on its own: the chip's ECC is
+ * switched off for it, as Linux's Micron driver does with SET FEATURES. */
+static void
+raw_on_die (FmNandHost *host, gboolean raw_access)
+{
+  if (host->on_die)
+    fm_nand_set_on_die_ecc (host->nand, !raw_access, NULL);
 }
 
 /* ---- shared checks -------------------------------------------------------- */
@@ -228,12 +272,24 @@ fm_nand_host_read (FmNandHost *host, guint64 addr, gsize len, guint8 *data,
       guint page_corrected = 0;
       gboolean ok = TRUE;
 
-      if (!fm_nand_read_page (host->nand, block, p % d->pages_per_block, host->page, error))
+      raw_on_die (host, raw);
+      ok = fm_nand_read_page (host->nand, block, p % d->pages_per_block, host->page, error);
+      raw_on_die (host, FALSE);
+      if (!ok)
         return FALSE;
       if (host->ecc && !raw)
         {
           ok = correct_page (host, &r, &page_corrected);
           fm_nand_note_ecc (host->nand, block, page_corrected, !ok);
+        }
+      else if (host->on_die && !raw)
+        {
+          /* The chip corrected and counted; the host only reports. */
+          const FmOnDieEccResult *od = fm_nand_last_on_die_ecc (host->nand);
+
+          r.corrected += od->corrected;
+          r.failed += od->failed;
+          r.max_bitflips = MAX (r.max_bitflips, od->max_corrected);
         }
       if (len)
         {
@@ -281,6 +337,7 @@ fm_nand_host_write (FmNandHost *host, guint64 addr, gsize len, const guint8 *dat
   for (guint64 p = first; p < first + n_pages; p++)
     {
       guint8 *spare = host->page + d->page_size;
+      gboolean ok;
 
       memset (host->page, 0xff, host->page_bytes);
       if (len)
@@ -296,9 +353,12 @@ fm_nand_host_write (FmNandHost *host, guint64 addr, gsize len, const guint8 *dat
       if (host->ecc && !raw && len)
         for (guint s = 0; s < host->steps; s++)
           fm_ecc_encode (host->ecc, host->page + s * host->ecc->step_size,
-                             spare + host->ecc_offset + s * host->ecc->ecc_bytes);
-      if (!fm_nand_program_page (host->nand, p / d->pages_per_block, p % d->pages_per_block,
-                                 host->page, error))
+                         spare + host->ecc_offset + s * host->ecc->ecc_bytes);
+      raw_on_die (host, raw);
+      ok = fm_nand_program_page (host->nand, p / d->pages_per_block, p % d->pages_per_block,
+                                 host->page, error);
+      raw_on_die (host, FALSE);
+      if (!ok)
         return FALSE;
     }
   return TRUE;

@@ -31,7 +31,8 @@ typedef struct {
   guint max_bitflips;  /* most bits corrected in one step */
 } FmHostReadResult;
 
-/* ECC NULL: no ECC (the host reads what the chip returns). Takes ownership
+/* ECC NULL: no host ECC (the host reads what the chip returns, corrected
+ * if its on-die ECC is enabled). Takes ownership
  * of ECC (freed on failure too). Fails if the ECC bytes do not fit the spare area. */
 FmNandHost *fm_nand_host_new  (FmNand *nand, FmEcc *ecc, GError **error);
 void        fm_nand_host_free (FmNandHost *host);
@@ -40,6 +41,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmNandHost, fm_nand_host_free)
 FmNand     *fm_nand_host_nand (FmNandHost *host);
 guint       fm_nand_host_oob_avail (const FmNandHost *host);
 const FmEcc *fm_nand_host_ecc (const FmNandHost *host);
+/* What corrects: the host's engine, or the chip's on-die ECC when it was
+ * enabled before fm_nand_host_new() and no engine was given (the spare
+ * layout is then the chip's). Strength 0: nothing corrects. */
+guint        fm_nand_host_ecc_strength (const FmNandHost *host);
+guint        fm_nand_host_ecc_step     (const FmNandHost *host);
+const gchar *fm_nand_host_ecc_name     (const FmNandHost *host);
 
 /* LEN bytes at ADDR (page aligned when OOB is involved or ECC is on) and
  * OOBLEN bytes of spare (starting at OOBOFFS of the first page's spare or

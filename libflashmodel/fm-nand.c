@@ -3,6 +3,7 @@
 #include "fm-error.h"
 #include "fm-prng.h"
 #include "fm-bit-errors.h"
+#include "fm-on-die-ecc.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -32,6 +33,10 @@ struct _FmNand {
   FmNandObserver observer;
   gpointer observer_data;
   guint nop_limit;         /* partial programs per page; 0: unlimited */
+  FmOnDieEcc *on_die;      /* NULL: the part has none */
+  gboolean on_die_enabled;
+  FmOnDieEccResult last_on_die; /* of the last read with it enabled */
+  guint8 *encoded;         /* scratch: a page with on-die parity */
 };
 
 static void
@@ -177,6 +182,8 @@ fm_nand_new (const FmChipDesc *desc, FmImage *image, FmTimingMode timing, GError
   nand->lun_ready_at = g_new0 (guint64, desc->luns);
   nand->page_bytes = desc->page_size + desc->oob_size;
   nand->nop_limit = desc->nop;
+  nand->on_die = fm_on_die_ecc_new (desc);
+  nand->encoded = g_malloc (nand->page_bytes);
   fm_clock_init (&nand->clock, timing);
   nand->age_base_ns = fm_image_age_ns (image);
   return nand;
@@ -190,6 +197,8 @@ fm_nand_free (FmNand *nand)
   fm_image_set_age_ns (nand->image, fm_nand_age_ns (nand));
   fm_image_close (nand->image);
   fm_fault_set_free (nand->faults);
+  fm_on_die_ecc_free (nand->on_die);
+  g_free (nand->encoded);
   g_free (nand->lun_ready_at);
   g_free (nand);
 }
@@ -262,6 +271,37 @@ void
 fm_nand_advance_age (FmNand *nand, guint64 ns)
 {
   nand->age_base_ns += ns;
+}
+
+gboolean
+fm_nand_set_on_die_ecc (FmNand *nand, gboolean enabled, GError **error)
+{
+  if (enabled && !nand->on_die)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED,
+                   "chip '%s' has no on-die ECC", nand->desc->name);
+      return FALSE;
+    }
+  nand->on_die_enabled = enabled;
+  return TRUE;
+}
+
+gboolean
+fm_nand_on_die_ecc_enabled (const FmNand *nand)
+{
+  return nand->on_die_enabled;
+}
+
+const FmOnDieEccResult *
+fm_nand_last_on_die_ecc (const FmNand *nand)
+{
+  return &nand->last_on_die;
+}
+
+guint64
+fm_nand_read_ns (const FmNand *nand)
+{
+  return nand->on_die_enabled ? nand->desc->t_r_ecc.typ_ns : nand->desc->t_r.typ_ns;
 }
 
 void
@@ -512,11 +552,17 @@ fm_nand_array_read (FmNand *nand, guint64 page_index, guint8 *buf)
   apply_latency_faults (nand, FM_FAULT_OP_READ, page_index / d->pages_per_block);
   m->bitflips += flips;
   nand->stats.bitflips_injected += flips;
+  if (nand->on_die_enabled)
+    {
+      fm_on_die_ecc_correct (nand->on_die, buf, &nand->last_on_die);
+      fm_nand_note_ecc (nand, page_index / d->pages_per_block, nand->last_on_die.corrected,
+                        nand->last_on_die.failed > 0);
+    }
   m->read_count++;
   m->reads_since_erase++;
   nand->ops++;
   nand->stats.page_reads++;
-  nand->stats.read_busy_ns += d->t_r.typ_ns;
+  nand->stats.read_busy_ns += fm_nand_read_ns (nand);
   observe (nand, FM_NAND_OP_READ, page_index, buf, TRUE);
 }
 
@@ -665,7 +711,16 @@ array_erase (FmNand *nand, guint32 block)
 FmArrayResult
 fm_nand_array_program (FmNand *nand, guint64 page_index, const guint8 *buf)
 {
-  FmArrayResult r = array_program (nand, page_index, buf);
+  FmArrayResult r;
+
+  /* The chip writes its parity over whatever the host put there. */
+  if (nand->on_die_enabled)
+    {
+      memcpy (nand->encoded, buf, nand->page_bytes);
+      fm_on_die_ecc_encode (nand->on_die, nand->encoded);
+      buf = nand->encoded;
+    }
+  r = array_program (nand, page_index, buf);
 
   observe (nand, FM_NAND_OP_PROGRAM, page_index, buf, r == FM_ARRAY_PASS);
   return r;
@@ -744,7 +799,7 @@ fm_nand_read_page (FmNand *nand, guint32 block, guint32 page, guint8 *buf, GErro
   if (!check_page (nand, block, page, error))
     return FALSE;
   fm_nand_array_read (nand, (guint64) block * nand->desc->pages_per_block + page, buf);
-  occupy_lun (nand, block, nand->desc->t_r.typ_ns);
+  occupy_lun (nand, block, fm_nand_read_ns (nand));
   return TRUE;
 }
 

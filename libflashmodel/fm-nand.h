@@ -26,6 +26,7 @@
 #include "fm-clock.h"
 #include "fm-image.h"
 #include "fm-faults.h"
+#include "fm-on-die-ecc.h"
 
 G_BEGIN_DECLS
 
@@ -80,6 +81,16 @@ gboolean fm_nand_image_block_marked_bad (const FmChipDesc *desc,
 /* WP# asserted: program and erase are refused. */
 void     fm_nand_set_write_protect (FmNand *nand, gboolean protect);
 gboolean fm_nand_write_protected   (const FmNand *nand);
+
+/* On-die ECC (descriptors with [on-die-ecc]): enabled, programs store
+ * the chip's parity and reads return corrected data; the last read's
+ * result is what the status register reports. Fails on parts without it.
+ * Reads take tR-ECC instead of tR while it is on. */
+gboolean fm_nand_set_on_die_ecc     (FmNand *nand, gboolean enabled, GError **error);
+gboolean fm_nand_on_die_ecc_enabled (const FmNand *nand);
+const FmOnDieEccResult *fm_nand_last_on_die_ecc (const FmNand *nand);
+/* How long a page read takes now (tR, or tR-ECC with on-die ECC on). */
+guint64  fm_nand_read_ns (const FmNand *nand);
 
 /* Overrides the descriptor's partial-program limit (NOP); 0 lifts it.
  * For software that rewrites pages more often than the part allows, as

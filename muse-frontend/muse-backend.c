@@ -93,7 +93,7 @@ MuseBackend *
 muse_nand_backend_new (FmNandHost *host)
 {
   const FmChipDesc *d = fm_nand_desc (fm_nand_host_nand (host));
-  const FmEcc *ecc = fm_nand_host_ecc (host);
+  guint strength = fm_nand_host_ecc_strength (host);
   MuseBackend *b = g_new0 (MuseBackend, 1);
 
   b->geometry = (MuseGeometry) {
@@ -105,8 +105,8 @@ muse_nand_backend_new (FmNandHost *host)
     .writebufsize = d->page_size,
     .oobsize = d->oob_size,
     .oobavail = fm_nand_host_oob_avail (host),
-    .ecc_strength = ecc ? ecc->strength : 0,
-    .ecc_step = ecc ? ecc->step_size : 0,
+    .ecc_strength = strength,
+    .ecc_step = strength ? fm_nand_host_ecc_step (host) : 0,
   };
   b->self = host;
   b->read = nand_read;

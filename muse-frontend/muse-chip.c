@@ -45,6 +45,8 @@ static const gchar description[] =
   "              codeword size, or 1-bit Hamming for parts without (default)\n"
   "  hamming[/S] 1 bit per S bytes (256 or 512)\n"
   "  bchT[/S]    binary BCH correcting T (1-24) bits per S bytes (512, 1024)\n"
+  "  on-die      the chip's own ECC, on parts that have it (Micron's internal\n"
+  "              ECC): enabled as SET FEATURES would, the chip's spare layout\n"
   "  none        no ECC: raw bit errors reach the reader\n"
   "\n"
   "Faults (--faults): rules such as 'bitflip block=3 page=0 count=2 always'\n"
@@ -114,7 +116,7 @@ parse_options (int *argc, char ***argv, Options *o)
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Seed of a new image (default 1)", "N" },
     { "faults", 'f', 0, G_OPTION_ARG_STRING, &o->faults, "Fault injection rules, or @FILE", "SPEC" },
     { "timing", 't', 0, G_OPTION_ARG_STRING, &o->timing, "none (default), virtual or real", "MODE" },
-    { "ecc", 'e', 0, G_OPTION_ARG_STRING, &o->ecc, "auto (default), hamming[/S], bchT[/S], none", "ECC" },
+    { "ecc", 'e', 0, G_OPTION_ARG_STRING, &o->ecc, "auto (default), hamming[/S], bchT[/S], on-die, none", "ECC" },
     { "nop", 0, 0, G_OPTION_ARG_INT, &o->nop, "Partial programs allowed per page (default: the datasheet's; 0: no limit)", "N" },
     { "mtdparts", 'p', 0, G_OPTION_ARG_STRING, &o->mtdparts, "Partitions, mtdparts syntax without the name", "PARTS" },
     { "name", 'n', 0, G_OPTION_ARG_STRING, &o->name, "MTD name (default: the chip name, or 'ram')", "NAME" },
@@ -198,6 +200,7 @@ static MuseBackend *
 chip_backend (const Options *o, const FmChipDesc *desc, GError **error)
 {
   FmTimingMode timing = FM_TIMING_NONE;
+  gboolean on_die = g_strcmp0 (o->ecc, "on-die") == 0;
   FmEcc *ecc = NULL;
   FmImage *image;
   FmNand *nand;
@@ -208,7 +211,7 @@ chip_backend (const Options *o, const FmChipDesc *desc, GError **error)
       g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED, "--timing: '%s' is not none, virtual or real", o->timing);
       return NULL;
     }
-  if (!fm_ecc_new_from_name (o->ecc ? o->ecc : "auto", desc, &ecc, error))
+  if (!on_die && !fm_ecc_new_from_name (o->ecc ? o->ecc : "auto", desc, &ecc, error))
     {
       g_prefix_error (error, "--ecc: ");
       return NULL;
@@ -222,6 +225,12 @@ chip_backend (const Options *o, const FmChipDesc *desc, GError **error)
     }
   if (o->nop >= 0)
     fm_nand_set_nop_limit (nand, o->nop);
+  if (on_die && !fm_nand_set_on_die_ecc (nand, TRUE, error))
+    {
+      g_prefix_error (error, "--ecc on-die: ");
+      fm_nand_free (nand);
+      return NULL;
+    }
   if (o->faults)
     {
       FmFaultSet *faults = fm_fault_set_parse (o->faults, error);
@@ -362,8 +371,7 @@ main (int argc, char **argv)
         backend = chip_backend (&o, desc, &error);
       if (backend)
         what = g_strdup_printf ("%s (%s %s) with ECC %s", desc->name, desc->vendor, desc->part,
-                                backend->geometry.ecc_strength
-                                  ? fm_nand_host_ecc (muse_nand_backend_host (backend))->name : "none");
+                                fm_nand_host_ecc_name (muse_nand_backend_host (backend)));
     }
   else
     {

@@ -180,3 +180,34 @@ fm_test_bus_status (FmNandBus *bus)
   fm_nand_bus_command (bus, 0x70);
   return fm_nand_bus_read (bus) & 0xff;
 }
+
+guint8
+fm_test_bus_program (FmNandBus *bus, const FmChipDesc *d, guint32 block, guint page,
+                     guint column, const guint8 *data, gsize len, guint8 confirm)
+{
+  guint8 addr[8];
+  guint n = fm_test_bus_address (d, block, page, column, addr);
+
+  fm_test_bus_cmd_addr (bus, 0x80, addr, n);
+  fm_nand_bus_write_buf (bus, data, len);
+  fm_nand_bus_command (bus, confirm);
+  fm_nand_bus_wait_ready (bus);
+  return fm_test_bus_status (bus);
+}
+
+guint8
+fm_test_bus_read (FmNandBus *bus, const FmChipDesc *d, guint32 block, guint page,
+                  guint column, guint8 *out, gsize len)
+{
+  guint8 addr[8];
+  guint n = fm_test_bus_address (d, block, page, column, addr);
+  guint8 status;
+
+  fm_test_bus_cmd_addr (bus, 0x00, addr, n);
+  fm_nand_bus_command (bus, 0x30);
+  fm_nand_bus_wait_ready (bus);
+  status = fm_test_bus_status (bus);
+  fm_nand_bus_command (bus, 0x00); /* back to data output after 70h */
+  fm_nand_bus_read_buf (bus, out, len);
+  return status;
+}

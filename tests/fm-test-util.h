@@ -37,5 +37,14 @@ void        fm_test_bus_cmd_addr (FmNandBus *bus, guint8 cmd,
 guint       fm_test_bus_address (const FmChipDesc *desc, guint32 block,
                                  guint page, guint column, guint8 *out);
 guint8      fm_test_bus_status (FmNandBus *bus);
+/* 80h, address, LEN bytes of DATA, then CONFIRM (10h, 15h or 11h);
+ * returns the status after the program. */
+guint8      fm_test_bus_program (FmNandBus *bus, const FmChipDesc *d, guint32 block,
+                                 guint page, guint column, const guint8 *data,
+                                 gsize len, guint8 confirm);
+/* 00h, address, 30h, wait, then LEN bytes out; returns the status the
+ * read left (read before the data, as Linux does). */
+guint8      fm_test_bus_read    (FmNandBus *bus, const FmChipDesc *d, guint32 block,
+                                 guint page, guint column, guint8 *out, gsize len);
 
 G_END_DECLS

@@ -38,39 +38,6 @@ page_bytes (const FmChipDesc *d)
   return d->page_size + d->oob_size;
 }
 
-/* 80h, address, data, then CONFIRM (10h, 15h or 11h); returns the status. */
-static guint8
-bus_program (FmNandBus *bus, const FmChipDesc *d, guint32 block, guint page,
-             guint column, const guint8 *data, gsize len, guint8 confirm)
-{
-  guint8 addr[8];
-  guint n = fm_test_bus_address (d, block, page, column, addr);
-
-  fm_test_bus_cmd_addr (bus, 0x80, addr, n);
-  fm_nand_bus_write_buf (bus, data, len);
-  fm_nand_bus_command (bus, confirm);
-  fm_nand_bus_wait_ready (bus);
-  return fm_test_bus_status (bus);
-}
-
-/* 00h, address, 30h, wait, data out; returns the status after tR. */
-static guint8
-bus_read (FmNandBus *bus, const FmChipDesc *d, guint32 block, guint page,
-          guint column, guint8 *out, gsize len)
-{
-  guint8 addr[8];
-  guint n = fm_test_bus_address (d, block, page, column, addr);
-  guint8 status;
-
-  fm_test_bus_cmd_addr (bus, 0x00, addr, n);
-  fm_nand_bus_command (bus, 0x30);
-  fm_nand_bus_wait_ready (bus);
-  status = fm_test_bus_status (bus);
-  fm_nand_bus_command (bus, 0x00); /* back to data output after 70h */
-  fm_nand_bus_read_buf (bus, out, len);
-  return status;
-}
-
 static guint8
 bus_erase (FmNandBus *bus, const FmChipDesc *d, guint32 block, guint8 confirm)
 {
@@ -333,7 +300,7 @@ test_write_protect (void)
 
   fm_nand_bus_set_wp (f.bus, TRUE);
   g_assert_cmphex (fm_test_bus_status (f.bus) & FM_STATUS_WP_N, ==, 0);
-  s = bus_program (f.bus, f.desc, b, 1, 0, data, page_bytes (f.desc), 0x10);
+  s = fm_test_bus_program (f.bus, f.desc, b, 1, 0, data, page_bytes (f.desc), 0x10);
   g_assert_cmphex (s & FM_STATUS_FAIL, ==, FM_STATUS_FAIL);
   s = bus_erase (f.bus, f.desc, b, 0xd0);
   g_assert_cmphex (s & FM_STATUS_FAIL, ==, FM_STATUS_FAIL);
@@ -368,14 +335,14 @@ test_program_and_read (void)
   back = g_malloc (n);
 
   /* Bus program, page-level read. */
-  g_assert_cmphex (bus_program (f.bus, f.desc, b, 0, 0, data, n, 0x10) & FM_STATUS_FAIL, ==, 0);
+  g_assert_cmphex (fm_test_bus_program (f.bus, f.desc, b, 0, 0, data, n, 0x10) & FM_STATUS_FAIL, ==, 0);
   page_api_read (f.nand, b, 0, back);
   g_assert_cmpmem (back, n, data, n);
 
   /* Page-level program, bus read from a column. */
   page_api_program (f.nand, b, 1, data);
   memset (back, 0, n);
-  g_assert_cmphex (bus_read (f.bus, f.desc, b, 1, 100, back, n - 100) & FM_STATUS_FAIL, ==, 0);
+  g_assert_cmphex (fm_test_bus_read (f.bus, f.desc, b, 1, 100, back, n - 100) & FM_STATUS_FAIL, ==, 0);
   g_assert_cmpmem (back, n - 100, data + 100, n - 100);
   /* Past the end of the page the bus reads ones. */
   g_assert_cmphex (fm_nand_bus_read (f.bus), ==, 0xff);
@@ -420,18 +387,18 @@ test_program_rules_set_fail (void)
 
   /* NOP: the third partial program of a page fails. */
   for (guint i = 0; i < 2; i++)
-    g_assert_cmphex (bus_program (f.bus, f.desc, b, 0, i, &zero, 1, 0x10) & FM_STATUS_FAIL, ==, 0);
-  g_assert_cmphex (bus_program (f.bus, f.desc, b, 0, 2, &zero, 1, 0x10) & FM_STATUS_FAIL, ==, FM_STATUS_FAIL);
+    g_assert_cmphex (fm_test_bus_program (f.bus, f.desc, b, 0, i, &zero, 1, 0x10) & FM_STATUS_FAIL, ==, 0);
+  g_assert_cmphex (fm_test_bus_program (f.bus, f.desc, b, 0, 2, &zero, 1, 0x10) & FM_STATUS_FAIL, ==, FM_STATUS_FAIL);
   /* The next good operation clears FAIL. */
-  g_assert_cmphex (bus_program (f.bus, f.desc, b, 1, 0, &zero, 1, 0x10) & FM_STATUS_FAIL, ==, 0);
+  g_assert_cmphex (fm_test_bus_program (f.bus, f.desc, b, 1, 0, &zero, 1, 0x10) & FM_STATUS_FAIL, ==, 0);
 
   /* Sequential order: page 0 of block is below page 1 already used. */
   b = good_block (&f, b + 1);
-  g_assert_cmphex (bus_program (f.bus, f.desc, b, 3, 0, &zero, 1, 0x10) & FM_STATUS_FAIL, ==, 0);
-  g_assert_cmphex (bus_program (f.bus, f.desc, b, 1, 0, &zero, 1, 0x10) & FM_STATUS_FAIL, ==, FM_STATUS_FAIL);
+  g_assert_cmphex (fm_test_bus_program (f.bus, f.desc, b, 3, 0, &zero, 1, 0x10) & FM_STATUS_FAIL, ==, 0);
+  g_assert_cmphex (fm_test_bus_program (f.bus, f.desc, b, 1, 0, &zero, 1, 0x10) & FM_STATUS_FAIL, ==, FM_STATUS_FAIL);
 
   /* A row beyond the last block: FAIL, nothing else touched. */
-  g_assert_cmphex (bus_program (f.bus, f.desc, fm_chip_desc_blocks (f.desc) + 3, 0, 0,
+  g_assert_cmphex (fm_test_bus_program (f.bus, f.desc, fm_chip_desc_blocks (f.desc) + 3, 0, 0,
                                 &zero, 1, 0x10) & FM_STATUS_FAIL, ==, FM_STATUS_FAIL);
   fixture_clear (&f);
 }
@@ -449,11 +416,11 @@ test_factory_bad_block_fails (void)
       bad_block = b;
   g_assert_cmpuint (bad_block, !=, G_MAXUINT32);
 
-  g_assert_cmphex (bus_program (f.bus, f.desc, bad_block, 5, 0, &zero, 1, 0x10) & FM_STATUS_FAIL,
+  g_assert_cmphex (fm_test_bus_program (f.bus, f.desc, bad_block, 5, 0, &zero, 1, 0x10) & FM_STATUS_FAIL,
                    ==, FM_STATUS_FAIL);
   g_assert_cmphex (bus_erase (f.bus, f.desc, bad_block, 0xd0) & FM_STATUS_FAIL, ==, FM_STATUS_FAIL);
   /* The marker survives both. */
-  bus_read (f.bus, f.desc, bad_block, 0, f.desc->page_size, back, 64);
+  fm_test_bus_read (f.bus, f.desc, bad_block, 0, f.desc->page_size, back, 64);
   g_assert_cmphex (back[f.desc->bbm_offset], ==, 0x00);
   fixture_clear (&f);
 }
@@ -471,7 +438,7 @@ test_bad_block_scan_matches_factory (void)
       guint8 oob[64];
       gboolean bus_bad, api_bad, factory;
 
-      bus_read (f.bus, f.desc, b, 0, f.desc->page_size, oob, sizeof oob);
+      fm_test_bus_read (f.bus, f.desc, b, 0, f.desc->page_size, oob, sizeof oob);
       bus_bad = oob[f.desc->bbm_offset] != 0xff;
       g_assert_true (fm_nand_block_is_bad (f.nand, b, &api_bad, NULL));
       factory = (fm_image_block (fm_nand_image (f.nand), b)->flags & FM_BLOCK_FACTORY_BAD) != 0;
@@ -521,7 +488,7 @@ test_busy_gating_and_virtual_time (void)
 
   /* Program: R/B# low for tPROG. */
   t0 = fm_clock_now (clock);
-  bus_program (f.bus, f.desc, b, 1, 0, data, 16, 0x10);
+  fm_test_bus_program (f.bus, f.desc, b, 1, 0, data, 16, 0x10);
   g_assert_cmpuint (fm_clock_now (clock) - t0, >=, f.desc->t_prog.typ_ns);
   t0 = fm_clock_now (clock);
   bus_erase (f.bus, f.desc, b, 0xd0);
@@ -655,9 +622,9 @@ test_random_cycles_never_crash (void)
   back = g_malloc (page_bytes (f.desc));
   b = good_block (&f, 0);
   g_assert_cmphex (bus_erase (f.bus, f.desc, b, 0xd0) & FM_STATUS_FAIL, ==, 0);
-  g_assert_cmphex (bus_program (f.bus, f.desc, b, 0, 0, data, page_bytes (f.desc), 0x10)
+  g_assert_cmphex (fm_test_bus_program (f.bus, f.desc, b, 0, 0, data, page_bytes (f.desc), 0x10)
                    & FM_STATUS_FAIL, ==, 0);
-  bus_read (f.bus, f.desc, b, 0, 0, back, page_bytes (f.desc));
+  fm_test_bus_read (f.bus, f.desc, b, 0, 0, back, page_bytes (f.desc));
   g_assert_cmpmem (back, page_bytes (f.desc), data, page_bytes (f.desc));
   fixture_clear (&f);
 }
@@ -682,7 +649,7 @@ test_cache_program (void)
 
   for (guint p = 0; p < 4; p++)
     {
-      s = bus_program (f.bus, f.desc, b, p, 0, data + p * n, n, p < 3 ? 0x15 : 0x10);
+      s = fm_test_bus_program (f.bus, f.desc, b, p, 0, data + p * n, n, p < 3 ? 0x15 : 0x10);
       g_assert_cmphex (s & (FM_STATUS_FAIL | FM_STATUS_FAILC), ==, 0);
     }
   for (guint p = 0; p < 4; p++)
@@ -695,9 +662,9 @@ test_cache_program (void)
    * the previous page once the next one is confirmed. */
   b = good_block (&f, b + 1);
   page_api_program (f.nand, b, 5, data);
-  s = bus_program (f.bus, f.desc, b, 2, 0, data, n, 0x15); /* below page 5 */
+  s = fm_test_bus_program (f.bus, f.desc, b, 2, 0, data, n, 0x15); /* below page 5 */
   g_assert_cmphex (s & FM_STATUS_FAIL, ==, FM_STATUS_FAIL);
-  s = bus_program (f.bus, f.desc, b, 6, 0, data, n, 0x10);
+  s = fm_test_bus_program (f.bus, f.desc, b, 6, 0, data, n, 0x10);
   g_assert_cmphex (s & (FM_STATUS_FAIL | FM_STATUS_FAILC), ==, FM_STATUS_FAILC);
   fixture_clear (&f);
 }
@@ -790,11 +757,11 @@ test_multi_plane_program_and_erase (void)
   data = fm_test_pattern (2 * n, 11);
   back = g_malloc (n);
 
-  s = bus_program (f.bus, f.desc, b0, 0, 0, data, n, 0x11);
+  s = fm_test_bus_program (f.bus, f.desc, b0, 0, 0, data, n, 0x11);
   g_assert_cmphex (s & FM_STATUS_RDY, ==, FM_STATUS_RDY);
   page_api_read (f.nand, b0, 0, back); /* nothing programmed before 10h */
   g_assert_true (all_ff (back, n));
-  s = bus_program (f.bus, f.desc, b1, 0, 0, data + n, n, 0x10);
+  s = fm_test_bus_program (f.bus, f.desc, b1, 0, 0, data + n, n, 0x10);
   g_assert_cmphex (s & FM_STATUS_FAIL, ==, 0);
   page_api_read (f.nand, b0, 0, back);
   g_assert_cmpmem (back, n, data, n);
@@ -802,8 +769,8 @@ test_multi_plane_program_and_erase (void)
   g_assert_cmpmem (back, n, data + n, n);
 
   /* Two blocks of the same plane cannot pair: FAIL, neither programmed. */
-  bus_program (f.bus, f.desc, b0, 1, 0, data, n, 0x11);
-  s = bus_program (f.bus, f.desc, b0 + 2, 1, 0, data, n, 0x10);
+  fm_test_bus_program (f.bus, f.desc, b0, 1, 0, data, n, 0x11);
+  s = fm_test_bus_program (f.bus, f.desc, b0 + 2, 1, 0, data, n, 0x10);
   g_assert_cmphex (s & FM_STATUS_FAIL, ==, FM_STATUS_FAIL);
   page_api_read (f.nand, b0 + 2, 1, back);
   g_assert_true (all_ff (back, n));
@@ -979,7 +946,7 @@ test_status_enhanced_selects_lun (void)
   g_assert_cmphex (fm_nand_bus_read (f.bus) & FM_STATUS_RDY, ==, 0);
   fm_nand_bus_wait_ready (f.bus);
   /* Programming LUN 1 lands in LUN 1's blocks. */
-  g_assert_cmphex (bus_program (f.bus, f.desc, f.desc->blocks_per_lun + 1, 0, 0, &zero, 1, 0x10)
+  g_assert_cmphex (fm_test_bus_program (f.bus, f.desc, f.desc->blocks_per_lun + 1, 0, 0, &zero, 1, 0x10)
                    & FM_STATUS_FAIL, ==, 0);
   g_assert_cmphex (fm_image_page (fm_nand_image (f.nand),
                                   (guint64) (f.desc->blocks_per_lun + 1) * f.desc->pages_per_block)[0],
@@ -1009,11 +976,11 @@ test_x16_part (void)
   data = fm_test_pattern (n, 13);
   back = g_malloc (n);
   b = good_block (&f, 0);
-  g_assert_cmphex (bus_program (f.bus, f.desc, b, 0, 0, data, n, 0x10) & FM_STATUS_FAIL, ==, 0);
+  g_assert_cmphex (fm_test_bus_program (f.bus, f.desc, b, 0, 0, data, n, 0x10) & FM_STATUS_FAIL, ==, 0);
   page_api_read (f.nand, b, 0, back);
   g_assert_cmpmem (back, n, data, n);
   /* Columns count 16-bit words: word 1024 is the spare area. */
-  bus_read (f.bus, f.desc, b, 0, f.desc->page_size, back, 64);
+  fm_test_bus_read (f.bus, f.desc, b, 0, f.desc->page_size, back, 64);
   g_assert_cmpmem (back, 64, data + f.desc->page_size, 64);
   fixture_clear (&f);
 }
@@ -1125,13 +1092,13 @@ test_page_api_and_bus_agree (void)
           for (gsize k = 0; k < n; k++)
             data[k] = (guint8) fm_prng_next (&prng);
           ok = fm_nand_program_page (a, blk, page, data, &error);
-          s = bus_program (bus, desc, blk, page, 0, data, n, 0x10);
+          s = fm_test_bus_program (bus, desc, blk, page, 0, data, n, 0x10);
           g_assert_cmpint (ok, ==, !(s & FM_STATUS_FAIL));
           fails += !ok;
           break;
         default:
           g_assert_true (fm_nand_read_page (a, blk, page, ra, NULL));
-          bus_read (bus, desc, blk, page, 0, rb, n);
+          fm_test_bus_read (bus, desc, blk, page, 0, rb, n);
           g_assert_cmpmem (ra, n, rb, n);
           break;
         }

@@ -210,8 +210,12 @@ cmd_info (int argc, char **argv)
     }
   else
     g_print ("ONFI: not supported\n");
+  if (d->on_die_ecc_strength)
+    g_print ("On-die ECC: %u bits per 512 bytes, SET FEATURES %02Xh mask %02Xh\n",
+             d->on_die_ecc_strength, d->on_die_ecc_feature, d->on_die_ecc_enable_mask);
   g_print ("Timing\n");
   print_time ("tR (page read)", &d->t_r);
+  print_time ("tR (with on-die ECC)", &d->t_r_ecc);
   print_time ("tPROG (page program)", &d->t_prog);
   print_time ("tBERS (block erase)", &d->t_bers);
   print_time ("tCBSY (cache program)", &d->t_cbsy);

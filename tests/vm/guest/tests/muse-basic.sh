@@ -58,4 +58,18 @@ check "erased blocks are not bad" sh -c "! nanddump -q -s 0 -l 131072 -f /dev/nu
 check "muse-chip stops cleanly on SIGTERM" stop_muse
 sleep 0.5
 check_eq "the MTD is gone with the server" "" "$(mtd_number nand)"
+
+# The chip's own ECC (--ecc on-die): Micron's spare layout leaves 24 free
+# OOB bytes, and flips the chip corrects reach the kernel's statistics.
+start_muse ondie --chip micron-mt29f4g --ecc on-die \
+  --faults "bitflip block=40 page=1 byte=10 bit=1 always; bitflip block=40 page=1 byte=20 bit=5 always" \
+  || bail "muse-chip --ecc on-die did not start"
+check_eq "on-die ECC: strength 4" 4 "$(mtd_attr "$mtd" ecc_strength)"
+check_eq "on-die ECC: 24 free OOB bytes" 24 "$(mtd_attr "$mtd" oobavail)"
+check "on-die ECC: flash_erase" flash_erase -q "/dev/mtd$mtd" $((40 * 131072)) 1
+check "on-die ECC: nandwrite" nandwrite -q -s $((40 * 131072)) "/dev/mtd$mtd" /tmp/data
+check "on-die ECC: nanddump" nanddump -q -s $((40 * 131072)) -l 131072 -f /tmp/ondie "/dev/mtd$mtd"
+check "on-die ECC: data read back equals data written" cmp -n 131072 /tmp/data /tmp/ondie
+check_ge "on-die ECC: the chip's corrections are counted" 2 "$(mtd_attr "$mtd" corrected_bits)"
+check "on-die ECC: muse-chip stops" stop_muse
 finish
