@@ -47,6 +47,7 @@
 
 #define MUSE_MAX_PARTS		32
 #define MUSE_NAME_MAX		64
+#define MUSE_SMALL_OOB		256	/* OOB bytes a read carries on the stack */
 
 struct muse_conn {
 	struct fuse_mount	fm;	/* dummy mount referencing fc */
@@ -151,16 +152,21 @@ static int muse_read_chunk(struct muse_conn *mc, struct mtd_oob_ops *ops,
 		.ooboffs = ops->ooboffs,
 		.ooblen = c->ooblen,
 	};
-	struct muse_io_out *out;
+	/* Room for the fixed part and a few pages' OOB without allocating:
+	 * allocation is not free in the hot path (SLOB walks its lists). */
+	u8 small[sizeof(struct muse_io_out) + MUSE_SMALL_OOB] __aligned(8);
+	struct muse_io_out *out = (struct muse_io_out *)small;
 	size_t outsize = sizeof(*out) + c->ooblen;
 	FUSE_ARGS(args);
 	ssize_t ret;
 
 	/* The reply's fixed part and the OOB share one buffer (see muse.h);
 	 * the in-band bytes go straight into the caller's buffer. */
-	out = kmalloc(outsize, GFP_KERNEL);
-	if (!out)
-		return -ENOMEM;
+	if (outsize > sizeof(small)) {
+		out = kmalloc(outsize, GFP_KERNEL);
+		if (!out)
+			return -ENOMEM;
+	}
 	args.opcode = MUSE_READ;
 	args.in_numargs = 1;
 	args.in_args[0].size = sizeof(in);
@@ -196,7 +202,8 @@ static int muse_read_chunk(struct muse_conn *mc, struct mtd_oob_ops *ops,
 	*max_bitflips = max(*max_bitflips, out->max_bitflips);
 	ret = out->failed ? -EBADMSG : 0;
 out:
-	kfree(out);
+	if (out != (struct muse_io_out *)small)
+		kfree(out);
 	return ret;
 }
 
