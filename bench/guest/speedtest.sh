@@ -43,6 +43,8 @@ awk -F= '
       printf "  %-28s %12.0f %12.0f %7.2fx\n", name, m, s, s ? m / s : 0
     }
   }' /tmp/muse.txt /tmp/nandsim.txt
+echo "each run (KiB/s):"
+paste -d' ' /tmp/muse.txt /tmp/nandsim.txt | sed 's/^/  MUSE|nandsim /' | grep -E "eraseblock|page_(read|write)=" | head -40
 echo
 check "muse-chip stops" stop_muse
 finish
