@@ -149,6 +149,25 @@ fm_test_pattern (gsize len, guint64 seed)
 }
 
 void
+fm_test_bus_init (FmTestBus *f, FmChipDesc *desc, FmNand *nand)
+{
+  f->desc = desc;
+  f->nand = nand;
+  f->bus = fm_nand_bus_new (nand);
+  fm_nand_bus_set_ce (f->bus, TRUE);
+  fm_nand_bus_command (f->bus, 0xff);
+  fm_nand_bus_wait_ready (f->bus);
+}
+
+void
+fm_test_bus_clear (FmTestBus *f)
+{
+  fm_nand_bus_free (f->bus);
+  fm_nand_free (f->nand);
+  fm_chip_desc_free (f->desc);
+}
+
+void
 fm_test_bus_cmd_addr (FmNandBus *bus, guint8 cmd, const guint8 *addr, guint naddr)
 {
   fm_nand_bus_command (bus, cmd);

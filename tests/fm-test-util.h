@@ -30,6 +30,17 @@ FmNand     *fm_test_nand (const FmChipDesc *desc, guint64 seed, gint bad,
 /* PAGE_BYTES of pseudo-random data with a few bits set per byte cleared. */
 guint8     *fm_test_pattern (gsize len, guint64 seed);
 
+/* A chip driven through its bus: owns all three. */
+typedef struct {
+  FmChipDesc *desc;
+  FmNand *nand;
+  FmNandBus *bus;
+} FmTestBus;
+
+/* Takes DESC and NAND; the chip is selected and RESET, as after power-on. */
+void        fm_test_bus_init  (FmTestBus *f, FmChipDesc *desc, FmNand *nand);
+void        fm_test_bus_clear (FmTestBus *f);
+
 /* Sends a command, address cycles and waits, as a controller would. */
 void        fm_test_bus_cmd_addr (FmNandBus *bus, guint8 cmd,
                                   const guint8 *addr, guint naddr);

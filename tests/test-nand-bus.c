@@ -7,30 +7,15 @@
 
 #include <string.h>
 
-typedef struct {
-  FmChipDesc *desc;
-  FmNand *nand;
-  FmNandBus *bus;
-} Fixture;
+typedef FmTestBus Fixture;
 
 static void
 fixture_init (Fixture *f, FmChipDesc *desc, gint bad, FmTimingMode timing)
 {
-  f->desc = desc;
-  f->nand = fm_test_nand (desc, 7, bad, timing);
-  f->bus = fm_nand_bus_new (f->nand);
-  fm_nand_bus_set_ce (f->bus, TRUE);
-  fm_nand_bus_command (f->bus, 0xff);
-  fm_nand_bus_wait_ready (f->bus);
+  fm_test_bus_init (f, desc, fm_test_nand (desc, 7, bad, timing));
 }
 
-static void
-fixture_clear (Fixture *f)
-{
-  fm_nand_bus_free (f->bus);
-  fm_nand_free (f->nand);
-  fm_chip_desc_free (f->desc);
-}
+#define fixture_clear fm_test_bus_clear
 
 static gsize
 page_bytes (const FmChipDesc *d)

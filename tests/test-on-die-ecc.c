@@ -11,38 +11,26 @@
 #define PAGE 2048
 #define SPARE 64
 
-typedef struct {
-  FmChipDesc *desc;
-  FmNand *nand;
-  FmNandBus *bus;
-} Fixture;
+typedef FmTestBus Fixture;
 
+/* DESC's chip with the fault rules FAULTS (or none), on its bus. */
 static void
 fixture_init (Fixture *f, FmChipDesc *desc, const gchar *faults)
 {
-  f->desc = desc;
-  f->nand = fm_test_nand (desc, 3, 0, FM_TIMING_VIRTUAL);
+  FmNand *nand = fm_test_nand (desc, 3, 0, FM_TIMING_VIRTUAL);
+
   if (faults)
     {
       g_autoptr (GError) error = NULL;
       FmFaultSet *set = fm_fault_set_parse (faults, &error);
 
       g_assert_no_error (error);
-      fm_nand_set_faults (f->nand, set);
+      fm_nand_set_faults (nand, set);
     }
-  f->bus = fm_nand_bus_new (f->nand);
-  fm_nand_bus_set_ce (f->bus, TRUE);
-  fm_nand_bus_command (f->bus, 0xff);
-  fm_nand_bus_wait_ready (f->bus);
+  fm_test_bus_init (f, desc, nand);
 }
 
-static void
-fixture_clear (Fixture *f)
-{
-  fm_nand_bus_free (f->bus);
-  fm_nand_free (f->nand);
-  fm_chip_desc_free (f->desc);
-}
+#define fixture_clear fm_test_bus_clear
 
 static void
 set_feature (FmNandBus *bus, guint8 addr, guint8 p1)
