@@ -35,6 +35,14 @@ fm_nand_host_new (FmNand *nand, FmEcc *ecc, GError **error)
    * offset; small page: just the marker byte (or word). */
   marker_start = d->small_page ? d->bbm_offset * width : 0;
   marker_end = d->small_page ? marker_start + width : 2;
+  if (ecc && fm_nand_on_die_ecc_enabled (nand))
+    {
+      /* The chip would write its parity over the host's ECC bytes. */
+      g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED,
+                   "ECC '%s' on chip '%s' whose on-die ECC is on: use one or the other",
+                   ecc->name, d->name);
+      return NULL;
+    }
   if (ecc)
     {
       if (!ecc->step_size || d->page_size % ecc->step_size)
@@ -112,7 +120,7 @@ guint
 fm_nand_host_ecc_step (const FmNandHost *host)
 {
   if (host->on_die)
-    return 512;
+    return FM_ON_DIE_ECC_SECTOR;
   return host->ecc ? host->ecc->step_size : 0;
 }
 
@@ -125,12 +133,12 @@ fm_nand_host_ecc_name (const FmNandHost *host)
 }
 
 /* A raw access on a chip that corrects on its own: the chip's ECC is
- * switched off for it, as Linux's Micron driver does with SET FEATURES. */
+ * paused for it, as Linux's Micron driver does with SET FEATURES. */
 static void
-raw_on_die (FmNandHost *host, gboolean raw_access)
+pause_on_die_for_raw (FmNandHost *host, gboolean raw, gboolean pause)
 {
-  if (host->on_die)
-    fm_nand_set_on_die_ecc (host->nand, !raw_access, NULL);
+  if (host->on_die && raw)
+    fm_nand_set_on_die_ecc (host->nand, !pause, NULL);
 }
 
 /* ---- shared checks -------------------------------------------------------- */
@@ -272,9 +280,9 @@ fm_nand_host_read (FmNandHost *host, guint64 addr, gsize len, guint8 *data,
       guint page_corrected = 0;
       gboolean ok = TRUE;
 
-      raw_on_die (host, raw);
+      pause_on_die_for_raw (host, raw, TRUE);
       ok = fm_nand_read_page (host->nand, block, p % d->pages_per_block, host->page, error);
-      raw_on_die (host, FALSE);
+      pause_on_die_for_raw (host, raw, FALSE);
       if (!ok)
         return FALSE;
       if (host->ecc && !raw)
@@ -354,10 +362,10 @@ fm_nand_host_write (FmNandHost *host, guint64 addr, gsize len, const guint8 *dat
         for (guint s = 0; s < host->steps; s++)
           fm_ecc_encode (host->ecc, host->page + s * host->ecc->step_size,
                          spare + host->ecc_offset + s * host->ecc->ecc_bytes);
-      raw_on_die (host, raw);
+      pause_on_die_for_raw (host, raw, TRUE);
       ok = fm_nand_program_page (host->nand, p / d->pages_per_block, p % d->pages_per_block,
                                  host->page, error);
-      raw_on_die (host, FALSE);
+      pause_on_die_for_raw (host, raw, FALSE);
       if (!ok)
         return FALSE;
     }

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#define SECTOR 512
+#define SECTOR FM_ON_DIE_ECC_SECTOR
 #define CODE_STEP 1024      /* the BCH step the sector is padded to */
 #define SECTION 16          /* spare bytes per sector */
 #define COVERED_SPARE 4     /* 4-bit layout: spare bytes 4-7 are covered */

@@ -22,6 +22,9 @@
 
 G_BEGIN_DECLS
 
+/* Bytes of main area per sector the chip corrects. */
+#define FM_ON_DIE_ECC_SECTOR 512
+
 typedef struct _FmOnDieEcc FmOnDieEcc;
 
 typedef struct {

@@ -283,6 +283,12 @@ test_host_on_die (void)
   g_assert_true (fm_nand_on_die_ecc_enabled (nand));
   g_assert_cmpuint (fm_nand_stats (nand)->ecc_corrected, ==, 2);
   g_clear_pointer (&host, fm_nand_host_free);
+
+  /* A host engine on top of the chip's ECC would have its bytes
+   * overwritten by the chip's parity: refused. */
+  host = fm_nand_host_new (nand, fm_ecc_new_bch (512, 4, 0, NULL), &error);
+  g_assert_null (host);
+  g_assert_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED);
   fm_nand_free (nand);
 }
 
