@@ -4,7 +4,7 @@
  * Each subcommand parses its own options; output meant for scripts (CSV)
  * goes to stdout, diagnostics to stderr.
  */
-#include "flashmodel.h"
+#include "tool-common.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -13,64 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#define EXIT_USAGE 2
-
-typedef struct {
-  const gchar *name;
-  const gchar *args;
-  const gchar *summary;
-  const gchar *description;
-  int (*run) (int argc, char **argv);
-} Command;
-
-static const Command *find_command (const gchar *name);
-
-static void
-print_error (const GError *error)
-{
-  g_printerr ("flashmodel: %s\n", error->message);
-}
-
-/* Parses a subcommand's options; prints usage errors itself. */
-static gboolean
-parse_options (const Command *cmd, GOptionEntry *entries, int *argc, char ***argv)
-{
-  g_autofree gchar *param = g_strdup_printf ("%s %s", cmd->name, cmd->args);
-  g_autoptr (GOptionContext) ctx = g_option_context_new (param);
-  g_autoptr (GError) error = NULL;
-
-  g_option_context_set_summary (ctx, cmd->summary);
-  g_option_context_set_description (ctx, cmd->description);
-  if (entries)
-    g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!g_option_context_parse (ctx, argc, argv, &error))
-    {
-      g_printerr ("flashmodel %s: %s\nTry 'flashmodel %s --help'.\n",
-                  cmd->name, error->message, cmd->name);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static int
-usage_error (const gchar *command, const gchar *message)
-{
-  g_printerr ("flashmodel %s: %s\nTry 'flashmodel %s --help'.\n", command, message, command);
-  return EXIT_USAGE;
-}
-
-static gchar *
-format_size (guint64 bytes)
-{
-  return g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
-}
-
-static gchar *
-format_us (guint64 ns)
-{
-  return g_strdup_printf ("%.6g us", ns / 1000.0);
-}
 
 /* ---- list-chips ---------------------------------------------------------- */
 
@@ -237,16 +179,6 @@ cmd_info (int argc, char **argv)
 
 /* ---- create -------------------------------------------------------------- */
 
-static gboolean
-parse_u64_arg (const gchar *text, guint64 *out)
-{
-  gchar *end = NULL;
-
-  errno = 0;
-  *out = g_ascii_strtoull (text, &end, 0);
-  return errno == 0 && end && *end == '\0' && *text != '-';
-}
-
 static int
 cmd_create (int argc, char **argv)
 {
@@ -297,45 +229,6 @@ cmd_create (int argc, char **argv)
 }
 
 /* ---- stat and wear ------------------------------------------------------- */
-
-typedef struct {
-  FmChipDesc *desc;
-  FmImage *image;
-} OpenedImage;
-
-static void
-opened_image_clear (OpenedImage *o)
-{
-  g_clear_pointer (&o->image, fm_image_close);
-  g_clear_pointer (&o->desc, fm_chip_desc_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (OpenedImage, opened_image_clear)
-
-/* Opens IMAGE read-only and finds the chip it was made for. */
-static gboolean
-open_image (const gchar *path, OpenedImage *o, GError **error)
-{
-  o->image = fm_image_open (path, NULL, TRUE, error);
-  if (!o->image)
-    return FALSE;
-  o->desc = fm_chip_desc_lookup (fm_image_chip_name (o->image), error);
-  if (!o->desc)
-    {
-      g_prefix_error (error, "%s: made for chip '%s', whose descriptor cannot be loaded: ",
-                      path, fm_image_chip_name (o->image));
-      return FALSE;
-    }
-  if (fm_chip_desc_blocks (o->desc) != fm_image_blocks (o->image) ||
-      o->desc->pages_per_block != fm_image_pages_per_block (o->image))
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH,
-                   "%s: geometry differs from the current descriptor of chip '%s'",
-                   path, o->desc->name);
-      return FALSE;
-    }
-  return TRUE;
-}
 
 typedef struct {
   guint32 min, max;
@@ -518,7 +411,7 @@ static const Command commands[] = {
     "ecc_failed are what the host's ECC reported back (muse-chip does).", cmd_wear },
 };
 
-static const Command *
+const Command *
 find_command (const gchar *name)
 {
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
