@@ -20,6 +20,9 @@ typedef enum {
   FM_ERROR_PROGRAM_FAILED,  /* the chip reported FAIL for a program */
   FM_ERROR_ERASE_FAILED,    /* the chip reported FAIL for an erase */
   FM_ERROR_WRITE_PROTECTED, /* WP# is asserted */
+  FM_ERROR_INVALID,         /* an argument or option value is not valid */
+  FM_ERROR_JOURNAL_CORRUPT, /* a journal fails its checks */
+  FM_ERROR_POWER_OFF,       /* a power cut happened: the chip is unpowered */
 } FmError;
 
 G_END_DECLS

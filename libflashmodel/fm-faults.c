@@ -23,6 +23,7 @@ static const struct {
   { "grown-bad", FM_FAULT_GROWN_BAD, "block at-erase" },
   { "read-only", FM_FAULT_READ_ONLY, "from-op to-op from-us to-us" },
   { "latency", FM_FAULT_LATENCY, "op extra-us block nth probability" },
+  { "powercut", FM_FAULT_POWERCUT, "at-op at-us torn clean" },
 };
 
 static void
@@ -199,6 +200,13 @@ parse_word (const Where *w, FmFault *f, const gchar *key, const gchar *v, GError
       f->always = g_str_equal (key, "always");
       return TRUE;
     }
+  if (g_str_equal (key, "torn") || g_str_equal (key, "clean"))
+    {
+      if (v)
+        return fail (w, error, "'%s' takes no value", key);
+      f->clean = g_str_equal (key, "clean");
+      return TRUE;
+    }
   if (!v || !*v)
     return fail (w, error, "'%s' needs a value (%s=...)", key, key);
   if (g_str_equal (key, "block"))
@@ -207,7 +215,7 @@ parse_word (const Where *w, FmFault *f, const gchar *key, const gchar *v, GError
     return parse_block (w, key, v, &f->page, error);
   if (g_str_equal (key, "byte") || g_str_equal (key, "bit") || g_str_equal (key, "count") ||
       g_str_equal (key, "value") || g_str_equal (key, "nth") || g_str_equal (key, "at-erase") ||
-      g_str_equal (key, "from-op") || g_str_equal (key, "to-op"))
+      g_str_equal (key, "from-op") || g_str_equal (key, "to-op") || g_str_equal (key, "at-op"))
     {
       guint64 max = g_str_equal (key, "bit") ? 7 : g_str_equal (key, "value") ? 1
                     : g_str_equal (key, "count") ? 100000 : G_MAXUINT64 - 1;
@@ -230,13 +238,18 @@ parse_word (const Where *w, FmFault *f, const gchar *key, const gchar *v, GError
         }
       else if (g_str_equal (key, "at-erase"))
         f->at_erase = MIN (n, G_MAXUINT32);
-      else if (g_str_equal (key, "from-op"))
-        f->from = n;
+      else if (g_str_equal (key, "from-op") || g_str_equal (key, "at-op"))
+        {
+          if (n == 0 && g_str_equal (key, "at-op"))
+            return fail (w, error, "at-op counts operations from 1");
+          f->from = n;
+        }
       else
         f->to = n;
       return TRUE;
     }
-  if (g_str_equal (key, "from-us") || g_str_equal (key, "to-us") || g_str_equal (key, "extra-us"))
+  if (g_str_equal (key, "from-us") || g_str_equal (key, "to-us") || g_str_equal (key, "extra-us") ||
+      g_str_equal (key, "at-us"))
     {
       guint64 ns = 0;
 
@@ -247,7 +260,7 @@ parse_word (const Where *w, FmFault *f, const gchar *key, const gchar *v, GError
       else
         {
           f->window_in_time = TRUE;
-          if (g_str_equal (key, "from-us"))
+          if (g_str_equal (key, "from-us") || g_str_equal (key, "at-us"))
             f->from = ns;
           else
             f->to = ns;
@@ -338,6 +351,12 @@ check_rule (const Where *w, FmFault *f, GHashTable *given, GError **error)
           return fail (w, error, "the window ends before it starts");
       }
       break;
+    case FM_FAULT_POWERCUT:
+      if (g_hash_table_contains (given, "at-op") == g_hash_table_contains (given, "at-us"))
+        return fail (w, error, "needs at-op=N or at-us=T (one of them)");
+      if (g_hash_table_contains (given, "torn") && g_hash_table_contains (given, "clean"))
+        return fail (w, error, "torn and clean exclude each other");
+      break;
     case FM_FAULT_LATENCY:
       if (!g_hash_table_contains (given, "extra-us"))
         return fail (w, error, "needs extra-us=");
@@ -348,11 +367,24 @@ check_rule (const Where *w, FmFault *f, GHashTable *given, GError **error)
   return TRUE;
 }
 
+/* "powercut@op=N" and "powercut@time=T" (T in microseconds), as users
+ * write a cut point, stand for "powercut at-op=N" and "powercut at-us=T". */
+static gchar *
+powercut_shorthand (const gchar *rule)
+{
+  if (g_str_has_prefix (rule, "powercut@op="))
+    return g_strconcat ("powercut at-op=", rule + strlen ("powercut@op="), NULL);
+  if (g_str_has_prefix (rule, "powercut@time="))
+    return g_strconcat ("powercut at-us=", rule + strlen ("powercut@time="), NULL);
+  return NULL;
+}
+
 static gboolean
 parse_rule (FmFaultSet *set, const gchar *rule, const gchar *origin, GError **error)
 {
   Where w = { origin, rule };
-  g_auto (GStrv) words = g_strsplit_set (rule, " \t", -1);
+  g_autofree gchar *spelled = powercut_shorthand (rule);
+  g_auto (GStrv) words = g_strsplit_set (spelled ? spelled : rule, " \t", -1);
   g_autoptr (GHashTable) given = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree gchar *kind_name = NULL;
   FmFault f = { 0 };
@@ -367,7 +399,7 @@ parse_rule (FmFaultSet *set, const gchar *rule, const gchar *origin, GError **er
       kind_index = k;
   if (kind_index < 0)
     return fail (&w, error, "unknown fault '%s' (bitflip, stuck, program-fail, erase-fail, "
-                 "grown-bad, read-only, latency)", kind_name);
+                 "grown-bad, read-only, latency, powercut)", kind_name);
   f.kind = kinds[kind_index].kind;
   f.block = f.page = FM_FAULT_ANY;
   for (i++; words[i]; i++)

@@ -11,12 +11,21 @@
  *   grown-bad    block=B at-erase=N
  *   read-only    from-op=N [to-op=M] | from-us=T [to-us=T]
  *   latency      op=read|program|erase|any extra-us=T [block=B|any] [nth=N | probability=X]
+ *   powercut     at-op=N | at-us=T [torn|clean]
+ *                (also written powercut@op=N, powercut@time=T)
  *
  * "nth=N" fires on the Nth matching operation only (1-based), "probability"
  * on each matching operation with that chance (seeded), and without either
  * a program-fail, erase-fail or latency rule fires every time. A bitflip
  * "once" (the default) fires on the next read of the page only. Every rule
  * counts how often it fired.
+ *
+ * A power cut removes power at operation N (counting every read, program
+ * and erase from 1), or at the first operation that starts at or after
+ * virtual time T: "torn" (the default) interrupts that operation as
+ * fm-powercut.h describes; "clean" lets operation N complete and stops the
+ * next one (with at-us, the operation due at T never starts). The chip
+ * then does nothing more until it is opened again.
  */
 #pragma once
 
@@ -32,6 +41,7 @@ typedef enum {
   FM_FAULT_GROWN_BAD,
   FM_FAULT_READ_ONLY,
   FM_FAULT_LATENCY,
+  FM_FAULT_POWERCUT,
 } FmFaultKind;
 
 typedef enum {
@@ -54,10 +64,11 @@ typedef struct {
   guint64 nth;            /* 0: not counted */
   gdouble probability;    /* 0: not random */
   guint32 at_erase;       /* grown-bad: erase count that kills the block */
-  guint64 from, to;       /* read-only window, in operations or ns */
+  guint64 from, to;       /* read-only window (powercut: from), in operations or ns */
   gboolean window_in_time;
   FmFaultOp ops;          /* latency */
   guint64 extra_ns;
+  gboolean clean;         /* powercut: between operations, not during one */
 
   /* Run-time state. */
   guint64 matched;        /* matching operations seen */

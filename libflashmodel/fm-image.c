@@ -7,7 +7,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <linux/fs.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -205,7 +207,8 @@ check_tables (FmImage *img, GError **error)
     {
       const FmBlockMeta *m = &img->blocks[b];
 
-      if ((m->flags & ~FM_BLOCK_KNOWN_FLAGS) || m->next_page > h->pages_per_block)
+      if ((m->flags & ~FM_BLOCK_KNOWN_FLAGS) || m->next_page > h->pages_per_block ||
+          m->unstable_page > h->pages_per_block)
         {
           g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT,
                        "%s: corrupt image: metadata of block %u is invalid", img->path, b);
@@ -390,6 +393,46 @@ fm_image_sync (FmImage *img, GError **error)
   return TRUE;
 }
 
+gboolean
+fm_image_copy_to (FmImage *img, const gchar *dest, GError **error)
+{
+  guint64 size = fm_image_file_bytes (img);
+  loff_t in_off = 0, out_off = 0;
+  int out;
+
+  out = open (dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (out < 0)
+    return set_errno_error (error, dest, "create");
+  /* The mapping and the file share the page cache, so the file already
+   * holds every change; no msync is needed first. */
+  if (ioctl (out, FICLONE, img->fd) == 0)
+    {
+      close (out);
+      return TRUE;
+    }
+  while ((guint64) out_off < size)
+    {
+      ssize_t n = copy_file_range (img->fd, &in_off, out, &out_off, size - out_off, 0);
+
+      if (n <= 0)
+        {
+          if (n == 0)
+            errno = EIO;
+          set_errno_error (error, dest, "copy image");
+          close (out);
+          unlink (dest);
+          return FALSE;
+        }
+    }
+  if (close (out) < 0)
+    {
+      set_errno_error (error, dest, "close");
+      unlink (dest);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 void
 fm_image_close (FmImage *img)
 {
@@ -533,21 +576,29 @@ fm_image_set_page_programs (FmImage *img, guint64 page, guint n)
 }
 
 void
+fm_image_clear_page (FmImage *img, guint64 page)
+{
+  guint32 slot = img->pages[page] & SLOT_MASK;
+
+  if (slot)
+    {
+      g_array_append_val (img->free_slots, slot);
+      img->pages_with_data--;
+    }
+  img->pages[page] = 0;
+}
+
+void
 fm_image_clear_block (FmImage *img, guint32 block)
 {
   guint64 first = (guint64) block * img->header->pages_per_block;
+  FmBlockMeta *m = &img->blocks[block];
 
   for (guint64 p = first; p < first + img->header->pages_per_block; p++)
-    {
-      guint32 slot = img->pages[p] & SLOT_MASK;
-
-      if (slot)
-        {
-          g_array_append_val (img->free_slots, slot);
-          img->pages_with_data--;
-        }
-      img->pages[p] = 0;
-    }
+    fm_image_clear_page (img, p);
+  m->unstable_page = 0;
+  m->unstable_seed = 0;
+  m->unstable_share = 0;
 }
 
 guint64

@@ -37,13 +37,17 @@ typedef struct {
   guint32 read_count;        /* page reads since the image was created */
   guint32 reads_since_erase;
   guint16 next_page;         /* lowest page an in-order program may use */
-  guint16 reserved0;
+  guint16 unstable_page;     /* 1 + page a power cut left half-programmed; 0: none */
   guint64 program_time_ns;   /* chip age at the block's last program */
   guint64 bitflips;          /* raw bit errors injected into its reads */
   guint32 ecc_corrected;     /* bits the host's ECC reported corrected */
   guint32 ecc_failed;        /* reads the host's ECC could not correct */
   guint32 faults;            /* injected faults other than bit flips */
-  guint32 reserved[3];
+  /* Which of unstable_page's programmed bits read back at random, drawn
+   * from this seed with this share (in 1/2^32) by fm-powercut.c. */
+  guint32 unstable_seed;
+  guint32 unstable_share;
+  guint32 reserved;
 } FmBlockMeta;
 
 G_STATIC_ASSERT (sizeof (FmBlockMeta) == 64);
@@ -56,6 +60,10 @@ FmImage *fm_image_create (const gchar *path, const FmChipDesc *desc,
 FmImage *fm_image_open   (const gchar *path, const FmChipDesc *desc,
                           gboolean read_only, GError **error);
 gboolean fm_image_sync   (FmImage *image, GError **error);
+/* Writes a copy of IMAGE's file to DEST (which must not exist), sharing
+ * the file system's blocks where it can (reflink), so that snapshots cost
+ * little. IMAGE stays open. */
+gboolean fm_image_copy_to (FmImage *image, const gchar *dest, GError **error);
 void     fm_image_close  (FmImage *image);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmImage, fm_image_close)
 
@@ -80,6 +88,8 @@ guint         fm_image_page_programs     (const FmImage *image, guint64 page);
 void          fm_image_set_page_programs (FmImage *image, guint64 page, guint n);
 /* Every page of BLOCK back to erased: slots freed, program counts zero. */
 void          fm_image_clear_block (FmImage *image, guint32 block);
+/* One page back to erased (a partial erase that left it all ones). */
+void          fm_image_clear_page  (FmImage *image, guint64 page);
 
 guint64 fm_image_pages_with_data (const FmImage *image);
 guint64 fm_image_file_bytes      (const FmImage *image);

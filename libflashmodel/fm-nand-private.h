@@ -18,10 +18,12 @@ typedef enum {
   FM_ARRAY_FAIL_ORDER,       /* page below one already programmed */
   FM_ARRAY_FAIL_INJECTED,    /* a program-fail or erase-fail fault fired */
   FM_ARRAY_FAIL_PROTECTED,   /* WP# or a read-only window: nothing changed */
+  FM_ARRAY_FAIL_POWER_OFF,   /* a power cut: interrupted, or never started */
 } FmArrayResult;
 
-/* Page index: block * pages_per_block + page. BUF: page + OOB bytes. */
-void          fm_nand_array_read    (FmNand *nand, guint64 page_index,
+/* Page index: block * pages_per_block + page. BUF: page + OOB bytes.
+ * A read fails (BUF all FFh) only when the chip has no power. */
+gboolean      fm_nand_array_read    (FmNand *nand, guint64 page_index,
                                      guint8 *buf);
 FmArrayResult fm_nand_array_program (FmNand *nand, guint64 page_index,
                                      const guint8 *buf);

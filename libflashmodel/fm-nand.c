@@ -4,6 +4,7 @@
 #include "fm-prng.h"
 #include "fm-bit-errors.h"
 #include "fm-on-die-ecc.h"
+#include "fm-powercut.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -16,6 +17,7 @@ enum {
   STREAM_WEAROUT = 3,
   STREAM_BIT_ERRORS = 4,
   STREAM_FAULTS = 5,
+  STREAM_UNSTABLE_READ = 6,
 };
 
 struct _FmNand {
@@ -37,13 +39,31 @@ struct _FmNand {
   gboolean on_die_enabled;
   FmOnDieEccResult last_on_die; /* of the last read with it enabled */
   guint8 *encoded;         /* scratch: a page with on-die parity */
+  guint64 power_cut_at;    /* the operation a power cut stopped; 0: powered */
 };
 
 static void
-observe (FmNand *nand, FmNandOp op, guint64 index, const guint8 *data, gboolean ok)
+observe (FmNand *nand, FmNandOp op, guint64 index, const guint8 *data, FmArrayResult r)
 {
+  guint32 block = op == FM_NAND_OP_ERASE ? index : index / nand->desc->pages_per_block;
+  const FmBlockMeta *m = fm_image_block (nand->image, block);
+  FmNandEvent ev = {
+    .op = op,
+    .seq = nand->ops,
+    .index = index,
+    .data = data,
+    .len = data ? nand->page_bytes : 0,
+    .ok = r == FM_ARRAY_PASS,
+    .applied = r != FM_ARRAY_FAIL_BAD_BLOCK && r != FM_ARRAY_FAIL_PROTECTED,
+    .interrupted = r == FM_ARRAY_FAIL_POWER_OFF,
+    .age_ns = fm_nand_age_ns (nand),
+    .erase_count = m->erase_count,
+    .block_flags = m->flags,
+    .page_programs = op == FM_NAND_OP_PROGRAM ? fm_image_page_programs (nand->image, index) : 0,
+  };
+
   if (nand->observer)
-    nand->observer (nand->observer_data, op, index, data, data ? nand->page_bytes : 0, ok);
+    nand->observer (nand->observer_data, &ev);
 }
 
 static guint
@@ -364,6 +384,57 @@ fault_seed (const FmNand *nand, guint i)
   return fm_hash64 (fm_image_seed (nand->image), STREAM_FAULTS, i);
 }
 
+typedef enum {
+  POWER_ON,   /* carry out the operation */
+  POWER_TEAR, /* a cut interrupts it: the caller tears it and then is off */
+  POWER_OFF,  /* no power: the operation never starts */
+} PowerState;
+
+/* Consults the powercut faults as an operation (number ops + 1) starts. */
+static PowerState
+power_before_op (FmNand *nand)
+{
+  if (nand->power_cut_at)
+    return POWER_OFF;
+  for (guint i = 0; nand->faults && i < fm_fault_set_len (nand->faults); i++)
+    {
+      FmFault *f = fm_fault_set_get (nand->faults, i);
+      guint64 seq = nand->ops + 1;
+      gboolean due;
+
+      if (f->kind != FM_FAULT_POWERCUT)
+        continue;
+      /* A clean cut at N lets operation N complete and stops N + 1. */
+      due = f->window_in_time ? fm_nand_age_ns (nand) >= f->from
+                              : seq >= f->from + (f->clean ? 1 : 0);
+      if (!due)
+        continue;
+      f->matched++;
+      f->fired++;
+      nand->power_cut_at = seq;
+      return f->clean ? POWER_OFF : POWER_TEAR;
+    }
+  return POWER_ON;
+}
+
+guint64
+fm_nand_operations (const FmNand *nand)
+{
+  return nand->ops;
+}
+
+gboolean
+fm_nand_powered_off (const FmNand *nand)
+{
+  return nand->power_cut_at != 0;
+}
+
+guint64
+fm_nand_power_cut_at (const FmNand *nand)
+{
+  return nand->power_cut_at;
+}
+
 static gboolean
 block_matches (const FmFault *f, guint32 block)
 {
@@ -522,7 +593,7 @@ fm_nand_page_pairing (const FmChipDesc *d, guint page)
   return info;
 }
 
-void
+gboolean
 fm_nand_array_read (FmNand *nand, guint64 page_index, guint8 *buf)
 {
   const guint8 *stored = fm_image_page (nand->image, page_index);
@@ -531,10 +602,20 @@ fm_nand_array_read (FmNand *nand, guint64 page_index, guint8 *buf)
   const FmChipDesc *d = nand->desc;
   guint flips = 0;
 
+  /* A cut during a read changes no cell: only what follows is lost. */
+  if (power_before_op (nand) != POWER_ON)
+    {
+      memset (buf, 0xff, nand->page_bytes);
+      return FALSE;
+    }
   if (stored)
     memcpy (buf, stored, nand->page_bytes);
   else
     memset (buf, 0xff, nand->page_bytes);
+  if (m->unstable_page)
+    fm_powercut_read_unstable (nand->image, page_index, buf, nand->page_bytes,
+                               fm_hash64 (fm_hash64 (fm_image_seed (nand->image), STREAM_UNSTABLE_READ,
+                                                     page_index), m->read_count, 0));
   if (!fm_bit_error_model_is_none (&d->bit_errors))
     {
       gdouble hours = m->program_time_ns && fm_nand_age_ns (nand) > m->program_time_ns
@@ -563,7 +644,8 @@ fm_nand_array_read (FmNand *nand, guint64 page_index, guint8 *buf)
   nand->ops++;
   nand->stats.page_reads++;
   nand->stats.read_busy_ns += fm_nand_read_ns (nand);
-  observe (nand, FM_NAND_OP_READ, page_index, buf, TRUE);
+  observe (nand, FM_NAND_OP_READ, page_index, buf, FM_ARRAY_PASS);
+  return TRUE;
 }
 
 static gboolean
@@ -711,8 +793,11 @@ array_erase (FmNand *nand, guint32 block)
 FmArrayResult
 fm_nand_array_program (FmNand *nand, guint64 page_index, const guint8 *buf)
 {
+  PowerState power = power_before_op (nand);
   FmArrayResult r;
 
+  if (power == POWER_OFF)
+    return FM_ARRAY_FAIL_POWER_OFF;
   /* The chip writes its parity over whatever the host put there. */
   if (nand->on_die_enabled)
     {
@@ -720,18 +805,45 @@ fm_nand_array_program (FmNand *nand, guint64 page_index, const guint8 *buf)
       fm_on_die_ecc_encode (nand->on_die, nand->encoded);
       buf = nand->encoded;
     }
-  r = array_program (nand, page_index, buf);
+  if (power == POWER_TEAR)
+    {
+      nand->ops++;
+      nand->stats.page_programs++;
+      nand->stats.program_failures++;
+      if (!fm_powercut_program (nand->image, nand->desc, page_index, buf,
+                                fm_powercut_seed (fm_image_seed (nand->image), nand->ops),
+                                fm_nand_age_ns (nand), NULL))
+        g_error ("flashmodel: cannot grow image file for chip '%s'", nand->desc->name);
+      r = FM_ARRAY_FAIL_POWER_OFF;
+    }
+  else
+    r = array_program (nand, page_index, buf);
 
-  observe (nand, FM_NAND_OP_PROGRAM, page_index, buf, r == FM_ARRAY_PASS);
+  observe (nand, FM_NAND_OP_PROGRAM, page_index, buf, r);
   return r;
 }
 
 FmArrayResult
 fm_nand_array_erase (FmNand *nand, guint32 block)
 {
-  FmArrayResult r = array_erase (nand, block);
+  PowerState power = power_before_op (nand);
+  FmArrayResult r;
 
-  observe (nand, FM_NAND_OP_ERASE, block, NULL, r == FM_ARRAY_PASS);
+  if (power == POWER_OFF)
+    return FM_ARRAY_FAIL_POWER_OFF;
+  if (power == POWER_TEAR)
+    {
+      nand->ops++;
+      nand->stats.block_erases++;
+      nand->stats.erase_failures++;
+      fm_powercut_erase (nand->image, nand->desc, block,
+                         fm_powercut_seed (fm_image_seed (nand->image), nand->ops));
+      r = FM_ARRAY_FAIL_POWER_OFF;
+    }
+  else
+    r = array_erase (nand, block);
+
+  observe (nand, FM_NAND_OP_ERASE, block, NULL, r);
   return r;
 }
 
@@ -747,6 +859,7 @@ fm_array_result_to_string (FmArrayResult result)
     case FM_ARRAY_FAIL_ORDER: return "pages of this block must be programmed in ascending order";
     case FM_ARRAY_FAIL_INJECTED: return "injected fault";
     case FM_ARRAY_FAIL_PROTECTED: return "write protected";
+    case FM_ARRAY_FAIL_POWER_OFF: return "power cut";
     }
   return "unknown";
 }
@@ -782,6 +895,19 @@ occupy_lun (FmNand *nand, guint32 block, guint64 ns)
 }
 
 static gboolean
+check_powered (const FmNand *nand, GError **error)
+{
+  if (nand->power_cut_at)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_POWER_OFF,
+                   "chip '%s' has no power since the power cut at operation %" G_GUINT64_FORMAT,
+                   nand->desc->name, nand->power_cut_at);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 check_writable (const FmNand *nand, GError **error)
 {
   if (fm_nand_write_protected (nand))
@@ -798,7 +924,8 @@ fm_nand_read_page (FmNand *nand, guint32 block, guint32 page, guint8 *buf, GErro
 {
   if (!check_page (nand, block, page, error))
     return FALSE;
-  fm_nand_array_read (nand, (guint64) block * nand->desc->pages_per_block + page, buf);
+  if (!fm_nand_array_read (nand, (guint64) block * nand->desc->pages_per_block + page, buf))
+    return check_powered (nand, error);
   occupy_lun (nand, block, fm_nand_read_ns (nand));
   return TRUE;
 }
@@ -831,6 +958,8 @@ fm_nand_program_page (FmNand *nand, guint32 block, guint32 page, const guint8 *b
   if (!check_page (nand, block, page, error) || !check_writable (nand, error))
     return FALSE;
   r = fm_nand_array_program (nand, (guint64) block * nand->desc->pages_per_block + page, buf);
+  if (r == FM_ARRAY_FAIL_POWER_OFF)
+    return check_powered (nand, error);
   occupy_lun (nand, block, nand->desc->t_prog.typ_ns);
   if (r != FM_ARRAY_PASS)
     {
@@ -849,6 +978,8 @@ fm_nand_erase_block (FmNand *nand, guint32 block, GError **error)
   if (!check_page (nand, block, 0, error) || !check_writable (nand, error))
     return FALSE;
   r = fm_nand_array_erase (nand, block);
+  if (r == FM_ARRAY_FAIL_POWER_OFF)
+    return check_powered (nand, error);
   occupy_lun (nand, block, nand->desc->t_bers.typ_ns);
   if (r != FM_ARRAY_PASS)
     {

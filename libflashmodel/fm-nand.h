@@ -102,20 +102,41 @@ void        fm_nand_set_faults (FmNand *nand, FmFaultSet *faults);
 FmFaultSet *fm_nand_faults     (FmNand *nand);
 
 /* Every array operation, from the page API and the bus alike, after it
- * happened: the page index (read, program) or block (erase), the bytes
- * read or programmed (page + OOB; NULL for erase) and whether the chip
- * reported success. Used to record journals. */
+ * happened. Used to record journals (fm-journal.h). */
 typedef enum {
   FM_NAND_OP_READ,
   FM_NAND_OP_PROGRAM,
   FM_NAND_OP_ERASE,
 } FmNandOp;
 
-typedef void (*FmNandObserver) (gpointer user_data, FmNandOp op, guint64 index,
-                                const guint8 *data, gsize len, gboolean ok);
+typedef struct {
+  FmNandOp op;
+  guint64 seq;          /* operations on this model so far, this one included */
+  guint64 index;        /* page index (read, program) or block (erase) */
+  const guint8 *data;   /* page + OOB read or programmed; NULL for erase */
+  gsize len;
+  gboolean ok;          /* the chip reported success */
+  gboolean applied;     /* the cells changed (not on a bad block, under WP#) */
+  gboolean interrupted; /* a power cut tore it (fm-powercut.h) */
+  guint64 age_ns;       /* chip age when it started */
+  guint32 erase_count;  /* the block's, after the operation */
+  guint32 block_flags;  /* the block's FM_BLOCK_* flags, after */
+  guint page_programs;  /* program: the page's partial programs, after */
+} FmNandEvent;
+
+typedef void (*FmNandObserver) (gpointer user_data, const FmNandEvent *event);
 
 /* One observer at a time; FUNC NULL removes it. */
 void     fm_nand_set_observer (FmNand *nand, FmNandObserver func, gpointer user_data);
+/* Array operations carried out so far: the next one gets this + 1. */
+guint64  fm_nand_operations   (const FmNand *nand);
+
+/* After a "powercut" fault fired, the chip is unpowered: every later
+ * operation fails with FM_ERROR_POWER_OFF and changes nothing. A frontend
+ * checks this after each request and stops, as the machine would. */
+gboolean fm_nand_powered_off (const FmNand *nand);
+/* The operation a power cut stopped (torn, or never started), 0 if none. */
+guint64  fm_nand_power_cut_at (const FmNand *nand);
 
 /* The chip's age: virtual time lived through, across restarts of the
  * image. Retention errors grow with the time since a block's program. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "fm-test-util.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 static const gchar tiny_text[] =
@@ -148,6 +149,60 @@ fm_test_pattern (gsize len, guint64 seed)
   return buf;
 }
 
+gboolean
+fm_test_workload (FmNand *nand, guint32 first, guint32 blocks, guint64 ops, guint64 seed,
+                  GError **error)
+{
+  const FmChipDesc *d = fm_nand_desc (nand);
+  gsize page_bytes = fm_nand_page_bytes (nand);
+  g_autofree guint8 *buf = g_malloc (page_bytes);
+  guint64 end = fm_nand_operations (nand) + ops;
+  GError *local = NULL;
+  FmPrng prng;
+
+  fm_prng_init (&prng, seed);
+  for (guint32 i = 0; fm_nand_operations (nand) < end; i = (i + 1) % blocks)
+    {
+      guint32 block = first + i;
+      gboolean bad;
+
+      if (!fm_nand_block_is_bad (nand, block, &bad, &local))
+        goto fail;
+      if (bad)
+        continue;
+      if (!fm_nand_erase_block (nand, block, &local))
+        {
+          /* As a file system would: leave the block, carry on. */
+          if (!g_error_matches (local, FM_ERROR, FM_ERROR_ERASE_FAILED))
+            goto fail;
+          g_clear_error (&local);
+          continue;
+        }
+      for (guint p = 0; p < d->pages_per_block && fm_nand_operations (nand) < end; p++)
+        {
+          for (gsize b = 0; b < page_bytes; b++)
+            buf[b] = (guint8) fm_prng_next (&prng);
+          /* Keep the bad block marker bytes clear, as ECC layouts do. */
+          memset (buf + d->page_size, 0xff, 2);
+          if (!fm_nand_program_page (nand, block, p, buf, &local))
+            {
+              if (!g_error_matches (local, FM_ERROR, FM_ERROR_PROGRAM_FAILED))
+                goto fail;
+              g_clear_error (&local);
+              break;
+            }
+          if (fm_prng_below (&prng, 4) == 0 &&
+              !fm_nand_read_page (nand, block, fm_prng_below (&prng, p + 1), buf, &local))
+            goto fail;
+        }
+    }
+  return TRUE;
+
+fail:
+  g_propagate_error (error, local);
+  return FALSE;
+}
+
 void
 fm_test_bus_init (FmTestBus *f, FmChipDesc *desc, FmNand *nand)
 {
@@ -230,3 +285,110 @@ fm_test_bus_read (FmNandBus *bus, const FmChipDesc *d, guint32 block, guint page
   fm_nand_bus_read_buf (bus, out, len);
   return status;
 }
+
+/* ---- journals ------------------------------------------------------------ */
+
+void
+fm_test_record (FmTestRecording *r, const gchar *chip, guint64 ops, const gchar *faults)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmImage) base = NULL;
+  g_autoptr (FmJournalWriter) w = NULL;
+  g_autofree gchar *live_path = NULL;
+  FmNandCreateOptions create = { 7, 2 };
+  FmImage *live;
+
+  r->dir = g_dir_make_tmp ("test-journal-XXXXXX", &error);
+  g_assert_no_error (error);
+  r->desc = chip ? fm_test_chip (chip) : fm_test_tiny_desc (NULL);
+  r->base_path = g_build_filename (r->dir, "base.img", NULL);
+  r->journal_path = g_build_filename (r->dir, "run.journal", NULL);
+  live_path = g_build_filename (r->dir, "live.img", NULL);
+  base = fm_nand_create_image (r->desc, r->base_path, &create, &error);
+  g_assert_no_error (error);
+  g_assert_true (fm_image_copy_to (base, live_path, &error));
+  g_clear_pointer (&base, fm_image_close);
+  live = fm_image_open (live_path, r->desc, FALSE, &error);
+  g_assert_no_error (error);
+  r->nand = fm_nand_new (r->desc, live, FM_TIMING_NONE, &error);
+  g_assert_no_error (error);
+  if (faults)
+    {
+      fm_nand_set_faults (r->nand, fm_fault_set_parse (faults, &error));
+      g_assert_no_error (error);
+    }
+  w = fm_journal_writer_new (r->journal_path, fm_nand_image (r->nand), r->desc, 1, FALSE, &error);
+  g_assert_no_error (error);
+  fm_nand_set_observer (r->nand, fm_journal_writer_observe, w);
+  fm_test_workload (r->nand, 0, fm_chip_desc_blocks (r->desc), ops, 11, NULL);
+  fm_nand_set_observer (r->nand, NULL, NULL);
+  g_assert_null (fm_journal_writer_failed (w));
+  r->ops = fm_journal_writer_records (w);
+  g_assert_true (fm_journal_writer_close (g_steal_pointer (&w), &error));
+  g_assert_no_error (error);
+}
+
+void
+fm_test_recording_clear (FmTestRecording *r)
+{
+  g_autoptr (GDir) dir = g_dir_open (r->dir, 0, NULL);
+  const gchar *name;
+
+  fm_nand_free (r->nand);
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree gchar *path = g_build_filename (r->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (r->dir);
+  g_free (r->dir);
+  g_free (r->base_path);
+  g_free (r->journal_path);
+  fm_chip_desc_free (r->desc);
+}
+
+
+void
+fm_test_assert_same_chip (FmImage *a, FmImage *b, const FmChipDesc *d)
+{
+  gsize page_bytes = d->page_size + d->oob_size;
+
+  for (guint32 blk = 0; blk < fm_chip_desc_blocks (d); blk++)
+    {
+      g_assert_cmpuint (fm_image_block (a, blk)->erase_count, ==, fm_image_block (b, blk)->erase_count);
+      g_assert_cmpuint (fm_image_block (a, blk)->flags, ==, fm_image_block (b, blk)->flags);
+      g_assert_cmpuint (fm_image_block (a, blk)->program_count, ==, fm_image_block (b, blk)->program_count);
+      g_assert_cmpuint (fm_image_block (a, blk)->read_count, ==, fm_image_block (b, blk)->read_count);
+    }
+  for (guint64 p = 0; p < fm_chip_desc_pages (d); p++)
+    {
+      const guint8 *x = fm_image_page (a, p), *y = fm_image_page (b, p);
+
+      g_assert_true (!x == !y);
+      if (x)
+        g_assert_cmpmem (x, page_bytes, y, page_bytes);
+      g_assert_cmpuint (fm_image_page_programs (a, p), ==, fm_image_page_programs (b, p));
+    }
+}
+
+FmImage *
+fm_test_replayed (FmTestRecording *r, guint64 until, FmCutKind cut, const gchar *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmJournalReader) reader = fm_journal_reader_open (r->journal_path, &error);
+  g_autoptr (FmImage) base = NULL;
+  g_autofree gchar *path = g_build_filename (r->dir, name, NULL);
+  FmImage *image;
+
+  g_assert_no_error (error);
+  base = fm_image_open (r->base_path, r->desc, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_true (fm_replay_check_base (base, r->desc, fm_journal_reader_info (reader), &error));
+  g_assert_true (fm_image_copy_to (base, path, &error));
+  image = fm_image_open (path, r->desc, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (fm_replay_until (image, r->desc, reader, until, cut, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return image;
+}
+

@@ -30,6 +30,38 @@ FmNand     *fm_test_nand (const FmChipDesc *desc, guint64 seed, gint bad,
 /* PAGE_BYTES of pseudo-random data with a few bits set per byte cleared. */
 guint8     *fm_test_pattern (gsize len, guint64 seed);
 
+/* What a flash file system does to a chip, in miniature: erase a block,
+ * program its pages in order with seeded data, read some of them back,
+ * move to the next good block of BLOCKS starting at FIRST (wrapping
+ * around), for OPS array operations. A failed program or erase moves it
+ * to the next block; any other error (a power cut) stops it. */
+gboolean    fm_test_workload (FmNand *nand, guint32 first, guint32 blocks,
+                              guint64 ops, guint64 seed, GError **error);
+
+/* A recorded run: a base image (seed 7, 2 factory bad blocks), a copy of
+ * it driven by fm_test_workload() for OPS operations with a journal
+ * attached, in a temporary directory that clear removes. CHIP NULL: the
+ * tiny part. FAULTS: rules for the recorded chip, or NULL. */
+typedef struct {
+  gchar *dir;
+  FmChipDesc *desc;
+  gchar *base_path, *journal_path;
+  FmNand *nand;            /* the recorded chip, after the workload */
+  guint64 ops;
+} FmTestRecording;
+
+void     fm_test_record (FmTestRecording *r, const gchar *chip, guint64 ops,
+                         const gchar *faults);
+void     fm_test_recording_clear (FmTestRecording *r);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FmTestRecording, fm_test_recording_clear)
+/* A copy of the base named NAME with the journal replayed up to UNTIL (0:
+ * all), the last operation cut as CUT says. */
+FmImage *fm_test_replayed (FmTestRecording *r, guint64 until, FmCutKind cut,
+                           const gchar *name);
+/* Same pages, page program counts, and block erase, program and read
+ * counts and flags. */
+void     fm_test_assert_same_chip (FmImage *a, FmImage *b, const FmChipDesc *d);
+
 /* A chip driven through its bus: owns all three. */
 typedef struct {
   FmChipDesc *desc;

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "fm-powercut.h"
+#include "fm-error.h"
+#include "fm-nand.h"
+#include "fm-prng.h"
+
+#include <string.h>
+
+/* PRNG streams of this module (see fm-prng.h); distinct from fm-nand.c's. */
+enum {
+  STREAM_CUT = 101,
+  STREAM_UNSTABLE_DRAW = 102,
+};
+
+/* Bits of a lower page that an interrupted upper-page program disturbs:
+ * far beyond what any ECC corrects, as datasheets warn. */
+#define PAIRED_PAGE_DAMAGE 0.02
+
+gboolean
+fm_cut_kind_from_string (const gchar *text, FmCutKind *kind, GError **error)
+{
+  if (g_strcmp0 (text, "clean") == 0)
+    *kind = FM_CUT_CLEAN;
+  else if (g_strcmp0 (text, "torn") == 0)
+    *kind = FM_CUT_TORN;
+  else
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID,
+                   "cut kind '%s' is neither 'torn' nor 'clean'", text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+const gchar *
+fm_cut_kind_to_string (FmCutKind kind)
+{
+  return kind == FM_CUT_TORN ? "torn" : "clean";
+}
+
+guint64
+fm_powercut_seed (guint64 chip_seed, guint64 seq)
+{
+  return fm_hash64 (chip_seed, STREAM_CUT, seq);
+}
+
+/* Whether programmed bit BIT of a torn page is one of its unstable ones.
+ * A function of the block's record, so reads need no stored mask. */
+static inline gboolean
+bit_is_unstable (const FmBlockMeta *m, guint64 bit)
+{
+  return (fm_hash64 (m->unstable_seed, STREAM_UNSTABLE_DRAW, bit) >> 32) < m->unstable_share;
+}
+
+guint
+fm_powercut_read_unstable (FmImage *image, guint64 page_index, guint8 *buf, gsize len,
+                           guint64 draw_seed)
+{
+  guint32 ppb = fm_image_pages_per_block (image);
+  const FmBlockMeta *m = fm_image_block (image, page_index / ppb);
+  FmPrng prng;
+  guint n = 0;
+
+  if (m->unstable_page != page_index % ppb + 1)
+    return 0;
+  fm_prng_init (&prng, draw_seed);
+  for (gsize i = 0; i < len; i++)
+    for (guint b = 0; b < 8; b++)
+      if (!(buf[i] & (1u << b)) && bit_is_unstable (m, i * 8 + b))
+        {
+          n++;
+          if (fm_prng_next (&prng) & 1)
+            buf[i] |= 1u << b;
+        }
+  return n;
+}
+
+/* The block's earlier torn page settles: its unstable bits keep one
+ * value from now on, so that a later cut in the block can take over the
+ * block's record. */
+static void
+settle_unstable (FmImage *image, const FmChipDesc *desc, guint32 block, guint64 seed)
+{
+  FmBlockMeta *m = fm_image_block (image, block);
+  guint64 page_index;
+  guint8 *cells;
+
+  if (!m->unstable_page)
+    return;
+  page_index = (guint64) block * desc->pages_per_block + m->unstable_page - 1;
+  /* Unstable bits are programmed (0) bits, so the page has a slot. */
+  cells = fm_image_page (image, page_index) ? fm_image_page_mut (image, page_index, NULL) : NULL;
+  if (cells)
+    fm_powercut_read_unstable (image, page_index, cells, desc->page_size + desc->oob_size, seed);
+  m->unstable_page = 0;
+  m->unstable_seed = 0;
+  m->unstable_share = 0;
+}
+
+/* The page Linux's pairing scheme pairs with PAGE as its lower page, or
+ * PAGE itself when PAGE is not an upper page. */
+static guint
+paired_lower_page (const FmChipDesc *desc, guint page)
+{
+  FmPagePairing want = fm_nand_page_pairing (desc, page);
+
+  if (want.group != 1)
+    return page;
+  for (guint p = 0; p < desc->pages_per_block; p++)
+    {
+      FmPagePairing info = fm_nand_page_pairing (desc, p);
+
+      if (info.group == 0 && info.pair == want.pair)
+        return p;
+    }
+  return page;
+}
+
+static gboolean
+damage_lower_page (FmImage *image, const FmChipDesc *desc, guint64 page_index, FmPrng *prng,
+                   GError **error)
+{
+  gsize len = desc->page_size + desc->oob_size;
+  guint8 *cells;
+
+  /* An erased lower page has no data to lose. */
+  if (!fm_image_page (image, page_index))
+    return TRUE;
+  cells = fm_image_page_mut (image, page_index, error);
+  if (!cells)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    for (guint b = 0; b < 8; b++)
+      if (fm_prng_unit (prng) < PAIRED_PAGE_DAMAGE)
+        cells[i] ^= 1u << b;
+  return TRUE;
+}
+
+gboolean
+fm_powercut_program (FmImage *image, const FmChipDesc *desc, guint64 page_index,
+                     const guint8 *data, guint64 seed, guint64 age_ns, GError **error)
+{
+  guint32 block = page_index / desc->pages_per_block;
+  guint page = page_index % desc->pages_per_block;
+  gsize len = desc->page_size + desc->oob_size;
+  FmBlockMeta *m = fm_image_block (image, block);
+  FmPrng prng;
+  gdouble progress, share, solid;
+  guint8 *cells;
+  guint lower;
+
+  if (m->flags & FM_BLOCK_FACTORY_BAD)
+    return TRUE; /* the chip refuses to program it: nothing happens */
+  fm_prng_init (&prng, seed);
+  /* How far the program pulses got: all bits being cleared move
+   * together, some past the read threshold, some near it, some not yet. */
+  progress = 0.05 + 0.9 * fm_prng_unit (&prng);
+  share = (1.0 - progress) / 2;
+  solid = progress / (1.0 - share);
+  settle_unstable (image, desc, block, fm_prng_next (&prng));
+  m->unstable_page = page + 1;
+  m->unstable_seed = (guint32) fm_prng_next (&prng);
+  m->unstable_share = (guint32) (share * 4294967296.0);
+
+  cells = fm_image_page_mut (image, page_index, error);
+  if (!cells)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      guint8 to_clear = cells[i] & ~data[i];
+
+      for (guint b = 0; to_clear && b < 8; b++)
+        if ((to_clear & (1u << b)) &&
+            (bit_is_unstable (m, i * 8 + b) || fm_prng_unit (&prng) < solid))
+          cells[i] &= ~(1u << b);
+    }
+  lower = paired_lower_page (desc, page);
+  if (lower != page &&
+      !damage_lower_page (image, desc, (guint64) block * desc->pages_per_block + lower, &prng, error))
+    return FALSE;
+  fm_image_set_page_programs (image, page_index, fm_image_page_programs (image, page_index) + 1);
+  m->program_count++;
+  m->program_time_ns = MAX (age_ns, 1);
+  m->next_page = MAX (m->next_page, page + 1);
+  return TRUE;
+}
+
+void
+fm_powercut_erase (FmImage *image, const FmChipDesc *desc, guint32 block, guint64 seed)
+{
+  gsize len = desc->page_size + desc->oob_size;
+  FmBlockMeta *m = fm_image_block (image, block);
+  guint64 first = (guint64) block * desc->pages_per_block;
+  FmPrng prng;
+  gdouble progress;
+
+  if (m->flags & (FM_BLOCK_FACTORY_BAD | FM_BLOCK_WORN_OUT | FM_BLOCK_GROWN_BAD))
+    return; /* the erase would have failed without changing the cells */
+  fm_prng_init (&prng, seed);
+  progress = 0.05 + 0.9 * fm_prng_unit (&prng);
+  settle_unstable (image, desc, block, fm_prng_next (&prng));
+  for (guint64 p = first; p < first + desc->pages_per_block; p++)
+    {
+      gboolean all_ones = TRUE;
+      guint8 *cells;
+
+      if (!fm_image_page (image, p))
+        continue;
+      cells = fm_image_page_mut (image, p, NULL);
+      for (gsize i = 0; i < len; i++)
+        {
+          for (guint b = 0; cells[i] != 0xff && b < 8; b++)
+            if (!(cells[i] & (1u << b)) && fm_prng_unit (&prng) < progress)
+              cells[i] |= 1u << b;
+          all_ones &= cells[i] == 0xff;
+        }
+      if (all_ones)
+        fm_image_clear_page (image, p);
+      else
+        fm_image_set_page_programs (image, p, 0);
+    }
+  m->erase_count++;
+  m->next_page = 0;
+  m->reads_since_erase = 0;
+}
