@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #define EXIT_USAGE 2
+#define EXIT_POWER_CUT 3
 
 static volatile gint stop_requested;
 
@@ -54,13 +55,30 @@ static const gchar description[] =
   "per line; the language is described in libflashmodel/fm-faults.h. How\n"
   "often each rule fired is printed on exit.\n"
   "\n"
+  "Power cuts: the fault 'powercut@op=N' (or 'powercut at-op=N', 'powercut\n"
+  "@time=T' with T in microseconds of chip time; add 'clean' to cut between\n"
+  "operations) removes the chip's power as operation N starts: the operation\n"
+  "is torn as a real chip's would be (half-programmed bits, a partly erased\n"
+  "block), the request is never answered and muse-chip exits with status 3,\n"
+  "leaving IMAGE as the chip would be found after the reboot.\n"
+  "\n"
+  "Recording (--record FILE): every read, program and erase the chip carries\n"
+  "out is appended to a journal FILE (which must not exist), with a digest\n"
+  "of the image it started from. 'flashmodel replay' rebuilds the chip as it\n"
+  "was after any operation, cut cleanly or torn, from a copy of the starting\n"
+  "image, and 'flashmodel powercut-campaign' checks a file system at many\n"
+  "such cut points. Copy IMAGE before starting to keep the base:\n"
+  "  flashmodel create --chip micron-mt29f4g base.img && cp base.img nand.img\n"
+  "  muse-chip --chip micron-mt29f4g --image nand.img --record run.journal\n"
+  "\n"
   "RAM (--ram SIZE): instead of a chip, a RAM-type MTD (MTD_RAM: byte\n"
   "writes, no OOB, no bad blocks, erase sets 0xFF) like the kernel's\n"
   "mtdram, kept in IMAGE as a raw file when --image is given.\n"
   "\n"
   "Exit status: 0 when the kernel side went away or on SIGINT/SIGTERM after\n"
   "a clean shutdown, 1 on errors (no /dev/muse, bad image, the kernel\n"
-  "refused the device), 2 on bad options.\n"
+  "refused the device, the journal could not be written), 2 on bad options,\n"
+  "3 after a power cut fault.\n"
   "\n"
   "Examples:\n"
   "  muse-chip --chip micron-mt29f4g --image nand.img &\n"
@@ -79,6 +97,7 @@ typedef struct {
   gchar *device;
   gchar *ram;
   gchar *erase_size;
+  gchar *record;
   gint64 seed;
   gint nop;
   gboolean verbose;
@@ -98,6 +117,7 @@ options_clear (Options *o)
   g_free (o->device);
   g_free (o->ram);
   g_free (o->erase_size);
+  g_free (o->record);
 }
 
 static gboolean
@@ -117,6 +137,7 @@ parse_options (int *argc, char ***argv, Options *o)
     { "faults", 'f', 0, G_OPTION_ARG_STRING, &o->faults, "Fault injection rules, or @FILE", "SPEC" },
     { "timing", 't', 0, G_OPTION_ARG_STRING, &o->timing, "none (default), virtual or real", "MODE" },
     { "ecc", 'e', 0, G_OPTION_ARG_STRING, &o->ecc, "auto (default), hamming[/S], bchT[/S], on-die, none", "ECC" },
+    { "record", 'r', 0, G_OPTION_ARG_FILENAME, &o->record, "Append every chip operation to the journal FILE (must not exist)", "FILE" },
     { "nop", 0, 0, G_OPTION_ARG_INT, &o->nop, "Partial programs allowed per page (default: the datasheet's; 0: no limit)", "N" },
     { "mtdparts", 'p', 0, G_OPTION_ARG_STRING, &o->mtdparts, "Partitions, mtdparts syntax without the name", "PARTS" },
     { "name", 'n', 0, G_OPTION_ARG_STRING, &o->name, "MTD name (default: the chip name, or 'ram')", "NAME" },
@@ -146,8 +167,8 @@ parse_options (int *argc, char ***argv, Options *o)
     }
   if (!o->chip == !o->ram)
     return usage_error ("give either --chip NAME or --ram SIZE");
-  if (o->ram && (o->faults || o->ecc || o->timing || o->nop >= 0))
-    return usage_error ("--faults, --ecc, --timing and --nop apply to chips, not to --ram");
+  if (o->ram && (o->faults || o->ecc || o->timing || o->nop >= 0 || o->record))
+    return usage_error ("--faults, --ecc, --timing, --nop and --record apply to chips, not to --ram");
   if (o->chip && o->erase_size)
     return usage_error ("--erase-size applies to --ram; a chip has its own");
   if (o->seed < 0)
@@ -197,7 +218,8 @@ open_or_create (const FmChipDesc *desc, const gchar *path, guint64 seed, GError 
 
 /* The NAND model of --chip behind a host controller, as a backend. */
 static MuseBackend *
-chip_backend (const Options *o, const FmChipDesc *desc, GError **error)
+chip_backend (const Options *o, const FmChipDesc *desc, FmJournalWriter **journal,
+              GError **error)
 {
   FmTimingMode timing = FM_TIMING_NONE;
   gboolean on_die = g_strcmp0 (o->ecc, "on-die") == 0;
@@ -222,6 +244,20 @@ chip_backend (const Options *o, const FmChipDesc *desc, GError **error)
     {
       fm_ecc_free (ecc);
       return NULL;
+    }
+  /* Before anything else touches the chip, so the journal sees it all. */
+  if (o->record)
+    {
+      *journal = fm_journal_writer_new (o->record, fm_nand_image (nand), desc,
+                                        fm_nand_operations (nand) + 1, FALSE, error);
+      if (!*journal)
+        {
+          g_prefix_error (error, "--record: ");
+          fm_ecc_free (ecc);
+          fm_nand_free (nand);
+          return NULL;
+        }
+      fm_nand_set_observer (nand, fm_journal_writer_observe, *journal);
     }
   if (o->nop >= 0)
     fm_nand_set_nop_limit (nand, o->nop);
@@ -334,6 +370,12 @@ serve (const Options *o, MuseBackend *backend, const gchar *name, const gchar *w
   ok = muse_server_run (server, fd, &stop_requested, error);
   close (fd);
   print_fault_report (backend);
+  if (!ok && g_error_matches (*error, FM_ERROR, FM_ERROR_POWER_OFF))
+    {
+      g_printerr ("muse-chip: %s: stopping, as the machine would\n", (*error)->message);
+      g_clear_error (error);
+      return EXIT_POWER_CUT;
+    }
   if (ok && !muse_server_counts (server)->inits)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_IO, "the kernel closed /dev/muse before asking for the device");
@@ -349,6 +391,7 @@ main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (FmChipDesc) desc = NULL;
   g_autoptr (MuseBackend) backend = NULL;
+  FmJournalWriter *journal = NULL;
   g_autofree gchar *what = NULL;
   int status = EXIT_FAILURE;
 
@@ -368,7 +411,7 @@ main (int argc, char **argv)
     {
       desc = fm_chip_desc_lookup (o.chip, &error);
       if (desc)
-        backend = chip_backend (&o, desc, &error);
+        backend = chip_backend (&o, desc, &journal, &error);
       if (backend)
         what = g_strdup_printf ("%s (%s %s) with ECC %s", desc->name, desc->vendor, desc->part,
                                 fm_nand_host_ecc_name (muse_nand_backend_host (backend)));
@@ -381,9 +424,25 @@ main (int argc, char **argv)
     }
   if (backend)
     status = serve (&o, backend, o.name ? o.name : desc ? desc->name : "ram", what, &error);
-  if (status != EXIT_SUCCESS)
+  if (status != EXIT_SUCCESS && status != EXIT_POWER_CUT)
     g_printerr ("muse-chip: %s\n", error ? error->message : "failed");
   g_clear_pointer (&backend, muse_backend_free); /* syncs and closes the image */
+  if (journal)
+    {
+      g_autoptr (GError) journal_error = NULL;
+      guint64 records = fm_journal_writer_records (journal);
+      const GError *failed = fm_journal_writer_failed (journal);
+
+      if (failed)
+        journal_error = g_error_copy (failed);
+      if (!fm_journal_writer_close (journal, journal_error ? NULL : &journal_error) || journal_error)
+        {
+          g_printerr ("muse-chip: --record: %s\n", journal_error->message);
+          status = EXIT_FAILURE;
+        }
+      else
+        g_printerr ("muse-chip: recorded %" G_GUINT64_FORMAT " operations in %s\n", records, o.record);
+    }
   options_clear (&o);
   return status;
 }

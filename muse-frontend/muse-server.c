@@ -181,6 +181,18 @@ oob_mode (guint32 flags)
   return (flags & MUSE_IO_OOB_AUTO) ? FM_HOST_OOB_AUTO : FM_HOST_OOB_PLACE;
 }
 
+/* A chip without power answers nothing more: the request stays pending
+ * and the server stops, so the kernel sees its device vanish as a machine
+ * would see its flash lose power. Takes LOCAL when it reports that. */
+static gboolean
+power_lost (GError **local, GError **error)
+{
+  if (!g_error_matches (*local, FM_ERROR, FM_ERROR_POWER_OFF))
+    return FALSE;
+  g_propagate_error (error, g_steal_pointer (local));
+  return TRUE;
+}
+
 static gboolean
 handle_read (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize len, GError **error)
 {
@@ -198,6 +210,8 @@ handle_read (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize len
     {
       if (s->options.verbose)
         g_printerr ("muse-chip: read: %s\n", local->message);
+      if (power_lost (&local, error))
+        return FALSE;
       return reply (fd, unique, errno_of (local), NULL, 0, error);
     }
   out.len = in->len;
@@ -236,6 +250,8 @@ handle_write (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize le
     {
       if (s->options.verbose)
         g_printerr ("muse-chip: write: %s\n", local->message);
+      if (power_lost (&local, error))
+        return FALSE;
       return reply (fd, unique, errno_of (local), NULL, 0, error);
     }
   out.len = in->len;
@@ -257,6 +273,8 @@ handle_erase (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize le
     {
       if (s->options.verbose)
         g_printerr ("muse-chip: erase: %s\n", local->message);
+      if (power_lost (&local, error))
+        return FALSE;
       return reply (fd, unique, errno_of (local), NULL, 0, error);
     }
   return reply (fd, unique, 0, NULL, 0, error);
@@ -286,7 +304,7 @@ handle_isbad (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize le
   if (!block_request_valid (s, arg, len))
     return reply (fd, unique, -EINVAL, NULL, 0, error);
   if (!s->backend->is_bad (s->backend->self, in->addr, &bad, &local))
-    return reply (fd, unique, errno_of (local), NULL, 0, error);
+    return power_lost (&local, error) ? FALSE : reply (fd, unique, errno_of (local), NULL, 0, error);
   out.result = bad;
   return reply (fd, unique, 0, args, 1, error);
 }
@@ -306,6 +324,8 @@ handle_markbad (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize 
     {
       if (s->options.verbose)
         g_printerr ("muse-chip: mark bad: %s\n", local->message);
+      if (power_lost (&local, error))
+        return FALSE;
       return reply (fd, unique, errno_of (local), NULL, 0, error);
     }
   return reply (fd, unique, 0, NULL, 0, error);
