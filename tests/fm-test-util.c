@@ -295,7 +295,7 @@ fm_test_record (FmTestRecording *r, const gchar *chip, guint64 ops, const gchar 
   g_autoptr (FmImage) base = NULL;
   g_autoptr (FmJournalWriter) w = NULL;
   g_autofree gchar *live_path = NULL;
-  FmNandCreateOptions create = { 7, 2 };
+  FmNandCreateOptions create = { 7, -1 };
   FmImage *live;
 
   r->dir = g_dir_make_tmp ("test-journal-XXXXXX", &error);

@@ -38,7 +38,7 @@ guint8     *fm_test_pattern (gsize len, guint64 seed);
 gboolean    fm_test_workload (FmNand *nand, guint32 first, guint32 blocks,
                               guint64 ops, guint64 seed, GError **error);
 
-/* A recorded run: a base image (seed 7, 2 factory bad blocks), a copy of
+/* A recorded run: a base image (seed 7, factory bad blocks as the seed places them), a copy of
  * it driven by fm_test_workload() for OPS operations with a journal
  * attached, in a temporary directory that clear removes. CHIP NULL: the
  * tiny part. FAULTS: rules for the recorded chip, or NULL. */

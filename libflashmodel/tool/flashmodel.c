@@ -5,6 +5,7 @@
  * goes to stdout, diagnostics to stderr.
  */
 #include "tool-common.h"
+#include "commands.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -409,6 +410,62 @@ static const Command commands[] = {
     "  grown_bad,bitflips,ecc_corrected,ecc_failed,faults\n"
     "bitflips counts raw errors the model injected into reads; ecc_corrected and\n"
     "ecc_failed are what the host's ECC reported back (muse-chip does).", cmd_wear },
+  { "journal", "[--list] FILE", "Show what a journal holds and whether it is intact.",
+    "FILE is a journal recorded by 'muse-chip --record'. The header (chip, seed,\n"
+    "digest of the starting image) and each record's checksum and data digest\n"
+    "are checked; records after the first that fails are not used. A journal\n"
+    "whose last record is cut short (the recorder died) ends in a 'torn tail',\n"
+    "which is normal after a crash.\n\n"
+    "With --list, one line per operation: its number, read/program/erase, the\n"
+    "block and page, what the chip reported (ok, FAIL, or torn by a power cut),\n"
+    "the block's erase count after it and the first digits of the SHA-256 of\n"
+    "the data read or programmed.\n\n"
+    "Exit status: 0 if the journal is complete or only its tail is torn, 1 if a\n"
+    "record is corrupt (the records before it remain usable).", cmd_journal },
+  { "replay", "--journal FILE [--base IMAGE] [--until N [--cut clean|torn]] -o IMAGE2",
+    "Rebuild the chip's image as it was after operation N of a journal.",
+    "Applies the journal's operations, in order, to a copy of IMAGE (the image\n"
+    "the recording started from; it is checked against the digest in the\n"
+    "journal and never modified) and writes the result to IMAGE2. Without\n"
+    "--base, the journal must have started from a fresh image of its chip and\n"
+    "seed, which replay makes itself.\n\n"
+    "--until N stops after operation N (operations count every read, program\n"
+    "and erase from 1, as the --list of 'flashmodel journal' shows). With\n"
+    "--cut clean, power went after N completed. With --cut torn, power went\n"
+    "during N, as on real chips:\n"
+    "  program  each bit it was clearing is cleared, still 1, or unstable (it\n"
+    "           reads back differently on every read); on MLC parts the paired\n"
+    "           lower page of an upper page loses its data too\n"
+    "  erase    the block is partly erased\n"
+    "  read     nothing changes\n"
+    "How far the operation got comes from the chip's seed and N, so the same\n"
+    "cut always gives the same image, and the image a live power cut\n"
+    "('muse-chip --faults powercut@op=N') leaves.\n\n"
+    "Examples:\n"
+    "  flashmodel replay --base base.img --journal run.journal --until 1500 \\\n"
+    "      --cut torn -o cut.img\n"
+    "  muse-chip --chip micron-mt29f4g --image cut.img &", cmd_replay },
+  { "powercut-campaign", "--journal FILE [--base IMAGE] --check CMD [--every K | --sample N] [--cut torn|clean|both]",
+    "Cut power at many operations of a journal and check each image left.",
+    "For each cut point, builds the image a power cut at that operation\n"
+    "leaves (as 'flashmodel replay --cut' does) and runs CMD on it with\n"
+    "/bin/sh; CMD exiting 0 means the image passed. {} in CMD is replaced by\n"
+    "the image's path, which is also in $FM_CUT_IMAGE; $FM_CUT_OP holds the\n"
+    "operation, $FM_CUT_KIND clean or torn, $FM_CUT_WHAT a description and\n"
+    "$FM_CHIP the chip. The image is a scratch copy: CMD may modify it.\n\n"
+    "Cut points are programs and erases (with --all-ops, reads too) between\n"
+    "--from and --to: all of them, every K-th, or N drawn at random (--seed).\n"
+    "They are visited in order while one working image follows the journal,\n"
+    "and each cut copies it (a reflink where the file system supports it):\n"
+    "a cut point costs one copy of the image plus the operations since the\n"
+    "previous one, however long the journal.\n\n"
+    "Output is TAP: one 'ok' or 'not ok' line per cut, with the end of the\n"
+    "check's output after a failure, and a summary with the cut points per\n"
+    "minute. --report writes the results as CSV.\n\n"
+    "Exit status: 0 if every check passed, 1 if one failed or on errors.\n\n"
+    "Example:\n"
+    "  flashmodel powercut-campaign --journal run.journal --base base.img \\\n"
+    "      --sample 200 --check './mount-and-verify.sh {}'", cmd_powercut_campaign },
 };
 
 const Command *
@@ -428,7 +485,7 @@ print_main_help (FILE *out)
            "Inspect flash chip descriptors and create and examine chip images for the\n"
            "flashmodel NAND emulator.\n\nCommands:\n");
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    fprintf (out, "  %-18s %s\n", commands[i].name, commands[i].summary);
   fprintf (out,
            "\nRun 'flashmodel COMMAND --help' for a command's options.\n\n"
            "Environment:\n"
