@@ -2,6 +2,7 @@
 /* libflashmodel: software models of real NAND flash chips. */
 #pragma once
 
+#include "fm-campaign.h"
 #include "fm-chip-desc.h"
 #include "fm-clock.h"
 #include "fm-crc.h"

@@ -12,6 +12,14 @@ enum {
   STREAM_UNSTABLE_DRAW = 102,
 };
 
+/* One cut in this many catches an operation in its last pulses. */
+#define LATE_CUT_ODDS 5
+/* A late-cut program leaves up to this many bits unstable, and up to this
+ * many not programmed at all. */
+#define LATE_CUT_MAX_BITS 4
+/* A late-cut erase leaves a programmed bit at 0 with at most this chance. */
+#define LATE_ERASE_LEFT 2e-4
+
 /* Bits of a lower page that an interrupted upper-page program disturbs:
  * far beyond what any ECC corrects, as datasheets warn. */
 #define PAIRED_PAGE_DAMAGE 0.02
@@ -73,6 +81,15 @@ fm_powercut_read_unstable (FmImage *image, guint64 page_index, guint8 *buf, gsiz
             buf[i] |= 1u << b;
         }
   return n;
+}
+
+/* Byte I of the page's cells before a program (erased pages are FFh). */
+static guint8
+cells_before (FmImage *image, guint64 page_index, gsize i)
+{
+  const guint8 *stored = fm_image_page (image, page_index);
+
+  return stored ? stored[i] : 0xff;
 }
 
 /* The block's earlier torn page settles: its unstable bits keep one
@@ -145,18 +162,35 @@ fm_powercut_program (FmImage *image, const FmChipDesc *desc, guint64 page_index,
   gsize len = desc->page_size + desc->oob_size;
   FmBlockMeta *m = fm_image_block (image, block);
   FmPrng prng;
-  gdouble progress, share, solid;
+  gdouble progress, share, not_yet, solid;
+  guint64 to_clear;
   guint8 *cells;
   guint lower;
 
   if (m->flags & FM_BLOCK_FACTORY_BAD)
     return TRUE; /* the chip refuses to program it: nothing happens */
   fm_prng_init (&prng, seed);
-  /* How far the program pulses got: all bits being cleared move
-   * together, some past the read threshold, some near it, some not yet. */
-  progress = 0.05 + 0.9 * fm_prng_unit (&prng);
-  share = (1.0 - progress) / 2;
-  solid = progress / (1.0 - share);
+  /* How far the program pulses got. Usually mid-way: of the bits being
+   * cleared some are past the read threshold, some near it (unstable),
+   * some not yet. One cut in LATE_CUT_ODDS comes during the last verify
+   * pulses: a few bits short, a page that may well read back correct
+   * now and fail later, the case file systems find hardest. */
+  to_clear = 0;
+  for (gsize i = 0; i < len; i++)
+    to_clear += __builtin_popcount ((guint8) (cells_before (image, page_index, i) & ~data[i]));
+  if (fm_prng_below (&prng, LATE_CUT_ODDS) == 0)
+    {
+      gdouble n = MAX (to_clear, 1);
+
+      share = MIN (fm_prng_below (&prng, LATE_CUT_MAX_BITS + 1) / n, 1.0);
+      not_yet = MIN (fm_prng_below (&prng, LATE_CUT_MAX_BITS + 1) / n, 1.0 - share);
+    }
+  else
+    {
+      progress = 0.05 + 0.9 * fm_prng_unit (&prng);
+      share = not_yet = (1.0 - progress) / 2;
+    }
+  solid = share < 1.0 ? 1.0 - not_yet / (1.0 - share) : 0.0;
   settle_unstable (image, desc, block, fm_prng_next (&prng));
   m->unstable_page = page + 1;
   m->unstable_seed = (guint32) fm_prng_next (&prng);
@@ -197,7 +231,10 @@ fm_powercut_erase (FmImage *image, const FmChipDesc *desc, guint32 block, guint6
   if (m->flags & (FM_BLOCK_FACTORY_BAD | FM_BLOCK_WORN_OUT | FM_BLOCK_GROWN_BAD))
     return; /* the erase would have failed without changing the cells */
   fm_prng_init (&prng, seed);
-  progress = 0.05 + 0.9 * fm_prng_unit (&prng);
+  if (fm_prng_below (&prng, LATE_CUT_ODDS) == 0)
+    progress = 1.0 - LATE_ERASE_LEFT * fm_prng_unit (&prng);
+  else
+    progress = 0.05 + 0.9 * fm_prng_unit (&prng);
   settle_unstable (image, desc, block, fm_prng_next (&prng));
   for (guint64 p = first; p < first + desc->pages_per_block; p++)
     {

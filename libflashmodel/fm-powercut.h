@@ -9,6 +9,8 @@
  *    data of its paired lower page, which shares the same cells;
  *  - an interrupted erase leaves the block partly erased: some of its
  *    programmed bits are back at 1, the rest are not.
+ * Most cuts land mid-operation; one in five lands in the last pulses and
+ * leaves only a few bits short, a page or block that may look fine.
  * SEED decides how far the operation got, so the same cut gives the same
  * image. Both replay (fm-replay.h) and live power cuts (a "powercut"
  * fault) use these, so the two agree bit for bit.

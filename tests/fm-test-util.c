@@ -291,6 +291,13 @@ fm_test_bus_read (FmNandBus *bus, const FmChipDesc *d, guint32 block, guint page
 void
 fm_test_record (FmTestRecording *r, const gchar *chip, guint64 ops, const gchar *faults)
 {
+  fm_test_record_blocks (r, chip, 0, ops, faults);
+}
+
+void
+fm_test_record_blocks (FmTestRecording *r, const gchar *chip, guint32 blocks, guint64 ops,
+                       const gchar *faults)
+{
   g_autoptr (GError) error = NULL;
   g_autoptr (FmImage) base = NULL;
   g_autoptr (FmJournalWriter) w = NULL;
@@ -320,7 +327,7 @@ fm_test_record (FmTestRecording *r, const gchar *chip, guint64 ops, const gchar 
   w = fm_journal_writer_new (r->journal_path, fm_nand_image (r->nand), r->desc, 1, FALSE, &error);
   g_assert_no_error (error);
   fm_nand_set_observer (r->nand, fm_journal_writer_observe, w);
-  fm_test_workload (r->nand, 0, fm_chip_desc_blocks (r->desc), ops, 11, NULL);
+  fm_test_workload (r->nand, 0, blocks ? blocks : fm_chip_desc_blocks (r->desc), ops, 11, NULL);
   fm_nand_set_observer (r->nand, NULL, NULL);
   g_assert_null (fm_journal_writer_failed (w));
   r->ops = fm_journal_writer_records (w);

@@ -52,6 +52,9 @@ typedef struct {
 
 void     fm_test_record (FmTestRecording *r, const gchar *chip, guint64 ops,
                          const gchar *faults);
+/* The same, with the workload confined to the first BLOCKS blocks. */
+void     fm_test_record_blocks (FmTestRecording *r, const gchar *chip, guint32 blocks,
+                                guint64 ops, const gchar *faults);
 void     fm_test_recording_clear (FmTestRecording *r);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FmTestRecording, fm_test_recording_clear)
 /* A copy of the base named NAME with the journal replayed up to UNTIL (0:

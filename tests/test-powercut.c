@@ -84,6 +84,34 @@ test_torn_program_is_deterministic (void)
   g_assert_true (memcmp (fm_image_page (fm_nand_image (a), 5), fm_image_page (fm_nand_image (c), 5), len) != 0);
 }
 
+/* Most cuts leave a page far from its data; some, late in the program,
+ * leave it a few bits short, which ECC may hide. */
+static void
+test_late_cuts_leave_few_bits (void)
+{
+  g_autoptr (FmChipDesc) d = fm_test_tiny_desc (NULL);
+  g_autoptr (FmNand) nand = fm_test_nand (d, 3, 0, FM_TIMING_NONE);
+  gsize len = fm_nand_page_bytes (nand);
+  g_autofree guint8 *data = fm_test_pattern (len, 5);
+  g_autofree guint8 *got = g_malloc (len);
+  guint late = 0, mid = 0;
+
+  for (guint seed = 0; seed < 64; seed++)
+    {
+      guint64 page = (guint64) (seed / d->pages_per_block) * d->pages_per_block + seed % d->pages_per_block;
+      guint off = 0;
+
+      g_assert_true (fm_powercut_program (fm_nand_image (nand), d, page, data, seed, 1, NULL));
+      g_assert_true (fm_nand_read_page (nand, page / d->pages_per_block, page % d->pages_per_block, got, NULL));
+      for (gsize i = 0; i < len; i++)
+        off += __builtin_popcount (got[i] ^ data[i]);
+      late += off <= 8;
+      mid += off > 100;
+    }
+  g_assert_cmpuint (late, >=, 4);
+  g_assert_cmpuint (mid, >=, 32);
+}
+
 static void
 test_torn_erase (void)
 {
@@ -318,6 +346,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/powercut/torn-program", test_torn_program);
   g_test_add_func ("/powercut/torn-program-is-deterministic", test_torn_program_is_deterministic);
+  g_test_add_func ("/powercut/late-cuts-leave-few-bits", test_late_cuts_leave_few_bits);
   g_test_add_func ("/powercut/torn-erase", test_torn_erase);
   g_test_add_func ("/powercut/torn-upper-page-damages-lower", test_torn_upper_page_damages_lower);
   g_test_add_func ("/powercut/live-cut-program", test_live_cut_program);

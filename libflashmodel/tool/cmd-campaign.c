@@ -2,13 +2,8 @@
 /*
  * flashmodel powercut-campaign: a journal recorded once, a power cut at
  * many of its operations, and a check (mount the file system, compare the
- * files) on the image each cut leaves.
- *
- * The cut points are visited in order while one working image follows the
- * journal; each cut copies that image (a reflink where the file system
- * has them) and applies the cut operation to the copy. A cut point thus
- * costs one image copy and the operations since the previous point, never
- * a replay from the start.
+ * files) on the image each cut leaves. fm-campaign.h makes the images;
+ * this file chooses the cut points and runs the user's check.
  */
 #include "tool-common.h"
 #include "commands.h"
@@ -79,52 +74,36 @@ choose_points (GArray *candidates, guint64 every, guint64 sample, guint64 seed)
   return points;
 }
 
-/* One cut: copy WORK, cut REC into the copy, check it. */
+/* The check of one cut image: the user's command. */
 static gboolean
-cut_and_check (Campaign *c, FmImage *work, const FmJournalRecord *rec, FmCutKind kind,
-               GError **error)
+run_check (gpointer user_data, const gchar *path, const FmJournalRecord *rec, FmCutKind kind,
+           GError **error)
 {
-  g_autofree gchar *path = g_build_filename (c->work_dir, "cut.img", NULL);
+  Campaign *c = user_data;
   g_autofree gchar *what = describe_record (rec, c->desc->pages_per_block);
+  g_autofree gchar *seq = g_strdup_printf ("%" G_GUINT64_FORMAT, rec->seq);
   g_autofree gchar *output = NULL;
   g_autoptr (GError) check_error = NULL;
+  g_autoptr (GString) cmd = g_string_new (c->check);
+  g_auto (GStrv) env = g_environ_setenv (g_get_environ (), "FM_CUT_IMAGE", path, TRUE);
+  const gchar *argv[] = { "/bin/sh", "-c", NULL, NULL };
   gint64 start = g_get_monotonic_time ();
   gboolean passed;
   gint status = 0;
 
-  {
-    g_autoptr (FmImage) cut = NULL;
-
-    if (!fm_image_copy_to (work, path, error))
+  g_string_replace (cmd, "{}", path, 0);
+  argv[2] = cmd->str;
+  env = g_environ_setenv (env, "FM_CUT_OP", seq, TRUE);
+  env = g_environ_setenv (env, "FM_CUT_KIND", fm_cut_kind_to_string (kind), TRUE);
+  env = g_environ_setenv (env, "FM_CUT_WHAT", what, TRUE);
+  env = g_environ_setenv (env, "FM_CHIP", c->desc->name, TRUE);
+  /* The check's output, to show when it fails. */
+  if (!g_spawn_sync (NULL, (gchar **) argv, env, G_SPAWN_DEFAULT, NULL, NULL,
+                     &output, NULL, &status, &check_error))
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&check_error), "--check: ");
       return FALSE;
-    cut = fm_image_open (path, c->desc, FALSE, error);
-    if (!cut)
-      return FALSE;
-    if (!(kind == FM_CUT_TORN ? fm_replay_tear (cut, c->desc, rec, error)
-                              : fm_replay_apply (cut, c->desc, rec, error)))
-      return FALSE;
-  }
-  {
-    g_autofree gchar *seq = g_strdup_printf ("%" G_GUINT64_FORMAT, rec->seq);
-    g_auto (GStrv) env = g_environ_setenv (g_get_environ (), "FM_CUT_IMAGE", path, TRUE);
-    g_autoptr (GString) cmd = g_string_new (c->check);
-    const gchar *argv[] = { "/bin/sh", "-c", NULL, NULL };
-
-    g_string_replace (cmd, "{}", path, 0);
-    argv[2] = cmd->str;
-    env = g_environ_setenv (env, "FM_CUT_OP", seq, TRUE);
-    env = g_environ_setenv (env, "FM_CUT_KIND", fm_cut_kind_to_string (kind), TRUE);
-    env = g_environ_setenv (env, "FM_CUT_WHAT", what, TRUE);
-    env = g_environ_setenv (env, "FM_CHIP", c->desc->name, TRUE);
-    /* The check's own output goes to one string, stderr with stdout, to
-     * show when it fails. */
-    if (!g_spawn_sync (NULL, (gchar **) argv, env, G_SPAWN_DEFAULT, NULL, NULL,
-                       &output, NULL, &status, &check_error))
-      {
-        g_propagate_prefixed_error (error, g_steal_pointer (&check_error), "--check: ");
-        return FALSE;
-      }
-  }
+    }
   passed = g_spawn_check_wait_status (status, &check_error);
   c->done++;
   g_print ("%s %u - operation %" G_GUINT64_FORMAT " %s, %s (%.2f s)%s%s\n",
@@ -142,8 +121,7 @@ cut_and_check (Campaign *c, FmImage *work, const FmJournalRecord *rec, FmCutKind
       c->failed++;
       g_string_append_printf (c->failures, " %" G_GUINT64_FORMAT "/%s", rec->seq,
                               fm_cut_kind_to_string (kind));
-      /* The end of the check's output says why; TAP comments keep it
-       * apart from the results. */
+      /* The end of the check's output says why; as TAP comments. */
       for (guint i = n > 12 ? n - 12 : 0; i < n; i++)
         if (*lines[i])
           g_print ("#   %s\n", lines[i]);
@@ -156,7 +134,6 @@ cut_and_check (Campaign *c, FmImage *work, const FmJournalRecord *rec, FmCutKind
             g_print ("#   image kept: %s\n", keep);
         }
     }
-  g_unlink (path);
   fflush (stdout);
   return TRUE;
 }
@@ -190,12 +167,11 @@ cmd_powercut_campaign (int argc, char **argv)
   g_autoptr (FmImage) work = NULL;
   g_autoptr (GArray) candidates = g_array_new (FALSE, FALSE, sizeof (guint64));
   g_autoptr (GArray) points = NULL;
-  g_autofree gchar *work_path = NULL;
+  g_autofree gchar *work_path = NULL, *cut_path = NULL;
   Campaign c = { 0 };
   guint64 every = 0, sample = 0, seed = 1, from = 0, to = G_MAXUINT64, records = 0;
   FmJournalRecord rec;
   gboolean made_dir = FALSE;
-  guint next = 0;
   gint64 start;
   gdouble minutes;
   int status = EXIT_FAILURE;
@@ -297,18 +273,10 @@ cmd_powercut_campaign (int argc, char **argv)
            candidates->len, records, desc->name);
   fflush (stdout);
   start = g_get_monotonic_time ();
-  while (next < points->len && fm_journal_reader_next (reader, &rec))
-    {
-      if (rec.seq == g_array_index (points, guint64, next))
-        {
-          for (guint k = 0; k < c.n_kinds; k++)
-            if (!cut_and_check (&c, work, &rec, c.kinds[k], &error))
-              goto out;
-          next++;
-        }
-      if (!fm_replay_apply (work, desc, &rec, &error))
-        goto out;
-    }
+  cut_path = g_build_filename (c.work_dir, "cut.img", NULL);
+  if (!fm_campaign_run (work, desc, reader, (const guint64 *) points->data, points->len,
+                        c.kinds, c.n_kinds, cut_path, run_check, &c, &error))
+    goto out;
   minutes = (g_get_monotonic_time () - start) / 60e6;
   g_print ("# %u cut points checked, %u failed%s%s; %.1f cut points per minute\n", c.done, c.failed,
            c.failed ? ":" : "", c.failures->str, minutes > 0 ? c.done / minutes : 0.0);

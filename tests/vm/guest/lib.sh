@@ -81,6 +81,18 @@ mtd_number() {
   sed -n "s/^mtd\([0-9]*\): [0-9a-f]* [0-9a-f]* \"$1\"\$/\1/p" /proc/mtd | head -n 1
 }
 
+# wait_mtd NAME: prints the number of the MTD called NAME, waiting up to
+# 10 s for it (partitions appear a moment after their master).
+wait_mtd() {
+  local i n
+  for i in $(seq 1 100); do
+    n=$(mtd_number "$1")
+    [ -n "$n" ] && { echo "$n"; return 0; }
+    sleep 0.1
+  done
+  return 1
+}
+
 # start_muse NAME [muse-chip ARG...]: serves a chip as the MTD called NAME
 # (passed as --name) and waits until it is registered; sets $mtd to its
 # number and $muse_pid. Its messages go to /tmp/muse-NAME.log.

@@ -23,7 +23,7 @@ run_mtd_test() {
 }
 
 start_muse nand --chip micron-mt29f4g --mtdparts "16M(tests),-(rest)" || bail "muse-chip did not start"
-part=$(mtd_number tests)
+part=$(wait_mtd tests)
 [ -n "$part" ] || bail "no partition 'tests'"
 check_eq "the test partition has 128 blocks" 16777216 "$(mtd_attr "$part" size)"
 check "erase the test partition" flash_erase -q "/dev/mtd$part" 0 0

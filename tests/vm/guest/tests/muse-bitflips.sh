@@ -25,7 +25,7 @@ find_leb0() {
 # An 8 MiB UBI partition: small enough to scan for UBIFS's first LEB.
 start_muse nand --chip micron-mt29f4g --image "$img" --mtdparts "8M(ubi),-(rest)" \
   || bail "muse-chip did not start"
-part=$(mtd_number ubi)
+part=$(wait_mtd ubi)
 mkdir -p /mnt/ubifs
 check "ubiformat" ubiformat -q -y "/dev/mtd$part"
 check "ubiattach" ubiattach -m "$part" -d 0 -b 1
@@ -44,7 +44,7 @@ pass "LEB 0 of the volume is in block $target"
 faults="bitflip block=$target page=2 byte=0 bit=0 always; bitflip block=$target page=2 byte=1 bit=3 always; bitflip block=$target page=2 byte=2 bit=7 always"
 start_muse nand --chip micron-mt29f4g --image "$img" --mtdparts "8M(ubi),-(rest)" --faults "$faults" \
   || bail "muse-chip did not restart"
-part=$(mtd_number ubi)
+part=$(wait_mtd ubi)
 dmesg -c > /dev/null
 check "attach and mount with bit flips" ubi_up
 check "the file is intact" md5sum -c -s /tmp/sum
