@@ -527,6 +527,261 @@ test_help_and_version (void)
   }
 }
 
+/* ---- import and export --------------------------------------------------- */
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const gchar *const *) a, *(const gchar *const *) b);
+}
+
+/* The names in DIR, sorted, space-separated. */
+static gchar *
+dir_listing (const gchar *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const gchar *name;
+
+  while ((name = g_dir_read_name (d)))
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (gchar **) names->pdata);
+}
+
+static void
+write_filled (const gchar *path, gsize len, guint8 value)
+{
+  g_autofree gchar *data = g_malloc (len);
+
+  memset (data, value, len);
+  write_file (path, data, len);
+}
+
+static void
+test_dump_round_trip (void)
+{
+  /* The whole chip: an interleaved dump is whole blocks without OOB too
+   * (4224 of them), but only as interleaved does it fit the chip. */
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *orig = create_image (dir, "samsung-k9f1208", "orig.img");
+  g_autofree gchar *dump = g_build_filename (dir, "nand.bin", NULL);
+  g_autofree gchar *image = g_build_filename (dir, "imported.img", NULL);
+  g_autofree gchar *again = g_build_filename (dir, "again.bin", NULL);
+  gsize len1, len2;
+
+  {
+    g_auto (RunResult) r = run_tool ("export", orig, dump, NULL);
+    g_autofree gchar *quoted = g_regex_escape_string (dump, -1);
+    g_autofree gchar *expect = g_strdup_printf ("^exported blocks 0-4095 of .*orig\\.img to %s: "
+                                                "interleaved, 66\\.0.MiB$", quoted);
+
+    g_assert_cmpint (r.status, ==, 0);
+    assert_match (r.out, expect);
+  }
+  {
+    g_auto (RunResult) r = run_tool ("import", "--chip", "samsung-k9f1208", "--seed", "5", dump, image, NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    assert_match (r.out, "^imported .*nand\\.bin into .*imported\\.img: interleaved \\(detected\\), "
+                         "blocks 0-4095 of chip samsung-k9f1208, [0-9]+ pages stored, [0-9]+ blocks? marked bad$");
+  }
+  {
+    g_auto (RunResult) a = run_tool ("stat", orig, NULL);
+    g_auto (RunResult) b = run_tool ("stat", image, NULL);
+    g_autofree gchar *bad = NULL;
+    g_auto (GStrv) lines = g_strsplit (a.out, "\n", -1);
+
+    /* The same bad blocks, and the new seed. */
+    for (guint i = 0; lines[i]; i++)
+      if (g_str_has_prefix (lines[i], "bad block"))
+        {
+          g_autofree gchar *quoted = g_regex_escape_string (lines[i], -1);
+          g_autofree gchar *pattern = g_strdup_printf ("^%s$", quoted);
+
+          assert_match (b.out, pattern);
+        }
+    assert_match (b.out, "^seed: +5$");
+  }
+  {
+    g_auto (RunResult) r = run_tool ("export", image, again, NULL);
+    g_autofree gchar *a = read_file (dump, &len1);
+    g_autofree gchar *b = read_file (again, &len2);
+
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpmem (a, len1, b, len2);
+  }
+  remove_tmp_dir (dir);
+}
+
+static void
+test_dump_stdout_and_partial (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *orig = create_image (dir, "samsung-k9f1208", "orig.img");
+  g_autofree gchar *part = g_build_filename (dir, "part.bin", NULL);
+  g_autofree gchar *oob = g_build_filename (dir, "part.oob", NULL);
+  g_autofree gchar *image = g_build_filename (dir, "part.img", NULL);
+
+  {
+    /* The dump on stdout, the summary on stderr. */
+    g_auto (RunResult) r = run_tool ("export", "--format", "data", "--blocks", "7,2", orig, "-", NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpuint (strlen (r.out), ==, 2 * 32 * 512);
+    assert_match (r.err, "^exported blocks 7-8 of .*orig\\.img to -: data, 32\\.0.KiB$");
+  }
+  {
+    g_auto (RunResult) r = run_tool ("export", "--oob-file", oob, "--blocks", "100,3", orig, part, NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    assert_match (r.out, "^exported blocks 100-102 of .* separate, 48\\.0.KiB \\+ OOB file .*part\\.oob$");
+  }
+  {
+    g_auto (RunResult) r = run_tool ("import", "--chip", "samsung-k9f1208", "--oob-file", oob,
+                                     "--start-block", "4095", part, image, NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, "^flashmodel: .*part\\.bin: 49152 bytes is 3 erase blocks of 16384 bytes, "
+                         "which do not fit in chip 'samsung-k9f1208' from block 4095 \\(it has 4096 "
+                         "blocks: at most 1 fit\\)$");
+  }
+  {
+    g_auto (RunResult) r = run_tool ("import", "--chip", "samsung-k9f1208", "--oob-file", oob,
+                                     "--start-block", "4093", part, image, NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    assert_match (r.out, ": separate \\(detected\\), blocks 4093-4095 of chip samsung-k9f1208, 0 pages stored, 0 blocks marked bad$");
+  }
+  remove_tmp_dir (dir);
+}
+
+static void
+test_dump_refusals (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *dump = g_build_filename (dir, "dump.bin", NULL);
+  g_autofree gchar *cut = g_build_filename (dir, "cut.bin", NULL);
+  g_autofree gchar *image = g_build_filename (dir, "nand.img", NULL);
+  g_autofree gchar *listing = NULL;
+
+  /* 32 blocks with OOB = 33 without: the message gives the size and both
+   * block sizes, and asks for the format. */
+  write_filled (dump, 32 * 16896, 0xff);
+  write_filled (cut, 2 * 16896 - 5, 0x00);
+  {
+    g_auto (RunResult) r = run_tool ("import", "--chip", "samsung-k9f1208", dump, image, NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_cmpstr (r.out, ==, "");
+    assert_match (r.err, "^flashmodel: .*dump\\.bin: cannot tell the format from the size: 540672 bytes "
+                         "is 33 erase blocks without OOB \\(data: 16384 bytes per block\\) and 32 erase "
+                         "blocks with OOB \\(interleaved: 16896 bytes per block\\), both possible .*--format");
+  }
+  {
+    g_auto (RunResult) r = run_tool ("import", "--chip", "samsung-k9f1208", cut, image, NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, "neither possible for chip 'samsung-k9f1208'");
+  }
+  {
+    g_auto (RunResult) r = run_tool ("import", "--chip", "samsung-k9f1208", "-f", "interleaved", cut, image, NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, "^flashmodel: .*cut\\.bin: 33787 bytes is not a whole number of pages: a "
+                         "interleaved dump of chip 'samsung-k9f1208' has 528 bytes per page");
+  }
+  {
+    /* 529 bytes per step on a 528-byte page. */
+    g_auto (RunResult) r = run_tool ("import", "--chip", "samsung-k9f1208", "--syndrome", "512,10,1,6",
+                                     dump, image, NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, "^flashmodel: syndrome layout needs 1 steps of 529 bytes");
+  }
+  /* Nothing was left behind. */
+  listing = dir_listing (dir);
+  g_assert_cmpstr (listing, ==, "cut.bin dump.bin");
+  {
+    g_auto (RunResult) r = run_tool ("import", "--chip", "samsung-k9f1208", "--format", "interleaved",
+                                     dump, image, NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    assert_match (r.out, ": interleaved, blocks 0-31 of chip samsung-k9f1208, 0 pages stored, 0 blocks marked bad$");
+  }
+  {
+    g_auto (RunResult) r = run_tool ("import", "--chip", "samsung-k9f1208", "--format", "interleaved",
+                                     dump, image, NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, "^flashmodel: .*nand\\.img: already exists \\(--force replaces it\\)$");
+  }
+  {
+    g_auto (RunResult) r = run_tool ("import", "--chip", "samsung-k9f1208", "--format", "interleaved",
+                                     "--force", dump, image, NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  {
+    g_auto (RunResult) r = run_tool ("export", image, dump, NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, "^flashmodel: .*dump\\.bin: already exists \\(--force replaces it\\)$");
+  }
+  remove_tmp_dir (dir);
+}
+
+static void
+test_dump_usage (void)
+{
+  static const struct { const gchar *args[11]; const gchar *error; } cases[] = {
+    { { "import", "a", "b" }, "^flashmodel import: --chip NAME is required$" },
+    { { "import", "-c", "samsung-k9f1208", "a" }, "^flashmodel import: a DUMP and an IMAGE file name are required$" },
+    { { "import", "-c", "samsung-k9f1208", "--format", "raw", "a", "b" },
+      "^flashmodel import: --format: unknown dump format 'raw' \\(auto, data, interleaved, separate, syndrome\\)$" },
+    { { "import", "-c", "samsung-k9f1208", "--format", "syndrome", "a", "b" },
+      "^flashmodel import: --format syndrome needs --syndrome STEP,ECC\\[,PREPAD\\[,POSTPAD\\]\\]$" },
+    { { "import", "-c", "samsung-k9f1208", "--syndrome", "512", "a", "b" },
+      "^flashmodel import: --syndrome: syndrome layout '512': expected STEP,ECC" },
+    { { "import", "-c", "samsung-k9f1208", "--syndrome", "512,10", "--format", "data", "a", "b" },
+      "^flashmodel import: --syndrome goes only with --format syndrome$" },
+    { { "import", "-c", "samsung-k9f1208", "--format", "separate", "a", "b" },
+      "^flashmodel import: --format separate needs --oob-file FILE$" },
+    { { "import", "-c", "samsung-k9f1208", "--format", "data", "--oob-file", "o", "a", "b" },
+      "^flashmodel import: --oob-file goes only with --format separate, not data$" },
+    { { "import", "-c", "samsung-k9f1208", "--start-block", "-1", "a", "b" },
+      "^flashmodel import: --start-block takes a block number$" },
+    { { "export", "--blocks", "5", "a", "b" }, "^flashmodel export: --blocks takes START,COUNT \\(COUNT at least 1\\)$" },
+    { { "export", "--blocks", "5,0", "a", "b" }, "^flashmodel export: --blocks takes START,COUNT" },
+    { { "export", "a" }, "^flashmodel export: an IMAGE and a DUMP file name are required$" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const gchar *const *a = cases[i].args;
+      g_auto (RunResult) r = run_tool (a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8],
+                                       a[9], NULL);
+
+      g_assert_cmpint (r.status, ==, EXIT_USAGE);
+      g_assert_cmpstr (r.out, ==, "");
+      assert_match (r.err, cases[i].error);
+    }
+  {
+    g_auto (RunResult) r = run_tool ("import", "--help", NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    assert_match (r.out, "^  flashmodel import --chip micron-mt29f4g nand\\.bin nand\\.img$");
+    assert_match (r.out, "syndrome is never detected");
+  }
+  {
+    g_auto (RunResult) r = run_tool ("--help", NULL);
+
+    assert_match (r.out, "^  import +Import a dump of a real chip");
+    assert_match (r.out, "^  export +Write an image as a dump");
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -561,6 +816,10 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/usage/missing-chip", test_usage_missing_chip);
   g_test_add_func ("/cli/usage/other", test_usage_other);
   g_test_add_func ("/cli/help-and-version", test_help_and_version);
+  g_test_add_func ("/cli/dump/round-trip", test_dump_round_trip);
+  g_test_add_func ("/cli/dump/stdout-and-partial", test_dump_stdout_and_partial);
+  g_test_add_func ("/cli/dump/refusals", test_dump_refusals);
+  g_test_add_func ("/cli/dump/usage", test_dump_usage);
   status = g_test_run ();
   g_strfreev (tool_env);
   return status;

@@ -6,6 +6,7 @@
  */
 #include "tool-common.h"
 #include "commands.h"
+#include "cmd-dump.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -410,6 +411,64 @@ static const Command commands[] = {
     "  grown_bad,bitflips,ecc_corrected,ecc_failed,faults\n"
     "bitflips counts raw errors the model injected into reads; ecc_corrected and\n"
     "ecc_failed are what the host's ECC reported back (muse-chip does).", cmd_wear },
+  { "import",
+    "--chip NAME [--format FORMAT] [--oob-file FILE] [--syndrome STEP,ECC[,PRE[,POST]]]\n"
+    "    [--start-block N] [--seed N] [--force] [-v] DUMP IMAGE",
+    "Import a dump of a real chip (nanddump, a programmer) into a new image.",
+    "DUMP holds whole erase blocks of the chip, pages in order, in one of these\n"
+    "formats (--format):\n"
+    "  data         page data only; the OOB is taken as all FFh\n"
+    "  interleaved  each page's data, then its OOB (nanddump --oob, most\n"
+    "               programmers)\n"
+    "  separate     the data as in 'data', the OOB bytes of every page in\n"
+    "               --oob-file\n"
+    "  syndrome     the physical pages of a controller with interleaved\n"
+    "               (\"syndrome\") ECC placement: for each ECC step its data,\n"
+    "               prepad, ECC and postpad bytes (--syndrome), then the rest\n"
+    "               of the spare area. The image holds the logical page Linux\n"
+    "               presents: the steps' data, then each step's prepad, ECC\n"
+    "               and postpad, then the rest\n"
+    "  auto         (default) by size: data or interleaved, whichever makes\n"
+    "               the dump a whole number of erase blocks that fit in the\n"
+    "               chip from --start-block. When both do (32 blocks with a\n"
+    "               1/32 OOB are 33 without) or neither, the error gives the\n"
+    "               size and both block sizes: say which with --format.\n"
+    "               With --oob-file, separate. syndrome is never detected:\n"
+    "               its size is interleaved's.\n\n"
+    "Pages whose data and OOB are all FFh stay erased; every other page is\n"
+    "stored as programmed once. Blocks carrying a bad block marker become\n"
+    "factory bad blocks of the model (program and erase fail on them); no\n"
+    "other bad blocks are placed. nanddump skips bad blocks by default: dump\n"
+    "with --bb=dumpbad to keep the chip's layout. A dump of one partition goes\n"
+    "at --start-block; its size must be a whole number of erase blocks.\n\n"
+    "IMAGE must not exist (--force replaces it). It is written under a\n"
+    "temporary name next to it and renamed when complete, so a failed import\n"
+    "leaves nothing behind. The summary names the format, the pages stored\n"
+    "and the blocks marked bad.\n\n"
+    "Examples:\n"
+    "  nanddump --bb=dumpbad --noecc --oob -f nand.bin /dev/mtd0\n"
+    "  flashmodel import --chip micron-mt29f4g nand.bin nand.img\n"
+    "  flashmodel import --chip micron-mt29f4g --start-block 1024 rootfs.bin nand.img\n"
+    "  flashmodel import --chip samsung-k9f1208 --syndrome 512,10,0,6 raw.bin nand.img",
+    cmd_import },
+  { "export",
+    "[--format FORMAT] [--oob-file FILE] [--syndrome STEP,ECC[,PRE[,POST]]]\n"
+    "    [--blocks START,COUNT] [--force] [-v] IMAGE DUMP",
+    "Write an image as a dump, in the layout of nanddump or a programmer.",
+    "The formats are those of import (see 'flashmodel import --help'); the\n"
+    "default is interleaved, each page's data then its OOB as nanddump --oob\n"
+    "writes them, or separate with --oob-file. Pages that hold no data are\n"
+    "written as FFh, so a dump imported and exported again is the same bytes.\n"
+    "--blocks writes COUNT erase blocks from block START (a partition)\n"
+    "instead of the whole chip.\n\n"
+    "DUMP must not exist (--force replaces it); it is written under a\n"
+    "temporary name and renamed when complete. DUMP '-' is standard output,\n"
+    "and the summary then goes to stderr.\n\n"
+    "Examples:\n"
+    "  flashmodel export nand.img nand.bin\n"
+    "  flashmodel export --format data --blocks 1024,512 nand.img rootfs.bin\n"
+    "  flashmodel export nand.img - | cmp - nanddump.bin",
+    cmd_export },
   { "journal", "[--list] FILE", "Show what a journal holds and whether it is intact.",
     "FILE is a journal recorded by 'muse-chip --record'. The header (chip, seed,\n"
     "digest of the starting image) and each record's checksum and data digest\n"
