@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The chip of fuzz-journal and of the seeds make-journal-seeds writes. */
+#pragma once
+
+#include "flashmodel.h"
+
+/* 4 pages of 512 + 16 bytes, 16 blocks: replay stays cheap per input. */
+static const char fuzz_journal_chip[] =
+  "[chip]\nname=fuzz-journal\nvendor=Fuzz\npart=JOURNAL\ntype=nand-slc\ndatasheet=none\n"
+  "[id]\nbytes=ec;76\n"
+  "[geometry]\npage-size=512\noob-size=16\npages-per-block=4\nblocks-per-lun=16\n"
+  "[timing]\ntR-typ-us=15\ntR-max-us=15\ntPROG-typ-us=200\ntPROG-max-us=500\n"
+  "tBERS-typ-us=2000\ntBERS-max-us=3000\n"
+  "[reliability]\nnop=2\nsequential-program=true\npe-cycles=100000\n"
+  "factory-bad-blocks-max=2\nbad-block-marker-offset=5\nbad-block-marker-pages=first;second\n";
+
