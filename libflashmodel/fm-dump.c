@@ -6,6 +6,7 @@
  * make it read outside the buffers it was given.
  */
 #include "fm-dump.h"
+#include "fm-bits.h"
 #include "fm-error.h"
 #include "fm-nand.h"
 
@@ -291,26 +292,6 @@ syndrome_convert (const FmChipDesc *d, const FmDumpSyndrome *s,
 #undef MOVE
 }
 
-/* Eight bytes at a time: imports scan every byte of dumps of gigabytes. */
-static gboolean
-all_ff (const guint8 *buf, gsize len)
-{
-  gsize i = 0;
-
-  for (; i + 8 <= len; i += 8)
-    {
-      guint64 w;
-
-      memcpy (&w, buf + i, 8);
-      if (w != G_MAXUINT64)
-        return FALSE;
-    }
-  for (; i < len; i++)
-    if (buf[i] != 0xff)
-      return FALSE;
-  return TRUE;
-}
-
 /* Page INDEX (counted from the dump's start) as the image stores it:
  * data then OOB. Points into the dump when the layout already is that. */
 static const guint8 *
@@ -415,7 +396,7 @@ import_block (FmImage *image, const FmChipDesc *d, const FmDumpLayout *layout,
       guint8 *slot;
 
       /* An erased page has no slot, as if the dump's chip never wrote it. */
-      if (all_ff (page, page_bytes))
+      if (fm_bits_all_ones (page, page_bytes))
         continue;
       slot = fm_image_page_mut (image, first_page + p, error);
       if (!slot)

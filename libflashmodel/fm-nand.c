@@ -3,6 +3,7 @@
 #include "fm-error.h"
 #include "fm-prng.h"
 #include "fm-bit-errors.h"
+#include "fm-bits.h"
 #include "fm-on-die-ecc.h"
 #include "fm-powercut.h"
 
@@ -648,41 +649,6 @@ fm_nand_array_read (FmNand *nand, guint64 page_index, guint8 *buf)
   return TRUE;
 }
 
-static gboolean
-all_ones (const guint8 *buf, gsize len)
-{
-  const guint64 *w = (const guint64 *) buf;
-  gsize i;
-
-  for (i = 0; i < len / 8; i++)
-    if (w[i] != G_MAXUINT64)
-      return FALSE;
-  for (i *= 8; i < len; i++)
-    if (buf[i] != 0xff)
-      return FALSE;
-  return TRUE;
-}
-
-/* Program physics: cells only go from 1 to 0. Word at a time, since the
- * compiler cannot prove the buffers apart. */
-static void
-and_into (guint8 *restrict cells, const guint8 *restrict buf, gsize len)
-{
-  gsize i = 0;
-
-  for (; i + 8 <= len; i += 8)
-    {
-      guint64 a, b;
-
-      memcpy (&a, cells + i, 8);
-      memcpy (&b, buf + i, 8);
-      a &= b;
-      memcpy (cells + i, &a, 8);
-    }
-  for (; i < len; i++)
-    cells[i] &= buf[i];
-}
-
 static FmArrayResult
 array_program (FmNand *nand, guint64 page_index, const guint8 *buf)
 {
@@ -723,13 +689,13 @@ array_program (FmNand *nand, guint64 page_index, const guint8 *buf)
 
   /* The cells change even when the program breaks a rule. An all-ones
    * buffer changes nothing and needs no storage. */
-  if (!all_ones (buf, nand->page_bytes))
+  if (!fm_bits_all_ones (buf, nand->page_bytes))
     {
       guint8 *cells = fm_image_page_mut (nand->image, page_index, NULL);
 
       if (!cells)
         g_error ("flashmodel: cannot grow image file for chip '%s'", d->name);
-      and_into (cells, buf, nand->page_bytes);
+      fm_bits_and_into (cells, buf, nand->page_bytes);
     }
   fm_image_set_page_programs (nand->image, page_index, programs + 1);
   m->program_count++;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "fm-powercut.h"
+#include "fm-bits.h"
 #include "fm-error.h"
 #include "fm-nand.h"
 #include "fm-prng.h"
@@ -238,20 +239,16 @@ fm_powercut_erase (FmImage *image, const FmChipDesc *desc, guint32 block, guint6
   settle_unstable (image, desc, block, fm_prng_next (&prng));
   for (guint64 p = first; p < first + desc->pages_per_block; p++)
     {
-      gboolean all_ones = TRUE;
       guint8 *cells;
 
       if (!fm_image_page (image, p))
         continue;
       cells = fm_image_page_mut (image, p, NULL);
       for (gsize i = 0; i < len; i++)
-        {
-          for (guint b = 0; cells[i] != 0xff && b < 8; b++)
-            if (!(cells[i] & (1u << b)) && fm_prng_unit (&prng) < progress)
-              cells[i] |= 1u << b;
-          all_ones &= cells[i] == 0xff;
-        }
-      if (all_ones)
+        for (guint b = 0; cells[i] != 0xff && b < 8; b++)
+          if (!(cells[i] & (1u << b)) && fm_prng_unit (&prng) < progress)
+            cells[i] |= 1u << b;
+      if (fm_bits_all_ones (cells, len))
         fm_image_clear_page (image, p);
       else
         fm_image_set_page_programs (image, p, 0);

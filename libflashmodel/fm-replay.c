@@ -1,24 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "fm-replay.h"
+#include "fm-bits.h"
 #include "fm-error.h"
 
 #include <string.h>
-
-static void
-and_into (guint8 *cells, const guint8 *data, gsize len)
-{
-  for (gsize i = 0; i < len; i++)
-    cells[i] &= data[i];
-}
-
-static gboolean
-all_ones (const guint8 *data, gsize len)
-{
-  for (gsize i = 0; i < len; i++)
-    if (data[i] != 0xff)
-      return FALSE;
-  return TRUE;
-}
 
 gboolean
 fm_replay_tear (FmImage *image, const FmChipDesc *desc, const FmJournalRecord *rec,
@@ -62,13 +47,13 @@ fm_replay_apply (FmImage *image, const FmChipDesc *desc, const FmJournalRecord *
 
         if (!rec->applied)
           break;
-        if (!all_ones (rec->data, page_bytes))
+        if (!fm_bits_all_ones (rec->data, page_bytes))
           {
             guint8 *cells = fm_image_page_mut (image, rec->index, error);
 
             if (!cells)
               return FALSE;
-            and_into (cells, rec->data, page_bytes);
+            fm_bits_and_into (cells, rec->data, page_bytes);
           }
         fm_image_set_page_programs (image, rec->index, rec->page_programs);
         m->program_count++;

@@ -11,6 +11,7 @@
  * were not all FFh, and make exactly the marked blocks bad.
  */
 #include "flashmodel.h"
+#include "fm-bits.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,15 +89,6 @@ check (gboolean ok, const char *what)
     }
 }
 
-static gboolean
-all_ff (const guint8 *p, gsize len)
-{
-  for (gsize i = 0; i < len; i++)
-    if (p[i] != 0xff)
-      return FALSE;
-  return TRUE;
-}
-
 /* What a successful import must have done. */
 static void
 check_import (const FmChipDesc *d, FmImage *image, const FmDumpOptions *options,
@@ -124,7 +116,7 @@ check_import (const FmChipDesc *d, FmImage *image, const FmDumpOptions *options,
       pages++;
       check (block >= stats->first_block && block < stats->first_block + stats->blocks,
              "page stored outside the dump's blocks");
-      check (!all_ff (page, page_bytes), "an all-FFh page stored");
+      check (!fm_bits_all_ones (page, page_bytes), "an all-FFh page stored");
       check (fm_image_page_programs (image, p) == 1, "page programmed once");
     }
   check (pages == stats->pages_stored, "pages stored");
