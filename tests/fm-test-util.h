@@ -27,6 +27,9 @@ FmChipDesc *fm_test_chip (const gchar *name);
 FmNand     *fm_test_nand (const FmChipDesc *desc, guint64 seed, gint bad,
                           FmTimingMode timing);
 
+/* The names in DIR, sorted, space-separated. */
+gchar      *fm_test_dir_listing (const gchar *dir);
+
 /* PAGE_BYTES of pseudo-random data with a few bits set per byte cleared. */
 guint8     *fm_test_pattern (gsize len, guint64 seed);
 

@@ -4,6 +4,8 @@
  * ($FLASHMODEL_TOOL) with the catalog in $FLASHMODEL_CHIPS_DIR and checks
  * its exit status and what it prints.
  */
+#include "fm-test-util.h"
+
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -529,27 +531,6 @@ test_help_and_version (void)
 
 /* ---- import and export --------------------------------------------------- */
 
-static gint
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const gchar *const *) a, *(const gchar *const *) b);
-}
-
-/* The names in DIR, sorted, space-separated. */
-static gchar *
-dir_listing (const gchar *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const gchar *name;
-
-  while ((name = g_dir_read_name (d)))
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (" ", (gchar **) names->pdata);
-}
-
 static void
 write_filled (const gchar *path, gsize len, guint8 value)
 {
@@ -701,7 +682,7 @@ test_dump_refusals (void)
     assert_match (r.err, "^flashmodel: syndrome layout needs 1 steps of 529 bytes");
   }
   /* Nothing was left behind. */
-  listing = dir_listing (dir);
+  listing = fm_test_dir_listing (dir);
   g_assert_cmpstr (listing, ==, "cut.bin dump.bin");
   {
     g_auto (RunResult) r = run_tool ("import", "--chip", "samsung-k9f1208", "--format", "interleaved",

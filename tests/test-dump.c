@@ -683,27 +683,6 @@ test_export_errors (void)
 
 /* ---- files ---------------------------------------------------------------------- */
 
-static gint
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const gchar *const *) a, *(const gchar *const *) b);
-}
-
-/* The names in DIR, sorted, space-separated. */
-static gchar *
-entries_string (const gchar *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const gchar *name;
-
-  while ((name = g_dir_read_name (d)))
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (" ", (gchar **) names->pdata);
-}
-
 static void
 test_files (void)
 {
@@ -725,7 +704,7 @@ test_files (void)
   /* AUTO + an OOB file: separate. */
   g_assert_true (fm_dump_export_file (fm_nand_image (src), d, &options, data_path, oob_path, &error));
   g_assert_no_error (error);
-  listing = entries_string (dir);
+  listing = fm_test_dir_listing (dir);
   g_assert_cmpstr (listing, ==, "nand.bin nand.oob");
   g_clear_pointer (&listing, g_free);
   /* Never over an existing file without force. */
@@ -774,7 +753,7 @@ test_files (void)
   g_assert_error (error, FM_ERROR, FM_ERROR_DUMP_FORMAT);
   g_assert_nonnull (strstr (error->message, "cut.bin: "));
   g_clear_error (&error);
-  listing = entries_string (dir);
+  listing = fm_test_dir_listing (dir);
   g_assert_cmpstr (listing, ==, "cut.bin nand.bin nand.oob");
   g_clear_pointer (&listing, g_free);
 
@@ -794,7 +773,7 @@ test_files (void)
   g_assert_false (fm_dump_export_file (fm_nand_image (src), d, &options, image_path, NULL, &error));
   g_assert_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE);
   g_clear_error (&error);
-  listing = entries_string (dir);
+  listing = fm_test_dir_listing (dir);
   g_assert_cmpstr (listing, ==, "cut.bin nand.bin nand.oob");
 
   g_unlink (data_path);
