@@ -10,23 +10,12 @@
  * takes must export back to the same bytes, hold exactly the pages that
  * were not all FFh, and make exactly the marked blocks bad.
  */
-#include "flashmodel.h"
+#include "fuzz-chips.h"
 #include "fm-bits.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Small-page: 4 pages of 512 + 16 bytes, 16 blocks, marker byte 5 of the
- * first and second pages. */
-static const char chip_small[] =
-  "[chip]\nname=fuzz-small\nvendor=Fuzz\npart=SMALL\ntype=nand-slc\ndatasheet=none\n"
-  "[id]\nbytes=ec;76\n"
-  "[geometry]\npage-size=512\noob-size=16\npages-per-block=4\nblocks-per-lun=16\n"
-  "[timing]\ntR-typ-us=15\ntR-max-us=15\ntPROG-typ-us=200\ntPROG-max-us=500\n"
-  "tBERS-typ-us=2000\ntBERS-max-us=3000\n"
-  "[reliability]\nnop=2\nsequential-program=true\npe-cycles=100000\n"
-  "factory-bad-blocks-max=2\nbad-block-marker-offset=5\nbad-block-marker-pages=first;second\n";
 
 /* Large-page on a 16-bit bus: 2 pages of 2048 + 64 bytes, 8 blocks,
  * marker word 0 of the last page. */

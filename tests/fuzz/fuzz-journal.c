@@ -5,9 +5,9 @@
  * outside the bytes; every record it offers must stay inside the chip, and
  * replaying them (each one cut torn, then applied) onto an image of the
  * chip must work. The seeds (corpus/fuzz-journal/) are real journals of
- * the chip below, made by tests/fuzz/make-journal-seeds.
+ * fuzz-chips.h's small chip, made by tests/fuzz/make-journal-seeds.
  */
-#include "fuzz-journal-chip.h"
+#include "fuzz-chips.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +25,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   (void) argc;
   (void) argv;
   g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
-  chip = fm_chip_desc_load_data (fuzz_journal_chip, "fuzz", &error);
+  chip = fm_chip_desc_load_data (chip_small, "fuzz", &error);
   if (!chip)
     {
       fprintf (stderr, "fuzz-journal: %s\n", error->message);

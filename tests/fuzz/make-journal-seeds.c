@@ -6,7 +6,7 @@
  *
  *   build/tests/fuzz/make-journal-seeds tests/fuzz/corpus/fuzz-journal
  */
-#include "fuzz-journal-chip.h"
+#include "fuzz-chips.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -77,7 +77,7 @@ main (int argc, char **argv)
       g_printerr ("usage: make-journal-seeds DIR\n");
       return 2;
     }
-  chip = fm_chip_desc_load_data (fuzz_journal_chip, "fuzz", &error);
+  chip = fm_chip_desc_load_data (chip_small, "fuzz", &error);
   if (!chip)
     g_error ("%s", error->message);
   plain = g_build_filename (argv[1], "plain", NULL);

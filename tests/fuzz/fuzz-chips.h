@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The chip of fuzz-journal and of the seeds make-journal-seeds writes. */
+/* Descriptors of the tiny chips the fuzz targets (and make-journal-seeds)
+ * use: small enough that a whole chip is checked per input. */
 #pragma once
 
 #include "flashmodel.h"
 
-/* 4 pages of 512 + 16 bytes, 16 blocks: replay stays cheap per input. */
-static const char fuzz_journal_chip[] =
-  "[chip]\nname=fuzz-journal\nvendor=Fuzz\npart=JOURNAL\ntype=nand-slc\ndatasheet=none\n"
+/* Small-page: 4 pages of 512 + 16 bytes, 16 blocks, marker byte 5 of the
+ * first and second pages. */
+static const char chip_small[] =
+  "[chip]\nname=fuzz-small\nvendor=Fuzz\npart=SMALL\ntype=nand-slc\ndatasheet=none\n"
   "[id]\nbytes=ec;76\n"
   "[geometry]\npage-size=512\noob-size=16\npages-per-block=4\nblocks-per-lun=16\n"
   "[timing]\ntR-typ-us=15\ntR-max-us=15\ntPROG-typ-us=200\ntPROG-max-us=500\n"
