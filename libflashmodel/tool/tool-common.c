@@ -15,9 +15,13 @@ print_error (const GError *error)
 gboolean
 parse_options (const Command *cmd, GOptionEntry *entries, int *argc, char ***argv)
 {
-  g_autofree gchar *param = g_strdup_printf ("%s %s", cmd->name, cmd->args);
-  g_autoptr (GOptionContext) ctx = g_option_context_new (param);
+  g_autofree gchar *prgname = g_strdup_printf ("flashmodel %s", cmd->name);
+  g_autoptr (GOptionContext) ctx = NULL;
   g_autoptr (GError) error = NULL;
+
+  /* The usage line reads "flashmodel NAME [OPTION…] ARGS". */
+  g_set_prgname (prgname);
+  ctx = g_option_context_new (cmd->args);
 
   g_option_context_set_summary (ctx, cmd->summary);
   g_option_context_set_description (ctx, cmd->description);
