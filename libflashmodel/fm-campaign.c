@@ -17,8 +17,11 @@ make_cut (FmImage *work, const FmChipDesc *desc, const FmJournalRecord *rec, FmC
   cut = fm_image_open (path, desc, FALSE, error);
   if (!cut)
     return FALSE;
-  return kind == FM_CUT_TORN ? fm_replay_tear (cut, desc, rec, error)
-                             : fm_replay_apply (cut, desc, rec, error);
+  if (!(kind == FM_CUT_TORN ? fm_replay_tear (cut, desc, rec, error)
+                            : fm_replay_apply (cut, desc, rec, error)))
+    return FALSE;
+  fm_replay_set_age (cut, rec);
+  return TRUE;
 }
 
 gboolean
@@ -27,7 +30,7 @@ fm_campaign_run (FmImage *work, const FmChipDesc *desc, FmJournalReader *reader,
                  const gchar *cut_path, FmCampaignCheck check, gpointer user_data,
                  GError **error)
 {
-  FmJournalRecord rec;
+  FmJournalRecord rec = { 0 };
   guint next = 0;
 
   while (next < n_points && fm_journal_reader_next (reader, &rec))
@@ -48,6 +51,8 @@ fm_campaign_run (FmImage *work, const FmChipDesc *desc, FmJournalReader *reader,
       if (!fm_replay_apply (work, desc, &rec, error))
         return FALSE;
     }
+  if (rec.seq)
+    fm_replay_set_age (work, &rec);
   if (next < n_points)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE,

@@ -34,7 +34,6 @@ fm_replay_apply (FmImage *image, const FmChipDesc *desc, const FmJournalRecord *
 
   if (rec->interrupted)
     return fm_replay_tear (image, desc, rec, error);
-  fm_image_set_age_ns (image, MAX (fm_image_age_ns (image), rec->age_ns));
   switch (rec->op)
     {
     case FM_NAND_OP_READ:
@@ -107,12 +106,18 @@ fm_replay_check_base (FmImage *image, const FmChipDesc *desc, const FmJournalInf
   return TRUE;
 }
 
+void
+fm_replay_set_age (FmImage *image, const FmJournalRecord *rec)
+{
+  fm_image_set_age_ns (image, MAX (fm_image_age_ns (image), rec->age_ns));
+}
+
 gboolean
 fm_replay_until (FmImage *image, const FmChipDesc *desc, FmJournalReader *reader,
                  guint64 until, FmCutKind cut, FmReplayProgress progress, gpointer user_data,
                  GError **error)
 {
-  FmJournalRecord rec;
+  FmJournalRecord rec = { 0 };
   guint64 last = 0;
 
   if (until == 0)
@@ -128,6 +133,8 @@ fm_replay_until (FmImage *image, const FmChipDesc *desc, FmJournalReader *reader
       if (progress && (last & 0xffff) == 0)
         progress (user_data, last);
     }
+  if (last)
+    fm_replay_set_age (image, &rec);
   if (until != G_MAXUINT64 && last < until)
     {
       const gchar *why;

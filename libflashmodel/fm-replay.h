@@ -19,13 +19,17 @@ gboolean fm_replay_apply (FmImage *image, const FmChipDesc *desc,
 /* The record's operation interrupted by a power loss. */
 gboolean fm_replay_tear  (FmImage *image, const FmChipDesc *desc,
                           const FmJournalRecord *record, GError **error);
+/* Neither of those touches the image's header: its age (the retention
+ * clock) is brought up to RECORD's by this, once a batch of records is
+ * applied, since every header change rewrites the header's checksum. */
+void     fm_replay_set_age (FmImage *image, const FmJournalRecord *record);
 
 /* Checks that IMAGE is the one the journal started from. */
 gboolean fm_replay_check_base (FmImage *image, const FmChipDesc *desc,
                                const FmJournalInfo *info, GError **error);
 
 /* Applies the journal's records up to and including UNTIL (a seq; 0 or
- * G_MAXUINT64: all), the last one cut as CUT says. PROGRESS, if given, is
+ * G_MAXUINT64: all), the last one cut as CUT says, and sets the age. PROGRESS, if given, is
  * called now and then with the seq reached. The reader is left after the
  * last record applied. Fails if the valid records end before UNTIL. */
 typedef void (*FmReplayProgress) (gpointer user_data, guint64 seq);

@@ -317,7 +317,7 @@ fm_test_record_blocks (FmTestRecording *r, const gchar *chip, guint32 blocks, gu
   g_clear_pointer (&base, fm_image_close);
   live = fm_image_open (live_path, r->desc, FALSE, &error);
   g_assert_no_error (error);
-  r->nand = fm_nand_new (r->desc, live, FM_TIMING_NONE, &error);
+  r->nand = fm_nand_new (r->desc, live, FM_TIMING_VIRTUAL, &error);
   g_assert_no_error (error);
   if (faults)
     {

@@ -42,7 +42,8 @@ gboolean    fm_test_workload (FmNand *nand, guint32 first, guint32 blocks,
                               guint64 ops, guint64 seed, GError **error);
 
 /* A recorded run: a base image (seed 7, factory bad blocks as the seed places them), a copy of
- * it driven by fm_test_workload() for OPS operations with a journal
+ * it driven by fm_test_workload() for OPS operations (virtual timing, so
+ * the chip ages) with a journal
  * attached, in a temporary directory that clear removes. CHIP NULL: the
  * tiny part. FAULTS: rules for the recorded chip, or NULL. */
 typedef struct {

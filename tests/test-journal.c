@@ -61,6 +61,17 @@ test_replay_rebuilds_the_chip (void)
   fm_test_record (&r, NULL, 1500, NULL);
   image = fm_test_replayed (&r, 0, FM_CUT_CLEAN, "replayed.img");
   fm_test_assert_same_chip (image, fm_nand_image (r.nand), r.desc);
+  /* The retention clock is the last operation's. */
+  {
+    g_autoptr (FmJournalReader) reader = fm_journal_reader_open (r.journal_path, NULL);
+    FmJournalRecord rec;
+    guint64 age = 0;
+
+    while (fm_journal_reader_next (reader, &rec))
+      age = rec.age_ns;
+    g_assert_cmpuint (age, >, 0);
+    g_assert_cmpuint (fm_image_age_ns (image), ==, age);
+  }
 }
 
 /* Replay reproduces even what faults did, since it applies the recorded
