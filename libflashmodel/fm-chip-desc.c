@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include "fm-chip-desc.h"
+/*
+ * Loading chip descriptors: the [chip] group, the NAND groups and the
+ * catalog. NOR groups are in fm-chip-desc-nor.c, the typed getters and the
+ * schema check in fm-chip-desc-loader.c.
+ */
+#include "fm-chip-desc-loader.h"
 #include "fm-error.h"
 
-#include <errno.h>
 #include <string.h>
 
 /* Every key the schema knows, per group; anything else is a typo. */
@@ -34,28 +38,23 @@ static const gchar *const bit_error_keys[] = {
   "rber-fresh", "rber-endurance", "wear-exponent", "read-disturb-per-read",
   "retention-per-hour", NULL };
 
-static const struct {
-  const gchar *group;
-  const gchar *const *keys;
-} schema[] = {
-  { "chip", chip_keys },
-  { "id", id_keys },
-  { "geometry", geometry_keys },
-  { "commands", commands_keys },
-  { "onfi", onfi_keys },
-  { "timing", timing_keys },
-  { "reliability", reliability_keys },
-  { "mlc", mlc_keys },
-  { "bit-errors", bit_error_keys },
-  { "on-die-ecc", on_die_ecc_keys },
+/* [chip] is every part's; the rest describe a NAND part only ([mlc]:
+ * nand-mlc, which load_mlc() checks with its own message). */
+const FmDescGroup fm_desc_nand_groups[] = {
+  { "chip", chip_keys, FM_DESC_ALL },
+  { "id", id_keys, FM_DESC_NAND },
+  { "geometry", geometry_keys, FM_DESC_NAND },
+  { "commands", commands_keys, FM_DESC_NAND },
+  { "onfi", onfi_keys, FM_DESC_NAND },
+  { "timing", timing_keys, FM_DESC_NAND },
+  { "reliability", reliability_keys, FM_DESC_NAND },
+  { "mlc", mlc_keys, FM_DESC_NAND },
+  { "bit-errors", bit_error_keys, FM_DESC_NAND },
+  { "on-die-ecc", on_die_ecc_keys, FM_DESC_NAND },
+  { NULL, NULL, 0 }
 };
 
-typedef struct {
-  const gchar *name;
-  guint value;
-} FlagName;
-
-static const FlagName command_names[] = {
+static const FmDescFlagName command_names[] = {
   { "cache-program", FM_CMD_CACHE_PROGRAM },
   { "read-cache", FM_CMD_READ_CACHE },
   { "get-set-features", FM_CMD_GET_SET_FEATURES },
@@ -66,282 +65,21 @@ static const FlagName command_names[] = {
   { NULL, 0 }
 };
 
-static const FlagName onfi_feature_names[] = {
+static const FmDescFlagName onfi_feature_names[] = {
   { "multi-lun", FM_ONFI_FEATURE_MULTI_LUN },
   { "non-sequential-program", FM_ONFI_FEATURE_NON_SEQ_PROG },
   { "odd-even-copyback", FM_ONFI_FEATURE_ODD_EVEN_COPYBACK },
   { NULL, 0 }
 };
 
-static const FlagName bbm_page_names[] = {
+static const FmDescFlagName bbm_page_names[] = {
   { "first", FM_BBM_FIRST_PAGE },
   { "second", FM_BBM_SECOND_PAGE },
   { "last", FM_BBM_LAST_PAGE },
   { NULL, 0 }
 };
 
-/* Loader state: the key file and where it came from, for messages. */
-typedef struct {
-  GKeyFile *kf;
-  const gchar *origin;
-} Loader;
-
-G_GNUC_PRINTF (5, 6) static gboolean
-fail (const Loader *ld, GError **error, const gchar *group, const gchar *key,
-      const gchar *fmt, ...)
-{
-  g_autofree gchar *reason = NULL;
-  va_list ap;
-
-  va_start (ap, fmt);
-  reason = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  if (key)
-    g_set_error (error, FM_ERROR, FM_ERROR_DESCRIPTOR, "%s: [%s] %s: %s",
-                 ld->origin, group, key, reason);
-  else
-    g_set_error (error, FM_ERROR, FM_ERROR_DESCRIPTOR, "%s: [%s]: %s",
-                 ld->origin, group, reason);
-  return FALSE;
-}
-
-static gboolean
-check_schema (const Loader *ld, GError **error)
-{
-  g_auto (GStrv) groups = g_key_file_get_groups (ld->kf, NULL);
-
-  for (guint g = 0; groups[g]; g++)
-    {
-      const gchar *const *allowed = NULL;
-      g_auto (GStrv) keys = NULL;
-
-      for (guint s = 0; s < G_N_ELEMENTS (schema); s++)
-        if (g_str_equal (groups[g], schema[s].group))
-          allowed = schema[s].keys;
-      if (!allowed)
-        return fail (ld, error, groups[g], NULL, "unknown group");
-
-      keys = g_key_file_get_keys (ld->kf, groups[g], NULL, NULL);
-      for (guint k = 0; keys[k]; k++)
-        if (!g_strv_contains (allowed, keys[k]))
-          return fail (ld, error, groups[g], keys[k], "unknown key");
-    }
-  return TRUE;
-}
-
-/* Returns the trimmed value, NULL when absent (an error if REQUIRED). */
-static gchar *
-get_raw (const Loader *ld, const gchar *group, const gchar *key,
-         gboolean required, GError **error)
-{
-  gchar *value = g_key_file_get_value (ld->kf, group, key, NULL);
-
-  if (!value)
-    {
-      if (required)
-        fail (ld, error, group, key, "required key is missing");
-      return NULL;
-    }
-  g_strstrip (value);
-  if (*value == '\0')
-    {
-      g_free (value);
-      fail (ld, error, group, key, "empty value");
-      return NULL;
-    }
-  return value;
-}
-
-static gboolean
-get_string (const Loader *ld, const gchar *group, const gchar *key,
-            gboolean required, gsize max_len, gchar **out, GError **error)
-{
-  GError *local = NULL;
-  g_autofree gchar *raw = get_raw (ld, group, key, required, &local);
-
-  if (local)
-    {
-      g_propagate_error (error, local);
-      return FALSE;
-    }
-  if (!raw)
-    return TRUE;
-  if (max_len && strlen (raw) > max_len)
-    return fail (ld, error, group, key, "longer than %" G_GSIZE_FORMAT " characters", max_len);
-  g_free (*out);
-  *out = g_steal_pointer (&raw);
-  return TRUE;
-}
-
-static gboolean
-parse_u64 (const gchar *text, guint64 *out)
-{
-  gchar *end = NULL;
-  guint base = 10;
-
-  if (g_str_has_prefix (text, "0x") || g_str_has_prefix (text, "0X"))
-    {
-      text += 2;
-      base = 16;
-    }
-  if (!g_ascii_isxdigit (*text))
-    return FALSE;
-  errno = 0;
-  *out = g_ascii_strtoull (text, &end, base);
-  return errno == 0 && end && *end == '\0';
-}
-
-/* An integer in [min, max]; *out keeps its default when the key is absent. */
-static gboolean
-get_uint (const Loader *ld, const gchar *group, const gchar *key,
-          gboolean required, guint64 min, guint64 max, guint64 *out,
-          GError **error)
-{
-  GError *local = NULL;
-  g_autofree gchar *raw = get_raw (ld, group, key, required, &local);
-  guint64 v;
-
-  if (local)
-    {
-      g_propagate_error (error, local);
-      return FALSE;
-    }
-  if (!raw)
-    return TRUE;
-  if (!parse_u64 (raw, &v))
-    return fail (ld, error, group, key, "'%s' is not a non-negative integer", raw);
-  if (v < min || v > max)
-    return fail (ld, error, group, key,
-                 "%" G_GUINT64_FORMAT " is out of range [%" G_GUINT64_FORMAT
-                 ", %" G_GUINT64_FORMAT "]", v, min, max);
-  *out = v;
-  return TRUE;
-}
-
-static gboolean
-get_double (const Loader *ld, const gchar *group, const gchar *key,
-            gboolean required, gdouble min, gdouble max, gdouble *out,
-            GError **error)
-{
-  GError *local = NULL;
-  g_autofree gchar *raw = get_raw (ld, group, key, required, &local);
-  gchar *end = NULL;
-  gdouble v;
-
-  if (local)
-    {
-      g_propagate_error (error, local);
-      return FALSE;
-    }
-  if (!raw)
-    return TRUE;
-  v = g_ascii_strtod (raw, &end);
-  if (!end || *end != '\0' || v != v)
-    return fail (ld, error, group, key, "'%s' is not a number", raw);
-  if (v < min || v > max)
-    return fail (ld, error, group, key, "%g is out of range [%g, %g]", v, min, max);
-  *out = v;
-  return TRUE;
-}
-
-static gboolean
-get_bool (const Loader *ld, const gchar *group, const gchar *key,
-          gboolean *out, GError **error)
-{
-  GError *local = NULL;
-  g_autofree gchar *raw = get_raw (ld, group, key, TRUE, &local);
-
-  if (local)
-    {
-      g_propagate_error (error, local);
-      return FALSE;
-    }
-  if (g_str_equal (raw, "true"))
-    *out = TRUE;
-  else if (g_str_equal (raw, "false"))
-    *out = FALSE;
-  else
-    return fail (ld, error, group, key, "'%s' is not true or false", raw);
-  return TRUE;
-}
-
-/* A ';'-separated list of names from TABLE, or'ed together. */
-static gboolean
-get_flags (const Loader *ld, const gchar *group, const gchar *key,
-           gboolean required, const FlagName *table, guint *out,
-           GError **error)
-{
-  GError *local = NULL;
-  g_autofree gchar *raw = get_raw (ld, group, key, required, &local);
-  g_auto (GStrv) items = NULL;
-  guint flags = 0;
-
-  if (local)
-    {
-      g_propagate_error (error, local);
-      return FALSE;
-    }
-  if (!raw)
-    return TRUE;
-  items = g_strsplit (raw, ";", -1);
-  for (guint i = 0; items[i]; i++)
-    {
-      const gchar *item = g_strstrip (items[i]);
-      const FlagName *f;
-
-      if (*item == '\0')
-        continue;
-      for (f = table; f->name; f++)
-        if (g_str_equal (f->name, item))
-          break;
-      if (!f->name)
-        return fail (ld, error, group, key, "unknown value '%s'", item);
-      flags |= f->value;
-    }
-  *out = flags;
-  return TRUE;
-}
-
-/* A ';'-separated list of byte values (hex without prefix in [id], else any). */
-static gboolean
-get_bytes (const Loader *ld, const gchar *group, const gchar *key,
-           gboolean required, gboolean bare_hex, guint min_n, guint max_n,
-           guint8 *out, guint *n_out, GError **error)
-{
-  GError *local = NULL;
-  g_autofree gchar *raw = get_raw (ld, group, key, required, &local);
-  g_auto (GStrv) items = NULL;
-  guint n = 0;
-
-  if (local)
-    {
-      g_propagate_error (error, local);
-      return FALSE;
-    }
-  if (!raw)
-    return TRUE;
-  items = g_strsplit (raw, ";", -1);
-  for (guint i = 0; items[i]; i++)
-    {
-      const gchar *item = g_strstrip (items[i]);
-      g_autofree gchar *prefixed = NULL;
-      guint64 v;
-
-      if (*item == '\0')
-        continue;
-      if (bare_hex && !g_str_has_prefix (item, "0x"))
-        item = prefixed = g_strconcat ("0x", item, NULL);
-      if (!parse_u64 (item, &v) || v > 0xff)
-        return fail (ld, error, group, key, "'%s' is not a byte", items[i]);
-      if (n == max_n)
-        return fail (ld, error, group, key, "more than %u values", max_n);
-      out[n++] = (guint8) v;
-    }
-  if (n < min_n)
-    return fail (ld, error, group, key, "needs at least %u values", min_n);
-  *n_out = n;
-  return TRUE;
-}
+typedef FmDescLoader Loader;
 
 /* A list of small integers (timing modes) as a bitmask. */
 static gboolean
@@ -352,13 +90,13 @@ get_mode_mask (const Loader *ld, const gchar *group, const gchar *key,
   guint n = 0;
   guint16 mask = 0;
 
-  if (!get_bytes (ld, group, key, required, FALSE, 1, G_N_ELEMENTS (modes),
-                  modes, &n, error))
+  if (!fm_desc_get_bytes (ld, group, key, required, FALSE, 1, G_N_ELEMENTS (modes),
+                          modes, &n, error))
     return FALSE;
   for (guint i = 0; i < n; i++)
     {
       if (modes[i] > 5)
-        return fail (ld, error, group, key, "timing mode %u does not exist (0-5)", modes[i]);
+        return fm_desc_fail (ld, error, group, key, "timing mode %u does not exist (0-5)", modes[i]);
       mask |= 1u << modes[i];
     }
   if (n)
@@ -366,27 +104,12 @@ get_mode_mask (const Loader *ld, const gchar *group, const gchar *key,
   return TRUE;
 }
 
-/* A pair of durations given in microseconds; max must not be below typ. */
+/* A [timing] pair in microseconds. */
 static gboolean
 get_op_time (const Loader *ld, const gchar *prefix, gboolean required,
              FmOpTime *out, GError **error)
 {
-  g_autofree gchar *typ_key = g_strdup_printf ("%s-typ-us", prefix);
-  g_autofree gchar *max_key = g_strdup_printf ("%s-max-us", prefix);
-  gdouble typ = -1, max = -1;
-
-  if (!get_double (ld, "timing", typ_key, required, 0.001, 1e7, &typ, error) ||
-      !get_double (ld, "timing", max_key, required || typ >= 0, 0.001, 1e7, &max, error))
-    return FALSE;
-  if (typ < 0 && max >= 0)
-    return fail (ld, error, "timing", typ_key, "required when %s is given", max_key);
-  if (typ < 0)
-    return TRUE;
-  if (max < typ)
-    return fail (ld, error, "timing", max_key, "%g is below the typical %g", max, typ);
-  out->typ_ns = (guint64) (typ * 1000.0 + 0.5);
-  out->max_ns = (guint64) (max * 1000.0 + 0.5);
-  return TRUE;
+  return fm_desc_get_op_time (ld, "timing", prefix, "us", required, out, error);
 }
 
 static guint
@@ -406,40 +129,33 @@ load_chip_group (const Loader *ld, FmChipDesc *d, GError **error)
   g_autofree gchar *basename = NULL;
 
   if (!g_key_file_has_group (ld->kf, "chip"))
-    return fail (ld, error, "chip", NULL, "required group is missing");
-  if (!get_string (ld, "chip", "name", TRUE, 64, &d->name, error) ||
-      !get_string (ld, "chip", "vendor", TRUE, 64, &d->vendor, error) ||
-      !get_string (ld, "chip", "part", TRUE, 64, &d->part, error) ||
-      !get_string (ld, "chip", "datasheet", TRUE, 0, &d->datasheet, error) ||
-      !get_string (ld, "chip", "type", TRUE, 0, &type, error))
+    return fm_desc_fail (ld, error, "chip", NULL, "required group is missing");
+  if (!fm_desc_get_string (ld, "chip", "name", TRUE, 64, &d->name, error) ||
+      !fm_desc_get_string (ld, "chip", "vendor", TRUE, 64, &d->vendor, error) ||
+      !fm_desc_get_string (ld, "chip", "part", TRUE, 64, &d->part, error) ||
+      !fm_desc_get_string (ld, "chip", "datasheet", TRUE, 0, &d->datasheet, error) ||
+      !fm_desc_get_string (ld, "chip", "type", TRUE, 0, &type, error))
     return FALSE;
 
   for (const gchar *c = d->name; *c; c++)
     if (!(g_ascii_islower (*c) || g_ascii_isdigit (*c) || *c == '-'))
-      return fail (ld, error, "chip", "name", "'%s' must use only a-z, 0-9 and '-'", d->name);
+      return fm_desc_fail (ld, error, "chip", "name", "'%s' must use only a-z, 0-9 and '-'", d->name);
   if (d->path)
     {
       basename = g_path_get_basename (d->path);
       if (!g_str_has_suffix (basename, ".ini") ||
           strlen (basename) != strlen (d->name) + 4 ||
           strncmp (basename, d->name, strlen (d->name)) != 0)
-        return fail (ld, error, "chip", "name", "'%s' does not match the file name", d->name);
+        return fm_desc_fail (ld, error, "chip", "name", "'%s' does not match the file name", d->name);
     }
 
-  if (g_str_equal (type, "nand-slc"))
-    d->type = FM_CHIP_NAND_SLC;
-  else if (g_str_equal (type, "nand-mlc"))
-    d->type = FM_CHIP_NAND_MLC;
-  else if (g_str_equal (type, "nor-cfi") || g_str_equal (type, "spi-nor"))
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED,
-                   "%s: [chip] type: '%s' chips are not modelled by this version of flashmodel",
-                   ld->origin, type);
-      return FALSE;
-    }
-  else
-    return fail (ld, error, "chip", "type", "unknown chip type '%s'", type);
-  return TRUE;
+  for (FmChipType t = FM_CHIP_NAND_SLC; t <= FM_CHIP_SPI_NOR; t++)
+    if (g_str_equal (type, fm_chip_type_to_string (t)))
+      {
+        d->type = t;
+        return TRUE;
+      }
+  return fm_desc_fail (ld, error, "chip", "type", "unknown chip type '%s'", type);
 }
 
 static gboolean
@@ -447,33 +163,33 @@ load_geometry (const Loader *ld, FmChipDesc *d, GError **error)
 {
   guint64 page = 0, oob = 0, ppb = 0, bpl = 0, luns = 1, planes = 1, bus = 8;
 
-  if (!get_bytes (ld, "id", "bytes", TRUE, TRUE, 2, FM_MAX_ID_BYTES, d->id, &d->id_len, error))
+  if (!fm_desc_get_bytes (ld, "id", "bytes", TRUE, TRUE, 2, FM_MAX_ID_BYTES, d->id, &d->id_len, error))
     return FALSE;
-  if (!get_uint (ld, "geometry", "page-size", TRUE, 512, 32768, &page, error) ||
-      !get_uint (ld, "geometry", "oob-size", TRUE, 8, 4096, &oob, error) ||
-      !get_uint (ld, "geometry", "pages-per-block", TRUE, 1, 4096, &ppb, error) ||
-      !get_uint (ld, "geometry", "blocks-per-lun", TRUE, 1, 1 << 20, &bpl, error) ||
-      !get_uint (ld, "geometry", "luns", FALSE, 1, 16, &luns, error) ||
-      !get_uint (ld, "geometry", "planes", FALSE, 1, 16, &planes, error) ||
-      !get_uint (ld, "geometry", "bus-width", FALSE, 8, 16, &bus, error))
+  if (!fm_desc_get_uint (ld, "geometry", "page-size", TRUE, 512, 32768, &page, error) ||
+      !fm_desc_get_uint (ld, "geometry", "oob-size", TRUE, 8, 4096, &oob, error) ||
+      !fm_desc_get_uint (ld, "geometry", "pages-per-block", TRUE, 1, 4096, &ppb, error) ||
+      !fm_desc_get_uint (ld, "geometry", "blocks-per-lun", TRUE, 1, 1 << 20, &bpl, error) ||
+      !fm_desc_get_uint (ld, "geometry", "luns", FALSE, 1, 16, &luns, error) ||
+      !fm_desc_get_uint (ld, "geometry", "planes", FALSE, 1, 16, &planes, error) ||
+      !fm_desc_get_uint (ld, "geometry", "bus-width", FALSE, 8, 16, &bus, error))
     return FALSE;
   if (page & (page - 1))
-    return fail (ld, error, "geometry", "page-size", "%" G_GUINT64_FORMAT " is not a power of two", page);
+    return fm_desc_fail (ld, error, "geometry", "page-size", "%" G_GUINT64_FORMAT " is not a power of two", page);
   if (ppb & (ppb - 1))
-    return fail (ld, error, "geometry", "pages-per-block", "%" G_GUINT64_FORMAT " is not a power of two", ppb);
+    return fm_desc_fail (ld, error, "geometry", "pages-per-block", "%" G_GUINT64_FORMAT " is not a power of two", ppb);
   if (planes & (planes - 1))
-    return fail (ld, error, "geometry", "planes", "%" G_GUINT64_FORMAT " is not a power of two", planes);
+    return fm_desc_fail (ld, error, "geometry", "planes", "%" G_GUINT64_FORMAT " is not a power of two", planes);
   if (bpl % planes)
-    return fail (ld, error, "geometry", "blocks-per-lun", "not a multiple of planes (%" G_GUINT64_FORMAT ")", planes);
+    return fm_desc_fail (ld, error, "geometry", "blocks-per-lun", "not a multiple of planes (%" G_GUINT64_FORMAT ")", planes);
   if (bus != 8 && bus != 16)
-    return fail (ld, error, "geometry", "bus-width", "must be 8 or 16");
+    return fm_desc_fail (ld, error, "geometry", "bus-width", "must be 8 or 16");
   if (oob >= page)
-    return fail (ld, error, "geometry", "oob-size", "must be smaller than page-size");
+    return fm_desc_fail (ld, error, "geometry", "oob-size", "must be smaller than page-size");
   if (bus == 16 && (oob & 1))
-    return fail (ld, error, "geometry", "oob-size", "must be even on a 16-bit bus");
+    return fm_desc_fail (ld, error, "geometry", "oob-size", "must be even on a 16-bit bus");
   if (page == 512 && (oob != 16 || bus != 8))
-    return fail (ld, error, "geometry", "oob-size",
-                 "small-page (512-byte) parts are modelled with a 16-byte spare area on an 8-bit bus");
+    return fm_desc_fail (ld, error, "geometry", "oob-size",
+                         "small-page (512-byte) parts are modelled with a 16-byte spare area on an 8-bit bus");
   d->page_size = page;
   d->oob_size = oob;
   d->pages_per_block = ppb;
@@ -483,7 +199,7 @@ load_geometry (const Loader *ld, FmChipDesc *d, GError **error)
   d->bus_width = bus;
   d->small_page = page == 512;
   if (fm_chip_desc_page_bits (d) + fm_chip_desc_block_bits (d) + fm_chip_desc_lun_bits (d) > 32)
-    return fail (ld, error, "geometry", "blocks-per-lun", "row address wider than 32 bits");
+    return fm_desc_fail (ld, error, "geometry", "blocks-per-lun", "row address wider than 32 bits");
   return TRUE;
 }
 
@@ -503,39 +219,39 @@ load_onfi (const Loader *ld, FmChipDesc *d, GError **error)
   if (!g_key_file_has_group (ld->kf, "onfi"))
     return TRUE;
   if (d->small_page)
-    return fail (ld, error, "onfi", NULL, "small-page parts predate ONFI");
-  if (!get_string (ld, "onfi", "version", TRUE, 0, &version, error))
+    return fm_desc_fail (ld, error, "onfi", NULL, "small-page parts predate ONFI");
+  if (!fm_desc_get_string (ld, "onfi", "version", TRUE, 0, &version, error))
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
     if (g_str_equal (version, versions[i].text))
       d->onfi_version = versions[i].version;
   if (!d->onfi_version)
-    return fail (ld, error, "onfi", "version", "unknown ONFI version '%s'", version);
+    return fm_desc_fail (ld, error, "onfi", "version", "unknown ONFI version '%s'", version);
 
-  if (!get_string (ld, "onfi", "manufacturer", TRUE, 12, &manufacturer, error) ||
-      !get_string (ld, "onfi", "model", TRUE, 20, &model, error) ||
-      !get_uint (ld, "onfi", "jedec-id", TRUE, 1, 0xff, &jedec, error) ||
-      !get_flags (ld, "onfi", "features", FALSE, onfi_feature_names, &features, error) ||
+  if (!fm_desc_get_string (ld, "onfi", "manufacturer", TRUE, 12, &manufacturer, error) ||
+      !fm_desc_get_string (ld, "onfi", "model", TRUE, 20, &model, error) ||
+      !fm_desc_get_uint (ld, "onfi", "jedec-id", TRUE, 1, 0xff, &jedec, error) ||
+      !fm_desc_get_flags (ld, "onfi", "features", FALSE, onfi_feature_names, &features, error) ||
       !get_mode_mask (ld, "onfi", "timing-modes", TRUE, &d->timing_modes, error) ||
       !get_mode_mask (ld, "onfi", "cache-timing-modes", FALSE, &d->cache_timing_modes, error) ||
-      !get_uint (ld, "onfi", "ecc-bits", TRUE, 0, 0xff, &ecc_bits, error) ||
-      !get_uint (ld, "onfi", "ecc-codeword-size", FALSE, 1, 0x10000, &codeword, error) ||
-      !get_uint (ld, "onfi", "guaranteed-valid-blocks", FALSE, 0, 0xff, &valid, error) ||
-      !get_uint (ld, "onfi", "guaranteed-block-endurance", FALSE, 0, 1000000000, &valid_endurance, error) ||
-      !get_uint (ld, "onfi", "tccs-ns", FALSE, 0, 0xffff, &tccs, error) ||
-      !get_uint (ld, "onfi", "tadl-ns", FALSE, 0, 0xffff, &tadl, error) ||
-      !get_bytes (ld, "onfi", "feature-addresses", FALSE, FALSE, 0, FM_MAX_FEATURE_ADDRS,
-                  d->feature_addrs, &d->n_feature_addrs, error) ||
-      !get_uint (ld, "onfi", "vendor-revision", FALSE, 0, 0xffff, &vendor_rev, error))
+      !fm_desc_get_uint (ld, "onfi", "ecc-bits", TRUE, 0, 0xff, &ecc_bits, error) ||
+      !fm_desc_get_uint (ld, "onfi", "ecc-codeword-size", FALSE, 1, 0x10000, &codeword, error) ||
+      !fm_desc_get_uint (ld, "onfi", "guaranteed-valid-blocks", FALSE, 0, 0xff, &valid, error) ||
+      !fm_desc_get_uint (ld, "onfi", "guaranteed-block-endurance", FALSE, 0, 1000000000, &valid_endurance, error) ||
+      !fm_desc_get_uint (ld, "onfi", "tccs-ns", FALSE, 0, 0xffff, &tccs, error) ||
+      !fm_desc_get_uint (ld, "onfi", "tadl-ns", FALSE, 0, 0xffff, &tadl, error) ||
+      !fm_desc_get_bytes (ld, "onfi", "feature-addresses", FALSE, FALSE, 0, FM_MAX_FEATURE_ADDRS,
+                          d->feature_addrs, &d->n_feature_addrs, error) ||
+      !fm_desc_get_uint (ld, "onfi", "vendor-revision", FALSE, 0, 0xffff, &vendor_rev, error))
     return FALSE;
   if (!(d->timing_modes & 1))
-    return fail (ld, error, "onfi", "timing-modes", "every ONFI part supports timing mode 0");
+    return fm_desc_fail (ld, error, "onfi", "timing-modes", "every ONFI part supports timing mode 0");
   if (valid > d->blocks_per_lun)
-    return fail (ld, error, "onfi", "guaranteed-valid-blocks", "more than the blocks of a LUN");
+    return fm_desc_fail (ld, error, "onfi", "guaranteed-valid-blocks", "more than the blocks of a LUN");
   if (d->n_feature_addrs && !(d->commands & FM_CMD_GET_SET_FEATURES))
-    return fail (ld, error, "onfi", "feature-addresses", "needs get-set-features in [commands] optional");
+    return fm_desc_fail (ld, error, "onfi", "feature-addresses", "needs get-set-features in [commands] optional");
   if ((features & FM_ONFI_FEATURE_MULTI_LUN) && d->luns < 2)
-    return fail (ld, error, "onfi", "features", "multi-lun on a part with one LUN");
+    return fm_desc_fail (ld, error, "onfi", "features", "multi-lun on a part with one LUN");
 
   g_strlcpy (d->onfi_manufacturer, manufacturer, sizeof d->onfi_manufacturer);
   g_strlcpy (d->onfi_model, model, sizeof d->onfi_model);
@@ -571,26 +287,26 @@ load_on_die_ecc (const Loader *ld, FmChipDesc *d, GError **error)
 
   if (!g_key_file_has_group (ld->kf, g))
     return TRUE;
-  if (!get_uint (ld, g, "strength", TRUE, 4, 8, &strength, error) ||
-      !get_uint (ld, g, "feature-address", FALSE, 0, 0xff, &feature, error) ||
-      !get_uint (ld, g, "enable-mask", FALSE, 1, 0xff, &enable, error) ||
-      !get_uint (ld, g, "id-byte", FALSE, 0, FM_MAX_ID_BYTES - 1, &id_byte, error) ||
-      !get_uint (ld, g, "id-enabled-mask", FALSE, 1, 0xff, &id_mask, error) ||
-      !get_uint (ld, g, "rewrite-recommended-bits", FALSE, 1, strength, &rewrite, error))
+  if (!fm_desc_get_uint (ld, g, "strength", TRUE, 4, 8, &strength, error) ||
+      !fm_desc_get_uint (ld, g, "feature-address", FALSE, 0, 0xff, &feature, error) ||
+      !fm_desc_get_uint (ld, g, "enable-mask", FALSE, 1, 0xff, &enable, error) ||
+      !fm_desc_get_uint (ld, g, "id-byte", FALSE, 0, FM_MAX_ID_BYTES - 1, &id_byte, error) ||
+      !fm_desc_get_uint (ld, g, "id-enabled-mask", FALSE, 1, 0xff, &id_mask, error) ||
+      !fm_desc_get_uint (ld, g, "rewrite-recommended-bits", FALSE, 1, strength, &rewrite, error))
     return FALSE;
   if (strength != 4 && strength != 8)
-    return fail (ld, error, g, "strength", "%" G_GUINT64_FORMAT " is not 4 or 8", strength);
+    return fm_desc_fail (ld, error, g, "strength", "%" G_GUINT64_FORMAT " is not 4 or 8", strength);
   if (d->page_size % 512 || d->bus_width != 8)
-    return fail (ld, error, g, NULL, "modelled for x8 parts with 512-byte sectors");
+    return fm_desc_fail (ld, error, g, NULL, "modelled for x8 parts with 512-byte sectors");
   if (d->oob_size < 16 * sectors + (strength == 8 ? 2 : 0))
-    return fail (ld, error, g, "strength", "%u spare bytes cannot hold 16 per sector", d->oob_size);
+    return fm_desc_fail (ld, error, g, "strength", "%u spare bytes cannot hold 16 per sector", d->oob_size);
   if (id_byte >= d->id_len)
-    return fail (ld, error, g, "id-byte", "the part has %u ID bytes", d->id_len);
+    return fm_desc_fail (ld, error, g, "id-byte", "the part has %u ID bytes", d->id_len);
   if (!memchr (d->feature_addrs, (int) feature, d->n_feature_addrs))
-    return fail (ld, error, g, "feature-address", "0x%02x is not in [onfi] feature-addresses",
+    return fm_desc_fail (ld, error, g, "feature-address", "0x%02x is not in [onfi] feature-addresses",
                  (guint) feature);
   if (!g_key_file_has_key (ld->kf, "timing", "tR-ECC-typ-us", NULL))
-    return fail (ld, error, "timing", "tR-ECC-typ-us", "required with [on-die-ecc]");
+    return fm_desc_fail (ld, error, "timing", "tR-ECC-typ-us", "required with [on-die-ecc]");
   d->on_die_ecc_strength = strength;
   d->on_die_ecc_feature = feature;
   d->on_die_ecc_enable_mask = enable;
@@ -612,8 +328,8 @@ load_timing (const Loader *ld, FmChipDesc *d, GError **error)
       !get_op_time (ld, "tCBSY", (d->commands & FM_CMD_CACHE_PROGRAM) != 0, &d->t_cbsy, error) ||
       !get_op_time (ld, "tRCBSY", (d->commands & FM_CMD_READ_CACHE) != 0, &d->t_rcbsy, error) ||
       !get_op_time (ld, "tDBSY", (d->commands & FM_CMD_MULTI_PLANE) != 0, &d->t_dbsy, error) ||
-      !get_double (ld, "timing", "tFEAT-us", FALSE, 0.001, 1e6, &feat_us, error) ||
-      !get_double (ld, "timing", "tRST-us", FALSE, 0.001, 1e6, &rst_us, error))
+      !fm_desc_get_double (ld, "timing", "tFEAT-us", FALSE, 0.001, 1e6, &feat_us, error) ||
+      !fm_desc_get_double (ld, "timing", "tRST-us", FALSE, 0.001, 1e6, &rst_us, error))
     return FALSE;
   d->t_feat_ns = (guint64) (feat_us * 1000.0 + 0.5);
   d->t_rst_ns = (guint64) (rst_us * 1000.0 + 0.5);
@@ -628,23 +344,23 @@ load_reliability (const Loader *ld, FmChipDesc *d, GError **error)
 
   d->wearout_shape = 4.0;
   d->wearout_scale = 2.5;
-  if (!get_uint (ld, "reliability", "nop", TRUE, 1, 15, &nop, error) ||
-      !get_bool (ld, "reliability", "sequential-program", &d->sequential_program, error) ||
-      !get_uint (ld, "reliability", "pe-cycles", TRUE, 1, 100000000, &pe, error) ||
-      !get_double (ld, "reliability", "wearout-shape", FALSE, 0.1, 100, &d->wearout_shape, error) ||
-      !get_double (ld, "reliability", "wearout-scale", FALSE, 0.01, 1000, &d->wearout_scale, error) ||
-      !get_uint (ld, "reliability", "factory-bad-blocks-max", TRUE, 0, d->blocks_per_lun, &bad_max, error) ||
-      !get_uint (ld, "reliability", "bad-block-marker-offset", TRUE, 0, 0xffff, &bbm_offset, error) ||
-      !get_flags (ld, "reliability", "bad-block-marker-pages", TRUE, bbm_page_names, &bbm_pages, error))
+  if (!fm_desc_get_uint (ld, "reliability", "nop", TRUE, 1, 15, &nop, error) ||
+      !fm_desc_get_bool (ld, "reliability", "sequential-program", TRUE, &d->sequential_program, error) ||
+      !fm_desc_get_uint (ld, "reliability", "pe-cycles", TRUE, 1, 100000000, &pe, error) ||
+      !fm_desc_get_double (ld, "reliability", "wearout-shape", FALSE, 0.1, 100, &d->wearout_shape, error) ||
+      !fm_desc_get_double (ld, "reliability", "wearout-scale", FALSE, 0.01, 1000, &d->wearout_scale, error) ||
+      !fm_desc_get_uint (ld, "reliability", "factory-bad-blocks-max", TRUE, 0, d->blocks_per_lun, &bad_max, error) ||
+      !fm_desc_get_uint (ld, "reliability", "bad-block-marker-offset", TRUE, 0, 0xffff, &bbm_offset, error) ||
+      !fm_desc_get_flags (ld, "reliability", "bad-block-marker-pages", TRUE, bbm_page_names, &bbm_pages, error))
     return FALSE;
   if (bbm_offset * (d->bus_width / 8) >= d->oob_size)
-    return fail (ld, error, "reliability", "bad-block-marker-offset", "outside the spare area");
+    return fm_desc_fail (ld, error, "reliability", "bad-block-marker-offset", "outside the spare area");
   if (!bbm_pages)
-    return fail (ld, error, "reliability", "bad-block-marker-pages", "names no page");
+    return fm_desc_fail (ld, error, "reliability", "bad-block-marker-pages", "names no page");
   if ((bbm_pages & FM_BBM_SECOND_PAGE) && d->pages_per_block < 2)
-    return fail (ld, error, "reliability", "bad-block-marker-pages", "'second' on a one-page block");
+    return fm_desc_fail (ld, error, "reliability", "bad-block-marker-pages", "'second' on a one-page block");
   if (bad_max + d->guaranteed_valid_blocks > d->blocks_per_lun)
-    return fail (ld, error, "reliability", "factory-bad-blocks-max", "leaves no room for the guaranteed valid blocks");
+    return fm_desc_fail (ld, error, "reliability", "factory-bad-blocks-max", "leaves no room for the guaranteed valid blocks");
   d->nop = nop;
   d->pe_cycles = pe;
   d->factory_bad_blocks_max = bad_max;
@@ -662,19 +378,19 @@ load_mlc (const Loader *ld, FmChipDesc *d, GError **error)
   if (d->type != FM_CHIP_NAND_MLC)
     {
       if (has_group)
-        return fail (ld, error, "mlc", NULL, "only nand-mlc parts have paired pages");
+        return fm_desc_fail (ld, error, "mlc", NULL, "only nand-mlc parts have paired pages");
       return TRUE;
     }
   if (!has_group)
-    return fail (ld, error, "mlc", NULL, "required group is missing for nand-mlc");
-  if (!get_string (ld, "mlc", "pairing", TRUE, 0, &pairing, error))
+    return fm_desc_fail (ld, error, "mlc", NULL, "required group is missing for nand-mlc");
+  if (!fm_desc_get_string (ld, "mlc", "pairing", TRUE, 0, &pairing, error))
     return FALSE;
   if (g_str_equal (pairing, "dist3"))
     d->pairing = FM_PAIRING_DIST3;
   else
-    return fail (ld, error, "mlc", "pairing", "unknown pairing scheme '%s'", pairing);
+    return fm_desc_fail (ld, error, "mlc", "pairing", "unknown pairing scheme '%s'", pairing);
   if (d->pages_per_block < 4)
-    return fail (ld, error, "mlc", "pairing", "dist3 needs at least 4 pages per block");
+    return fm_desc_fail (ld, error, "mlc", "pairing", "dist3 needs at least 4 pages per block");
   return TRUE;
 }
 
@@ -687,15 +403,39 @@ load_bit_errors (const Loader *ld, FmChipDesc *d, GError **error)
   *m = none;
   if (!g_key_file_has_group (ld->kf, "bit-errors"))
     return TRUE;
-  if (!get_double (ld, "bit-errors", "rber-fresh", TRUE, 0, 0.5, &m->rber_fresh, error) ||
-      !get_double (ld, "bit-errors", "rber-endurance", TRUE, 0, 0.5, &m->rber_endurance, error) ||
-      !get_double (ld, "bit-errors", "wear-exponent", FALSE, 0.1, 20, &m->wear_exponent, error) ||
-      !get_double (ld, "bit-errors", "read-disturb-per-read", FALSE, 0, 0.5, &m->read_disturb, error) ||
-      !get_double (ld, "bit-errors", "retention-per-hour", FALSE, 0, 0.5, &m->retention_per_hour, error))
+  if (!fm_desc_get_double (ld, "bit-errors", "rber-fresh", TRUE, 0, 0.5, &m->rber_fresh, error) ||
+      !fm_desc_get_double (ld, "bit-errors", "rber-endurance", TRUE, 0, 0.5, &m->rber_endurance, error) ||
+      !fm_desc_get_double (ld, "bit-errors", "wear-exponent", FALSE, 0.1, 20, &m->wear_exponent, error) ||
+      !fm_desc_get_double (ld, "bit-errors", "read-disturb-per-read", FALSE, 0, 0.5, &m->read_disturb, error) ||
+      !fm_desc_get_double (ld, "bit-errors", "retention-per-hour", FALSE, 0, 0.5, &m->retention_per_hour, error))
     return FALSE;
   if (m->rber_endurance < m->rber_fresh)
-    return fail (ld, error, "bit-errors", "rber-endurance", "is below rber-fresh: wear cannot heal a block");
+    return fm_desc_fail (ld, error, "bit-errors", "rber-endurance", "is below rber-fresh: wear cannot heal a block");
   return TRUE;
+}
+
+/* Everything but [chip] of a NAND part. */
+static gboolean
+load_nand (const Loader *ld, FmChipDesc *d, GError **error)
+{
+  guint commands = 0;
+
+  if (!load_geometry (ld, d, error) ||
+      !fm_desc_get_flags (ld, "commands", "optional", FALSE, command_names, &commands, error))
+    return FALSE;
+  d->commands = commands;
+  /* The small-page command set (00h/01h/50h pointers, no confirm cycle) is
+   * modelled without its copy-back (8Ah) and multi-plane variants. */
+  if (d->small_page && commands)
+    return fm_desc_fail (ld, error, "commands", "optional", "small-page parts are modelled without optional commands");
+  if ((commands & FM_CMD_MULTI_PLANE) && d->planes < 2)
+    return fm_desc_fail (ld, error, "commands", "optional", "multi-plane on a part with one plane");
+  return load_onfi (ld, d, error) &&
+         load_on_die_ecc (ld, d, error) &&
+         load_timing (ld, d, error) &&
+         load_reliability (ld, d, error) &&
+         load_mlc (ld, d, error) &&
+         load_bit_errors (ld, d, error);
 }
 
 static FmChipDesc *
@@ -703,34 +443,15 @@ load (GKeyFile *kf, const gchar *origin, const gchar *path, GError **error)
 {
   g_autoptr (FmChipDesc) d = g_new0 (FmChipDesc, 1);
   Loader ld = { kf, origin };
-  guint commands = 0;
 
   d->path = g_strdup (path);
   d->guaranteed_valid_blocks = 1;
-  if (!check_schema (&ld, error) ||
+  if (!fm_desc_check_schema (&ld, error) ||
       !load_chip_group (&ld, d, error) ||
-      !load_geometry (&ld, d, error) ||
-      !get_flags (&ld, "commands", "optional", FALSE, command_names, &commands, error))
+      !fm_desc_check_groups_for_type (&ld, d->type, error))
     return NULL;
-  d->commands = commands;
-  /* The small-page command set (00h/01h/50h pointers, no confirm cycle) is
-   * modelled without its copy-back (8Ah) and multi-plane variants. */
-  if (d->small_page && commands)
-    {
-      fail (&ld, error, "commands", "optional", "small-page parts are modelled without optional commands");
-      return NULL;
-    }
-  if ((commands & FM_CMD_MULTI_PLANE) && d->planes < 2)
-    {
-      fail (&ld, error, "commands", "optional", "multi-plane on a part with one plane");
-      return NULL;
-    }
-  if (!load_onfi (&ld, d, error) ||
-      !load_on_die_ecc (&ld, d, error) ||
-      !load_timing (&ld, d, error) ||
-      !load_reliability (&ld, d, error) ||
-      !load_mlc (&ld, d, error) ||
-      !load_bit_errors (&ld, d, error))
+  if (fm_chip_desc_is_nor (d) ? !fm_desc_load_nor (&ld, d, error)
+                              : !load_nand (&ld, d, error))
     return NULL;
   return g_steal_pointer (&d);
 }
@@ -916,4 +637,10 @@ guint
 fm_chip_desc_bits_per_cell (const FmChipDesc *d)
 {
   return d->type == FM_CHIP_NAND_MLC ? 2 : 1;
+}
+
+gboolean
+fm_chip_desc_is_nor (const FmChipDesc *d)
+{
+  return d->type == FM_CHIP_NOR_CFI || d->type == FM_CHIP_SPI_NOR;
 }

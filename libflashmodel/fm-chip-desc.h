@@ -57,6 +57,91 @@ typedef struct {
   guint64 max_ns;
 } FmOpTime;
 
+/*
+ * NOR parts ([nor], [cfi], [spi] in the descriptor). A NOR chip keeps its
+ * cells in the same array as a NAND chip (fm-nor.h): the loader derives
+ * the array's NAND-style geometry from these facts (page = program buffer
+ * or SPI page, block = smallest erase sector, no spare area, no partial
+ * program limit, no page order, no factory bad blocks).
+ */
+#define FM_MAX_ERASE_REGIONS 4
+#define FM_MAX_SPI_ERASE_TYPES 4
+#define FM_MAX_CFI_DEVICE_IDS 3
+#define FM_MAX_CFI_EXT_TABLE 64
+
+/* CFI erase block region: COUNT sectors of SIZE bytes, in address order. */
+typedef struct {
+  guint32 count;
+  guint32 size;
+} FmEraseRegion;
+
+/* CFI primary command sets (query table offset 13h). */
+enum {
+  FM_CFI_CMDSET_INTEL = 0x0001,  /* Intel/Sharp extended */
+  FM_CFI_CMDSET_AMD = 0x0002,    /* AMD/Fujitsu standard */
+};
+
+/* One SPI erase instruction: SFDP erase type. */
+typedef struct {
+  guint32 size;       /* bytes, a power of two */
+  guint8 opcode;      /* with 3-byte (or current-mode) addresses */
+  guint8 opcode_4b;   /* its 4-byte-address form; 0: none */
+  FmOpTime time;
+} FmSpiEraseType;
+
+/* Multi-I/O fast reads: instruction-address-data lines. */
+typedef enum {
+  FM_SPI_READ_1_1_2 = 1 << 0,   /* 3Bh */
+  FM_SPI_READ_1_2_2 = 1 << 1,   /* BBh */
+  FM_SPI_READ_1_1_4 = 1 << 2,   /* 6Bh */
+  FM_SPI_READ_1_4_4 = 1 << 3,   /* EBh */
+} FmSpiReadModes;
+
+#define FM_SPI_N_READ_MODES 4
+
+/* The quad enable bit, as the SFDP QER field describes it. */
+typedef enum {
+  FM_SPI_QE_NONE,      /* no QE bit (QER 000b) */
+  FM_SPI_QE_SR2_BIT1,  /* SR2 bit 1: 35h reads SR2, 01h writes SR1+SR2, 31h SR2 (QER 101b) */
+  FM_SPI_QE_SR1_BIT6,  /* SR1 bit 6, Macronix (QER 010b) */
+} FmSpiQuadEnable;
+
+typedef struct {
+  guint64 size;                 /* bytes */
+  FmEraseRegion regions[FM_MAX_ERASE_REGIONS];
+  guint n_regions;              /* SPI: one region of the smallest erase */
+  guint32 granule;              /* smallest erase unit: the array's block */
+  guint32 program_buffer;       /* CFI write buffer, SPI page: the array's page */
+  guint32 pe_cycles;            /* per sector */
+  FmOpTime t_word_program;      /* CFI: one byte/word; SPI: one byte (tBP) */
+  FmOpTime t_buffer_program;    /* CFI: a full write buffer; SPI: page (tPP) */
+  FmOpTime t_sector_erase;      /* CFI: one sector; SPI: the smallest erase type's */
+  FmOpTime t_chip_erase;        /* zero: no chip erase (Intel J3) */
+  guint64 t_suspend_ns;         /* erase/program suspend latency */
+
+  /* CFI parallel NOR */
+  guint bus_widths;             /* 8 | 16: data bus widths the part supports */
+  guint16 cfi_command_set;      /* FM_CFI_CMDSET_* */
+  guint16 manufacturer_id;      /* autoselect address 0 */
+  guint16 device_id[FM_MAX_CFI_DEVICE_IDS]; /* AMD: 01h, 0Eh, 0Fh; Intel: 01h */
+  guint n_device_ids;
+  guint8 vcc_min, vcc_max, vpp_min, vpp_max; /* query 1Bh-1Eh encodings */
+  guint16 ext_table_addr;       /* primary extended query table (15h) */
+  guint8 ext_table[FM_MAX_CFI_EXT_TABLE];   /* its bytes, from "PRI" on */
+  guint ext_table_len;
+
+  /* SPI NOR */
+  FmSpiEraseType erase_types[FM_MAX_SPI_ERASE_TYPES];
+  guint n_erase_types;          /* sorted by size */
+  FmSpiReadModes read_modes;
+  guint8 read_dummy_clocks[FM_SPI_N_READ_MODES]; /* per mode bit, mode clocks included */
+  gboolean four_byte;           /* B7h/E9h and 4-byte opcodes (13h, 0Ch, 12h, ...) */
+  guint bp_bits;                /* block protect bits BP0.. in status register 1 (bit 2 on) */
+  gboolean tb_bit;              /* top/bottom bit right above the BP bits */
+  FmSpiQuadEnable quad_enable;  /* where the QE bit lives (SFDP QER) */
+  guint64 t_write_status_ns;    /* tW, typical */
+} FmNorDesc;
+
 #define FM_MAX_ID_BYTES 8
 #define FM_MAX_FEATURE_ADDRS 16
 
@@ -130,6 +215,9 @@ typedef struct {
   guint on_die_ecc_rewrite_bits;  /* 4-bit parts: corrected bits per sector
                                    * that set "rewrite recommended" */
   FmOpTime t_r_ecc;               /* page read with the ECC enabled */
+
+  /* NOR parts only (type nor-cfi or spi-nor). */
+  FmNorDesc nor;
 } FmChipDesc;
 
 FmChipDesc *fm_chip_desc_load_file (const gchar *path, GError **error);
@@ -160,5 +248,6 @@ guint   fm_chip_desc_lun_bits    (const FmChipDesc *desc); /* row: LUN */
 guint   fm_chip_desc_row_cycles  (const FmChipDesc *desc);
 guint   fm_chip_desc_col_cycles  (const FmChipDesc *desc);
 guint   fm_chip_desc_bits_per_cell (const FmChipDesc *desc);
+gboolean fm_chip_desc_is_nor      (const FmChipDesc *desc);
 
 G_END_DECLS
