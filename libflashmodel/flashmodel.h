@@ -15,6 +15,7 @@
 #include "fm-nand.h"
 #include "fm-nand-bus.h"
 #include "fm-nand-host.h"
+#include "fm-nor.h"
 #include "fm-faults.h"
 #include "fm-bit-errors.h"
 #include "fm-on-die-ecc.h"
