@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The backends muse-chip serves: a NAND chip model, or a RAM-type MTD. */
+/* The backends muse-chip serves: a NAND or NOR chip model, or a RAM-type MTD. */
 #include "muse-backend.h"
 
 #include <errno.h>
@@ -16,6 +16,14 @@ muse_backend_free (MuseBackend *backend)
     return;
   backend->free (backend->self);
   g_free (backend);
+}
+
+static gboolean
+no_oob (const gchar *what, gsize ooblen, GError **error)
+{
+  if (ooblen)
+    g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED, "%s has no OOB", what);
+  return ooblen == 0;
 }
 
 /* ---- NAND: the page-level model behind a host controller --------------- */
@@ -125,6 +133,116 @@ muse_nand_backend_host (MuseBackend *backend)
   return backend->free == nand_free ? backend->self : NULL;
 }
 
+/* ---- NOR: byte-addressed cells, no OOB, no bad blocks ------------------- */
+
+static gboolean
+nor_read (gpointer self, guint64 addr, gsize len, guint8 *data, guint ooboffs, gsize ooblen,
+          guint8 *oob, FmHostOobMode mode, gboolean raw, FmHostReadResult *result, GError **error)
+{
+  (void) ooboffs, (void) oob, (void) mode, (void) raw;
+  if (!no_oob ("a NOR chip", ooblen, error) || !fm_nor_read (self, addr, data, len, error))
+    return FALSE;
+  *result = (FmHostReadResult) { 0 };
+  return TRUE;
+}
+
+static gboolean
+nor_write (gpointer self, guint64 addr, gsize len, const guint8 *data, guint ooboffs, gsize ooblen,
+           const guint8 *oob, FmHostOobMode mode, gboolean raw, GError **error)
+{
+  (void) ooboffs, (void) oob, (void) mode, (void) raw;
+  return no_oob ("a NOR chip", ooblen, error) && fm_nor_program (self, addr, data, len, error);
+}
+
+static gboolean
+nor_erase (gpointer self, guint64 addr, guint64 len, GError **error)
+{
+  return fm_nor_erase (self, addr, len, error);
+}
+
+static gboolean
+nor_sync (gpointer self, GError **error)
+{
+  return fm_image_sync (fm_nand_image (fm_nor_cells (self)), error);
+}
+
+static void
+nor_free (gpointer self)
+{
+  fm_nor_free (self);
+}
+
+/* The erase size MTD sees: the part's only sector size (CFI), or one of
+ * its erase instructions (SPI; the largest unless asked). */
+static gboolean
+nor_erase_size (const FmChipDesc *d, guint32 wanted, guint32 *erasesize, GError **error)
+{
+  const FmNorDesc *n = &d->nor;
+
+  if (n->n_erase_types)
+    {
+      *erasesize = wanted ? 0 : n->erase_types[n->n_erase_types - 1].size;
+      for (guint i = 0; i < n->n_erase_types && !*erasesize; i++)
+        if (n->erase_types[i].size == wanted)
+          *erasesize = wanted;
+      if (!*erasesize)
+        g_set_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE,
+                     "chip '%s' has no %u-byte erase instruction", d->name, wanted);
+      return *erasesize != 0;
+    }
+  if (n->n_regions != 1)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED,
+                   "chip '%s' has %u erase regions; MUSE serves NOR parts with uniform sectors",
+                   d->name, n->n_regions);
+      return FALSE;
+    }
+  if (wanted && wanted != n->regions[0].size)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE,
+                   "chip '%s' erases %u-byte sectors only", d->name, n->regions[0].size);
+      return FALSE;
+    }
+  *erasesize = n->regions[0].size;
+  return TRUE;
+}
+
+MuseBackend *
+muse_nor_backend_new (FmNor *nor, guint32 erasesize, GError **error)
+{
+  const FmChipDesc *d = fm_nor_desc (nor);
+  MuseBackend *b;
+
+  if (!nor_erase_size (d, erasesize, &erasesize, error))
+    return NULL;
+  b = g_new0 (MuseBackend, 1);
+  b->geometry = (MuseGeometry) {
+    .type = "MTD_NORFLASH",
+    .flags = MUSE_MTD_WRITEABLE | MUSE_MTD_BIT_WRITEABLE,
+    .size = fm_nor_size (nor),
+    .writesize = 1,
+    .erasesize = erasesize,
+    .writebufsize = d->nor.program_buffer,
+  };
+  b->self = nor;
+  b->read = nor_read;
+  b->write = nor_write;
+  b->erase = nor_erase;
+  b->sync = nor_sync;
+  b->free = nor_free;
+  return b;
+}
+
+FmNand *
+muse_backend_cells (MuseBackend *backend)
+{
+  if (backend->free == nand_free)
+    return fm_nand_host_nand (backend->self);
+  if (backend->free == nor_free)
+    return fm_nor_cells (backend->self);
+  return NULL;
+}
+
 /* ---- RAM: bytes in a file, like mtdram but persistent ------------------- */
 
 typedef struct {
@@ -145,13 +263,6 @@ ram_range (const Ram *ram, guint64 addr, guint64 len, GError **error)
   return TRUE;
 }
 
-static gboolean
-ram_no_oob (gsize ooblen, GError **error)
-{
-  if (ooblen)
-    g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED, "a RAM MTD has no OOB");
-  return ooblen == 0;
-}
 
 static gboolean
 ram_read (gpointer self, guint64 addr, gsize len, guint8 *data, guint ooboffs, gsize ooblen,
@@ -160,7 +271,7 @@ ram_read (gpointer self, guint64 addr, gsize len, guint8 *data, guint ooboffs, g
   Ram *ram = self;
 
   (void) ooboffs, (void) oob, (void) mode, (void) raw;
-  if (!ram_no_oob (ooblen, error) || !ram_range (ram, addr, len, error))
+  if (!no_oob ("a RAM MTD", ooblen, error) || !ram_range (ram, addr, len, error))
     return FALSE;
   memcpy (data, ram->mem + addr, len);
   *result = (FmHostReadResult) { 0 };
@@ -174,7 +285,7 @@ ram_write (gpointer self, guint64 addr, gsize len, const guint8 *data, guint oob
   Ram *ram = self;
 
   (void) ooboffs, (void) oob, (void) mode, (void) raw;
-  if (!ram_no_oob (ooblen, error) || !ram_range (ram, addr, len, error))
+  if (!no_oob ("a RAM MTD", ooblen, error) || !ram_range (ram, addr, len, error))
     return FALSE;
   memcpy (ram->mem + addr, data, len);
   return TRUE;

@@ -56,6 +56,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MuseBackend, muse_backend_free)
 MuseBackend *muse_nand_backend_new (FmNandHost *host);
 FmNandHost  *muse_nand_backend_host (MuseBackend *backend);
 
+/* A NOR chip model (takes ownership) as MTD_NORFLASH: byte writes, no OOB,
+ * no bad blocks. ERASESIZE 0: the part's sector size (CFI parts with one
+ * erase region) or its largest erase instruction (SPI parts). */
+MuseBackend *muse_nor_backend_new (FmNor *nor, guint32 erasesize, GError **error);
+
+/* The chip's cell array (faults, statistics, power), NULL for RAM. */
+FmNand      *muse_backend_cells (MuseBackend *backend);
+
 /* A RAM-type MTD (MTD_RAM: no OOB, no bad blocks, byte writes) of SIZE
  * bytes erased in ERASESIZE units, kept in PATH (a raw file, created
  * filled with 0xFF if missing; NULL: memory only). */

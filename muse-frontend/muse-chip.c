@@ -71,6 +71,14 @@ static const gchar description[] =
   "  flashmodel create --chip micron-mt29f4g base.img && cp base.img nand.img\n"
   "  muse-chip --chip micron-mt29f4g --image nand.img --record run.journal\n"
   "\n"
+  "NOR chips (nor-cfi and spi-nor parts) are served as MTD_NORFLASH: byte\n"
+  "writes (bits only clear), no OOB, no bad blocks, the part's write buffer\n"
+  "or page as the write buffer size. The erase size is the part's sector\n"
+  "size (CFI parts with uniform sectors) or, for SPI parts, the largest erase\n"
+  "instruction unless --erase-size picks another (e.g. 4K). --ecc and --nop\n"
+  "do not apply; faults, power cuts and --record do ('block' in a fault\n"
+  "rule is the part's smallest erase sector, 'page' its write buffer).\n"
+  "\n"
   "RAM (--ram SIZE): instead of a chip, a RAM-type MTD (MTD_RAM: byte\n"
   "writes, no OOB, no bad blocks, erase sets 0xFF) like the kernel's\n"
   "mtdram, kept in IMAGE as a raw file when --image is given.\n"
@@ -84,6 +92,7 @@ static const gchar description[] =
   "  muse-chip --chip micron-mt29f4g --image nand.img &\n"
   "  mtdinfo /dev/mtd0\n"
   "  muse-chip --chip micron-mt29f4g --mtdparts '8M(boot),-(ubi)' &\n"
+  "  muse-chip --chip winbond-w25q128jv --image nor.img --erase-size 4K &\n"
   "  muse-chip --ram 16M --name jffs2 &\n";
 
 typedef struct {
@@ -142,7 +151,7 @@ parse_options (int *argc, char ***argv, Options *o)
     { "mtdparts", 'p', 0, G_OPTION_ARG_STRING, &o->mtdparts, "Partitions, mtdparts syntax without the name", "PARTS" },
     { "name", 'n', 0, G_OPTION_ARG_STRING, &o->name, "MTD name (default: the chip name, or 'ram')", "NAME" },
     { "ram", 0, 0, G_OPTION_ARG_STRING, &o->ram, "Serve a RAM-type MTD of SIZE bytes (K, M, G suffixes) instead of a chip", "SIZE" },
-    { "erase-size", 0, 0, G_OPTION_ARG_STRING, &o->erase_size, "Erase block size of the RAM MTD (default 128K)", "SIZE" },
+    { "erase-size", 0, 0, G_OPTION_ARG_STRING, &o->erase_size, "Erase block size of the RAM MTD (default 128K), or which erase instruction of a SPI NOR chip MTD erases with (default its largest)", "SIZE" },
     { "device", 0, 0, G_OPTION_ARG_FILENAME, &o->device, "MUSE device (default /dev/muse)", "PATH" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose, "Print the init strings and failed requests", NULL },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &o->version, "Print the version and exit", NULL },
@@ -169,8 +178,6 @@ parse_options (int *argc, char ***argv, Options *o)
     return usage_error ("give either --chip NAME or --ram SIZE");
   if (o->ram && (o->faults || o->ecc || o->timing || o->nop >= 0 || o->record))
     return usage_error ("--faults, --ecc, --timing, --nop and --record apply to chips, not to --ram");
-  if (o->chip && o->erase_size)
-    return usage_error ("--erase-size applies to --ram; a chip has its own");
   if (o->seed < 0)
     return usage_error ("--seed takes a non-negative integer");
   return TRUE;
@@ -213,24 +220,56 @@ open_or_create (const FmChipDesc *desc, const gchar *path, guint64 seed, GError 
     return fm_image_open (path, desc, FALSE, error);
   if (path)
     g_printerr ("muse-chip: creating %s (chip %s, seed %" G_GUINT64_FORMAT ")\n", path, desc->name, seed);
+  if (fm_chip_desc_is_nor (desc))
+    return fm_nor_create_image (desc, path, seed, error);
   return fm_nand_create_image (desc, path, &create, error);
+}
+
+/* Attaches what every chip model takes from the options: the journal
+ * (before anything else touches the chip, so that it sees it all) and the
+ * faults. */
+static gboolean
+attach_journal_and_faults (const Options *o, FmNand *cells, const FmChipDesc *desc,
+                           FmJournalWriter **journal, GError **error)
+{
+  if (o->record)
+    {
+      *journal = fm_journal_writer_new (o->record, fm_nand_image (cells), desc,
+                                        fm_nand_operations (cells) + 1, FALSE, error);
+      if (!*journal)
+        {
+          g_prefix_error (error, "--record: ");
+          return FALSE;
+        }
+      fm_nand_set_observer (cells, fm_journal_writer_observe, *journal);
+    }
+  if (o->faults)
+    {
+      FmFaultSet *faults = fm_fault_set_parse (o->faults, error);
+
+      if (!faults)
+        return FALSE;
+      fm_nand_set_faults (cells, faults);
+    }
+  return TRUE;
 }
 
 /* The NAND model of --chip behind a host controller, as a backend. */
 static MuseBackend *
-chip_backend (const Options *o, const FmChipDesc *desc, FmJournalWriter **journal,
-              GError **error)
+nand_backend (const Options *o, const FmChipDesc *desc, FmTimingMode timing,
+              FmJournalWriter **journal, GError **error)
 {
-  FmTimingMode timing = FM_TIMING_NONE;
   gboolean on_die = g_strcmp0 (o->ecc, "on-die") == 0;
   FmEcc *ecc = NULL;
   FmImage *image;
   FmNand *nand;
   FmNandHost *host;
 
-  if (o->timing && !fm_timing_mode_from_string (o->timing, &timing))
+  if (o->erase_size)
     {
-      g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED, "--timing: '%s' is not none, virtual or real", o->timing);
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID,
+                   "--erase-size: NAND chip '%s' erases %u-byte blocks only", desc->name,
+                   desc->page_size * desc->pages_per_block);
       return NULL;
     }
   if (!on_die && !fm_ecc_new_from_name (o->ecc ? o->ecc : "auto", desc, &ecc, error))
@@ -240,24 +279,11 @@ chip_backend (const Options *o, const FmChipDesc *desc, FmJournalWriter **journa
     }
   image = open_or_create (desc, o->image, o->seed, error);
   nand = image ? fm_nand_new (desc, image, timing, error) : NULL;
-  if (!nand)
+  if (!nand || !attach_journal_and_faults (o, nand, desc, journal, error))
     {
       fm_ecc_free (ecc);
+      fm_nand_free (nand);
       return NULL;
-    }
-  /* Before anything else touches the chip, so the journal sees it all. */
-  if (o->record)
-    {
-      *journal = fm_journal_writer_new (o->record, fm_nand_image (nand), desc,
-                                        fm_nand_operations (nand) + 1, FALSE, error);
-      if (!*journal)
-        {
-          g_prefix_error (error, "--record: ");
-          fm_ecc_free (ecc);
-          fm_nand_free (nand);
-          return NULL;
-        }
-      fm_nand_set_observer (nand, fm_journal_writer_observe, *journal);
     }
   if (o->nop >= 0)
     fm_nand_set_nop_limit (nand, o->nop);
@@ -267,18 +293,6 @@ chip_backend (const Options *o, const FmChipDesc *desc, FmJournalWriter **journa
       fm_nand_free (nand);
       return NULL;
     }
-  if (o->faults)
-    {
-      FmFaultSet *faults = fm_fault_set_parse (o->faults, error);
-
-      if (!faults)
-        {
-          fm_ecc_free (ecc);
-          fm_nand_free (nand);
-          return NULL;
-        }
-      fm_nand_set_faults (nand, faults);
-    }
   host = fm_nand_host_new (nand, ecc, error);
   if (!host)
     {
@@ -286,6 +300,58 @@ chip_backend (const Options *o, const FmChipDesc *desc, FmJournalWriter **journa
       return NULL;
     }
   return muse_nand_backend_new (host);
+}
+
+/* The NOR model of --chip, served as MTD_NORFLASH. */
+static MuseBackend *
+nor_backend (const Options *o, const FmChipDesc *desc, FmTimingMode timing,
+             FmJournalWriter **journal, GError **error)
+{
+  guint64 erase_size = 0;
+  FmImage *image;
+  FmNor *nor;
+  MuseBackend *backend;
+
+  if (o->ecc || o->nop >= 0)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID,
+                   "--ecc and --nop apply to NAND chips; '%s' is a NOR chip", desc->name);
+      return NULL;
+    }
+  if (o->erase_size && !parse_size ("--erase-size", o->erase_size, &erase_size, error))
+    return NULL;
+  image = open_or_create (desc, o->image, o->seed, error);
+  nor = image ? fm_nor_new (desc, image, timing, error) : NULL;
+  if (!nor)
+    return NULL;
+  if (!attach_journal_and_faults (o, fm_nor_cells (nor), desc, journal, error))
+    {
+      fm_nor_free (nor);
+      return NULL;
+    }
+  backend = muse_nor_backend_new (nor, (guint32) MIN (erase_size, G_MAXUINT32), error);
+  if (!backend)
+    {
+      g_prefix_error (error, "--erase-size: ");
+      fm_nor_free (nor);
+    }
+  return backend;
+}
+
+static MuseBackend *
+chip_backend (const Options *o, const FmChipDesc *desc, FmJournalWriter **journal,
+              GError **error)
+{
+  FmTimingMode timing = FM_TIMING_NONE;
+
+  if (o->timing && !fm_timing_mode_from_string (o->timing, &timing))
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED, "--timing: '%s' is not none, virtual or real", o->timing);
+      return NULL;
+    }
+  if (fm_chip_desc_is_nor (desc))
+    return nor_backend (o, desc, timing, journal, error);
+  return nand_backend (o, desc, timing, journal, error);
 }
 
 static MuseBackend *
@@ -325,8 +391,8 @@ open_device (const gchar *path, GError **error)
 static void
 print_fault_report (MuseBackend *backend)
 {
-  FmNandHost *host = muse_nand_backend_host (backend);
-  FmFaultSet *faults = host ? fm_nand_faults (fm_nand_host_nand (host)) : NULL;
+  FmNand *cells = muse_backend_cells (backend);
+  FmFaultSet *faults = cells ? fm_nand_faults (cells) : NULL;
   g_autofree gchar *report = NULL;
 
   if (!faults || !fm_fault_set_len (faults))
@@ -412,9 +478,12 @@ main (int argc, char **argv)
       desc = fm_chip_desc_lookup (o.chip, &error);
       if (desc)
         backend = chip_backend (&o, desc, &journal, &error);
-      if (backend)
+      if (backend && muse_nand_backend_host (backend))
         what = g_strdup_printf ("%s (%s %s) with ECC %s", desc->name, desc->vendor, desc->part,
                                 fm_nand_host_ecc_name (muse_nand_backend_host (backend)));
+      else if (backend)
+        what = g_strdup_printf ("%s (%s %s, NOR) erased in %u-byte sectors", desc->name, desc->vendor,
+                                desc->part, backend->geometry.erasesize);
     }
   else
     {

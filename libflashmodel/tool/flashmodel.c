@@ -84,47 +84,17 @@ print_time (const gchar *label, const FmOpTime *t)
     g_print ("  %-26s %s typical, %s max\n", label, typ, max);
 }
 
-static int
-cmd_info (int argc, char **argv)
+/* The NAND half of 'info'. */
+static void
+print_nand_info (const FmChipDesc *d)
 {
   static const gchar *const command_names[] = {
     "cache program (80h-15h)", "read cache (31h/3Fh)", "get/set features (EEh/EFh)",
     "read status enhanced (78h)", "copyback (35h/85h)", "read unique ID (EDh)",
     "multi-plane (11h/D1h)", NULL };
   static const gchar *const bbm_names[] = { "first", "second", "last", NULL };
-  g_autofree gchar *chip = NULL;
-  GOptionEntry entries[] = {
-    { "chip", 'c', 0, G_OPTION_ARG_STRING, &chip, "Chip name (see list-chips) or path to a descriptor", "NAME" },
-    { NULL }
-  };
-  g_autoptr (GError) error = NULL;
-  g_autoptr (FmChipDesc) d = NULL;
-  g_autofree gchar *size = NULL;
-  GString *id = g_string_new (NULL);
+  g_autofree gchar *size = format_size (fm_chip_desc_size_bytes (d));
 
-  if (!parse_options (find_command ("info"), entries, &argc, &argv))
-    return EXIT_USAGE;
-  if (!chip && argc == 2)
-    chip = g_strdup (argv[1]);
-  else if (argc > 1)
-    return usage_error ("info", "unexpected argument");
-  if (!chip)
-    return usage_error ("info", "--chip NAME is required");
-  d = fm_chip_desc_lookup (chip, &error);
-  if (!d)
-    {
-      print_error (error);
-      return EXIT_FAILURE;
-    }
-  size = format_size (fm_chip_desc_size_bytes (d));
-  for (guint i = 0; i < d->id_len; i++)
-    g_string_append_printf (id, "%s%02X", i ? " " : "", d->id[i]);
-
-  g_print ("%s: %s %s (%s)\n", d->name, d->vendor, d->part, fm_chip_type_to_string (d->type));
-  g_print ("  %-26s %s\n", "datasheet", d->datasheet);
-  g_print ("  %-26s %s\n", "descriptor", d->path ? d->path : "-");
-  g_print ("  %-26s %s\n", "READ ID (90h-00h)", id->str);
-  g_string_free (id, TRUE);
   g_print ("Geometry\n");
   g_print ("  %-26s %s (%" G_GUINT64_FORMAT " bytes of data)\n", "size", size, fm_chip_desc_size_bytes (d));
   g_print ("  %-26s %u + %u bytes (OOB)\n", "page", d->page_size, d->oob_size);
@@ -176,6 +146,113 @@ cmd_info (int argc, char **argv)
   g_print ("  %-26s spare %s %u\n", "bad block marker at", d->bus_width == 16 ? "word" : "byte", d->bbm_offset);
   if (d->type == FM_CHIP_NAND_MLC)
     g_print ("  %-26s %s\n", "paired pages", d->pairing == FM_PAIRING_DIST3 ? "dist3" : "none");
+}
+
+
+static void
+print_nor_regions (const FmNorDesc *n)
+{
+  GString *regions = g_string_new (NULL);
+
+  for (guint r = 0; r < n->n_regions; r++)
+    g_string_append_printf (regions, "%s%u x %u KiB", r ? ", " : "", n->regions[r].count,
+                            n->regions[r].size / 1024);
+  g_print ("  %-26s %s\n", "erase sectors", regions->str);
+  g_string_free (regions, TRUE);
+}
+
+/* The NOR half of 'info'. */
+static void
+print_nor_info (const FmChipDesc *d)
+{
+  const FmNorDesc *n = &d->nor;
+  g_autofree gchar *size = format_size (n->size);
+
+  g_print ("Geometry\n");
+  g_print ("  %-26s %s (%" G_GUINT64_FORMAT " bytes)\n", "size", size, n->size);
+  print_nor_regions (n);
+  g_print ("  %-26s %u bytes\n", d->type == FM_CHIP_SPI_NOR ? "page (PP)" : "write buffer", n->program_buffer);
+  if (d->type == FM_CHIP_NOR_CFI)
+    {
+      g_print ("CFI\n");
+      g_print ("  %-26s %04Xh (%s)\n", "primary command set", n->cfi_command_set,
+               n->cfi_command_set == FM_CFI_CMDSET_AMD ? "AMD/Fujitsu" : "Intel/Sharp");
+      g_print ("  %-26s %s\n", "bus width", n->bus_widths == (8 | 16) ? "x8/x16" : n->bus_widths == 16 ? "x16" : "x8");
+      g_print ("  %-26s %04Xh\n", "manufacturer ID", n->manufacturer_id);
+      for (guint i = 0; i < n->n_device_ids; i++)
+        g_print ("  %-26s %04Xh\n", i ? "" : "device ID", n->device_id[i]);
+    }
+  else
+    {
+      static const gchar *const mode_names[] = { "1-1-2", "1-2-2", "1-1-4", "1-4-4", NULL };
+
+      g_print ("SPI\n");
+      g_print ("  %-26s %02X %02X %02X\n", "JEDEC ID (9Fh)", d->id[0], d->id[1], d->id[2]);
+      for (guint i = 0; i < n->n_erase_types; i++)
+        g_print ("  %-26s %u KiB, %02Xh%s\n", i ? "" : "erase instructions",
+                 n->erase_types[i].size / 1024, n->erase_types[i].opcode,
+                 n->erase_types[i].opcode_4b ? " (4-byte form too)" : "");
+      print_flag_list ("fast reads", n->read_modes, mode_names);
+      g_print ("  %-26s %s\n", "4-byte addressing", n->four_byte ? "B7h/E9h and 4-byte opcodes" : "no");
+    }
+  g_print ("Timing\n");
+  print_time (d->type == FM_CHIP_SPI_NOR ? "byte program" : "word program", &n->t_word_program);
+  print_time (d->type == FM_CHIP_SPI_NOR ? "page program" : "buffer program", &n->t_buffer_program);
+  if (n->n_erase_types)
+    for (guint i = 0; i < n->n_erase_types; i++)
+      {
+        g_autofree gchar *label = g_strdup_printf ("%u KiB erase", n->erase_types[i].size / 1024);
+
+        print_time (label, &n->erase_types[i].time);
+      }
+  else
+    print_time ("sector erase", &n->t_sector_erase);
+  print_time ("chip erase", &n->t_chip_erase);
+  g_print ("Reliability\n");
+  g_print ("  %-26s %u P/E cycles per sector\n", "endurance", d->pe_cycles);
+  g_print ("  %-26s Weibull shape %.2f, scale %.2f x endurance\n", "sector lifetime",
+           d->wearout_shape, d->wearout_scale);
+}
+
+static int
+cmd_info (int argc, char **argv)
+{
+  g_autofree gchar *chip = NULL;
+  GOptionEntry entries[] = {
+    { "chip", 'c', 0, G_OPTION_ARG_STRING, &chip, "Chip name (see list-chips) or path to a descriptor", "NAME" },
+    { NULL }
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmChipDesc) d = NULL;
+  GString *id = g_string_new (NULL);
+
+  if (!parse_options (find_command ("info"), entries, &argc, &argv))
+    return EXIT_USAGE;
+  if (!chip && argc == 2)
+    chip = g_strdup (argv[1]);
+  else if (argc > 1)
+    return usage_error ("info", "unexpected argument");
+  if (!chip)
+    return usage_error ("info", "--chip NAME is required");
+  d = fm_chip_desc_lookup (chip, &error);
+  if (!d)
+    {
+      print_error (error);
+      return EXIT_FAILURE;
+    }
+  for (guint i = 0; i < d->id_len; i++)
+    g_string_append_printf (id, "%s%02X", i ? " " : "", d->id[i]);
+
+  g_print ("%s: %s %s (%s)\n", d->name, d->vendor, d->part, fm_chip_type_to_string (d->type));
+  g_print ("  %-26s %s\n", "datasheet", d->datasheet);
+  g_print ("  %-26s %s\n", "descriptor", d->path ? d->path : "-");
+  if (d->type != FM_CHIP_NOR_CFI)
+    g_print ("  %-26s %s\n", d->type == FM_CHIP_SPI_NOR ? "READ JEDEC ID (9Fh)" : "READ ID (90h-00h)", id->str);
+  g_string_free (id, TRUE);
+  if (fm_chip_desc_is_nor (d))
+    print_nor_info (d);
+  else
+    print_nand_info (d);
   return EXIT_SUCCESS;
 }
 
