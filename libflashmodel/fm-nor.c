@@ -188,6 +188,7 @@ fm_nor_cells_erase (FmNor *nor, guint64 addr, guint64 len)
 {
   const FmChipDesc *d = nor->desc;
   guint32 granule = d->nor.granule;
+  FmArrayResult result = FM_ARRAY_PASS;
 
   g_return_val_if_fail (addr % granule == 0 && len % granule == 0, FM_ARRAY_FAIL_INJECTED);
   nor->read_page = NO_PAGE;
@@ -195,10 +196,12 @@ fm_nor_cells_erase (FmNor *nor, guint64 addr, guint64 len)
     {
       FmArrayResult r = fm_nand_array_erase (nor->cells, (guint32) (a / granule));
 
-      if (r != FM_ARRAY_PASS)
+      if (r == FM_ARRAY_FAIL_POWER_OFF)
         return r;
+      if (result == FM_ARRAY_PASS)
+        result = r;
     }
-  return FM_ARRAY_PASS;
+  return result;
 }
 
 /* ---- timing --------------------------------------------------------------- */
@@ -233,15 +236,35 @@ fm_nor_chip_erase_ns (const FmNor *nor)
   return nor->desc->nor.t_chip_erase.typ_ns;
 }
 
+/* The end of an operation of nominal length NS starting at START. */
+static guint64
+busy_until (FmNor *nor, guint64 start, guint64 ns)
+{
+  FmClock *clock = fm_nand_clock (nor->cells);
+
+  return start + fm_clock_duration (clock, ns + fm_nand_take_extra_busy (nor->cells));
+}
+
 void
 fm_nor_occupy (FmNor *nor, guint64 ns)
 {
   FmClock *clock = fm_nand_clock (nor->cells);
-  guint64 start = MAX (fm_clock_now (clock), nor->ready_at);
-  guint64 end = start + fm_clock_duration (clock, ns + fm_nand_take_extra_busy (nor->cells));
 
-  fm_clock_wait_until (clock, end);
-  nor->ready_at = end;
+  nor->ready_at = busy_until (nor, MAX (fm_clock_now (clock), nor->ready_at), ns);
+  fm_clock_wait_until (clock, nor->ready_at);
+}
+
+guint64
+fm_nor_start_busy (FmNor *nor, guint64 ns)
+{
+  nor->ready_at = busy_until (nor, fm_clock_now (fm_nand_clock (nor->cells)), ns);
+  return nor->ready_at;
+}
+
+gboolean
+fm_nor_busy (FmNor *nor)
+{
+  return fm_clock_now (fm_nand_clock (nor->cells)) < nor->ready_at;
 }
 
 /* ---- timed, checked operations ------------------------------------------- */

@@ -60,7 +60,8 @@ gboolean      fm_nor_cells_read    (FmNor *nor, guint64 addr, guint8 *buf, gsize
 FmArrayResult fm_nor_cells_program (FmNor *nor, guint64 addr, const guint8 *data,
                                     gsize len);
 /* [ADDR, ADDR + LEN) must be whole blocks (fm_nor_desc()->nor.granule).
- * Stops at the first failing block and reports it. */
+ * A failing block does not stop the others (a power cut does); the first
+ * failure is reported. */
 FmArrayResult fm_nor_cells_erase   (FmNor *nor, guint64 addr, guint64 len);
 
 /* Clock time at which the chip finishes what it is doing. */
@@ -74,6 +75,11 @@ guint64  fm_nor_chip_erase_ns (const FmNor *nor);
 /* Waits for the chip, then keeps it busy for NS plus any latency a fault
  * injected into the operation just carried out. */
 void     fm_nor_occupy (FmNor *nor, guint64 ns);
+/* The same without waiting, for command-level models whose host polls:
+ * the chip is busy from now until the time returned. */
+guint64  fm_nor_start_busy (FmNor *nor, guint64 ns);
+/* Whether the clock has not reached fm_nor_ready_at() yet. */
+gboolean fm_nor_busy (FmNor *nor);
 
 /* ---- timed, checked operations, for frontends that act as the host ----
  * Each waits for the chip and takes its nominal time. Programs are split
