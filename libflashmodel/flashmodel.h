@@ -16,6 +16,7 @@
 #include "fm-nand-bus.h"
 #include "fm-nand-host.h"
 #include "fm-nor.h"
+#include "fm-nor-cfi.h"
 #include "fm-spi-nor.h"
 #include "fm-faults.h"
 #include "fm-bit-errors.h"

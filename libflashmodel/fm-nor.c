@@ -211,12 +211,9 @@ fm_nor_program_ns (const FmNor *nor, gsize len)
 {
   const FmNorDesc *n = &nor->desc->nor;
 
-  if (len <= 2)
-    return n->t_word_program.typ_ns;
-  /* The datasheet gives the time of a full buffer; a part of it takes
-   * its share, but never less than one word. */
-  return MAX (n->t_word_program.typ_ns,
-              n->t_buffer_program.typ_ns * MIN (len, n->program_buffer) / n->program_buffer);
+  /* A buffer programs its bytes in parallel pulses: datasheets give one
+   * time for it, whatever the count. */
+  return len <= 2 ? n->t_word_program.typ_ns : n->t_buffer_program.typ_ns;
 }
 
 guint64

@@ -67,7 +67,7 @@ FmArrayResult fm_nor_cells_erase   (FmNor *nor, guint64 addr, guint64 len);
 /* Clock time at which the chip finishes what it is doing. */
 guint64 *fm_nor_ready_at (FmNor *nor);
 /* Nominal (typical) time to program LEN bytes in one operation (a word
- * program up to 2 bytes, else a buffer/page program scaled to LEN), to
+ * program up to 2 bytes, else a buffer/page program), to
  * erase the sector or erase type of SIZE bytes, and the whole chip. */
 guint64  fm_nor_program_ns    (const FmNor *nor, gsize len);
 guint64  fm_nor_erase_ns      (const FmNor *nor, guint64 size);
