@@ -2,13 +2,18 @@
 # S29GL128P, 128 KiB sectors) and a SPI part (Winbond W25Q128JV, erased in
 # 64 KiB blocks) each carry JFFS2 across a server restart and pass the
 # kernel's mtd_stresstest; the sector erase counters show in the image.
+# The first JFFS2 session is recorded (--record) and replayed by
+# flashmodel replay into the same cells and counters.
 . /fm/lib.sh
 
 # nor_checks CHIP ERASESIZE WRITEBUF [muse-chip options...]
 nor_checks() {
   local chip="$1" erasesize="$2" writebuf="$3" img="/tmp/$1.img"
   shift 3
-  start_muse "$chip" --chip "$chip" --image "$img" "$@" || bail "muse-chip $chip did not start"
+  flashmodel create --chip "$chip" "$img.base" > /dev/null || bail "flashmodel create $chip"
+  cp "$img.base" "$img"
+  start_muse "$chip" --chip "$chip" --image "$img" --record "$img.journal" "$@" ||
+    bail "muse-chip $chip did not start"
   check_eq "$chip: type is NOR" nor "$(mtd_attr "$mtd" type)"
   check_eq "$chip: size" 16777216 "$(mtd_attr "$mtd" size)"
   check_eq "$chip: erase size" "$erasesize" "$(mtd_attr "$mtd" erasesize)"
@@ -28,6 +33,15 @@ nor_checks() {
   sync
   check "$chip: unmount" umount /mnt/jffs2
   check "$chip: muse-chip stops" stop_muse
+  check "$chip: the journal replays" \
+    flashmodel replay --journal "$img.journal" --base "$img.base" -o "$img.replayed"
+  flashmodel export "$img" /tmp/live.bin > /dev/null 2>&1
+  flashmodel export "$img.replayed" /tmp/replayed.bin > /dev/null 2>&1
+  check "$chip: the replayed chip holds the same bytes" cmp -s /tmp/live.bin /tmp/replayed.bin
+  flashmodel wear --csv "$img" | cut -d, -f1-3 > /tmp/live.csv
+  flashmodel wear --csv "$img.replayed" | cut -d, -f1-3 > /tmp/replayed.csv
+  check "$chip: and the same erase and program counts" cmp -s /tmp/live.csv /tmp/replayed.csv
+  rm -f /tmp/live.* /tmp/replayed.* "$img.replayed" "$img.journal" "$img.base"
   start_muse "$chip" --chip "$chip" --image "$img" "$@" || bail "muse-chip $chip did not restart"
   check "$chip: mount JFFS2 again" mount -t jffs2 "mtd$mtd" /mnt/jffs2
   check "$chip: files intact after restart" sh -c "cd /mnt/jffs2 && md5sum -c -s /tmp/sums"
