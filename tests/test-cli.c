@@ -176,6 +176,24 @@ test_info (void)
 }
 
 static void
+test_info_nor (void)
+{
+  g_auto (RunResult) cfi = run_tool ("info", "spansion-s29gl128p", NULL);
+  g_auto (RunResult) spi = run_tool ("info", "macronix-mx25l25645g", NULL);
+
+  g_assert_cmpint (cfi.status, ==, 0);
+  assert_match (cfi.out, "^spansion-s29gl128p: Spansion S29GL128P10TFI010 \\(nor-cfi\\)$");
+  assert_match (cfi.out, "^  erase sectors +128 x 128 KiB$");
+  assert_match (cfi.out, "^  primary command set +0002h \\(AMD/Fujitsu\\)$");
+  assert_match (cfi.out, "^  bus width +x8/x16$");
+  g_assert_null (strstr (cfi.out, "OOB"));
+  g_assert_cmpint (spi.status, ==, 0);
+  assert_match (spi.out, "^  READ JEDEC ID \\(9Fh\\) +C2 20 19$");
+  assert_match (spi.out, "^  erase sectors +8192 x 4 KiB$");
+  assert_match (spi.out, "^  4-byte addressing +B7h/E9h and 4-byte opcodes$");
+}
+
+static void
 test_info_positional (void)
 {
   /* info also takes the chip as its only argument. */
@@ -785,6 +803,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/list-chips/extra-argument", test_list_chips_extra_argument);
   g_test_add_func ("/cli/info", test_info);
   g_test_add_func ("/cli/info/positional", test_info_positional);
+  g_test_add_func ("/cli/info/nor", test_info_nor);
   g_test_add_func ("/cli/info/unknown-chip", test_info_unknown_chip);
   g_test_add_func ("/cli/create/every-chip", test_create_every_chip);
   g_test_add_func ("/cli/create/seed-and-bad-blocks", test_create_seed_and_bad_blocks);

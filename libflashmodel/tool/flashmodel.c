@@ -187,7 +187,6 @@ print_nor_info (const FmChipDesc *d)
       static const gchar *const mode_names[] = { "1-1-2", "1-2-2", "1-1-4", "1-4-4", NULL };
 
       g_print ("SPI\n");
-      g_print ("  %-26s %02X %02X %02X\n", "JEDEC ID (9Fh)", d->id[0], d->id[1], d->id[2]);
       for (guint i = 0; i < n->n_erase_types; i++)
         g_print ("  %-26s %u KiB, %02Xh%s\n", i ? "" : "erase instructions",
                  n->erase_types[i].size / 1024, n->erase_types[i].opcode,
