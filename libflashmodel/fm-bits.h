@@ -3,7 +3,8 @@
  * Whole-buffer bit operations the model does on every page: whether a
  * buffer is erased (all ones), and programming (AND) one into the cells.
  * Eight bytes at a time, through memcpy so alignment does not matter.
- * Internal to libflashmodel (and its tests); not installed.
+ * And the exponent of a power of two, which the NOR tables (CFI, SFDP)
+ * store sizes as. Internal to libflashmodel (and its tests); not installed.
  */
 #pragma once
 
@@ -46,4 +47,11 @@ fm_bits_and_into (guint8 *restrict cells, const guint8 *restrict buf, gsize len)
     }
   for (; i < len; i++)
     cells[i] &= buf[i];
+}
+
+/* floor(log2 (V)) for V > 0: the exponent of a power of two. */
+static inline guint
+fm_bits_log2 (guint64 v)
+{
+  return v ? g_bit_storage (v) - 1 : 0;
 }

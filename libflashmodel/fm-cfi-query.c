@@ -7,6 +7,7 @@
  * regions) and the descriptor's primary extended table at its address.
  */
 #include "fm-cfi-private.h"
+#include "fm-bits.h"
 
 #include <math.h>
 #include <string.h>
@@ -43,19 +44,6 @@ put16 (guint8 *q, guint offset, guint16 v)
 {
   q[offset] = v & 0xff;
   q[offset + 1] = v >> 8;
-}
-
-static guint
-log2_exact (guint64 v)
-{
-  guint n = 0;
-
-  while (v > 1)
-    {
-      v >>= 1;
-      n++;
-    }
-  return n;
 }
 
 /* Typical 2^N units, N the log2 rounded to the nearest integer (at least
@@ -135,9 +123,9 @@ fm_nor_cfi_query_table (const FmChipDesc *desc)
   q[Q_VPP_MAX] = n->vpp_max;
   for (guint i = 0; i < G_N_ELEMENTS (times); i++)
     time_codes (times[i], i < 2 ? US : MS, &q[Q_TYP_TIMES + i], &q[Q_MAX_TIMES + i]);
-  q[Q_DEVICE_SIZE] = log2_exact (n->size);
+  q[Q_DEVICE_SIZE] = fm_bits_log2 (n->size);
   put16 (q, Q_INTERFACE, interface_code (n->bus_widths));
-  put16 (q, Q_BUFFER_SIZE, n->program_buffer ? log2_exact (n->program_buffer) : 0);
+  put16 (q, Q_BUFFER_SIZE, n->program_buffer ? fm_bits_log2 (n->program_buffer) : 0);
   put_regions (q, n);
   memcpy (q + n->ext_table_addr, n->ext_table, n->ext_table_len);
   return g_bytes_new_take (q, len);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "fm-sfdp.h"
+#include "fm-bits.h"
 
 #include <string.h>
 
@@ -85,19 +86,6 @@ put_param_header (guint8 *p, guint16 id, guint8 minor, guint8 major,
   p[7] = id >> 8;
 }
 
-static guint
-log2_exact (guint64 v)
-{
-  guint n = 0;
-
-  while (v > 1)
-    {
-      v >>= 1;
-      n++;
-    }
-  return n;
-}
-
 /*
  * A typical time as a COUNT_BITS-wide count (stored minus one) and a unit
  * index right above it: the finest unit of UNITS in which NS fits, the
@@ -170,7 +158,7 @@ bfpt_dw2 (const FmNorDesc *n)
 
   if (bits <= G_GUINT64_CONSTANT (1) << 31)
     return (guint32) (bits - 1);
-  return 1u << 31 | log2_exact (bits);
+  return 1u << 31 | fm_bits_log2 (bits);
 }
 
 /* DWORDs 3 and 4: per read mode, opcode, mode clocks and wait states. */
@@ -199,7 +187,7 @@ bfpt_erase_types (const FmNorDesc *n, guint32 *bfpt)
   for (guint i = 0; i < n->n_erase_types; i++)
     {
       const FmSpiEraseType *e = &n->erase_types[i];
-      guint32 half = (guint32) e->opcode << 8 | log2_exact (e->size);
+      guint32 half = (guint32) e->opcode << 8 | fm_bits_log2 (e->size);
 
       bfpt[7 + i / 2] |= half << (16 * (i % 2));
     }
@@ -247,7 +235,7 @@ bfpt_dw11 (const FmNorDesc *n, guint64 *chip_erase_typ_ns)
                      G_N_ELEMENTS (byte_program_units), 4, &byte_typ) << 14;
   dw |= encode_time (n->t_buffer_program.typ_ns, page_program_units,
                      G_N_ELEMENTS (page_program_units), 5, &page_typ) << 8;
-  dw |= log2_exact (n->program_buffer) << 4;
+  dw |= fm_bits_log2 (n->program_buffer) << 4;
   mult = MAX (max_multiplier (page_typ, n->t_buffer_program.max_ns),
               max_multiplier (byte_typ, n->t_word_program.max_ns));
   return dw | mult;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "fm-spi-nor.h"
+#include "fm-bits.h"
 #include "fm-error.h"
 #include "fm-sfdp.h"
 
@@ -152,19 +153,6 @@ take_write_enable (FmSpiNor *spi)
 
 /* ---- block protection ------------------------------------------------------ */
 
-static guint
-ilog2 (guint64 v)
-{
-  guint n = 0;
-
-  while (v > 1)
-    {
-      v >>= 1;
-      n++;
-    }
-  return n;
-}
-
 /*
  * The range the BP bits (and TB) protect, as Linux's
  * spi_nor_get_locked_range_sr() reads them and the Winbond and Macronix
@@ -181,7 +169,7 @@ protected_range (const FmSpiNor *spi, guint64 *start, guint64 *len)
   guint bp_mask = (1u << n->bp_bits) - 1;
   guint bp = (spi->sr1 >> SR1_BP_SHIFT) & bp_mask;
   guint32 block = n->erase_types[n->n_erase_types - 1].size;
-  guint needed = ilog2 (n->size / block);
+  guint needed = fm_bits_log2 (n->size / block);
   guint slots, tb_bit = 1u << (SR1_BP_SHIFT + n->bp_bits);
   guint64 min_len;
 
