@@ -258,45 +258,13 @@ fm_desc_get_flags (const FmDescLoader *ld, const gchar *group, const gchar *key,
   return TRUE;
 }
 
-gboolean
-fm_desc_get_uint_list (const FmDescLoader *ld, const gchar *group, const gchar *key,
-                       gboolean required, guint64 max, guint min_n, guint max_n,
-                       guint64 *out, guint *n_out, GError **error)
-{
-  g_autofree gchar *raw = NULL;
-  g_auto (GStrv) items = NULL;
-  guint n = 0;
-
-  if (!get_raw_checked (ld, group, key, required, &raw, error))
-    return FALSE;
-  if (!raw)
-    return TRUE;
-  items = g_strsplit (raw, ";", -1);
-  for (guint i = 0; items[i]; i++)
-    {
-      const gchar *item = g_strstrip (items[i]);
-      guint64 v;
-
-      if (*item == '\0')
-        continue;
-      if (!fm_desc_parse_u64 (item, &v))
-        return fm_desc_fail (ld, error, group, key, "'%s' is not a non-negative integer", item);
-      if (v > max)
-        return fm_desc_fail (ld, error, group, key, "%s is above %" G_GUINT64_FORMAT, item, max);
-      if (n == max_n)
-        return fm_desc_fail (ld, error, group, key, "more than %u values", max_n);
-      out[n++] = v;
-    }
-  if (n < min_n)
-    return fm_desc_fail (ld, error, group, key, "needs at least %u values", min_n);
-  *n_out = n;
-  return TRUE;
-}
-
-gboolean
-fm_desc_get_bytes (const FmDescLoader *ld, const gchar *group, const gchar *key,
-                   gboolean required, gboolean bare_hex, guint min_n, guint max_n,
-                   guint8 *out, guint *n_out, GError **error)
+/* A ';' list of numbers up to MAX. BARE_HEX: written without 0x. NOUN
+ * ("a byte"): what every item must be, for the message; NULL: any
+ * non-negative integer up to MAX. */
+static gboolean
+get_number_list (const FmDescLoader *ld, const gchar *group, const gchar *key,
+                 gboolean required, gboolean bare_hex, const gchar *noun, guint64 max,
+                 guint min_n, guint max_n, guint64 *out, guint *n_out, GError **error)
 {
   g_autofree gchar *raw = NULL;
   g_auto (GStrv) items = NULL;
@@ -317,14 +285,45 @@ fm_desc_get_bytes (const FmDescLoader *ld, const gchar *group, const gchar *key,
         continue;
       if (bare_hex && !g_str_has_prefix (item, "0x"))
         item = prefixed = g_strconcat ("0x", item, NULL);
-      if (!fm_desc_parse_u64 (item, &v) || v > 0xff)
-        return fm_desc_fail (ld, error, group, key, "'%s' is not a byte", items[i]);
+      if (!fm_desc_parse_u64 (item, &v) || (noun && v > max))
+        return fm_desc_fail (ld, error, group, key, "'%s' is not %s", items[i],
+                             noun ? noun : "a non-negative integer");
+      if (v > max)
+        return fm_desc_fail (ld, error, group, key, "%s is above %" G_GUINT64_FORMAT, item, max);
       if (n == max_n)
         return fm_desc_fail (ld, error, group, key, "more than %u values", max_n);
-      out[n++] = (guint8) v;
+      out[n++] = v;
     }
   if (n < min_n)
     return fm_desc_fail (ld, error, group, key, "needs at least %u values", min_n);
+  *n_out = n;
+  return TRUE;
+}
+
+gboolean
+fm_desc_get_uint_list (const FmDescLoader *ld, const gchar *group, const gchar *key,
+                       gboolean required, guint64 max, guint min_n, guint max_n,
+                       guint64 *out, guint *n_out, GError **error)
+{
+  return get_number_list (ld, group, key, required, FALSE, NULL, max, min_n, max_n,
+                          out, n_out, error);
+}
+
+gboolean
+fm_desc_get_bytes (const FmDescLoader *ld, const gchar *group, const gchar *key,
+                   gboolean required, gboolean bare_hex, guint min_n, guint max_n,
+                   guint8 *out, guint *n_out, GError **error)
+{
+  g_autofree guint64 *values = g_new (guint64, max_n);
+  guint n = G_MAXUINT; /* stays so when the key is absent */
+
+  if (!get_number_list (ld, group, key, required, bare_hex, "a byte", 0xff, min_n, max_n,
+                        values, &n, error))
+    return FALSE;
+  if (n == G_MAXUINT)
+    return TRUE;
+  for (guint i = 0; i < n; i++)
+    out[i] = (guint8) values[i];
   *n_out = n;
   return TRUE;
 }
