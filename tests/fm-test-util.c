@@ -52,10 +52,46 @@ static const gchar tiny_text[] =
   "bad-block-marker-offset=0\n"
   "bad-block-marker-pages=first\n";
 
+/* Made-up NOR parts: a CFI part with boot sectors, a small SPI part. */
+const gchar fm_test_nor_cfi_text[] =
+  "[chip]\n"
+  "name=test-cfi\nvendor=Test\npart=T29BOOT\ntype=nor-cfi\ndatasheet=none\n"
+  "[nor]\n"
+  "size=262144\nerase-regions=8x8192;3x65536\nprogram-buffer=64\npe-cycles=100000\n"
+  "[nor-timing]\n"
+  "word-program-typ-us=60\nword-program-max-us=200\n"
+  "buffer-program-typ-us=240\nbuffer-program-max-us=1000\n"
+  "sector-erase-typ-ms=500\nsector-erase-max-ms=3500\n"
+  "chip-erase-typ-ms=4000\nchip-erase-max-ms=20000\n"
+  "[cfi]\n"
+  "command-set=0x0002\nbus-widths=8;16\nmanufacturer-id=0x0001\ndevice-id=0x227e;0x2221;0x2201\n"
+  "vcc-min-mv=2700\nvcc-max-mv=3600\nprimary-table-address=0x40\n"
+  "primary-table=50;52;49;31;33;08;02;01;01;04;00;00;00;00;00;02\n";
+
+const gchar fm_test_nor_spi_text[] =
+  "[chip]\n"
+  "name=test-spi\nvendor=Test\npart=T25Q512\ntype=spi-nor\ndatasheet=none\n"
+  "[nor]\n"
+  "size=65536\nprogram-buffer=256\npe-cycles=100000\n"
+  "[nor-timing]\n"
+  "word-program-typ-us=30\nword-program-max-us=50\n"
+  "buffer-program-typ-us=400\nbuffer-program-max-us=3000\n"
+  "chip-erase-typ-ms=200\nchip-erase-max-ms=1000\n"
+  "[spi]\n"
+  "jedec-id=ef;40;10\n"
+  "erase-types=32768@0x52:120:1600;4096@0x20:45:400\n"
+  "top-bottom-bit=true\n";
+
 gchar *
 fm_test_tiny_text_with (const gchar *group, const gchar *key, const gchar *line)
 {
-  g_auto (GStrv) lines = g_strsplit (tiny_text, "\n", -1);
+  return fm_test_text_with (tiny_text, group, key, line);
+}
+
+gchar *
+fm_test_text_with (const gchar *base, const gchar *group, const gchar *key, const gchar *line)
+{
+  g_auto (GStrv) lines = g_strsplit (base, "\n", -1);
   GString *out = g_string_new (NULL);
   g_autofree gchar *group_header = g_strdup_printf ("[%s]", group);
   g_autofree gchar *key_prefix = key ? g_strdup_printf ("%s=", key) : NULL;

@@ -19,6 +19,17 @@ FmChipDesc *fm_test_tiny_desc (const gchar *reliability_line);
 gchar      *fm_test_tiny_text_with (const gchar *group, const gchar *key,
                                     const gchar *line);
 
+/* BASE (a descriptor's text) with KEY in GROUP replaced by LINE ("" deletes
+ * it; a key absent from the group is added). */
+gchar      *fm_test_text_with (const gchar *base, const gchar *group, const gchar *key,
+                               const gchar *line);
+
+/* Made-up NOR parts: a CFI part with boot sectors (8 x 8 KiB then
+ * 3 x 64 KiB, 64-byte buffer, AMD command set, x8/x16) and a 64 KiB SPI
+ * part (256-byte pages, 4 KiB and 32 KiB erases). */
+extern const gchar fm_test_nor_cfi_text[];
+extern const gchar fm_test_nor_spi_text[];
+
 /* A shipped chip from the catalog (the test aborts if it does not load). */
 FmChipDesc *fm_test_chip (const gchar *name);
 

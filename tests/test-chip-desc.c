@@ -382,36 +382,8 @@ test_macronix_mx25l25645g (void)
   g_assert_cmpint (n->quad_enable, ==, FM_SPI_QE_SR1_BIT6);
 }
 
-/* Made-up parts the broken descriptors below are edits of. */
-static const gchar cfi_text[] =
-  "[chip]\n"
-  "name=test-cfi\nvendor=Test\npart=T29BOOT\ntype=nor-cfi\ndatasheet=none\n"
-  "[nor]\n"
-  "size=262144\nerase-regions=8x8192;3x65536\nprogram-buffer=64\npe-cycles=100000\n"
-  "[nor-timing]\n"
-  "word-program-typ-us=60\nword-program-max-us=200\n"
-  "buffer-program-typ-us=240\nbuffer-program-max-us=1000\n"
-  "sector-erase-typ-ms=500\nsector-erase-max-ms=3500\n"
-  "chip-erase-typ-ms=4000\nchip-erase-max-ms=20000\n"
-  "[cfi]\n"
-  "command-set=0x0002\nbus-widths=8;16\nmanufacturer-id=0x0001\ndevice-id=0x227e;0x2221;0x2201\n"
-  "vcc-min-mv=2700\nvcc-max-mv=3600\nprimary-table-address=0x40\n"
-  "primary-table=50;52;49;31;33;08;02;01;01;04;00;00;00;00;00;02\n";
-
-static const gchar spi_text[] =
-  "[chip]\n"
-  "name=test-spi\nvendor=Test\npart=T25Q512\ntype=spi-nor\ndatasheet=none\n"
-  "[nor]\n"
-  "size=65536\nprogram-buffer=256\npe-cycles=100000\n"
-  "[nor-timing]\n"
-  "word-program-typ-us=30\nword-program-max-us=50\n"
-  "buffer-program-typ-us=400\nbuffer-program-max-us=3000\n"
-  "chip-erase-typ-ms=200\nchip-erase-max-ms=1000\n"
-  "[spi]\n"
-  "jedec-id=ef;40;10\n"
-  "erase-types=32768@0x52:120:1600;4096@0x20:45:400\n"
-  "top-bottom-bit=true\n";
-
+/* The made-up NOR parts (fm-test-util.h) are what the broken descriptors
+ * below are edits of. */
 /* An SPI part whose only erase is 128 KiB. */
 static const gchar spi_big_sector_text[] =
   "[chip]\n"
@@ -426,54 +398,14 @@ static const gchar spi_big_sector_text[] =
   "jedec-id=ef;40;12\n"
   "erase-types=131072@0xd8:150:2000\n";
 
-/* BASE with KEY in GROUP replaced by LINE ("" deletes it, a key absent from
- * the group is added), as fm_test_tiny_text_with() does for the tiny part. */
-static gchar *
-text_with (const gchar *base, const gchar *group, const gchar *key, const gchar *line)
-{
-  g_auto (GStrv) lines = g_strsplit (base, "\n", -1);
-  GString *out = g_string_new (NULL);
-  g_autofree gchar *header = g_strdup_printf ("[%s]", group);
-  g_autofree gchar *prefix = g_strdup_printf ("%s=", key);
-  gboolean in_group = FALSE, done = FALSE;
-
-  for (guint i = 0; lines[i]; i++)
-    {
-      if (lines[i][0] == '[')
-        {
-          if (in_group && !done && *line)
-            {
-              g_string_append_printf (out, "%s\n", line);
-              done = TRUE;
-            }
-          in_group = g_str_equal (lines[i], header);
-        }
-      if (in_group && g_str_has_prefix (lines[i], prefix))
-        {
-          if (*line)
-            g_string_append_printf (out, "%s\n", line);
-          done = TRUE;
-          continue;
-        }
-      if (*lines[i])
-        g_string_append_printf (out, "%s\n", lines[i]);
-    }
-  if (!done && *line)
-    {
-      if (!in_group)
-        g_string_append_printf (out, "%s\n", header);
-      g_string_append_printf (out, "%s\n", line);
-    }
-  return g_string_free (out, FALSE);
-}
 
 static void
 test_nor_base_texts (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (FmChipDesc) cfi = fm_chip_desc_load_data (cfi_text, "cfi.ini", &error);
+  g_autoptr (FmChipDesc) cfi = fm_chip_desc_load_data (fm_test_nor_cfi_text, "cfi.ini", &error);
   g_autoptr (FmChipDesc) spi = NULL;
-  g_autofree gchar *hex = text_with (cfi_text, "nor", "erase-regions", "erase-regions=8x0x2000; 3x0x10000");
+  g_autofree gchar *hex = fm_test_text_with (fm_test_nor_cfi_text, "nor", "erase-regions", "erase-regions=8x0x2000; 3x0x10000");
   g_autoptr (FmChipDesc) cfi_hex = NULL;
 
   g_assert_no_error (error);
@@ -486,7 +418,7 @@ test_nor_base_texts (void)
   g_assert_cmpuint (cfi->nor.n_regions, ==, 2);
   g_assert_cmpuint (cfi->nor.t_suspend_ns, ==, 20000);
 
-  spi = fm_chip_desc_load_data (spi_text, "spi.ini", &error);
+  spi = fm_chip_desc_load_data (fm_test_nor_spi_text, "spi.ini", &error);
   g_assert_no_error (error);
   assert_nor_geometry (spi);
   /* Erase types come sorted by size; the defaults fill the rest. */
@@ -513,8 +445,8 @@ typedef struct {
   const gchar *expect;
 } BadNorCase;
 
-#define CFI(g, k, l, e) { cfi_text, g, k, l, NULL, NULL, NULL, e }
-#define SPI(g, k, l, e) { spi_text, g, k, l, NULL, NULL, NULL, e }
+#define CFI(g, k, l, e) { fm_test_nor_cfi_text, g, k, l, NULL, NULL, NULL, e }
+#define SPI(g, k, l, e) { fm_test_nor_spi_text, g, k, l, NULL, NULL, NULL, e }
 #define NAND(g, k, l, e) { NULL, g, k, l, NULL, NULL, NULL, e }
 
 static const BadNorCase bad_nor_cases[] = {
@@ -545,7 +477,7 @@ static const BadNorCase bad_nor_cases[] = {
   CFI ("nor", "program-buffer", "program-buffer=48", "[nor] program-buffer: 48 is not a power of two"),
   CFI ("nor", "program-buffer", "program-buffer=8192", "[nor] program-buffer: 8192 is out of range [1, 4096]"),
   CFI ("nor", "program-buffer", "program-buffer=1", "[nor] program-buffer: a 16-bit part programs at least one 2-byte word"),
-  { cfi_text, "nor", "erase-regions", "erase-regions=1024x256", "nor", "program-buffer", "program-buffer=512",
+  { fm_test_nor_cfi_text, "nor", "erase-regions", "erase-regions=1024x256", "nor", "program-buffer", "program-buffer=512",
     "[nor] program-buffer: 512 bytes do not divide the smallest erase sector (256 bytes)" },
   { spi_big_sector_text, "nor", "program-buffer", "program-buffer=1", NULL, NULL, NULL,
     "[nor] program-buffer: 131072 program buffers per erase sector: more than 65535" },
@@ -606,7 +538,7 @@ static const BadNorCase bad_nor_cases[] = {
   SPI ("spi", "four-byte", "four-byte=yes", "[spi] four-byte: 'yes' is not true or false"),
   SPI ("spi", "block-protect-bits", "block-protect-bits=5", "[spi] block-protect-bits: 5 is out of range [0, 4]"),
   SPI ("spi", "quad-enable", "quad-enable=sr3-bit1", "[spi] quad-enable: 'sr3-bit1' is not none, sr2-bit1 or sr1-bit6"),
-  { spi_text, "spi", "block-protect-bits", "block-protect-bits=4", "spi", "quad-enable", "quad-enable=sr1-bit6",
+  { fm_test_nor_spi_text, "spi", "block-protect-bits", "block-protect-bits=4", "spi", "quad-enable", "quad-enable=sr1-bit6",
     "[spi] quad-enable: sr1-bit6 collides with the protection bits (bits 2-6)" },
 };
 
@@ -614,9 +546,9 @@ static void
 test_bad_nor_descriptor (gconstpointer data)
 {
   const BadNorCase *c = data;
-  g_autofree gchar *once = c->base ? text_with (c->base, c->group, c->key, c->line)
+  g_autofree gchar *once = c->base ? fm_test_text_with (c->base, c->group, c->key, c->line)
                                    : fm_test_tiny_text_with (c->group, c->key, c->line);
-  g_autofree gchar *text = c->group2 ? text_with (once, c->group2, c->key2, c->line2) : g_strdup (once);
+  g_autofree gchar *text = c->group2 ? fm_test_text_with (once, c->group2, c->key2, c->line2) : g_strdup (once);
   g_autoptr (GError) error = NULL;
   g_autoptr (FmChipDesc) d = fm_chip_desc_load_data (text, "bad-nor.ini", &error);
 

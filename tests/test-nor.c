@@ -7,36 +7,6 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-/* A small SPI part: 64 KiB, 256-byte pages, 4 KiB and 32 KiB erases. */
-static const gchar spi_desc[] =
-  "[chip]\n"
-  "name=test-spi\nvendor=Test\npart=T25Q512\ntype=spi-nor\ndatasheet=none\n"
-  "[nor]\n"
-  "size=65536\nprogram-buffer=256\npe-cycles=100000\n"
-  "[nor-timing]\n"
-  "word-program-typ-us=30\nword-program-max-us=50\n"
-  "buffer-program-typ-us=400\nbuffer-program-max-us=3000\n"
-  "chip-erase-typ-ms=200\nchip-erase-max-ms=1000\n"
-  "[spi]\n"
-  "jedec-id=ef;40;10\n"
-  "erase-types=4096@0x20:45:400;32768@0x52:120:1600\n";
-
-/* A CFI part with boot sectors: 8 x 8 KiB, then 3 x 64 KiB (256 KiB). */
-static const gchar cfi_desc[] =
-  "[chip]\n"
-  "name=test-cfi\nvendor=Test\npart=T29BOOT\ntype=nor-cfi\ndatasheet=none\n"
-  "[nor]\n"
-  "size=262144\nerase-regions=8x8192;3x65536\nprogram-buffer=64\npe-cycles=100000\n"
-  "[nor-timing]\n"
-  "word-program-typ-us=60\nword-program-max-us=200\n"
-  "buffer-program-typ-us=240\nbuffer-program-max-us=1000\n"
-  "sector-erase-typ-ms=500\nsector-erase-max-ms=3500\n"
-  "chip-erase-typ-ms=4000\nchip-erase-max-ms=20000\n"
-  "[cfi]\n"
-  "command-set=0x0002\nbus-widths=8;16\nmanufacturer-id=0x0001\ndevice-id=0x227e;0x2221;0x2201\n"
-  "vcc-min-mv=2700\nvcc-max-mv=3600\nprimary-table-address=0x40\n"
-  "primary-table=50;52;49;31;33;08;02;01;01;04;00;00;00;00;00;02\n";
-
 typedef struct {
   FmChipDesc *desc;
   FmNor *nor;
@@ -76,7 +46,7 @@ test_geometry (void)
   guint64 start;
   guint32 size;
 
-  fixture_init (&f, cfi_desc, FM_TIMING_NONE);
+  fixture_init (&f, fm_test_nor_cfi_text, FM_TIMING_NONE);
   g_assert_cmpuint (fm_nor_size (f.nor), ==, 262144);
   /* The array: 8 KiB blocks of 64-byte pages, no spare area. */
   g_assert_cmpuint (f.desc->page_size, ==, 64);
@@ -101,7 +71,7 @@ test_program_only_clears (void)
   const guint8 second[] = { 0xff, 0x3c, 0xaa };
   Fixture f;
 
-  fixture_init (&f, spi_desc, FM_TIMING_NONE);
+  fixture_init (&f, fm_test_nor_spi_text, FM_TIMING_NONE);
   /* Across a page boundary: bytes 254..256. */
   g_assert_true (fm_nor_program (f.nor, 254, first, 3, &error));
   g_assert_true (fm_nor_program (f.nor, 254, second, 3, &error));
@@ -127,7 +97,7 @@ test_erase (void)
   guint8 zeros[16] = { 0 }, buf[16];
   Fixture f;
 
-  fixture_init (&f, cfi_desc, FM_TIMING_NONE);
+  fixture_init (&f, fm_test_nor_cfi_text, FM_TIMING_NONE);
   g_assert_true (fm_nor_program (f.nor, 0x20010, zeros, sizeof zeros, &error));
   g_assert_true (fm_nor_program (f.nor, 0x2000, zeros, sizeof zeros, &error));
   /* A 64 KiB sector is 8 blocks of the array: each counts an erase. */
@@ -165,7 +135,7 @@ test_read_buffer (void)
   const guint8 zero = 0;
   Fixture f;
 
-  fixture_init (&f, spi_desc, FM_TIMING_NONE);
+  fixture_init (&f, fm_test_nor_spi_text, FM_TIMING_NONE);
   for (guint i = 0; i < 256; i++)
     g_assert_true (fm_nor_cells_read (f.nor, i, &byte, 1));
   g_assert_cmpuint (block_meta (&f, 0)->read_count, ==, 1);
@@ -188,7 +158,7 @@ test_timing (void)
   Fixture f;
   guint64 t0, t1;
 
-  fixture_init (&f, spi_desc, FM_TIMING_VIRTUAL);
+  fixture_init (&f, fm_test_nor_spi_text, FM_TIMING_VIRTUAL);
   memset (page, 0, sizeof page);
   t0 = fm_clock_now (fm_nor_clock (f.nor));
   g_assert_true (fm_nor_program (f.nor, 0, page, sizeof page, &error));
@@ -210,7 +180,7 @@ test_faults (void)
   const guint8 zero = 0;
   Fixture f;
 
-  fixture_init (&f, spi_desc, FM_TIMING_NONE);
+  fixture_init (&f, fm_test_nor_spi_text, FM_TIMING_NONE);
   fm_nand_set_faults (fm_nor_cells (f.nor),
                       fm_fault_set_parse ("program-fail block=2 page=3 nth=1; erase-fail block=5", &error));
   g_assert_no_error (error);
@@ -255,7 +225,7 @@ test_journal_replay (void)
   g_autofree gchar *live_path = g_build_filename (dir, "live.img", NULL);
   g_autofree gchar *replay_path = g_build_filename (dir, "replay.img", NULL);
   g_autofree gchar *journal_path = g_build_filename (dir, "run.journal", NULL);
-  g_autoptr (FmChipDesc) desc = fm_chip_desc_load_data (spi_desc, "test", &error);
+  g_autoptr (FmChipDesc) desc = fm_chip_desc_load_data (fm_test_nor_spi_text, "test", &error);
   g_autoptr (FmJournalReader) reader = NULL;
   g_autoptr (FmImage) replayed = NULL;
   FmJournalWriter *w;
@@ -300,7 +270,7 @@ test_power_cut (void)
   Fixture f;
   guint cleared = 0;
 
-  fixture_init (&f, spi_desc, FM_TIMING_NONE);
+  fixture_init (&f, fm_test_nor_spi_text, FM_TIMING_NONE);
   fm_nand_set_faults (fm_nor_cells (f.nor), fm_fault_set_parse ("powercut@op=2", &error));
   g_assert_no_error (error);
   g_assert_true (fm_nor_erase (f.nor, 0, 4096, &error));
