@@ -19,6 +19,7 @@
 #include "fm-nor-cfi.h"
 #include "fm-spi-nor.h"
 #include "fm-faults.h"
+#include "fm-frontend.h"
 #include "fm-bit-errors.h"
 #include "fm-on-die-ecc.h"
 #include "fm-onfi.h"

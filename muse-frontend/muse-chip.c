@@ -214,42 +214,34 @@ bad:
 static FmImage *
 open_or_create (const FmChipDesc *desc, const gchar *path, guint64 seed, GError **error)
 {
-  FmNandCreateOptions create = { seed, -1 };
+  gboolean created;
+  FmImage *image = fm_frontend_open_image (desc, path, seed, &created, error);
 
-  if (path && g_file_test (path, G_FILE_TEST_EXISTS))
-    return fm_image_open (path, desc, FALSE, error);
-  if (path)
-    g_printerr ("muse-chip: creating %s (chip %s, seed %" G_GUINT64_FORMAT ")\n", path, desc->name, seed);
-  if (fm_chip_desc_is_nor (desc))
-    return fm_nor_create_image (desc, path, seed, error);
-  return fm_nand_create_image (desc, path, &create, error);
+  if (image && created)
+    g_printerr ("muse-chip: created %s (chip %s, seed %" G_GUINT64_FORMAT ")\n", path, desc->name, seed);
+  return image;
 }
 
-/* Attaches what every chip model takes from the options: the journal
- * (before anything else touches the chip, so that it sees it all) and the
- * faults. */
+/* The journal and the faults every chip model takes from the options. The
+ * fault rules are parsed first, so that a typo creates no image. */
+static gboolean
+parse_faults (const Options *o, FmFaultSet **faults, GError **error)
+{
+  *faults = NULL;
+  if (!o->faults)
+    return TRUE;
+  *faults = fm_fault_set_parse (o->faults, error);
+  return *faults != NULL;
+}
+
 static gboolean
 attach_journal_and_faults (const Options *o, FmNand *cells, const FmChipDesc *desc,
-                           FmJournalWriter **journal, GError **error)
+                           FmFaultSet *faults, FmJournalWriter **journal, GError **error)
 {
-  if (o->record)
+  if (!fm_frontend_attach (cells, desc, o->record, faults, journal, error))
     {
-      *journal = fm_journal_writer_new (o->record, fm_nand_image (cells), desc,
-                                        fm_nand_operations (cells) + 1, FALSE, error);
-      if (!*journal)
-        {
-          g_prefix_error (error, "--record: ");
-          return FALSE;
-        }
-      fm_nand_set_observer (cells, fm_journal_writer_observe, *journal);
-    }
-  if (o->faults)
-    {
-      FmFaultSet *faults = fm_fault_set_parse (o->faults, error);
-
-      if (!faults)
-        return FALSE;
-      fm_nand_set_faults (cells, faults);
+      g_prefix_error (error, "--record: ");
+      return FALSE;
     }
   return TRUE;
 }
@@ -261,6 +253,7 @@ nand_backend (const Options *o, const FmChipDesc *desc, FmTimingMode timing,
 {
   gboolean on_die = g_strcmp0 (o->ecc, "on-die") == 0;
   FmEcc *ecc = NULL;
+  FmFaultSet *faults;
   FmImage *image;
   FmNand *nand;
   FmNandHost *host;
@@ -277,10 +270,16 @@ nand_backend (const Options *o, const FmChipDesc *desc, FmTimingMode timing,
       g_prefix_error (error, "--ecc: ");
       return NULL;
     }
+  if (!parse_faults (o, &faults, error))
+    {
+      fm_ecc_free (ecc);
+      return NULL;
+    }
   image = open_or_create (desc, o->image, o->seed, error);
   nand = image ? fm_nand_new (desc, image, timing, error) : NULL;
-  if (!nand || !attach_journal_and_faults (o, nand, desc, journal, error))
+  if (!nand || !attach_journal_and_faults (o, nand, desc, g_steal_pointer (&faults), journal, error))
     {
+      fm_fault_set_free (faults);
       fm_ecc_free (ecc);
       fm_nand_free (nand);
       return NULL;
@@ -308,6 +307,7 @@ nor_backend (const Options *o, const FmChipDesc *desc, FmTimingMode timing,
              FmJournalWriter **journal, GError **error)
 {
   guint64 erase_size = 0;
+  FmFaultSet *faults;
   FmImage *image;
   FmNor *nor;
   MuseBackend *backend;
@@ -318,14 +318,15 @@ nor_backend (const Options *o, const FmChipDesc *desc, FmTimingMode timing,
                    "--ecc and --nop apply to NAND chips; '%s' is a NOR chip", desc->name);
       return NULL;
     }
-  if (o->erase_size && !parse_size ("--erase-size", o->erase_size, &erase_size, error))
+  if ((o->erase_size && !parse_size ("--erase-size", o->erase_size, &erase_size, error)) ||
+      !parse_faults (o, &faults, error))
     return NULL;
   image = open_or_create (desc, o->image, o->seed, error);
   nor = image ? fm_nor_new (desc, image, timing, error) : NULL;
-  if (!nor)
-    return NULL;
-  if (!attach_journal_and_faults (o, fm_nor_cells (nor), desc, journal, error))
+  if (!nor || !attach_journal_and_faults (o, fm_nor_cells (nor), desc,
+                                          g_steal_pointer (&faults), journal, error))
     {
+      fm_fault_set_free (faults);
       fm_nor_free (nor);
       return NULL;
     }
