@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The register interface of QEMU's flashmodel-pci device (qemu-glue/) as
+ * its Linux driver (kernel/flashmodel-pci*.c) sees it. Shared by both
+ * sides, so it uses nothing but the preprocessor.
+ *
+ * One PCI function per chip. BAR0 holds the registers below (4 KiB,
+ * little-endian, 32-bit unless stated). For a NAND chip, the registers
+ * are a minimal raw NAND controller: the host writes command and address
+ * cycles and moves data cycles through DATA, and polls R/B# in STATUS.
+ * For a parallel (CFI) NOR chip, BAR1 is the chip's address space: every
+ * read and write of it is a bus cycle of the chip (CFI query, command
+ * sets, status polling), with the access width the CPU used.
+ *
+ * Access widths: BAR0 takes 8-, 16-, 32- and 64-bit naturally aligned
+ * accesses; a narrower read of a register returns its bytes, a 64-bit one
+ * two registers (SIZE_LO and SIZE_HI at once). BAR1 takes any width at any
+ * address (an 8-byte access is two 4-byte ones, lower address first); it
+ * is a 32-bit, non-prefetchable memory BAR of the chip's size rounded up
+ * to a power of two, the chip repeating above its size. There is no
+ * interrupt (interrupt pin 0): R/B# is polled in STATUS.
+ */
+#ifndef FLASHMODEL_PCI_H
+#define FLASHMODEL_PCI_H
+
+/* PCI IDs: QEMU's "local use" vendor ID with a device ID of our own. */
+#define FMPCI_VENDOR_ID 0x1234
+#define FMPCI_DEVICE_ID 0xf1a5
+
+#define FMPCI_REGS_SIZE 0x1000
+
+#define FMPCI_MAGIC     0x000   /* RO: FMPCI_MAGIC_VALUE */
+#define FMPCI_VERSION   0x004   /* RO: FMPCI_VERSION_VALUE */
+#define FMPCI_TYPE      0x008   /* RO: FMPCI_TYPE_* */
+#define FMPCI_CTRL      0x00c   /* RW: FMPCI_CTRL_*, 0 after reset */
+/*
+ * STATUS: with timing=virtual each read lets 1 us of chip time pass, so a
+ * loop polling READY ends after (operation time / 1 us) reads; with
+ * timing=guest the chip's time is the guest's (QEMU's virtual clock), so
+ * sleeping between polls works too; with timing=none the chip is ready
+ * after every operation.
+ */
+#define FMPCI_STATUS    0x010   /* RO: FMPCI_STATUS_* */
+#define FMPCI_CMD       0x014   /* WO: bits 7:0 go out as a command cycle */
+#define FMPCI_ADDR      0x018   /* WO: bits 7:0 go out as an address cycle */
+#define FMPCI_BUSWIDTH  0x01c   /* RO: data bus width of the chip, 8 or 16 */
+#define FMPCI_SIZE_LO   0x020   /* RO: chip size in bytes (NAND: data area) */
+#define FMPCI_SIZE_HI   0x024
+/*
+ * DATA: data cycles. An 8-bit access is one cycle on a x8 chip (on a x16
+ * chip, one cycle on D7-D0: the high byte is dropped on reads, zero on
+ * writes); a 16-bit access is one cycle on a x16 chip or two on a x8
+ * chip; a 32-bit access is 4 bytes of cycles, a 64-bit one 8. Bytes go
+ * out and come in lowest address first (little-endian), so ioread32_rep()
+ * moves a buffer.
+ */
+#define FMPCI_DATA      0x040
+#define FMPCI_NAME      0x100   /* RO: the chip's name, NUL-padded */
+#define FMPCI_NAME_LEN  64
+
+#define FMPCI_MAGIC_VALUE   0x434d5046  /* "FPMC" read as bytes F, P, M, C */
+#define FMPCI_VERSION_VALUE 1
+
+#define FMPCI_TYPE_NAND     0
+#define FMPCI_TYPE_CFI_NOR  1
+
+/*
+ * A NOR chip is selected by every access of BAR1, so CE has no effect on
+ * it; WP drives its WP#/VPP. A system reset clears CTRL and pulses a NOR
+ * chip's RESET# (a NAND chip has none: the driver sends RESET FFh).
+ */
+#define FMPCI_CTRL_CE       (1u << 0)   /* CE# asserted: chip selected */
+#define FMPCI_CTRL_WP       (1u << 1)   /* WP# asserted: program/erase refused */
+
+#define FMPCI_STATUS_READY  (1u << 0)   /* R/B# high (NAND), RY/BY# (NOR) */
+
+#endif /* FLASHMODEL_PCI_H */
