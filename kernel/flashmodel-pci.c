@@ -166,9 +166,10 @@ static bool fmpci_ecc_fits(struct mtd_info *mtd, const struct fmpci_ecc *conf)
  * ecc=auto: what the chip asks for, 1-bit Hamming per 256 bytes when it
  * asks for 1 bit or nothing (no ONFI parameter page). A BCH requirement
  * whose ECC bytes do not fit the OOB area is taken for the same strength
- * per 1024 bytes (the basic ONFI parameter page states strength per 512
- * bytes only; MLC parts correct over 1024-byte codewords), else the
- * strongest BCH per 1024 bytes that fits.
+ * per 1024 bytes (a requirement read from the basic ONFI parameter page
+ * is per 512 bytes, which an MLC part that needs 1024-byte codewords
+ * would state in its extended parameter page), else the strongest BCH
+ * per 1024 bytes that fits.
  */
 static void fmpci_ecc_auto(struct fmpci *fm, struct fmpci_ecc *conf)
 {

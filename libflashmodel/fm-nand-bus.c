@@ -23,7 +23,7 @@ enum {
 
 #define NO_COMMAND (-1)
 #define FEATURE_TIMING_MODE 0x01
-#define PARAM_COPIES 3
+#define PARAM_COPIES FM_ONFI_PARAM_PAGE_COPIES
 #define UNIQUE_ID_COPIES 16
 
 /* What data-output cycles return. */
@@ -90,6 +90,8 @@ struct _FmNandBus {
 
   guint8 features[256][4];
   guint8 param_page[FM_ONFI_PARAM_PAGE_SIZE];
+  guint8 ext_param_page[FM_ONFI_EXT_PARAM_PAGE_SIZE];
+  gsize ext_param_len;    /* 0: the part has no extended parameter page */
   guint8 unique_id[32];
 };
 
@@ -266,7 +268,10 @@ fm_nand_bus_new (FmNand *nand)
         }
     }
   if (d->onfi_version)
-    fm_onfi_build_param_page (d, bus->param_page);
+    {
+      fm_onfi_build_param_page (d, bus->param_page);
+      bus->ext_param_len = fm_onfi_build_ext_param_page (d, bus->ext_param_page);
+    }
   /* A per-chip unique ID: 16 bytes and their complement (ONFI layout). */
   for (guint i = 0; i < 16; i++)
     {
@@ -977,6 +982,23 @@ fm_nand_bus_write_buf (FmNandBus *bus, const guint8 *buf, gsize len)
     fm_nand_bus_write (bus, bus->byte_width == 2 ? (guint16) (buf[i] | (buf[i + 1] << 8)) : buf[i]);
 }
 
+/* The READ PARAMETER PAGE data stream: the parameter page copies, then as
+ * many copies of the extended parameter page (Linux reaches it with CHANGE
+ * READ COLUMN to 256 * byte 14), then around again. Parts without an
+ * extended page repeat the parameter page. */
+static guint8
+param_byte (const FmNandBus *bus, guint pos)
+{
+  guint copies = PARAM_COPIES * FM_ONFI_PARAM_PAGE_SIZE;
+
+  if (!bus->ext_param_len)
+    return bus->param_page[pos % FM_ONFI_PARAM_PAGE_SIZE];
+  pos %= copies + PARAM_COPIES * bus->ext_param_len;
+  if (pos < copies)
+    return bus->param_page[pos % FM_ONFI_PARAM_PAGE_SIZE];
+  return bus->ext_param_page[(pos - copies) % bus->ext_param_len];
+}
+
 static guint8
 read_byte (FmNandBus *bus)
 {
@@ -989,7 +1011,7 @@ read_byte (FmNandBus *bus)
     case OUT_ONFI_SIGNATURE:
       return pos < 4 ? "ONFI"[pos] : 0x00;
     case OUT_PARAM:
-      return bus->param_page[pos % FM_ONFI_PARAM_PAGE_SIZE];
+      return param_byte (bus, pos);
     case OUT_UNIQUE_ID:
       return bus->unique_id[pos % sizeof bus->unique_id];
     case OUT_STATUS:

@@ -98,18 +98,38 @@ us_ceil (guint64 ns)
   return (guint) MIN ((ns + 999) / 1000, 0xffff);
 }
 
+gboolean
+fm_onfi_has_ext_param_page (const FmChipDesc *d)
+{
+  /* Byte 112 is bits per 512 bytes; any other codeword (a power of two,
+   * as the extended page encodes it) needs the extended page, which ONFI
+   * defines from 2.1. */
+  if (d->onfi_version < 21 || d->ecc_bits == 0 || d->ecc_codeword_size < 2 ||
+      (d->ecc_codeword_size & (d->ecc_codeword_size - 1)) != 0)
+    return FALSE;
+  /* FFh in byte 112 is the marker itself, so 255 bits need the page too. */
+  return d->ecc_codeword_size != 512 || d->ecc_bits >= FM_ONFI_ECC_BITS_SEE_EXT;
+}
+
 void
 fm_onfi_build_param_page (const FmChipDesc *d, guint8 *p)
 {
   guint interleaved_ops = 0;
+  gboolean ext = fm_onfi_has_ext_param_page (d);
 
   g_return_if_fail (d->onfi_version != 0);
   memset (p, 0, FM_ONFI_PARAM_PAGE_SIZE);
 
   memcpy (p + FM_ONFI_OFF_SIGNATURE, "ONFI", 4);
   put16 (p, FM_ONFI_OFF_REVISION, revision_bits (d->onfi_version));
-  put16 (p, FM_ONFI_OFF_FEATURES, d->onfi_features);
+  put16 (p, FM_ONFI_OFF_FEATURES, d->onfi_features | (ext ? FM_ONFI_FEATURES_EXT_PARAM_PAGE : 0));
   put16 (p, FM_ONFI_OFF_OPT_CMD, onfi_optional_commands (d));
+  if (ext)
+    {
+      /* Linux reads the extended page at 256 * byte 14 after ECh. */
+      put16 (p, FM_ONFI_OFF_EXT_PARAM_LEN, FM_ONFI_EXT_PARAM_PAGE_SIZE / 16);
+      p[FM_ONFI_OFF_NUM_PARAM_PAGES] = FM_ONFI_PARAM_PAGE_COPIES;
+    }
 
   put_padded (p, FM_ONFI_OFF_MANUFACTURER, 12, d->onfi_manufacturer);
   put_padded (p, FM_ONFI_OFF_MODEL, 20, d->onfi_model);
@@ -127,9 +147,10 @@ fm_onfi_build_param_page (const FmChipDesc *d, guint8 *p)
   p[FM_ONFI_OFF_GUARANTEED_BLOCKS] = d->guaranteed_valid_blocks;
   put_endurance (p, FM_ONFI_OFF_GUARANTEED_ENDURANCE, d->guaranteed_block_endurance);
   p[FM_ONFI_OFF_NOP] = d->nop;
-  /* Codewords other than 512 bytes need the extended parameter page; this
-   * model reports the bits for its stated codeword in the basic page. */
-  p[FM_ONFI_OFF_ECC_BITS] = d->ecc_bits;
+  /* Bits per 512 bytes; for other codewords (ONFI 2.1+) FFh sends the
+   * host to the extended parameter page. Older descriptors with another
+   * codeword keep reporting their bits here, as before. */
+  p[FM_ONFI_OFF_ECC_BITS] = ext ? FM_ONFI_ECC_BITS_SEE_EXT : d->ecc_bits;
   p[FM_ONFI_OFF_PLANE_BITS] = (guint8) __builtin_ctz (d->planes);
   if (d->commands & FM_CMD_MULTI_PLANE)
     interleaved_ops = 1u << 1; /* no block address restrictions beyond the plane */
@@ -148,6 +169,92 @@ fm_onfi_build_param_page (const FmChipDesc *d, guint8 *p)
   put16 (p, FM_ONFI_OFF_VENDOR_REVISION, d->vendor_revision);
 
   put16 (p, FM_ONFI_OFF_CRC, fm_crc16_onfi (FM_ONFI_CRC_INIT, p, FM_ONFI_OFF_CRC));
+}
+
+gsize
+fm_onfi_build_ext_param_page (const FmChipDesc *d, guint8 *e)
+{
+  guint8 *ecc = e + FM_ONFI_EXT_OFF_SECTION_DATA;
+
+  if (!fm_onfi_has_ext_param_page (d))
+    return 0;
+  memset (e, 0, FM_ONFI_EXT_PARAM_PAGE_SIZE);
+  memcpy (e + FM_ONFI_EXT_OFF_SIGNATURE, "EPPS", 4);
+  /* Section 0: ECC information, one 16-byte unit; sections 1-7 unused. */
+  e[FM_ONFI_EXT_OFF_SECTIONS] = FM_ONFI_EXT_SECTION_ECC;
+  e[FM_ONFI_EXT_OFF_SECTIONS + 1] = 1;
+  ecc[0] = (guint8) d->ecc_bits;
+  ecc[1] = (guint8) __builtin_ctz (d->ecc_codeword_size);
+  put16 (ecc, 2, d->factory_bad_blocks_max);
+  put_endurance (ecc, 4, d->pe_cycles);
+  put16 (e, FM_ONFI_EXT_OFF_CRC,
+         fm_crc16_onfi (FM_ONFI_CRC_INIT, e + 2, FM_ONFI_EXT_PARAM_PAGE_SIZE - 2));
+  return FM_ONFI_EXT_PARAM_PAGE_SIZE;
+}
+
+gboolean
+fm_onfi_parse_ext_param_page (const guint8 *e, gsize len, FmOnfiExtEcc *o,
+                              GError **error)
+{
+  gsize cursor = FM_ONFI_EXT_OFF_SECTION_DATA, remaining;
+  guint i;
+
+  if (len < FM_ONFI_EXT_OFF_SECTION_DATA)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT, "extended parameter page too short");
+      return FALSE;
+    }
+  if (fm_crc16_onfi (FM_ONFI_CRC_INIT, e + 2, len - 2) != get16 (e, FM_ONFI_EXT_OFF_CRC))
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT, "extended parameter page CRC mismatch");
+      return FALSE;
+    }
+  if (memcmp (e + FM_ONFI_EXT_OFF_SIGNATURE, "EPPS", 4) != 0)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT, "extended parameter page has no EPPS signature");
+      return FALSE;
+    }
+  remaining = len - FM_ONFI_EXT_OFF_SECTION_DATA;
+  for (i = 0; i < FM_ONFI_EXT_SECTION_MAX; i++)
+    {
+      guint type = e[FM_ONFI_EXT_OFF_SECTIONS + 2 * i];
+      gsize section_len = (gsize) e[FM_ONFI_EXT_OFF_SECTIONS + 2 * i + 1] * 16;
+
+      if (section_len > remaining)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT,
+                       "extended parameter section %u exceeds the page", i);
+          return FALSE;
+        }
+      if (type == FM_ONFI_EXT_SECTION_ECC)
+        {
+          if (section_len < 8)
+            {
+              g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT,
+                           "extended parameter ECC section %u is too short", i);
+              return FALSE;
+            }
+          break;
+        }
+      cursor += section_len;
+      remaining -= section_len;
+    }
+  if (i == FM_ONFI_EXT_SECTION_MAX)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT, "extended parameter page has no ECC section");
+      return FALSE;
+    }
+  if (e[cursor + 1] == 0)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT, "extended parameter page codeword size is 0");
+      return FALSE;
+    }
+  memset (o, 0, sizeof *o);
+  o->ecc_bits = e[cursor];
+  o->codeword_log2 = e[cursor + 1];
+  o->bad_blocks_max = get16 (e, cursor + 2);
+  o->endurance = get_endurance (e, cursor + 4);
+  return TRUE;
 }
 
 static void
@@ -188,6 +295,12 @@ fm_onfi_parse_param_page (const guint8 *p, FmOnfiParams *o, GError **error)
   o->jedec_id = p[FM_ONFI_OFF_JEDEC_ID];
   o->features = get16 (p, FM_ONFI_OFF_FEATURES);
   o->opt_cmd = get16 (p, FM_ONFI_OFF_OPT_CMD);
+  if (o->version >= 21)
+    {
+      o->num_param_pages = p[FM_ONFI_OFF_NUM_PARAM_PAGES];
+      if (o->features & FM_ONFI_FEATURES_EXT_PARAM_PAGE)
+        o->ext_param_page_len = get16 (p, FM_ONFI_OFF_EXT_PARAM_LEN) * 16;
+    }
   o->page_size = get32 (p, FM_ONFI_OFF_PAGE_SIZE);
   o->oob_size = get16 (p, FM_ONFI_OFF_SPARE_SIZE);
   o->pages_per_block = get32 (p, FM_ONFI_OFF_PAGES_PER_BLOCK);

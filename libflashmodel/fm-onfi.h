@@ -11,6 +11,12 @@
 G_BEGIN_DECLS
 
 #define FM_ONFI_PARAM_PAGE_SIZE 256
+/* READ PARAMETER PAGE returns this many identical copies of the page, then
+ * (when there is one) as many copies of the extended parameter page. */
+#define FM_ONFI_PARAM_PAGE_COPIES 3
+/* The extended parameter page this model emits (ONFI 2.1+): the 32-byte
+ * header and one 16-byte ECC information section. */
+#define FM_ONFI_EXT_PARAM_PAGE_SIZE 48
 
 /* Byte offsets in the parameter page. */
 enum {
@@ -18,6 +24,8 @@ enum {
   FM_ONFI_OFF_REVISION = 4,
   FM_ONFI_OFF_FEATURES = 6,
   FM_ONFI_OFF_OPT_CMD = 8,
+  FM_ONFI_OFF_EXT_PARAM_LEN = 12,   /* ONFI 2.1+: in 16-byte units */
+  FM_ONFI_OFF_NUM_PARAM_PAGES = 14, /* ONFI 2.1+ */
   FM_ONFI_OFF_MANUFACTURER = 32,
   FM_ONFI_OFF_MODEL = 44,
   FM_ONFI_OFF_JEDEC_ID = 64,
@@ -47,6 +55,22 @@ enum {
   FM_ONFI_OFF_CRC = 254,
 };
 
+/* Features bit 7 (bytes 6-7): extended parameter page supported. */
+#define FM_ONFI_FEATURES_EXT_PARAM_PAGE (1u << 7)
+/* Byte 112 value meaning "codeword is not 512 bytes: see the extended
+ * parameter page". */
+#define FM_ONFI_ECC_BITS_SEE_EXT 0xff
+
+/* Byte offsets in the extended parameter page. */
+enum {
+  FM_ONFI_EXT_OFF_CRC = 0,        /* CRC-16 over bytes 2..end */
+  FM_ONFI_EXT_OFF_SIGNATURE = 2,  /* "EPPS" */
+  FM_ONFI_EXT_OFF_SECTIONS = 16,  /* 8 x (type, length in 16-byte units) */
+  FM_ONFI_EXT_OFF_SECTION_DATA = 32,
+};
+#define FM_ONFI_EXT_SECTION_MAX 8
+#define FM_ONFI_EXT_SECTION_ECC 2
+
 /* Optional command bits (bytes 8-9). */
 enum {
   FM_ONFI_OPT_CACHE_PROGRAM = 1 << 0,
@@ -60,6 +84,29 @@ enum {
 /* Fills PAGE (FM_ONFI_PARAM_PAGE_SIZE bytes) for an ONFI descriptor. */
 void fm_onfi_build_param_page (const FmChipDesc *desc, guint8 *page);
 
+/* Whether DESC needs the extended parameter page for its ECC requirement:
+ * ONFI 2.1 or later and a codeword other than 512 bytes (byte 112 then
+ * reads FFh, and the parameter page points at the extended page). */
+gboolean fm_onfi_has_ext_param_page (const FmChipDesc *desc);
+
+/* Fills EXT (FM_ONFI_EXT_PARAM_PAGE_SIZE bytes) and returns its length, or
+ * returns 0 and leaves EXT alone if DESC has no extended parameter page. */
+gsize fm_onfi_build_ext_param_page (const FmChipDesc *desc, guint8 *ext);
+
+/* The ECC information section of an extended parameter page. */
+typedef struct {
+  guint8 ecc_bits;
+  guint8 codeword_log2;     /* codeword size is 1 << codeword_log2 bytes */
+  guint16 bad_blocks_max;
+  guint64 endurance;
+} FmOnfiExtEcc;
+
+/* Checks EXT (LEN bytes, as the parameter page's length field gives) the way
+ * Linux's nand_flash_detect_ext_param_page does: CRC, "EPPS", a type 2
+ * section within the page, a nonzero codeword size. */
+gboolean fm_onfi_parse_ext_param_page (const guint8 *ext, gsize len,
+                                       FmOnfiExtEcc *out, GError **error);
+
 /* What a host learns from a parameter page (as Linux's nand_onfi_detect). */
 typedef struct {
   guint version;            /* 10, 20, 21, 22, 23, 30 */
@@ -68,6 +115,8 @@ typedef struct {
   guint8 jedec_id;
   guint16 features;
   guint16 opt_cmd;
+  guint ext_param_page_len; /* bytes; 0 without an extended parameter page */
+  guint8 num_param_pages;   /* 0 before ONFI 2.1 */
   guint32 page_size;
   guint16 oob_size;
   guint32 pages_per_block;

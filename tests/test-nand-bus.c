@@ -175,7 +175,10 @@ detect_like_linux (const gchar *name)
   g_assert_cmpuint (p.bits_per_cell, ==, fm_chip_desc_bits_per_cell (d));
   g_assert_cmpuint (p.row_cycles, ==, fm_chip_desc_row_cycles (d));
   g_assert_cmpuint (p.col_cycles, ==, fm_chip_desc_col_cycles (d));
-  g_assert_cmpuint (p.ecc_bits, ==, d->ecc_bits);
+  if (fm_onfi_has_ext_param_page (d))
+    g_assert_cmphex (p.ecc_bits, ==, 0xff); /* in the extended page instead */
+  else
+    g_assert_cmpuint (p.ecc_bits, ==, d->ecc_bits);
   g_assert_cmpuint (p.jedec_id, ==, d->id[0]);
   g_assert_cmpstr (p.manufacturer, ==, d->onfi_manufacturer);
   g_assert_cmpstr (p.model, ==, d->onfi_model);
@@ -247,6 +250,81 @@ test_detect_micron_mt29f4g (void)
   g_assert_cmpuint (1u << p.plane_bits, ==, 2);
   g_assert_cmpuint (p.version, ==, 10);
   detect_like_linux ("micron-mt29f4g");
+}
+
+/*
+ * nand_onfi_detect on an ONFI 2.2 part with 1 KiB codewords: byte 112 is
+ * FFh and features bit 7 set, so nand_flash_detect_ext_param_page issues
+ * CHANGE READ COLUMN (05h, 2 column cycles, E0h) to 256 * byte 14 and reads
+ * byte 12-13 * 16 bytes, checks the CRC over bytes 2.., "EPPS" and takes the
+ * first type 2 section as the ECC requirement.
+ */
+static void
+test_detect_ext_param_page (void)
+{
+  Fixture f;
+  guint8 p[FM_ONFI_PARAM_PAGE_SIZE], ext[256], again[256];
+  g_autoptr (GError) error = NULL;
+  FmOnfiParams o;
+  FmOnfiExtEcc x;
+  guint offset, len;
+
+  fixture_init (&f, fm_test_chip ("micron-mt29f32g"), 0, FM_TIMING_VIRTUAL);
+  fm_test_bus_cmd_addr (f.bus, 0xec, (const guint8[]) { 0x00 }, 1);
+  fm_nand_bus_wait_ready (f.bus);
+  /* Linux reads the first copy, finds its CRC good and stops there. */
+  for (guint i = 0; i < FM_ONFI_PARAM_PAGE_SIZE; i++)
+    p[i] = fm_nand_bus_read (f.bus) & 0xff;
+  g_assert_true (fm_onfi_parse_param_page (p, &o, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (o.version, >=, 21);
+  g_assert_cmphex (o.ecc_bits, ==, 0xff);
+  g_assert_cmphex (o.features & (1u << 7), !=, 0);
+  g_assert_cmpuint (o.num_param_pages, ==, 3);
+  len = o.ext_param_page_len;
+  g_assert_cmpuint (len, >=, 32);
+  g_assert_cmpuint (len, <=, sizeof ext);
+
+  offset = FM_ONFI_PARAM_PAGE_SIZE * o.num_param_pages;
+  fm_test_bus_cmd_addr (f.bus, 0x05, (const guint8[]) { offset & 0xff, offset >> 8 }, 2);
+  fm_nand_bus_command (f.bus, 0xe0);
+  for (guint i = 0; i < len; i++)
+    ext[i] = fm_nand_bus_read (f.bus) & 0xff;
+  g_assert_true (fm_onfi_parse_ext_param_page (ext, len, &x, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (x.ecc_bits, ==, 24);
+  g_assert_cmpuint (1u << x.codeword_log2, ==, 1024);
+
+  /* Reading straight through from ECh gives the same stream: three
+   * parameter page copies, then the extended page (and its copies). */
+  fm_test_bus_cmd_addr (f.bus, 0xec, (const guint8[]) { 0x00 }, 1);
+  fm_nand_bus_wait_ready (f.bus);
+  for (guint c = 0; c < 3; c++)
+    {
+      for (guint i = 0; i < FM_ONFI_PARAM_PAGE_SIZE; i++)
+        again[i] = fm_nand_bus_read (f.bus) & 0xff;
+      g_assert_cmpmem (again, FM_ONFI_PARAM_PAGE_SIZE, p, FM_ONFI_PARAM_PAGE_SIZE);
+    }
+  for (guint c = 0; c < 3; c++)
+    {
+      for (guint i = 0; i < len; i++)
+        again[i] = fm_nand_bus_read (f.bus) & 0xff;
+      g_assert_cmpmem (again, len, ext, len);
+    }
+
+  /* A part with 512-byte codewords keeps repeating its parameter page. */
+  fixture_clear (&f);
+  fixture_init (&f, fm_test_chip ("micron-mt29f4g"), 0, FM_TIMING_VIRTUAL);
+  fm_test_bus_cmd_addr (f.bus, 0xec, (const guint8[]) { 0x00 }, 1);
+  fm_nand_bus_wait_ready (f.bus);
+  for (guint i = 0; i < FM_ONFI_PARAM_PAGE_SIZE; i++)
+    p[i] = fm_nand_bus_read (f.bus) & 0xff;
+  fm_test_bus_cmd_addr (f.bus, 0x05, (const guint8[]) { 0x00, 0x03 }, 2);
+  fm_nand_bus_command (f.bus, 0xe0);
+  for (guint i = 0; i < FM_ONFI_PARAM_PAGE_SIZE; i++)
+    again[i] = fm_nand_bus_read (f.bus) & 0xff;
+  g_assert_cmpmem (again, FM_ONFI_PARAM_PAGE_SIZE, p, FM_ONFI_PARAM_PAGE_SIZE);
+  fixture_clear (&f);
 }
 
 /* ---- status and write protect ------------------------------------------- */
@@ -1111,6 +1189,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/nand-bus/detect/micron-mt29f4g", test_detect_micron_mt29f4g);
   g_test_add_func ("/nand-bus/detect/every-shipped-chip", test_detect_every_shipped_chip);
+  g_test_add_func ("/nand-bus/detect/ext-param-page", test_detect_ext_param_page);
   g_test_add_func ("/nand-bus/status/after-reset", test_status_after_reset);
   g_test_add_func ("/nand-bus/status/write-protect", test_write_protect);
   g_test_add_func ("/nand-bus/status/enhanced-selects-lun", test_status_enhanced_selects_lun);

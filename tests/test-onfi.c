@@ -136,6 +136,132 @@ test_version_bits_cumulative (void)
   g_assert_cmpuint (o.version, ==, 22);
 }
 
+/* The extended parameter page read back exactly as Linux 6.1's
+ * nand_onfi_detect and nand_flash_detect_ext_param_page read it. */
+static void
+test_ext_param_page_micron_mt29f32g (void)
+{
+  g_autoptr (FmChipDesc) d = fm_test_chip ("micron-mt29f32g");
+  guint8 p[FM_ONFI_PARAM_PAGE_SIZE], e[FM_ONFI_EXT_PARAM_PAGE_SIZE];
+  g_autoptr (GError) error = NULL;
+  const guint8 *ecc;
+  FmOnfiParams o;
+  FmOnfiExtEcc x;
+  gsize len, cursor;
+  guint i;
+
+  g_assert_cmpuint (d->onfi_version, ==, 22);
+  g_assert_cmpuint (d->ecc_bits, ==, 24);
+  g_assert_cmpuint (d->ecc_codeword_size, ==, 1024);
+  g_assert_true (fm_onfi_has_ext_param_page (d));
+
+  fm_onfi_build_param_page (d, p);
+  g_assert_true (fm_onfi_parse_param_page (p, &o, &error));
+  g_assert_no_error (error);
+  g_assert_cmphex (p[112], ==, 0xff);                   /* see the extended page */
+  g_assert_cmphex (le16 (p, 6) & (1u << 7), !=, 0);     /* ONFI_FEATURE_EXT_PARAM_PAGE */
+  g_assert_cmpuint (le16 (p, 12), ==, 3);               /* 48 bytes */
+  g_assert_cmpuint (p[14], ==, FM_ONFI_PARAM_PAGE_COPIES);
+  g_assert_cmpuint (o.ext_param_page_len, ==, 48);
+  g_assert_cmpuint (o.num_param_pages, ==, 3);
+  g_assert_cmpuint (o.ecc_bits, ==, 0xff);
+  /* The rest of the page is unchanged by it. */
+  g_assert_cmpuint (le32 (p, 80), ==, 4096);
+  g_assert_cmpuint (le16 (p, 84), ==, 224);
+
+  len = fm_onfi_build_ext_param_page (d, e);
+  g_assert_cmpuint (len, ==, le16 (p, 12) * 16);
+  /* By hand, as Linux does it. */
+  g_assert_cmphex (le16 (e, 0), ==, fm_crc16_onfi (FM_ONFI_CRC_INIT, e + 2, len - 2));
+  g_assert_cmpmem (e + 2, 4, "EPPS", 4);
+  for (i = 6; i < 16; i++)
+    g_assert_cmpuint (e[i], ==, 0);
+  cursor = 32;
+  for (i = 0; i < 8; i++)
+    {
+      if (e[16 + 2 * i] == 2)
+        break;
+      cursor += e[16 + 2 * i + 1] * 16;
+    }
+  g_assert_cmpuint (i, <, 8);
+  g_assert_cmpuint (e[16 + 2 * i + 1] * 16, >=, 8);     /* sizeof (onfi_ext_ecc_info) */
+  g_assert_cmpuint (cursor + e[16 + 2 * i + 1] * 16, <=, len);
+  ecc = e + cursor;
+  g_assert_cmpuint (ecc[0], ==, 24);
+  g_assert_cmpuint (1u << ecc[1], ==, 1024);
+  g_assert_cmpuint (le16 (ecc, 2), ==, d->factory_bad_blocks_max);
+  /* And through the parser. */
+  g_assert_true (fm_onfi_parse_ext_param_page (e, len, &x, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (x.ecc_bits, ==, 24);
+  g_assert_cmpuint (x.codeword_log2, ==, 10);
+  g_assert_cmpuint (x.bad_blocks_max, ==, d->factory_bad_blocks_max);
+  g_assert_cmpuint (x.endurance, ==, d->pe_cycles);
+
+  /* Any flipped bit fails the CRC. */
+  for (guint bit = 0; bit < len * 8; bit += 13)
+    {
+      e[bit / 8] ^= 1u << (bit % 8);
+      g_assert_false (fm_onfi_parse_ext_param_page (e, len, &x, &error));
+      g_assert_nonnull (error);
+      g_clear_error (&error);
+      e[bit / 8] ^= 1u << (bit % 8);
+    }
+  /* A wrong signature with a good CRC is refused too. */
+  e[2] = 'X';
+  e[0] = fm_crc16_onfi (FM_ONFI_CRC_INIT, e + 2, len - 2) & 0xff;
+  e[1] = fm_crc16_onfi (FM_ONFI_CRC_INIT, e + 2, len - 2) >> 8;
+  g_assert_false (fm_onfi_parse_ext_param_page (e, len, &x, &error));
+  g_clear_error (&error);
+}
+
+/* Only ONFI 2.1+ parts with codewords other than 512 bytes change. */
+static void
+test_ext_param_page_only_when_needed (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) names = fm_chip_catalog_names (&error);
+  g_autoptr (FmChipDesc) d = fm_test_chip ("micron-mt29f32g");
+  guint8 p[FM_ONFI_PARAM_PAGE_SIZE], e[FM_ONFI_EXT_PARAM_PAGE_SIZE];
+
+  g_assert_no_error (error);
+  for (guint i = 0; names[i]; i++)
+    {
+      g_autoptr (FmChipDesc) c = fm_test_chip (names[i]);
+
+      if (!c->onfi_version || c->ecc_codeword_size != 512)
+        continue;
+      g_assert_false (fm_onfi_has_ext_param_page (c));
+      g_assert_cmpuint (fm_onfi_build_ext_param_page (c, e), ==, 0);
+      fm_onfi_build_param_page (c, p);
+      g_assert_cmpuint (p[112], ==, c->ecc_bits);
+      g_assert_cmphex (le16 (p, 6) & (1u << 7), ==, 0);
+      g_assert_cmpuint (le16 (p, 12), ==, 0);
+      g_assert_cmpuint (p[14], ==, 0);
+    }
+
+  /* 512-byte codewords on an ONFI 2.2 part: byte 112 as before. */
+  d->ecc_codeword_size = 512;
+  g_assert_false (fm_onfi_has_ext_param_page (d));
+  fm_onfi_build_param_page (d, p);
+  g_assert_cmpuint (p[112], ==, 24);
+  g_assert_cmpuint (le16 (p, 12), ==, 0);
+  g_assert_cmpuint (p[14], ==, 0);
+  g_assert_cmphex (le16 (p, 6) & (1u << 7), ==, 0);
+  /* Before ONFI 2.1 there is no extended page to point at. */
+  d->ecc_codeword_size = 1024;
+  d->onfi_version = 20;
+  g_assert_false (fm_onfi_has_ext_param_page (d));
+  fm_onfi_build_param_page (d, p);
+  g_assert_cmpuint (p[112], ==, 24);
+  g_assert_cmpuint (fm_onfi_build_ext_param_page (d, e), ==, 0);
+  /* 21 is enough. */
+  d->onfi_version = 21;
+  g_assert_true (fm_onfi_has_ext_param_page (d));
+  fm_onfi_build_param_page (d, p);
+  g_assert_cmphex (p[112], ==, 0xff);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -145,5 +271,7 @@ main (int argc, char **argv)
   g_test_add_func ("/onfi/roundtrip-every-onfi-chip", test_roundtrip_every_onfi_chip);
   g_test_add_func ("/onfi/corruption-detected", test_corruption_detected);
   g_test_add_func ("/onfi/version-bits-cumulative", test_version_bits_cumulative);
+  g_test_add_func ("/onfi/ext-param-page/micron-mt29f32g", test_ext_param_page_micron_mt29f32g);
+  g_test_add_func ("/onfi/ext-param-page/only-when-needed", test_ext_param_page_only_when_needed);
   return g_test_run ();
 }
