@@ -1,0 +1,62 @@
+# micron-mt29f4g on QEMU's flashmodel-pci device under Linux's nand_base
+# (software BCH-4 chosen from the ONFI ECC requirement): the kernel's MTD
+# test modules on a 16 MiB partition, mtd_nandbiterrs, and UBIFS.
+#glue-qemu: -device flashmodel-pci,chip=micron-mt29f4g,nop=0
+#kernel-append: mtdparts=micron-mt29f4g:16M(tests),-(ubi)
+. /fm/lib.sh
+
+# run_mtd_test MODULE SUCCESS_PATTERN [PARAM...] (as in mtd-tests.sh)
+run_mtd_test() {
+  local module="$1" pattern="$2" log
+  shift 2
+  dmesg -c > /dev/null
+  modprobe "$module" "$@" 2>/dev/null
+  rmmod "$module" 2>/dev/null
+  log=$(dmesg -c)
+  if printf '%s\n' "$log" | grep -q "$pattern" &&
+     ! printf '%s\n' "$log" | grep -iE "error|fail|mismatch" | grep -qvE "with 0 errors|expected"; then
+    pass "$module $*"
+  else
+    fail "$module $*"
+    printf '%s\n' "$log" | tail -n 30 | sed 's/^/# /'
+  fi
+}
+
+check "the driver chose BCH-4 per 512 bytes" sh -c "dmesg | grep -q 'micron-mt29f4g: ONFI NAND .*BCH ECC 4/512'"
+part=$(wait_mtd tests)
+ubi=$(wait_mtd ubi)
+[ -n "$part" ] && [ -n "$ubi" ] || bail "no partitions from mtdparts= ($(cat /proc/mtd))"
+check_eq "the test partition has 128 blocks" 16777216 "$(mtd_attr "$part" size)"
+check_eq "ECC strength seen by MTD" 4 "$(mtd_attr "$part" ecc_strength)"
+check "erase the test partition" flash_erase -q "/dev/mtd$part" 0 0
+
+run_mtd_test mtd_readtest "mtd_readtest: finished$" dev="$part"
+run_mtd_test mtd_pagetest "finished with 0 errors" dev="$part"
+run_mtd_test mtd_oobtest "finished with 0 errors" dev="$part"
+run_mtd_test mtd_stresstest "mtd_stresstest: finished" dev="$part" count=1000
+
+# One bit error per ECC step is added at a time, the page rewritten each
+# time (hence nop=0 on the device), until BCH-4 gives up at the fifth.
+dmesg -c > /dev/null
+modprobe mtd_nandbiterrs dev="$part" page_offset=64 2>/dev/null
+log=$(dmesg -c)
+check "mtd_nandbiterrs finished" sh -c "printf '%s\n' \"\$1\" | grep -q 'finished successfully'" - "$log"
+check "4 bit errors per step corrected" sh -c "printf '%s\n' \"\$1\" | grep -q 'Successfully corrected 4 bit errors per subpage'" - "$log"
+check "5 bit errors per step reported uncorrectable" sh -c "printf '%s\n' \"\$1\" | grep -q 'After 5 biterrors per subpage, read reported error -74'" - "$log"
+
+check "ubiformat" ubiformat -q -y "/dev/mtd$ubi"
+check "ubiattach" ubiattach -m "$ubi" -d 0
+check "ubimkvol" ubimkvol /dev/ubi0 -N data -m
+mkdir -p /mnt/ubifs
+check "mount UBIFS" mount -t ubifs ubi0:data /mnt/ubifs || bail "no UBIFS"
+check "write 2 MiB" dd if=/dev/urandom of=/mnt/ubifs/random bs=4096 count=512
+check "write 100 files" sh -c 'for i in $(seq 1 100); do echo "file $i" > /mnt/ubifs/f$i || exit 1; done'
+check "checksums" sh -c '(cd /mnt/ubifs && md5sum random f1 f100) > /tmp/sums'
+check "unmount" umount /mnt/ubifs
+check "ubidetach" ubidetach -d 0
+check "ubiattach again" ubiattach -m "$ubi" -d 0
+check "mount UBIFS again" mount -t ubifs ubi0:data /mnt/ubifs
+check "files intact" sh -c "cd /mnt/ubifs && md5sum -c -s /tmp/sums"
+check "unmount again" umount /mnt/ubifs
+check "ubidetach again" ubidetach -d 0
+finish
