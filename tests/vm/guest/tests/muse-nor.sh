@@ -24,12 +24,13 @@ nor_checks() {
   check "$chip: flash_erase the whole chip" flash_erase -q "/dev/mtd$mtd" 0 0
   mkdir -p /mnt/jffs2
   check "$chip: mount JFFS2" mount -t jffs2 "mtd$mtd" /mnt/jffs2 || bail "no JFFS2 on $chip"
-  dd if=/dev/urandom of=/mnt/jffs2/random bs=4096 count=512 2>/dev/null
-  for i in $(seq 1 200); do echo "file $i" > "/mnt/jffs2/f$i"; done
-  rm /mnt/jffs2/f1*
+  check "$chip: write 2 MiB" dd if=/dev/urandom of=/mnt/jffs2/random bs=4096 count=512
+  check "$chip: write 200 files" sh -c 'for i in $(seq 1 200); do echo "file $i" > /mnt/jffs2/f$i || exit 1; done'
+  check "$chip: delete some" sh -c 'rm /mnt/jffs2/f1*'
   # Rewrites make JFFS2 garbage-collect and erase sectors again.
-  for i in 1 2 3; do dd if=/dev/urandom of=/mnt/jffs2/random bs=4096 count=512 2>/dev/null; done
-  (cd /mnt/jffs2 && md5sum random f2 f55 f99 f200) > /tmp/sums
+  check "$chip: rewrite 2 MiB three times" sh -c \
+    'for i in 1 2 3; do dd if=/dev/urandom of=/mnt/jffs2/random bs=4096 count=512 || exit 1; done'
+  check "$chip: checksums" sh -c '(cd /mnt/jffs2 && md5sum random f2 f55 f99 f200) > /tmp/sums'
   sync
   check "$chip: unmount" umount /mnt/jffs2
   check "$chip: muse-chip stops" stop_muse
