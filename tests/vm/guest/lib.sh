@@ -42,6 +42,25 @@ check_ge() {
   fi
 }
 
+# run_mtd_test MODULE SUCCESS_PATTERN [PARAM...]: loads a kernel MTD test module
+# (it runs in its init), unloads it, and passes if the kernel log shows
+# SUCCESS_PATTERN and no error report.
+run_mtd_test() {
+  local module="$1" pattern="$2" log
+  shift 2
+  dmesg -c > /dev/null
+  modprobe "$module" "$@" 2>/dev/null
+  rmmod "$module" 2>/dev/null
+  log=$(dmesg -c)
+  if printf '%s\n' "$log" | grep -q "$pattern" &&
+     ! printf '%s\n' "$log" | grep -iE "error|fail|mismatch" | grep -qvE "with 0 errors|expected"; then
+    pass "$module $*"
+  else
+    fail "$module $*"
+    printf '%s\n' "$log" | tail -n 30 | sed 's/^/# /'
+  fi
+}
+
 # Lines of the kernel log that mean the kernel itself went wrong. (A bare
 # call trace is not one: UBI and UBIFS dump the stack when an I/O error
 # makes them go read-only, which some tests cause on purpose.)

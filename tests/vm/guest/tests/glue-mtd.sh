@@ -5,23 +5,6 @@
 #kernel-append: mtdparts=micron-mt29f4g:16M(tests),-(ubi)
 . /fm/lib.sh
 
-# run_mtd_test MODULE SUCCESS_PATTERN [PARAM...] (as in mtd-tests.sh)
-run_mtd_test() {
-  local module="$1" pattern="$2" log
-  shift 2
-  dmesg -c > /dev/null
-  modprobe "$module" "$@" 2>/dev/null
-  rmmod "$module" 2>/dev/null
-  log=$(dmesg -c)
-  if printf '%s\n' "$log" | grep -q "$pattern" &&
-     ! printf '%s\n' "$log" | grep -iE "error|fail|mismatch" | grep -qvE "with 0 errors|expected"; then
-    pass "$module $*"
-  else
-    fail "$module $*"
-    printf '%s\n' "$log" | tail -n 30 | sed 's/^/# /'
-  fi
-}
-
 check "the driver chose BCH-4 per 512 bytes" sh -c "dmesg | grep -q 'micron-mt29f4g: ONFI NAND .*BCH ECC 4/512'"
 part=$(wait_mtd tests)
 ubi=$(wait_mtd ubi)

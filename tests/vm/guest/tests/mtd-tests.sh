@@ -3,25 +3,6 @@
 # whole-device tests stay short under TCG.
 . /fm/lib.sh
 
-# run_mtd_test MODULE SUCCESS_PATTERN [PARAM...]: loads the test module
-# (it runs in its init), unloads it, and passes if the kernel log shows
-# SUCCESS_PATTERN and no error report.
-run_mtd_test() {
-  local module="$1" pattern="$2" log
-  shift 2
-  dmesg -c > /dev/null
-  modprobe "$module" "$@" 2>/dev/null
-  rmmod "$module" 2>/dev/null
-  log=$(dmesg -c)
-  if printf '%s\n' "$log" | grep -q "$pattern" &&
-     ! printf '%s\n' "$log" | grep -iE "error|fail|mismatch" | grep -qvE "with 0 errors|expected"; then
-    pass "$module $*"
-  else
-    fail "$module $*"
-    printf '%s\n' "$log" | tail -n 30 | sed 's/^/# /'
-  fi
-}
-
 start_muse nand --chip micron-mt29f4g --mtdparts "16M(tests),-(rest)" || bail "muse-chip did not start"
 part=$(wait_mtd tests)
 [ -n "$part" ] || bail "no partition 'tests'"
