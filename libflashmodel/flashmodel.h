@@ -26,3 +26,4 @@
 #include "fm-powercut.h"
 #include "fm-prng.h"
 #include "fm-replay.h"
+#include "fm-wear.h"

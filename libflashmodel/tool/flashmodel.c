@@ -306,39 +306,7 @@ cmd_create (int argc, char **argv)
   return EXIT_SUCCESS;
 }
 
-/* ---- stat and wear ------------------------------------------------------- */
-
-typedef struct {
-  guint32 min, max;
-  gdouble mean, stddev;
-  guint64 total;
-} EraseSummary;
-
-static EraseSummary
-summarise_erases (FmImage *image)
-{
-  guint32 n = fm_image_blocks (image);
-  EraseSummary s = { G_MAXUINT32, 0, 0, 0, 0 };
-  gdouble sq = 0;
-
-  for (guint32 b = 0; b < n; b++)
-    {
-      guint32 e = fm_image_block (image, b)->erase_count;
-
-      s.min = MIN (s.min, e);
-      s.max = MAX (s.max, e);
-      s.total += e;
-    }
-  s.mean = (gdouble) s.total / n;
-  for (guint32 b = 0; b < n; b++)
-    {
-      gdouble dev = fm_image_block (image, b)->erase_count - s.mean;
-
-      sq += dev * dev;
-    }
-  s.stddev = sqrt (sq / n);
-  return s;
-}
+/* ---- stat ---------------------------------------------------------------- */
 
 static int
 cmd_stat (int argc, char **argv)
@@ -351,7 +319,7 @@ cmd_stat (int argc, char **argv)
   GString *bad_list = g_string_new (NULL);
   guint32 factory = 0, worn = 0, grown = 0, marked = 0;
   guint64 programs = 0, reads = 0, bitflips = 0, corrected = 0, failed = 0, faults = 0, pages;
-  EraseSummary es;
+  FmWearStats es;
   struct stat st;
 
   if (!parse_options (find_command ("stat"), NULL, &argc, &argv))
@@ -384,7 +352,7 @@ cmd_stat (int argc, char **argv)
       if (is_marked || (m->flags & (FM_BLOCK_WORN_OUT | FM_BLOCK_GROWN_BAD)))
         g_string_append_printf (bad_list, "%s%u", bad_list->len ? " " : "", b);
     }
-  es = summarise_erases (o.image);
+  fm_wear_stats (o.image, o.desc->pe_cycles, &es);
   pages = fm_chip_desc_pages (o.desc);
   file_size = format_size (st.st_size);
   disk_size = format_size ((guint64) st.st_blocks * 512);
@@ -413,54 +381,6 @@ cmd_stat (int argc, char **argv)
   return EXIT_SUCCESS;
 }
 
-static int
-cmd_wear (int argc, char **argv)
-{
-  gboolean csv = FALSE;
-  GOptionEntry entries[] = {
-    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print one CSV row per block", NULL },
-    { NULL }
-  };
-  g_auto (OpenedImage) o = { NULL, NULL };
-  g_autoptr (GError) error = NULL;
-  EraseSummary es;
-
-  if (!parse_options (find_command ("wear"), entries, &argc, &argv))
-    return EXIT_USAGE;
-  if (argc != 2)
-    return usage_error ("wear", "exactly one IMAGE is required");
-  if (!open_image (argv[1], &o, &error))
-    {
-      print_error (error);
-      return EXIT_FAILURE;
-    }
-  if (csv)
-    {
-      g_print ("block,erase_count,program_count,read_count,factory_bad,worn_out,marked_bad,"
-               "grown_bad,bitflips,ecc_corrected,ecc_failed,faults\n");
-      for (guint32 b = 0; b < fm_image_blocks (o.image); b++)
-        {
-          const FmBlockMeta *m = fm_image_block (o.image, b);
-
-          g_print ("%u,%u,%u,%u,%d,%d,%d,%d,%" G_GUINT64_FORMAT ",%u,%u,%u\n", b, m->erase_count,
-                   m->program_count, m->read_count,
-                   (m->flags & FM_BLOCK_FACTORY_BAD) != 0, (m->flags & FM_BLOCK_WORN_OUT) != 0,
-                   fm_nand_image_block_marked_bad (o.desc, o.image, b),
-                   (m->flags & FM_BLOCK_GROWN_BAD) != 0, m->bitflips, m->ecc_corrected,
-                   m->ecc_failed, m->faults);
-        }
-      return EXIT_SUCCESS;
-    }
-  es = summarise_erases (o.image);
-  g_print ("blocks:        %u\n", fm_image_blocks (o.image));
-  g_print ("erase count:   min %u, mean %.2f, max %u, stddev %.2f\n", es.min, es.mean, es.max, es.stddev);
-  g_print ("max/mean:      %.3f\n", es.mean > 0 ? es.max / es.mean : 0.0);
-  g_print ("coef. of var.: %.3f\n", es.mean > 0 ? es.stddev / es.mean : 0.0);
-  g_print ("endurance:     %u P/E cycles rated (%.1f%% used by the most worn block)\n",
-           o.desc->pe_cycles, 100.0 * es.max / o.desc->pe_cycles);
-  return EXIT_SUCCESS;
-}
-
 /* ---- dispatch ------------------------------------------------------------ */
 
 static const Command commands[] = {
@@ -481,12 +401,43 @@ static const Command commands[] = {
     "The image is opened read-only (with a shared lock), so it can be inspected\n"
     "while no writer holds it. Bad blocks are those whose marker pages carry a\n"
     "non-FFh marker byte, as Linux sees them, plus worn-out blocks.", cmd_stat },
-  { "wear", "[--csv] IMAGE", "Report wear: erase count distribution, or per-block CSV.",
-    "With --csv, print one row per block:\n"
+  { "wear", "[--csv | --json] [--png FILE] IMAGE",
+    "Report wear: erase count statistics, per-block CSV, JSON, a PNG heatmap.",
+    "Reads IMAGE (read-only, shared lock) and reports how evenly its blocks are\n"
+    "worn. Every block counts, bad ones included. Without --csv or --json it\n"
+    "prints a summary:\n"
+    "  erase count    min, mean, max, population standard deviation and total\n"
+    "                 of the blocks' erase counts\n"
+    "  max/mean       the most worn block against the average (1 is perfect\n"
+    "                 wear leveling)\n"
+    "  coef. of var.  stddev/mean (0 is perfect); both n/a when nothing was\n"
+    "                 erased\n"
+    "  endurance      the chip's rated P/E cycles and the share of them the\n"
+    "                 most worn block has used\n"
+    "  lifetime       the chip time at which the most worn block reaches its\n"
+    "                 rated cycles if it keeps being erased at its rate so far\n"
+    "                 (max erases over the chip's age), and the time left until\n"
+    "                 then; n/a when nothing was erased or the chip has no age\n"
+    "                 (it ages only under a timing model that advances time).\n\n"
+    "--csv prints one row per block instead:\n"
     "  block,erase_count,program_count,read_count,factory_bad,worn_out,marked_bad,\n"
     "  grown_bad,bitflips,ecc_corrected,ecc_failed,faults\n"
     "bitflips counts raw errors the model injected into reads; ecc_corrected and\n"
-    "ecc_failed are what the host's ECC reported back (muse-chip does).", cmd_wear },
+    "ecc_failed are what the host's ECC reported back (muse-chip does).\n\n"
+    "--json prints the summary as one JSON object: image, seed, chip {name,\n"
+    "vendor, part, blocks, pages_per_block, pe_cycles}, erase_count {min, max,\n"
+    "total, mean, stddev}, max_over_mean, coefficient_of_variation, age_ns,\n"
+    "projected_lifetime_s and projected_remaining_s (null where the summary\n"
+    "says n/a). Numbers are printed so that they read back exactly.\n\n"
+    "--png FILE also draws a 1024x1024 PNG, whatever the chip: a title naming\n"
+    "the image and chip with the statistics; the heatmap, one cell per block in\n"
+    "block order, row by row, in a near-square grid of ceil(sqrt(blocks))\n"
+    "columns within x 40-904, y 80-660, coloured from dark violet (least erased)\n"
+    "to yellow (most erased), with the colour scale to its right; and below it\n"
+    "(y 720-960) a histogram of the erase counts in up to 64 equal bins.\n\n"
+    "Examples:\n"
+    "  flashmodel wear nand.img\n"
+    "  flashmodel wear --json --png wear.png nand.img > wear.json", cmd_wear },
   { "import",
     "--chip NAME [--format FORMAT] [--oob-file FILE] [--syndrome STEP,ECC[,PRE[,POST]]]\n"
     "    [--start-block N] [--seed N] [--force] [-v] DUMP IMAGE",
