@@ -32,7 +32,9 @@ typedef struct {
   gdouble remaining_s;
 } FmWearStats;
 
-/* Every block of IMAGE counts, bad ones included: their erases happened. */
+/* Every block of IMAGE counts, bad ones included: their erases happened.
+ * The age is the image's: a live FmNand keeps its own (fm_nand_age_ns())
+ * until it is freed, so set it on the image first. */
 void fm_wear_stats (FmImage *image, guint32 pe_cycles, FmWearStats *out);
 
 /* Splits [STATS->min, STATS->max] into N_BINS equal bins (fewer when the
