@@ -6,6 +6,7 @@
  */
 #include "fm-test-util.h"
 
+#include <cairo.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -447,6 +448,362 @@ test_wear_csv (void)
   remove_tmp_dir (dir);
 }
 
+/* ---- wear --csv, --json and --png on a known wear pattern ---------------- */
+
+/* Erase counts with many distinct values and a slope across the chip. */
+static guint32
+wear_pattern (guint32 block)
+{
+  return (block * 37) % 101 + block / 512;
+}
+
+#define WORN_AGE_NS (3600 * G_GUINT64_CONSTANT (1000000000))
+
+/* A fresh micron-mt29f4g image from the tool, its blocks then given the
+ * pattern's erase counts and an hour of chip time. */
+static gchar *
+create_worn_image (const gchar *dir)
+{
+  gchar *path = create_image (dir, "micron-mt29f4g", "worn.img");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmImage) image = fm_image_open (path, NULL, FALSE, &error);
+
+  g_assert_no_error (error);
+  for (guint32 b = 0; b < fm_image_blocks (image); b++)
+    fm_image_block (image, b)->erase_count = wear_pattern (b);
+  fm_image_set_age_ns (image, WORN_AGE_NS);
+  return path;
+}
+
+/* A minimal JSON reader, enough to check the tool's output: the whole
+ * text must be one value; objects and arrays are flattened into PATH ->
+ * scalar ("erase_count.min" -> "0"), strings unescaped, numbers kept as
+ * written (checked against JSON's number grammar). */
+typedef struct {
+  const gchar *p;
+  GHashTable *flat;
+} JsonReader;
+
+static void json_value (JsonReader *r, const gchar *path);
+
+static void
+json_space (JsonReader *r)
+{
+  while (*r->p == ' ' || *r->p == '\n' || *r->p == '\t' || *r->p == '\r')
+    r->p++;
+}
+
+static void
+json_expect (JsonReader *r, gchar c)
+{
+  json_space (r);
+  if (*r->p != c)
+    g_error ("JSON: expected '%c' at \"%.20s\"", c, r->p);
+  r->p++;
+}
+
+static gchar *
+json_read_string (JsonReader *r)
+{
+  GString *s = g_string_new (NULL);
+
+  json_expect (r, '"');
+  for (; *r->p != '"'; r->p++)
+    {
+      if (!*r->p || (guchar) *r->p < 0x20)
+        g_error ("JSON: unterminated string or raw control character");
+      if (*r->p != '\\')
+        {
+          g_string_append_c (s, *r->p);
+          continue;
+        }
+      switch (*++r->p)
+        {
+        case '"': case '\\': case '/': g_string_append_c (s, *r->p); break;
+        case 'n': g_string_append_c (s, '\n'); break;
+        case 't': g_string_append_c (s, '\t'); break;
+        case 'u':
+          {
+            g_autofree gchar *hex = g_strndup (r->p + 1, 4);
+
+            g_assert_true (g_regex_match_simple ("^[0-9a-fA-F]{4}$", hex, 0, 0));
+            g_string_append_unichar (s, g_ascii_strtoull (hex, NULL, 16));
+            r->p += 4;
+            break;
+          }
+        default: g_error ("JSON: bad escape \\%c", *r->p);
+        }
+    }
+  r->p++;
+  return g_string_free (s, FALSE);
+}
+
+static gchar *
+json_child (const gchar *path, const gchar *key)
+{
+  return *path ? g_strconcat (path, ".", key, NULL) : g_strdup (key);
+}
+
+static void
+json_object (JsonReader *r, const gchar *path)
+{
+  json_expect (r, '{');
+  json_space (r);
+  if (*r->p == '}')
+    {
+      r->p++;
+      return;
+    }
+  do
+    {
+      g_autofree gchar *key = json_read_string (r);
+      g_autofree gchar *child = json_child (path, key);
+
+      g_assert_false (g_hash_table_contains (r->flat, child));
+      json_expect (r, ':');
+      json_value (r, child);
+      json_space (r);
+    }
+  while (*r->p == ',' && r->p++);
+  json_expect (r, '}');
+}
+
+static void
+json_array (JsonReader *r, const gchar *path)
+{
+  guint i = 0;
+
+  json_expect (r, '[');
+  json_space (r);
+  if (*r->p == ']')
+    {
+      r->p++;
+      return;
+    }
+  do
+    {
+      g_autofree gchar *key = g_strdup_printf ("%u", i++);
+      g_autofree gchar *child = json_child (path, key);
+
+      json_value (r, child);
+      json_space (r);
+    }
+  while (*r->p == ',' && r->p++);
+  json_expect (r, ']');
+}
+
+static void
+json_value (JsonReader *r, const gchar *path)
+{
+  g_autoptr (GMatchInfo) m = NULL;
+  static GRegex *scalar;
+
+  json_space (r);
+  if (*r->p == '{')
+    return json_object (r, path);
+  if (*r->p == '[')
+    return json_array (r, path);
+  if (*r->p == '"')
+    {
+      g_hash_table_insert (r->flat, g_strdup (path), json_read_string (r));
+      return;
+    }
+  if (!scalar)
+    scalar = g_regex_new ("^(-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?|null|true|false)",
+                          0, 0, NULL);
+  if (!g_regex_match (scalar, r->p, 0, &m))
+    g_error ("JSON: no value at \"%.20s\"", r->p);
+  g_hash_table_insert (r->flat, g_strdup (path), g_match_info_fetch (m, 0));
+  r->p += strlen (g_hash_table_lookup (r->flat, path));
+}
+
+static GHashTable *
+parse_json (const gchar *text)
+{
+  JsonReader r = { text, g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free) };
+
+  json_value (&r, "");
+  json_space (&r);
+  g_assert_cmpstr (r.p, ==, "");
+  return r.flat;
+}
+
+static gdouble
+json_number (GHashTable *flat, const gchar *path)
+{
+  const gchar *text = g_hash_table_lookup (flat, path);
+  gchar *end;
+  gdouble v;
+
+  if (!text)
+    g_error ("JSON: no %s", path);
+  v = g_ascii_strtod (text, &end);
+  g_assert_cmpstr (end, ==, "");
+  return v;
+}
+
+static void
+test_wear_csv_pattern (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *path = create_worn_image (dir);
+  g_auto (RunResult) r = run_tool ("wear", "--csv", path, NULL);
+  g_auto (GStrv) lines = NULL;
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, "");
+  lines = g_strsplit (r.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 4096 + 1);
+  for (guint32 b = 0; b < 4096; b++)
+    {
+      g_auto (GStrv) f = g_strsplit (lines[1 + b], ",", -1);
+
+      g_assert_cmpuint (g_ascii_strtoull (f[0], NULL, 10), ==, b);
+      g_assert_cmpuint (g_ascii_strtoull (f[1], NULL, 10), ==, wear_pattern (b));
+    }
+  remove_tmp_dir (dir);
+}
+
+/* What fm-wear makes of the image, and the plain facts of the pattern. */
+static void
+expected_wear (const gchar *path, FmWearStats *s)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmImage) image = fm_image_open (path, NULL, TRUE, &error);
+  guint32 min = G_MAXUINT32, max = 0;
+  guint64 total = 0;
+
+  g_assert_no_error (error);
+  fm_wear_stats (image, 100000, s);
+  for (guint32 b = 0; b < 4096; b++)
+    {
+      min = MIN (min, wear_pattern (b));
+      max = MAX (max, wear_pattern (b));
+      total += wear_pattern (b);
+    }
+  g_assert_cmpuint (s->min, ==, min);
+  g_assert_cmpuint (s->max, ==, max);
+  g_assert_cmpuint (s->total, ==, total);
+  g_assert_cmpfloat (s->mean, ==, total / 4096.0);
+  g_assert_cmpuint (s->age_ns, ==, WORN_AGE_NS);
+  g_assert_true (s->has_lifetime);
+}
+
+static void
+test_wear_json (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *path = create_worn_image (dir);
+  g_auto (RunResult) r = run_tool ("wear", "--json", path, NULL);
+  g_autoptr (GHashTable) j = NULL;
+  FmWearStats s;
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, "");
+  expected_wear (path, &s);
+  j = parse_json (r.out);
+  g_assert_cmpstr (g_hash_table_lookup (j, "image"), ==, path);
+  g_assert_cmpstr (g_hash_table_lookup (j, "chip.name"), ==, "micron-mt29f4g");
+  g_assert_cmpstr (g_hash_table_lookup (j, "chip.vendor"), ==, "Micron");
+  g_assert_cmpfloat (json_number (j, "seed"), ==, 1);
+  g_assert_cmpfloat (json_number (j, "chip.blocks"), ==, 4096);
+  g_assert_cmpfloat (json_number (j, "chip.pe_cycles"), ==, 100000);
+  /* Exactly the same doubles: the tool prints them to read back. */
+  g_assert_cmpfloat (json_number (j, "erase_count.min"), ==, s.min);
+  g_assert_cmpfloat (json_number (j, "erase_count.max"), ==, s.max);
+  g_assert_cmpfloat (json_number (j, "erase_count.total"), ==, s.total);
+  g_assert_cmpfloat (json_number (j, "erase_count.mean"), ==, s.mean);
+  g_assert_cmpfloat (json_number (j, "erase_count.stddev"), ==, s.stddev);
+  g_assert_cmpfloat (json_number (j, "max_over_mean"), ==, s.max_over_mean);
+  g_assert_cmpfloat (json_number (j, "coefficient_of_variation"), ==, s.coefficient_of_variation);
+  g_assert_cmpfloat (json_number (j, "age_ns"), ==, WORN_AGE_NS);
+  g_assert_cmpfloat (json_number (j, "projected_lifetime_s"), ==, s.lifetime_s);
+  g_assert_cmpfloat (json_number (j, "projected_remaining_s"), ==, s.remaining_s);
+  /* The text summary rounds the same numbers. */
+  {
+    g_auto (RunResult) t = run_tool ("wear", path, NULL);
+    g_autofree gchar *line = g_strdup_printf ("^erase count: +min %u, mean %.2f, max %u, stddev %.2f "
+                                              "\\(total %" G_GUINT64_FORMAT "\\)$",
+                                              s.min, s.mean, s.max, s.stddev, s.total);
+
+    g_assert_cmpint (t.status, ==, 0);
+    assert_match (t.out, line);
+    assert_match (t.out, "^lifetime: .* of chip time at the observed rate, .* left$");
+  }
+  remove_tmp_dir (dir);
+}
+
+/* A fresh image: nothing to divide by, nothing to project. */
+static void
+test_wear_json_fresh (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *path = create_image (dir, "micron-mt29f4g", "fresh.img");
+  g_auto (RunResult) r = run_tool ("wear", "--json", path, NULL);
+  g_autoptr (GHashTable) j = NULL;
+
+  g_assert_cmpint (r.status, ==, 0);
+  j = parse_json (r.out);
+  g_assert_cmpfloat (json_number (j, "erase_count.max"), ==, 0);
+  g_assert_cmpstr (g_hash_table_lookup (j, "max_over_mean"), ==, "null");
+  g_assert_cmpstr (g_hash_table_lookup (j, "coefficient_of_variation"), ==, "null");
+  g_assert_cmpstr (g_hash_table_lookup (j, "projected_lifetime_s"), ==, "null");
+  g_assert_cmpstr (g_hash_table_lookup (j, "projected_remaining_s"), ==, "null");
+  remove_tmp_dir (dir);
+}
+
+/* Colours in the documented heatmap area (x 40-904, y 80-660). */
+static guint
+heatmap_colours (cairo_surface_t *surface)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+  const guchar *data = cairo_image_surface_get_data (surface);
+  gint stride = cairo_image_surface_get_stride (surface);
+
+  for (gint y = 80; y < 660; y++)
+    for (gint x = 40; x < 904; x++)
+      {
+        guint32 px = *(const guint32 *) (data + y * stride + 4 * x) & 0xffffff;
+
+        g_hash_table_add (seen, GUINT_TO_POINTER (px + 1));
+      }
+  return g_hash_table_size (seen);
+}
+
+static void
+test_wear_png (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *path = create_worn_image (dir);
+  g_autofree gchar *png = g_build_filename (dir, "wear.png", NULL);
+  g_auto (RunResult) r = run_tool ("wear", "--png", png, path, NULL);
+  cairo_surface_t *surface;
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, "");
+  assert_match (r.out, "^blocks: +4096$");
+  surface = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, 1024);
+  g_assert_cmpint (cairo_image_surface_get_height (surface), ==, 1024);
+  /* 109 distinct erase counts, each its own colour (plus the margin). */
+  g_assert_cmpuint (heatmap_colours (surface), >=, 100);
+  cairo_surface_destroy (surface);
+
+  {
+    g_auto (RunResult) bad = run_tool ("wear", "--png", "/nonexistent/dir/x.png", path, NULL);
+
+    g_assert_cmpint (bad.status, ==, 1);
+    assert_match (bad.err, "/nonexistent/dir/x\\.png: ");
+  }
+  {
+    g_auto (RunResult) both = run_tool ("wear", "--csv", "--json", path, NULL);
+
+    g_assert_cmpint (both.status, ==, EXIT_USAGE);
+  }
+  remove_tmp_dir (dir);
+}
+
 /* ---- usage errors -------------------------------------------------------- */
 
 static void
@@ -811,6 +1168,10 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/stat/header-bit-flip", test_stat_header_bit_flip);
   g_test_add_func ("/cli/stat/missing-file", test_stat_missing_file);
   g_test_add_func ("/cli/wear/csv", test_wear_csv);
+  g_test_add_func ("/cli/wear/csv-pattern", test_wear_csv_pattern);
+  g_test_add_func ("/cli/wear/json", test_wear_json);
+  g_test_add_func ("/cli/wear/json-fresh", test_wear_json_fresh);
+  g_test_add_func ("/cli/wear/png", test_wear_png);
   g_test_add_func ("/cli/usage/no-args", test_usage_no_args);
   g_test_add_func ("/cli/usage/unknown-command", test_usage_unknown_command);
   g_test_add_func ("/cli/usage/missing-chip", test_usage_missing_chip);
