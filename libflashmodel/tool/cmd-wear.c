@@ -232,11 +232,13 @@ draw_title (cairo_t *cr, const OpenedImage *o, const gchar *path, const FmWearSt
   g_autofree gchar *display = g_filename_display_name (base);
   g_autofree gchar *title = g_strdup_printf ("Erase counts of %s: %s (%s %s)", display,
                                              o->desc->name, o->desc->vendor, o->desc->part);
+  g_autofree gchar *ratios = s->erased
+    ? g_strdup_printf ("max/mean %.3f, CV %.3f", s->max_over_mean, s->coefficient_of_variation)
+    : g_strdup ("nothing erased");
   g_autofree gchar *stats = g_strdup_printf ("%u blocks: min %u, mean %.2f, max %u, stddev %.2f;"
-                                             " max/mean %.3f, CV %.3f; %u P/E cycles rated",
+                                             " %s; %u P/E cycles rated; age %.3f s",
                                              s->blocks, s->min, s->mean, s->max, s->stddev,
-                                             s->max_over_mean, s->coefficient_of_variation,
-                                             o->desc->pe_cycles);
+                                             ratios, o->desc->pe_cycles, s->age_ns / 1e9);
 
   cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
   draw_text (cr, HEAT_X, 32, 20, title);
