@@ -1132,13 +1132,27 @@ amd_wait_toggle (Host *h, guint64 adr)
 
 /* ---- the query table ----------------------------------------------------- */
 
+/* CHIP's query table: zeros below 10h, EXPECT from 10h on, then the
+ * descriptor's primary extended table at its address. */
+static void
+assert_query_table (const gchar *chip, const guint8 *expect, gsize expect_len)
+{
+  g_autoptr (FmChipDesc) d = fm_test_chip (chip);
+  g_autoptr (GBytes) table = fm_nor_cfi_query_table (d);
+  guint addr = d->nor.ext_table_addr;
+  gsize len;
+  const guint8 *q = g_bytes_get_data (table, &len);
+
+  g_assert_cmpuint (len, ==, addr + d->nor.ext_table_len);
+  g_assert_cmpmem (q + 0x10, expect_len, expect, expect_len);
+  g_assert_cmpmem (q + addr, d->nor.ext_table_len, d->nor.ext_table, d->nor.ext_table_len);
+  for (guint i = 0; i < 0x10; i++)
+    g_assert_cmpuint (q[i], ==, 0);
+}
+
 static void
 test_query_table_amd (void)
 {
-  g_autoptr (FmChipDesc) d = fm_test_chip ("spansion-s29gl128p");
-  g_autoptr (GBytes) table = fm_nor_cfi_query_table (d);
-  gsize len;
-  const guint8 *q = g_bytes_get_data (table, &len);
   /* The S29GL-P datasheet's query table, 10h-30h (20h/24h are derived from
    * the descriptor's 480 us typical buffer program: 2^9 us x 2^2). */
   static const guint8 expect[] = {
@@ -1148,20 +1162,12 @@ test_query_table_amd (void)
     0x18, 0x02, 0x00, 0x06, 0x00, 0x01, 0x7f, 0x00, 0x00, 0x02,
   };
 
-  g_assert_cmpuint (len, ==, 0x40 + d->nor.ext_table_len);
-  g_assert_cmpmem (q + 0x10, sizeof expect, expect, sizeof expect);
-  g_assert_cmpmem (q + 0x40, d->nor.ext_table_len, d->nor.ext_table, d->nor.ext_table_len);
-  for (guint i = 0; i < 0x10; i++)
-    g_assert_cmpuint (q[i], ==, 0);
+  assert_query_table ("spansion-s29gl128p", expect, sizeof expect);
 }
 
 static void
 test_query_table_intel (void)
 {
-  g_autoptr (FmChipDesc) d = fm_test_chip ("micron-js28f128j3d");
-  g_autoptr (GBytes) table = fm_nor_cfi_query_table (d);
-  gsize len;
-  const guint8 *q = g_bytes_get_data (table, &len);
   /* 210/630 us word: 2^8 x 2^2; 128/654 us buffer: 2^7 x 2^3; 1/4 s
    * erase: 2^10 ms x 2^2; no chip erase. 32-byte buffer, 128 x 128 KiB. */
   static const guint8 expect[] = {
@@ -1171,9 +1177,7 @@ test_query_table_intel (void)
     0x18, 0x02, 0x00, 0x05, 0x00, 0x01, 0x7f, 0x00, 0x00, 0x02,
   };
 
-  g_assert_cmpuint (len, ==, 0x31 + d->nor.ext_table_len);
-  g_assert_cmpmem (q + 0x10, sizeof expect, expect, sizeof expect);
-  g_assert_cmpmem (q + 0x31, d->nor.ext_table_len, d->nor.ext_table, d->nor.ext_table_len);
+  assert_query_table ("micron-js28f128j3d", expect, sizeof expect);
 }
 
 /* A top-boot AMD part with two regions and a x16-only bus. */
