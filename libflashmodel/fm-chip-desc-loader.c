@@ -226,6 +226,20 @@ fm_desc_get_bool (const FmDescLoader *ld, const gchar *group, const gchar *key,
   return TRUE;
 }
 
+/* The non-empty items of a ';' list, stripped. */
+static GStrv
+split_list (const gchar *raw)
+{
+  g_auto (GStrv) items = g_strsplit (raw, ";", -1);
+  GPtrArray *kept = g_ptr_array_new ();
+
+  for (guint i = 0; items[i]; i++)
+    if (*g_strstrip (items[i]))
+      g_ptr_array_add (kept, g_strdup (items[i]));
+  g_ptr_array_add (kept, NULL);
+  return (GStrv) g_ptr_array_free (kept, FALSE);
+}
+
 gboolean
 fm_desc_get_flags (const FmDescLoader *ld, const gchar *group, const gchar *key,
                    gboolean required, const FmDescFlagName *table, guint *out,
@@ -239,14 +253,12 @@ fm_desc_get_flags (const FmDescLoader *ld, const gchar *group, const gchar *key,
     return FALSE;
   if (!raw)
     return TRUE;
-  items = g_strsplit (raw, ";", -1);
+  items = split_list (raw);
   for (guint i = 0; items[i]; i++)
     {
-      const gchar *item = g_strstrip (items[i]);
+      const gchar *item = items[i];
       const FmDescFlagName *f;
 
-      if (*item == '\0')
-        continue;
       for (f = table; f->name; f++)
         if (g_str_equal (f->name, item))
           break;
@@ -274,15 +286,13 @@ get_number_list (const FmDescLoader *ld, const gchar *group, const gchar *key,
     return FALSE;
   if (!raw)
     return TRUE;
-  items = g_strsplit (raw, ";", -1);
+  items = split_list (raw);
   for (guint i = 0; items[i]; i++)
     {
-      const gchar *item = g_strstrip (items[i]);
+      const gchar *item = items[i];
       g_autofree gchar *prefixed = NULL;
       guint64 v;
 
-      if (*item == '\0')
-        continue;
       if (bare_hex && !g_str_has_prefix (item, "0x"))
         item = prefixed = g_strconcat ("0x", item, NULL);
       if (!fm_desc_parse_u64 (item, &v) || (noun && v > max))
