@@ -27,3 +27,4 @@
 #include "fm-prng.h"
 #include "fm-replay.h"
 #include "fm-wear.h"
+#include "fm-wear-table.h"

@@ -24,6 +24,7 @@ typedef enum {
   FM_ERROR_JOURNAL_CORRUPT, /* a journal fails its checks */
   FM_ERROR_POWER_OFF,       /* a power cut happened: the chip is unpowered */
   FM_ERROR_DUMP_FORMAT,     /* a NAND dump does not fit the chip or its format */
+  FM_ERROR_STATS_FORMAT,    /* a statistics file (CSV, JSON) is not in its format */
 } FmError;
 
 G_END_DECLS

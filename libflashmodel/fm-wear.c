@@ -4,7 +4,7 @@
 #include <math.h>
 
 static void
-erase_moments (FmImage *image, FmWearStats *s)
+erase_moments (const FmWearTable *t, FmWearStats *s)
 {
   gdouble sq = 0;
 
@@ -13,7 +13,7 @@ erase_moments (FmImage *image, FmWearStats *s)
   s->total = 0;
   for (guint32 b = 0; b < s->blocks; b++)
     {
-      guint32 e = fm_image_block (image, b)->erase_count;
+      guint32 e = t->blocks[b].erase_count;
 
       s->min = MIN (s->min, e);
       s->max = MAX (s->max, e);
@@ -25,7 +25,7 @@ erase_moments (FmImage *image, FmWearStats *s)
    * leveling looks like. */
   for (guint32 b = 0; b < s->blocks; b++)
     {
-      gdouble dev = fm_image_block (image, b)->erase_count - s->mean;
+      gdouble dev = t->blocks[b].erase_count - s->mean;
 
       sq += dev * dev;
     }
@@ -45,14 +45,15 @@ project_lifetime (FmWearStats *s)
 }
 
 void
-fm_wear_stats (FmImage *image, guint32 pe_cycles, FmWearStats *out)
+fm_wear_stats (const FmWearTable *t, FmWearStats *out)
 {
   FmWearStats s = { 0 };
 
-  s.blocks = fm_image_blocks (image);
-  s.age_ns = fm_image_age_ns (image);
-  s.pe_cycles = pe_cycles;
-  erase_moments (image, &s);
+  g_return_if_fail (t->n_blocks > 0);
+  s.blocks = t->n_blocks;
+  s.age_ns = t->age_ns;
+  s.pe_cycles = t->pe_cycles;
+  erase_moments (t, &s);
   s.erased = s.total > 0;
   if (s.erased)
     {
@@ -64,7 +65,7 @@ fm_wear_stats (FmImage *image, guint32 pe_cycles, FmWearStats *out)
 }
 
 guint
-fm_wear_histogram (FmImage *image, const FmWearStats *stats, guint n_bins,
+fm_wear_histogram (const FmWearTable *t, const FmWearStats *stats, guint n_bins,
                    guint32 *counts, gdouble *width)
 {
   guint64 range = (guint64) stats->max - stats->min + 1;
@@ -77,7 +78,7 @@ fm_wear_histogram (FmImage *image, const FmWearStats *stats, guint n_bins,
     counts[i] = 0;
   for (guint32 b = 0; b < stats->blocks; b++)
     {
-      guint64 bin = (fm_image_block (image, b)->erase_count - stats->min) / *width;
+      guint64 bin = (t->blocks[b].erase_count - stats->min) / *width;
 
       counts[MIN (bin, n_bins - 1)]++;
     }

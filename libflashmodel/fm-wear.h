@@ -7,7 +7,7 @@
  */
 #pragma once
 
-#include "fm-image.h"
+#include "fm-wear-table.h"
 
 G_BEGIN_DECLS
 
@@ -32,15 +32,24 @@ typedef struct {
   gdouble remaining_s;
 } FmWearStats;
 
-/* Every block of IMAGE counts, bad ones included: their erases happened.
- * The age is the image's: a live FmNand keeps its own (fm_nand_age_ns())
- * until it is freed, so set it on the image first. */
-void fm_wear_stats (FmImage *image, guint32 pe_cycles, FmWearStats *out);
+/* Every block of TABLE counts, bad ones included: their erases happened.
+ * TABLE has at least one block. */
+void fm_wear_stats (const FmWearTable *table, FmWearStats *out);
 
 /* Splits [STATS->min, STATS->max] into N_BINS equal bins (fewer when the
  * range is narrower: one per count) and counts the blocks in each. Returns
  * the number of bins used; bin i starts at min + i * (*WIDTH). */
-guint fm_wear_histogram (FmImage *image, const FmWearStats *stats, guint n_bins,
+guint fm_wear_histogram (const FmWearTable *table, const FmWearStats *stats, guint n_bins,
                          guint32 *counts, gdouble *width);
+
+/* The summary as one JSON object (see 'flashmodel wear --help'), every
+ * number printed so that it reads back exactly. EXTRA_MEMBERS, if not
+ * NULL, is more members ("  \"key\": value,\n" each) put before the
+ * statistics. */
+gchar *fm_wear_summary_json (const FmWearTable *table, const FmWearStats *stats,
+                             const gchar *extra_members);
+
+/* TEXT as a JSON string literal, appended to OUT. */
+void   fm_json_append_string (GString *out, const gchar *text);
 
 G_END_DECLS

@@ -670,11 +670,14 @@ expected_wear (const gchar *path, FmWearStats *s)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (FmImage) image = fm_image_open (path, NULL, TRUE, &error);
+  g_autoptr (FmChipDesc) desc = fm_chip_desc_lookup ("micron-mt29f4g", NULL);
+  g_autoptr (FmWearTable) table = NULL;
   guint32 min = G_MAXUINT32, max = 0;
   guint64 total = 0;
 
   g_assert_no_error (error);
-  fm_wear_stats (image, 100000, s);
+  table = fm_wear_table_new_from_image (desc, image, path);
+  fm_wear_stats (table, s);
   for (guint32 b = 0; b < 4096; b++)
     {
       min = MIN (min, wear_pattern (b));
@@ -768,6 +771,83 @@ heatmap_colours (cairo_surface_t *surface)
         g_hash_table_add (seen, GUINT_TO_POINTER (px + 1));
       }
   return g_hash_table_size (seen);
+}
+
+/* A statistics directory (what muse-chip --stats-mount serves) made of the
+ * tool's own --json and --csv output: wear and stat read it back to the
+ * very same report as the image. */
+static void
+test_wear_stats_dir (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *stats = make_tmp_dir ();
+  g_autofree gchar *path = create_worn_image (dir);
+  g_autofree gchar *summary = g_build_filename (stats, "summary.json", NULL);
+  g_autofree gchar *csv = g_build_filename (stats, "erase_counts.csv", NULL);
+  g_auto (RunResult) json = run_tool ("wear", "--json", path, NULL);
+  g_auto (RunResult) rows = run_tool ("wear", "--csv", path, NULL);
+  g_auto (RunResult) image_stat = run_tool ("stat", path, NULL);
+
+  g_assert_cmpint (json.status + rows.status + image_stat.status, ==, 0);
+  write_file (summary, json.out, strlen (json.out));
+  write_file (csv, rows.out, strlen (rows.out));
+  {
+    g_auto (RunResult) j = run_tool ("wear", "--json", stats, NULL);
+    g_auto (RunResult) c = run_tool ("wear", "--csv", stats, NULL);
+    g_auto (RunResult) t = run_tool ("stat", "--live", stats, NULL);
+    g_auto (GStrv) lines = g_strsplit (image_stat.out, "\n", -1);
+
+    g_assert_cmpint (j.status, ==, 0);
+    g_assert_cmpstr (j.out, ==, json.out);
+    g_assert_cmpint (c.status, ==, 0);
+    g_assert_cmpstr (c.out, ==, rows.out);
+    g_assert_cmpint (t.status, ==, 0);
+    g_assert_null (strstr (t.out, "server:"));
+    /* From "page programs:" on, stat says the same of both. */
+    for (guint i = 0; lines[i]; i++)
+      if (g_str_has_prefix (lines[i], "page programs:"))
+        g_assert_nonnull (strstr (t.out, strstr (image_stat.out, lines[i])));
+  }
+  /* With the server's "live" member, as muse-chip serves it. */
+  {
+    g_autoptr (GString) live = g_string_new (json.out);
+    g_auto (RunResult) t = { -1, NULL, NULL };
+
+    g_string_replace (live, "  \"totals\"", "  \"live\": {\"server\": \"muse-chip\", \"pid\": 42, "
+                      "\"state\": \"serving\", \"uptime_s\": 1.5, \"requests\": {\"reads\": 1, "
+                      "\"writes\": 2, \"erases\": 3, \"isbad\": 4, \"markbad\": 5, \"syncs\": 6}},\n"
+                      "  \"totals\"", 1);
+    write_file (summary, live->str, live->len);
+    t = run_tool ("stat", "--live", stats, NULL);
+    g_assert_cmpint (t.status, ==, 0);
+    assert_match (t.out, "^server: +muse-chip, pid 42, serving, up 1.5 s$");
+    assert_match (t.out, "^requests served: +1 reads, 2 writes, 3 erases, 4 bad block queries, 5 marks, 6 syncs$");
+  }
+  /* Broken directories are named as such. */
+  {
+    g_autofree gchar *short_csv = g_strndup (rows.out, strstr (rows.out, "\n2,") + 1 - rows.out);
+    g_auto (RunResult) few = { -1, NULL, NULL };
+    g_auto (RunResult) bad = { -1, NULL, NULL };
+    g_auto (RunResult) none = { -1, NULL, NULL };
+    g_auto (RunResult) not_dir = run_tool ("stat", "--live", path, NULL);
+
+    write_file (csv, short_csv, strlen (short_csv));
+    few = run_tool ("wear", stats, NULL);
+    g_assert_cmpint (few.status, ==, 1);
+    assert_match (few.err, "erase_counts.csv has 2 blocks, .*summary.json says the chip has 4096$");
+    write_file (csv, "block\n", 6);
+    bad = run_tool ("stat", "--live", stats, NULL);
+    g_assert_cmpint (bad.status, ==, 1);
+    assert_match (bad.err, "erase_counts.csv: line 1 is not the header");
+    g_assert_cmpint (g_unlink (summary), ==, 0);
+    none = run_tool ("wear", stats, NULL);
+    g_assert_cmpint (none.status, ==, 1);
+    assert_match (none.err, "has no summary.json: not a statistics directory");
+    g_assert_cmpint (not_dir.status, ==, 1);
+    assert_match (not_dir.err, "not a directory");
+  }
+  remove_tmp_dir (stats);
+  remove_tmp_dir (dir);
 }
 
 static void
@@ -1172,6 +1252,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/wear/json", test_wear_json);
   g_test_add_func ("/cli/wear/json-fresh", test_wear_json_fresh);
   g_test_add_func ("/cli/wear/png", test_wear_png);
+  g_test_add_func ("/cli/wear/stats-dir", test_wear_stats_dir);
   g_test_add_func ("/cli/usage/no-args", test_usage_no_args);
   g_test_add_func ("/cli/usage/unknown-command", test_usage_unknown_command);
   g_test_add_func ("/cli/usage/missing-chip", test_usage_missing_chip);

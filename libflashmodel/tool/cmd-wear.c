@@ -5,6 +5,7 @@
  */
 #include "tool-common.h"
 #include "commands.h"
+#include "stats-dir.h"
 
 #include <cairo.h>
 #include <math.h>
@@ -27,7 +28,7 @@ format_duration (gdouble s)
 }
 
 static void
-print_text (const OpenedImage *o, const FmWearStats *s)
+print_text (const FmWearTable *t, const FmWearStats *s)
 {
   g_print ("blocks:        %u\n", s->blocks);
   g_print ("erase count:   min %u, mean %.2f, max %u, stddev %.2f (total %" G_GUINT64_FORMAT ")\n",
@@ -40,7 +41,7 @@ print_text (const OpenedImage *o, const FmWearStats *s)
   else
     g_print ("max/mean:      n/a (nothing erased)\ncoef. of var.: n/a (nothing erased)\n");
   g_print ("endurance:     %u P/E cycles rated (%.1f%% used by the most worn block)\n",
-           o->desc->pe_cycles, o->desc->pe_cycles ? 100.0 * s->max / o->desc->pe_cycles : 0.0);
+           t->pe_cycles, t->pe_cycles ? 100.0 * s->max / t->pe_cycles : 0.0);
   g_print ("chip age:      %.3f s of chip time\n", s->age_ns / 1e9);
   if (s->has_lifetime)
     {
@@ -51,130 +52,6 @@ print_text (const OpenedImage *o, const FmWearStats *s)
     }
   else
     g_print ("lifetime:      n/a (no erases or no chip time yet)\n");
-}
-
-/* ---- CSV ----------------------------------------------------------------- */
-
-static void
-print_csv (const OpenedImage *o)
-{
-  g_print ("block,erase_count,program_count,read_count,factory_bad,worn_out,marked_bad,"
-           "grown_bad,bitflips,ecc_corrected,ecc_failed,faults\n");
-  for (guint32 b = 0; b < fm_image_blocks (o->image); b++)
-    {
-      const FmBlockMeta *m = fm_image_block (o->image, b);
-
-      g_print ("%u,%u,%u,%u,%d,%d,%d,%d,%" G_GUINT64_FORMAT ",%u,%u,%u\n", b, m->erase_count,
-               m->program_count, m->read_count,
-               (m->flags & FM_BLOCK_FACTORY_BAD) != 0, (m->flags & FM_BLOCK_WORN_OUT) != 0,
-               fm_nand_image_block_marked_bad (o->desc, o->image, b),
-               (m->flags & FM_BLOCK_GROWN_BAD) != 0, m->bitflips, m->ecc_corrected,
-               m->ecc_failed, m->faults);
-    }
-}
-
-/* ---- JSON ---------------------------------------------------------------- */
-
-/* TEXT as a JSON string: quotes, backslashes and control characters
- * escaped; TEXT must be UTF-8. */
-static void
-json_string (GString *out, const gchar *text)
-{
-  g_string_append_c (out, '"');
-  for (const guchar *p = (const guchar *) text; *p; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_printf (out, "\\%c", *p);
-      else if (*p == '\n')
-        g_string_append (out, "\\n");
-      else if (*p == '\t')
-        g_string_append (out, "\\t");
-      else if (*p < 0x20 || *p == 0x7f)
-        g_string_append_printf (out, "\\u%04x", *p);
-      else
-        g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
-/* %.17g reads back as the same double; the C locale's decimal point
- * whatever LC_NUMERIC says. JSON has no NaN or infinity. */
-static void
-json_double (GString *out, gdouble v)
-{
-  gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (!isfinite (v))
-    g_string_append (out, "null");
-  else
-    g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.17g", v));
-}
-
-static void
-json_key (GString *out, const gchar *indent, const gchar *key)
-{
-  g_string_append (out, indent);
-  json_string (out, key);
-  g_string_append (out, ": ");
-}
-
-static void
-json_chip (GString *out, const OpenedImage *o)
-{
-  g_string_append (out, "  \"chip\": {\n");
-  json_key (out, "    ", "name");
-  json_string (out, o->desc->name);
-  g_string_append (out, ",\n");
-  json_key (out, "    ", "vendor");
-  json_string (out, o->desc->vendor);
-  g_string_append (out, ",\n");
-  json_key (out, "    ", "part");
-  json_string (out, o->desc->part);
-  g_string_append_printf (out, ",\n    \"blocks\": %u,\n    \"pages_per_block\": %u,\n"
-                          "    \"pe_cycles\": %u\n  },\n",
-                          fm_image_blocks (o->image), fm_image_pages_per_block (o->image),
-                          o->desc->pe_cycles);
-}
-
-static void
-json_ratio (GString *out, const gchar *key, gboolean defined, gdouble v)
-{
-  json_key (out, "  ", key);
-  if (defined)
-    json_double (out, v);
-  else
-    g_string_append (out, "null");
-  g_string_append (out, ",\n");
-}
-
-static gchar *
-wear_json (const OpenedImage *o, const gchar *path, const FmWearStats *s)
-{
-  g_autofree gchar *display = g_filename_display_name (path);
-  GString *out = g_string_new ("{\n");
-
-  json_key (out, "  ", "image");
-  json_string (out, display);
-  g_string_append_printf (out, ",\n  \"seed\": %" G_GUINT64_FORMAT ",\n", fm_image_seed (o->image));
-  json_chip (out, o);
-  g_string_append_printf (out, "  \"erase_count\": {\n    \"min\": %u,\n    \"max\": %u,\n"
-                          "    \"total\": %" G_GUINT64_FORMAT ",\n    \"mean\": ",
-                          s->min, s->max, s->total);
-  json_double (out, s->mean);
-  g_string_append (out, ",\n    \"stddev\": ");
-  json_double (out, s->stddev);
-  g_string_append (out, "\n  },\n");
-  json_ratio (out, "max_over_mean", s->erased, s->max_over_mean);
-  json_ratio (out, "coefficient_of_variation", s->erased, s->coefficient_of_variation);
-  g_string_append_printf (out, "  \"age_ns\": %" G_GUINT64_FORMAT ",\n", s->age_ns);
-  json_ratio (out, "projected_lifetime_s", s->has_lifetime, s->lifetime_s);
-  json_key (out, "  ", "projected_remaining_s");
-  if (s->has_lifetime)
-    json_double (out, s->remaining_s);
-  else
-    g_string_append (out, "null");
-  g_string_append (out, "\n}\n");
-  return g_string_free (out, FALSE);
 }
 
 /* ---- PNG ----------------------------------------------------------------- */
@@ -226,19 +103,18 @@ draw_text (cairo_t *cr, gdouble x, gdouble y, gdouble size, const gchar *text)
 }
 
 static void
-draw_title (cairo_t *cr, const OpenedImage *o, const gchar *path, const FmWearStats *s)
+draw_title (cairo_t *cr, const FmWearTable *t, const FmWearStats *s)
 {
-  g_autofree gchar *base = g_path_get_basename (path);
-  g_autofree gchar *display = g_filename_display_name (base);
-  g_autofree gchar *title = g_strdup_printf ("Erase counts of %s: %s (%s %s)", display,
-                                             o->desc->name, o->desc->vendor, o->desc->part);
+  g_autofree gchar *base = g_path_get_basename (t->source);
+  g_autofree gchar *title = g_strdup_printf ("Erase counts of %s: %s (%s %s)", base,
+                                             t->chip, t->vendor, t->part);
   g_autofree gchar *ratios = s->erased
     ? g_strdup_printf ("max/mean %.3f, CV %.3f", s->max_over_mean, s->coefficient_of_variation)
     : g_strdup ("nothing erased");
   g_autofree gchar *stats = g_strdup_printf ("%u blocks: min %u, mean %.2f, max %u, stddev %.2f;"
                                              " %s; %u P/E cycles rated; age %.3f s",
                                              s->blocks, s->min, s->mean, s->max, s->stddev,
-                                             ratios, o->desc->pe_cycles, s->age_ns / 1e9);
+                                             ratios, t->pe_cycles, s->age_ns / 1e9);
 
   cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
   draw_text (cr, HEAT_X, 32, 20, title);
@@ -249,7 +125,7 @@ draw_title (cairo_t *cr, const OpenedImage *o, const gchar *path, const FmWearSt
 /* One cell per block, row by row, in a near-square grid centred in the
  * heatmap area. */
 static void
-draw_heatmap (cairo_t *cr, FmImage *image, const FmWearStats *s)
+draw_heatmap (cairo_t *cr, const FmWearTable *t, const FmWearStats *s)
 {
   guint cols = ceil (sqrt (s->blocks));
   guint rows = (s->blocks + cols - 1) / cols;
@@ -258,7 +134,7 @@ draw_heatmap (cairo_t *cr, FmImage *image, const FmWearStats *s)
 
   for (guint32 b = 0; b < s->blocks; b++)
     {
-      set_scale_colour (cr, s, fm_image_block (image, b)->erase_count);
+      set_scale_colour (cr, s, t->blocks[b].erase_count);
       cairo_rectangle (cr, x0 + (b % cols) * cell, y0 + (b / cols) * cell, cell, cell);
       cairo_fill (cr);
     }
@@ -288,11 +164,11 @@ draw_legend (cairo_t *cr, const FmWearStats *s)
 }
 
 static void
-draw_histogram (cairo_t *cr, FmImage *image, const FmWearStats *s)
+draw_histogram (cairo_t *cr, const FmWearTable *t, const FmWearStats *s)
 {
   guint32 counts[HIST_BINS], peak = 0;
   gdouble width;
-  guint n = fm_wear_histogram (image, s, HIST_BINS, counts, &width);
+  guint n = fm_wear_histogram (t, s, HIST_BINS, counts, &width);
   g_autofree gchar *peak_label = NULL;
   g_autofree gchar *min_label = g_strdup_printf ("%u", s->min);
   g_autofree gchar *max_label = g_strdup_printf ("%u", s->max);
@@ -322,8 +198,7 @@ draw_histogram (cairo_t *cr, FmImage *image, const FmWearStats *s)
 }
 
 static gboolean
-write_png (const OpenedImage *o, const gchar *path, const FmWearStats *s,
-           const gchar *png_path, GError **error)
+write_png (const FmWearTable *t, const FmWearStats *s, const gchar *png_path, GError **error)
 {
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, PNG_SIZE, PNG_SIZE);
   cairo_t *cr = cairo_create (surface);
@@ -331,10 +206,10 @@ write_png (const OpenedImage *o, const gchar *path, const FmWearStats *s,
 
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
-  draw_title (cr, o, path, s);
-  draw_heatmap (cr, o->image, s);
+  draw_title (cr, t, s);
+  draw_heatmap (cr, t, s);
   draw_legend (cr, s);
-  draw_histogram (cr, o->image, s);
+  draw_histogram (cr, t, s);
   status = cairo_status (cr);
   if (status == CAIRO_STATUS_SUCCESS)
     status = cairo_surface_write_to_png (surface, png_path);
@@ -361,36 +236,41 @@ cmd_wear (int argc, char **argv)
     { "png", 0, 0, G_OPTION_ARG_FILENAME, &png, "Draw a heatmap and histogram into FILE", "FILE" },
     { NULL }
   };
-  g_auto (OpenedImage) o = { NULL, NULL };
+  g_autoptr (FmWearTable) table = NULL;
   g_autoptr (GError) error = NULL;
   FmWearStats s;
 
   if (!parse_options (find_command ("wear"), entries, &argc, &argv))
     return EXIT_USAGE;
   if (argc != 2)
-    return usage_error ("wear", "exactly one IMAGE is required");
+    return usage_error ("wear", "exactly one IMAGE or statistics DIR is required");
   if (csv && json)
     return usage_error ("wear", "--csv and --json both print to stdout: choose one");
-  if (!open_image (argv[1], &o, &error))
+  table = open_wear_table (argv[1], NULL, &error);
+  if (!table)
     {
       print_error (error);
       return EXIT_FAILURE;
     }
-  fm_wear_stats (o.image, o.desc->pe_cycles, &s);
-  if (png && !write_png (&o, argv[1], &s, png, &error))
+  fm_wear_stats (table, &s);
+  if (png && !write_png (table, &s, png, &error))
     {
       print_error (error);
       return EXIT_FAILURE;
     }
   if (csv)
-    print_csv (&o);
+    {
+      g_autofree gchar *text = fm_wear_table_csv (table);
+
+      g_print ("%s", text);
+    }
   else if (json)
     {
-      g_autofree gchar *text = wear_json (&o, argv[1], &s);
+      g_autofree gchar *text = fm_wear_summary_json (table, &s, NULL);
 
       g_print ("%s", text);
     }
   else
-    print_text (&o, &s);
+    print_text (table, &s);
   return EXIT_SUCCESS;
 }

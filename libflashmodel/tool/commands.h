@@ -8,6 +8,7 @@ int cmd_journal (int argc, char **argv);
 int cmd_replay (int argc, char **argv);
 int cmd_powercut_campaign (int argc, char **argv);
 int cmd_wear (int argc, char **argv);
+int cmd_stat (int argc, char **argv);
 
 /* Shared by replay and the campaign. */
 gchar *describe_record (const FmJournalRecord *rec, guint32 pages_per_block);

@@ -306,81 +306,6 @@ cmd_create (int argc, char **argv)
   return EXIT_SUCCESS;
 }
 
-/* ---- stat ---------------------------------------------------------------- */
-
-static int
-cmd_stat (int argc, char **argv)
-{
-  g_auto (OpenedImage) o = { NULL, NULL };
-  g_autoptr (GError) error = NULL;
-  g_autofree gchar *file_size = NULL;
-  g_autofree gchar *disk_size = NULL;
-  g_autofree gchar *written = NULL;
-  GString *bad_list = g_string_new (NULL);
-  guint32 factory = 0, worn = 0, grown = 0, marked = 0;
-  guint64 programs = 0, reads = 0, bitflips = 0, corrected = 0, failed = 0, faults = 0, pages;
-  FmWearStats es;
-  struct stat st;
-
-  if (!parse_options (find_command ("stat"), NULL, &argc, &argv))
-    return EXIT_USAGE;
-  if (argc != 2)
-    return usage_error ("stat", "exactly one IMAGE is required");
-  if (!open_image (argv[1], &o, &error) || stat (argv[1], &st) < 0)
-    {
-      if (!error)
-        g_set_error (&error, FM_ERROR, FM_ERROR_IO, "%s: %s", argv[1], g_strerror (errno));
-      print_error (error);
-      g_string_free (bad_list, TRUE);
-      return EXIT_FAILURE;
-    }
-  for (guint32 b = 0; b < fm_image_blocks (o.image); b++)
-    {
-      const FmBlockMeta *m = fm_image_block (o.image, b);
-      gboolean is_marked = fm_nand_image_block_marked_bad (o.desc, o.image, b);
-
-      factory += (m->flags & FM_BLOCK_FACTORY_BAD) != 0;
-      worn += (m->flags & FM_BLOCK_WORN_OUT) != 0;
-      grown += (m->flags & FM_BLOCK_GROWN_BAD) != 0;
-      marked += is_marked;
-      programs += m->program_count;
-      reads += m->read_count;
-      bitflips += m->bitflips;
-      corrected += m->ecc_corrected;
-      failed += m->ecc_failed;
-      faults += m->faults;
-      if (is_marked || (m->flags & (FM_BLOCK_WORN_OUT | FM_BLOCK_GROWN_BAD)))
-        g_string_append_printf (bad_list, "%s%u", bad_list->len ? " " : "", b);
-    }
-  fm_wear_stats (o.image, o.desc->pe_cycles, &es);
-  pages = fm_chip_desc_pages (o.desc);
-  file_size = format_size (st.st_size);
-  disk_size = format_size ((guint64) st.st_blocks * 512);
-  written = format_size (fm_image_pages_with_data (o.image) * (o.desc->page_size + o.desc->oob_size));
-
-  g_print ("image:            %s\n", argv[1]);
-  g_print ("chip:             %s (%s %s)\n", o.desc->name, o.desc->vendor, o.desc->part);
-  g_print ("seed:             %" G_GUINT64_FORMAT "\n", fm_image_seed (o.image));
-  g_print ("file:             %s apparent, %s on disk\n", file_size, disk_size);
-  g_print ("pages with data:  %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " (%.2f%%, %s)\n",
-           fm_image_pages_with_data (o.image), pages,
-           100.0 * fm_image_pages_with_data (o.image) / pages, written);
-  g_print ("page programs:    %" G_GUINT64_FORMAT "\n", programs);
-  g_print ("page reads:       %" G_GUINT64_FORMAT "\n", reads);
-  g_print ("erase counts:     min %u, mean %.2f, max %u, stddev %.2f (total %" G_GUINT64_FORMAT ")\n",
-           es.min, es.mean, es.max, es.stddev, es.total);
-  g_print ("bit flips:        %" G_GUINT64_FORMAT " injected into reads\n", bitflips);
-  g_print ("host ECC:         %" G_GUINT64_FORMAT " bits corrected, %" G_GUINT64_FORMAT " reads uncorrectable\n",
-           corrected, failed);
-  g_print ("injected faults:  %" G_GUINT64_FORMAT " (program/erase failures, grown bad blocks)\n", faults);
-  g_print ("chip age:         %.3f s of chip time\n", fm_image_age_ns (o.image) / 1e9);
-  g_print ("bad blocks:       %u marked (%u factory), %u worn out, %u grown bad\n", marked, factory, worn, grown);
-  if (bad_list->len)
-    g_print ("bad block list:   %s\n", bad_list->str);
-  g_string_free (bad_list, TRUE);
-  return EXIT_SUCCESS;
-}
-
 /* ---- dispatch ------------------------------------------------------------ */
 
 static const Command commands[] = {
@@ -397,14 +322,31 @@ static const Command commands[] = {
     "not with the chip's size. Factory bad blocks are placed by the seed and carry\n"
     "the marker the datasheet specifies; the same seed gives the same chip.\n\n"
     "Example:\n  flashmodel create --chip micron-mt29f4g --seed 7 nand.img", cmd_create },
-  { "stat", "IMAGE", "Summarise an image: chip, pages written, erase counts, errors, bad blocks.",
-    "The image is opened read-only (with a shared lock), so it can be inspected\n"
-    "while no writer holds it. Bad blocks are those whose marker pages carry a\n"
-    "non-FFh marker byte, as Linux sees them, plus worn-out blocks.", cmd_stat },
-  { "wear", "[--csv | --json] [--png FILE] IMAGE",
+  { "stat", "IMAGE | --live [--watch SECONDS] DIR",
+    "Summarise an image, or a running muse-chip's statistics: wear, errors, bad blocks.",
+    "IMAGE is opened read-only (with a shared lock), so it can be inspected\n"
+    "while no writer holds it: chip, seed, file size, pages written, page\n"
+    "programs and reads, erase counts with the wear-leveling figures (max/mean,\n"
+    "coefficient of variation; see 'flashmodel wear --help'), bit flips injected,\n"
+    "what the host's ECC reported, injected faults, the chip's age and its bad\n"
+    "blocks: those whose marker pages carry a non-FFh marker byte, as Linux sees\n"
+    "them, plus factory bad, worn-out and grown bad blocks.\n\n"
+    "--live DIR reads the statistics directory of a running 'muse-chip\n"
+    "--stats-mount DIR' instead (or a copy of its files): the same summary as the\n"
+    "chip is now, plus the server's pid, uptime and the requests it has served,\n"
+    "without stopping it. summary.json and erase_counts.csv are read one after\n"
+    "the other, so on a busy chip they can be a few operations apart.\n"
+    "--watch SECONDS prints it again every SECONDS until interrupted or until the\n"
+    "server stops (its directory goes away).\n\n"
+    "Examples:\n"
+    "  flashmodel stat nand.img\n"
+    "  flashmodel stat --live --watch 5 /run/nand-stats", cmd_stat },
+  { "wear", "[--csv | --json] [--png FILE] IMAGE | DIR",
     "Report wear: erase count statistics, per-block CSV, JSON, a PNG heatmap.",
-    "Reads IMAGE (read-only, shared lock) and reports how evenly its blocks are\n"
-    "worn. Every block counts, bad ones included. Without --csv or --json it\n"
+    "Reads IMAGE (read-only, shared lock), or the statistics directory DIR of a\n"
+    "running 'muse-chip --stats-mount DIR' (or a copy of its summary.json and\n"
+    "erase_counts.csv), and reports how evenly the chip's blocks are worn.\n"
+    "Every block counts, bad ones included. Without --csv or --json it\n"
     "prints a summary:\n"
     "  erase count    min, mean, max, population standard deviation and total\n"
     "                 of the blocks' erase counts\n"
@@ -425,8 +367,10 @@ static const Command commands[] = {
     "bitflips counts raw errors the model injected into reads; ecc_corrected and\n"
     "ecc_failed are what the host's ECC reported back (muse-chip does).\n\n"
     "--json prints the summary as one JSON object: image, seed, chip {name,\n"
-    "vendor, part, blocks, pages_per_block, pe_cycles}, erase_count {min, max,\n"
-    "total, mean, stddev}, max_over_mean, coefficient_of_variation, age_ns,\n"
+    "vendor, part, blocks, pages_per_block, pe_cycles}, totals {programs, reads,\n"
+    "bitflips, ecc_corrected, ecc_failed, faults}, bad_blocks {total, marked,\n"
+    "factory, worn_out, grown_bad}, erase_count {min, max, total, mean,\n"
+    "stddev}, max_over_mean, coefficient_of_variation, age_ns,\n"
     "projected_lifetime_s and projected_remaining_s (null where the summary\n"
     "says n/a). Numbers are printed so that they read back exactly.\n\n"
     "--png FILE also draws a 1024x1024 PNG, whatever the chip: a title naming\n"
@@ -437,7 +381,8 @@ static const Command commands[] = {
     "(y 720-960) a histogram of the erase counts in up to 64 equal bins.\n\n"
     "Examples:\n"
     "  flashmodel wear nand.img\n"
-    "  flashmodel wear --json --png wear.png nand.img > wear.json", cmd_wear },
+    "  flashmodel wear --json --png wear.png nand.img > wear.json\n"
+    "  flashmodel wear --png now.png /run/nand-stats", cmd_wear },
   { "import",
     "--chip NAME [--format FORMAT] [--oob-file FILE] [--syndrome STEP,ECC[,PRE[,POST]]]\n"
     "    [--start-block N] [--seed N] [--force] [-v] DUMP IMAGE",
