@@ -37,6 +37,10 @@ struct _MuseStatsFs {
   struct fuse_session *se;
   int stop_fd;            /* eventfd: written to ask the thread to stop */
   GThread *thread;
+  /* The snapshots of open files, one reference per open (the render may
+   * return the same GBytes twice). Only the thread touches it until
+   * unmount frees those whose release never came. */
+  GPtrArray *snapshots;
 };
 
 /* The index in fs->files of inode INO, or -1. */
@@ -222,13 +226,17 @@ stats_open (fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
       fuse_reply_err (req, EIO);
       return;
     }
+  g_ptr_array_add (fs->snapshots, snapshot);
   fi->fh = (uintptr_t) snapshot;
   /* Reads must come from the snapshot, not the page cache, and not be
    * cut at whatever size an earlier stat reported. */
   fi->direct_io = 1;
   fi->keep_cache = 0;
+#if FUSE_VERSION >= FUSE_MAKE_VERSION (3, 11)
+  fi->noflush = 1; /* nothing to flush: close needs no round trip */
+#endif
   if (fuse_reply_open (req, fi) != 0)
-    g_bytes_unref (snapshot); /* the open was interrupted: no release comes */
+    g_ptr_array_remove_fast (fs->snapshots, snapshot); /* interrupted: no release comes */
 }
 
 static void
@@ -249,8 +257,10 @@ stats_read (fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 static void
 stats_release (fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+  MuseStatsFs *fs = fuse_req_userdata (req);
+
   (void) ino;
-  g_bytes_unref ((GBytes *) (uintptr_t) fi->fh);
+  g_ptr_array_remove_fast (fs->snapshots, (GBytes *) (uintptr_t) fi->fh);
   fuse_reply_err (req, 0);
 }
 
@@ -359,6 +369,7 @@ muse_stats_fs_mount (const gchar *mountpoint, const gchar *const *files,
   fs->user_data = user_data;
   fs->uid = getuid ();
   fs->gid = getgid ();
+  fs->snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   fs->stop_fd = eventfd (0, EFD_CLOEXEC);
   if (fs->stop_fd < 0)
     {
@@ -411,6 +422,7 @@ fail:
     fuse_session_destroy (fs->se);
   if (fs->stop_fd >= 0)
     close (fs->stop_fd);
+  g_ptr_array_unref (fs->snapshots);
   g_strfreev (fs->files);
   g_free (fs);
   return NULL;
@@ -428,10 +440,12 @@ muse_stats_fs_unmount (MuseStatsFs *fs)
     ;
   g_thread_join (fs->thread);
   /* Lazy unmount, then closing /dev/fuse aborts the connection: readers
-   * still holding files open get ENOTCONN instead of hanging. */
+   * still holding files open get ENOTCONN instead of hanging, and their
+   * snapshots are freed here as no release will come. */
   fuse_session_unmount (fs->se);
   fuse_session_destroy (fs->se);
   close (fs->stop_fd);
+  g_ptr_array_unref (fs->snapshots);
   g_strfreev (fs->files);
   g_free (fs);
 }
