@@ -370,6 +370,7 @@ muse_server_run (MuseServer *s, int fd, volatile gint *stop, GError **error)
     {
       ssize_t n = read (fd, s->request, s->request_size);
       const struct fuse_in_header *in = (const void *) s->request;
+      gboolean ok;
 
       if (n < 0)
         {
@@ -389,7 +390,12 @@ muse_server_run (MuseServer *s, int fd, volatile gint *stop, GError **error)
                        n, (gsize) n >= sizeof *in ? in->len : 0);
           return FALSE;
         }
-      if (!dispatch (s, fd, s->request, n, error))
+      if (s->options.lock)
+        g_mutex_lock (s->options.lock);
+      ok = dispatch (s, fd, s->request, n, error);
+      if (s->options.lock)
+        g_mutex_unlock (s->options.lock);
+      if (!ok)
         return FALSE;
     }
   return TRUE;

@@ -15,6 +15,10 @@ typedef struct {
   const gchar *mtdparts;      /* PARTSCMDLINE=, or NULL */
   guint bitflip_threshold;    /* 0: 3/4 of the ECC strength, as Linux */
   gboolean verbose;
+  /* If not NULL, held while a request is served (not while waiting for
+   * one), so that another thread can look at the backend and the counts
+   * between requests. */
+  GMutex *lock;
 } MuseServerOptions;
 
 typedef struct _MuseServer MuseServer;
@@ -33,7 +37,7 @@ GBytes     *muse_server_init_info (MuseServer *server);
 gboolean    muse_server_run (MuseServer *server, int fd, volatile gint *stop,
                              GError **error);
 
-/* Requests served so far, per opcode class. */
+/* Requests served so far, per opcode class (under options->lock, if any). */
 typedef struct {
   guint64 inits, reads, writes, erases, isbad, markbad, syncs, unknown;
 } MuseServerCounts;

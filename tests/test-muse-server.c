@@ -42,7 +42,9 @@ static void
 harness_init (Harness *h, gint bad_blocks, const gchar *faults)
 {
   int fds[2];
-  MuseServerOptions options = { "test-mtd", "64k(boot),-(rest)", 0, FALSE };
+  /* Served under a lock, as muse-chip does with --stats-mount. */
+  static GMutex lock;
+  MuseServerOptions options = { "test-mtd", "64k(boot),-(rest)", 0, FALSE, &lock };
   FmNand *nand;
 
   memset (h, 0, sizeof *h);
@@ -257,7 +259,7 @@ test_bad_requests (void)
 static void
 test_malformed_request_stops_server (void)
 {
-  MuseServerOptions options = { "tiny", NULL, 0, FALSE };
+  MuseServerOptions options = { "tiny", NULL, 0, FALSE, NULL };
   g_autoptr (FmChipDesc) desc = fm_test_tiny_desc (NULL);
   FmNand *nand = fm_test_nand (desc, 2, 0, FM_TIMING_NONE);
   g_autoptr (MuseBackend) backend = muse_nand_backend_new (fm_nand_host_new (nand, NULL, NULL));
@@ -334,7 +336,7 @@ test_ram_server (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (MuseBackend) backend = muse_ram_backend_new (1 << 20, 65536, NULL, &error);
-  MuseServerOptions options = { "ram", NULL, 0, FALSE };
+  MuseServerOptions options = { "ram", NULL, 0, FALSE, NULL };
   g_autoptr (MuseServer) server = muse_server_new (backend, &options);
   g_autoptr (GBytes) info = muse_server_init_info (server);
   gsize len;
