@@ -5,6 +5,8 @@
  * plain RAM-type MTD kept in a file.
  */
 #include "muse-server.h"
+#include "muse-stats.h"
+#include "muse-stats-fs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -79,6 +81,24 @@ static const gchar description[] =
   "do not apply; faults, power cuts and --record do ('block' in a fault\n"
   "rule is the part's smallest erase sector, 'page' its write buffer).\n"
   "\n"
+  "Live statistics (--stats-mount DIR): while it serves, muse-chip mounts a\n"
+  "read-only FUSE file system on the existing directory DIR, in which reading\n"
+  "a file shows the chip as it is at that moment, between two requests,\n"
+  "without stopping the server:\n"
+  "  erase_counts.csv  one row per block, as 'flashmodel wear --csv' prints\n"
+  "                    it: erase, program and read counts, the bad block flags\n"
+  "                    (factory, worn out, marked, grown), bit flips injected,\n"
+  "                    ECC corrections and failures, injected faults\n"
+  "  summary.json      the summary 'flashmodel wear --json' prints, plus\n"
+  "                    \"live\": muse-chip's pid, state, uptime and the requests\n"
+  "                    served so far\n"
+  "  bad_blocks        one line per bad block: its number and why (factory,\n"
+  "                    worn-out, grown-bad, marked)\n"
+  "'flashmodel stat --live DIR' and 'flashmodel wear DIR' read them. Each open\n"
+  "of a file sees one snapshot. The directory is unmounted when muse-chip\n"
+  "exits; after a SIGKILL, 'umount DIR' clears the dead mount. Needs /dev/fuse\n"
+  "and the right to mount (root).\n"
+  "\n"
   "RAM (--ram SIZE): instead of a chip, a RAM-type MTD (MTD_RAM: byte\n"
   "writes, no OOB, no bad blocks, erase sets 0xFF) like the kernel's\n"
   "mtdram, kept in IMAGE as a raw file when --image is given.\n"
@@ -93,7 +113,9 @@ static const gchar description[] =
   "  mtdinfo /dev/mtd0\n"
   "  muse-chip --chip micron-mt29f4g --mtdparts '8M(boot),-(ubi)' &\n"
   "  muse-chip --chip winbond-w25q128jv --image nor.img --erase-size 4K &\n"
-  "  muse-chip --ram 16M --name jffs2 &\n";
+  "  muse-chip --ram 16M --name jffs2 &\n"
+  "  muse-chip --chip micron-mt29f4g --image nand.img --stats-mount /run/nand &\n"
+  "  flashmodel stat --live --watch 10 /run/nand\n";
 
 typedef struct {
   gchar *chip;
@@ -107,6 +129,7 @@ typedef struct {
   gchar *ram;
   gchar *erase_size;
   gchar *record;
+  gchar *stats_mount;
   gint64 seed;
   gint nop;
   gboolean verbose;
@@ -127,6 +150,7 @@ options_clear (Options *o)
   g_free (o->ram);
   g_free (o->erase_size);
   g_free (o->record);
+  g_free (o->stats_mount);
 }
 
 static gboolean
@@ -147,6 +171,7 @@ parse_options (int *argc, char ***argv, Options *o)
     { "timing", 't', 0, G_OPTION_ARG_STRING, &o->timing, "none (default), virtual or real", "MODE" },
     { "ecc", 'e', 0, G_OPTION_ARG_STRING, &o->ecc, "auto (default), hamming[/S], bchT[/S], on-die, none", "ECC" },
     { "record", 'r', 0, G_OPTION_ARG_FILENAME, &o->record, "Append every chip operation to the journal FILE (must not exist)", "FILE" },
+    { "stats-mount", 's', 0, G_OPTION_ARG_FILENAME, &o->stats_mount, "Mount live statistics (erase_counts.csv, summary.json, bad_blocks) on the directory DIR", "DIR" },
     { "nop", 0, 0, G_OPTION_ARG_INT, &o->nop, "Partial programs allowed per page (default: the datasheet's; 0: no limit)", "N" },
     { "mtdparts", 'p', 0, G_OPTION_ARG_STRING, &o->mtdparts, "Partitions, mtdparts syntax without the name", "PARTS" },
     { "name", 'n', 0, G_OPTION_ARG_STRING, &o->name, "MTD name (default: the chip name, or 'ram')", "NAME" },
@@ -176,8 +201,8 @@ parse_options (int *argc, char ***argv, Options *o)
     }
   if (!o->chip == !o->ram)
     return usage_error ("give either --chip NAME or --ram SIZE");
-  if (o->ram && (o->faults || o->ecc || o->timing || o->nop >= 0 || o->record))
-    return usage_error ("--faults, --ecc, --timing, --nop and --record apply to chips, not to --ram");
+  if (o->ram && (o->faults || o->ecc || o->timing || o->nop >= 0 || o->record || o->stats_mount))
+    return usage_error ("--faults, --ecc, --timing, --nop, --record and --stats-mount apply to chips, not to --ram");
   if (o->seed < 0)
     return usage_error ("--seed takes a non-negative integer");
   return TRUE;
@@ -402,12 +427,33 @@ print_fault_report (MuseBackend *backend)
   g_printerr ("muse-chip: faults:\n%s", report);
 }
 
+/* Mounts --stats-mount for SERVER's chip; NULL and ERROR on failure. */
+static MuseStatsFs *
+mount_stats (const Options *o, const FmChipDesc *desc, MuseBackend *backend,
+             const MuseServer *server, GMutex *lock, MuseStatsSource *source, GError **error)
+{
+  MuseStatsFs *fs;
+
+  *source = (MuseStatsSource) { lock, desc, muse_backend_cells (backend), server, NULL,
+                                g_get_monotonic_time () };
+  /* Reports name the image wherever they are read from. */
+  if (o->image)
+    source->image = g_canonicalize_filename (o->image, NULL);
+  fs = muse_stats_fs_mount (o->stats_mount, muse_stats_files, muse_stats_render, source, error);
+  if (!fs)
+    g_prefix_error (error, "--stats-mount: ");
+  return fs;
+}
+
 static int
-serve (const Options *o, MuseBackend *backend, const gchar *name, const gchar *what,
-       GError **error)
+serve (const Options *o, const FmChipDesc *desc, MuseBackend *backend, const gchar *name,
+       const gchar *what, GError **error)
 {
   g_autoptr (MuseServer) server = NULL;
+  g_autoptr (MuseStatsFs) stats = NULL;
+  MuseStatsSource stats_source = { 0 };
   MuseServerOptions server_options = { 0 };
+  GMutex lock;
   struct sigaction sa = { 0 };
   gboolean ok;
   int fd;
@@ -415,6 +461,8 @@ serve (const Options *o, MuseBackend *backend, const gchar *name, const gchar *w
   server_options.mtd_name = name;
   server_options.mtdparts = o->mtdparts;
   server_options.verbose = o->verbose;
+  g_mutex_init (&lock);
+  server_options.lock = &lock;
   server = muse_server_new (backend, &server_options);
   if (o->verbose)
     {
@@ -429,6 +477,16 @@ serve (const Options *o, MuseBackend *backend, const gchar *name, const gchar *w
   fd = open_device (o->device ? o->device : "/dev/muse", error);
   if (fd < 0)
     return EXIT_FAILURE;
+  if (o->stats_mount)
+    {
+      stats = mount_stats (o, desc, backend, server, &lock, &stats_source, error);
+      if (!stats)
+        {
+          close (fd);
+          return EXIT_FAILURE;
+        }
+      g_printerr ("muse-chip: live statistics in %s\n", o->stats_mount);
+    }
   /* No SA_RESTART: a signal interrupts the read() the server waits in. */
   sa.sa_handler = on_signal;
   sigaction (SIGINT, &sa, NULL);
@@ -436,6 +494,10 @@ serve (const Options *o, MuseBackend *backend, const gchar *name, const gchar *w
   g_printerr ("muse-chip: serving %s as MTD '%s'\n", what, server_options.mtd_name);
   ok = muse_server_run (server, fd, &stop_requested, error);
   close (fd);
+  /* Before the backend goes: the statistics read from it. */
+  g_clear_pointer (&stats, muse_stats_fs_unmount);
+  g_free ((gchar *) stats_source.image);
+  g_mutex_clear (&lock);
   print_fault_report (backend);
   if (!ok && g_error_matches (*error, FM_ERROR, FM_ERROR_POWER_OFF))
     {
@@ -493,7 +555,7 @@ main (int argc, char **argv)
         what = g_strdup_printf ("a %" G_GUINT64_FORMAT "-byte RAM MTD", backend->geometry.size);
     }
   if (backend)
-    status = serve (&o, backend, o.name ? o.name : desc ? desc->name : "ram", what, &error);
+    status = serve (&o, desc, backend, o.name ? o.name : desc ? desc->name : "ram", what, &error);
   if (status != EXIT_SUCCESS && status != EXIT_POWER_CUT)
     g_printerr ("muse-chip: %s\n", error ? error->message : "failed");
   g_clear_pointer (&backend, muse_backend_free); /* syncs and closes the image */

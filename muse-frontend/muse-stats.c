@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "muse-stats.h"
+
+#include <string.h>
+#include <unistd.h>
+
+const gchar *const muse_stats_files[] = { "summary.json", "erase_counts.csv", "bad_blocks", NULL };
+
+/* The "live" member of summary.json: what 'flashmodel stat --live' shows
+ * beyond the image's own summary. */
+static gchar *
+live_member (const MuseServerCounts *c, gint64 started)
+{
+  gchar uptime[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (uptime, sizeof uptime, "%.3f", (g_get_monotonic_time () - started) / 1e6);
+  return g_strdup_printf ("  \"live\": {\n"
+                          "    \"server\": \"muse-chip\",\n"
+                          "    \"pid\": %d,\n"
+                          "    \"state\": \"%s\",\n"
+                          "    \"uptime_s\": %s,\n"
+                          "    \"requests\": {\n"
+                          "      \"reads\": %" G_GUINT64_FORMAT ",\n"
+                          "      \"writes\": %" G_GUINT64_FORMAT ",\n"
+                          "      \"erases\": %" G_GUINT64_FORMAT ",\n"
+                          "      \"isbad\": %" G_GUINT64_FORMAT ",\n"
+                          "      \"markbad\": %" G_GUINT64_FORMAT ",\n"
+                          "      \"syncs\": %" G_GUINT64_FORMAT "\n"
+                          "    }\n  },\n",
+                          (int) getpid (), c->inits ? "serving" : "waiting for the kernel", uptime,
+                          c->reads, c->writes, c->erases, c->isbad, c->markbad, c->syncs);
+}
+
+GBytes *
+muse_stats_render (const gchar *file, gpointer data)
+{
+  const MuseStatsSource *src = data;
+  g_autoptr (FmWearTable) table = NULL;
+  MuseServerCounts counts;
+  gchar *text;
+
+  /* Copy under the lock, format outside it: the server waits only for
+   * the copy. */
+  g_mutex_lock (src->lock);
+  table = fm_wear_table_new_from_nand (src->desc, src->cells, src->image);
+  counts = *muse_server_counts (src->server);
+  g_mutex_unlock (src->lock);
+
+  if (strcmp (file, "summary.json") == 0)
+    {
+      g_autofree gchar *live = live_member (&counts, src->started);
+      FmWearStats stats;
+
+      fm_wear_stats (table, &stats);
+      text = fm_wear_summary_json (table, &stats, live);
+    }
+  else if (strcmp (file, "erase_counts.csv") == 0)
+    text = fm_wear_table_csv (table);
+  else if (strcmp (file, "bad_blocks") == 0)
+    text = fm_wear_table_bad_blocks (table);
+  else
+    return NULL;
+  return g_bytes_new_take (text, strlen (text));
+}
