@@ -8,6 +8,7 @@
 #include "stats-dir.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -130,6 +131,8 @@ stat_live (const gchar *dir, gdouble seconds)
       print_error (error);
       return EXIT_FAILURE;
     }
+  /* Each summary whole as it is printed, for whoever follows the output. */
+  fflush (stdout);
   if (seconds <= 0)
     return EXIT_SUCCESS;
   sa.sa_handler = on_interrupt;
@@ -148,6 +151,7 @@ stat_live (const gchar *dir, gdouble seconds)
           g_printerr ("flashmodel stat: %s: the statistics went away (%s)\n", display, error->message);
           return EXIT_SUCCESS;
         }
+      fflush (stdout);
     }
 }
 

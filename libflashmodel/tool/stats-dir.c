@@ -2,7 +2,10 @@
 #include "stats-dir.h"
 #include "tool-common.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <json-glib/json-glib.h>
+#include <unistd.h>
 
 void
 fm_live_info_clear (FmLiveInfo *live)
@@ -113,6 +116,48 @@ get_object (Reader *r, JsonObject *obj, const gchar *name)
 
 /* ---- the directory --------------------------------------------------------- */
 
+/* PATH's whole content, read until end of file: a live file's size (what
+ * stat says) can change between the stat and the open, so it is no guide
+ * to how much there is to read (g_file_get_contents trusts it). */
+static gboolean
+read_whole (const gchar *path, gchar **text, gsize *len, GError **error)
+{
+  GString *out;
+  gchar buf[65536];
+  gssize n;
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  out = g_string_new (NULL);
+  while ((n = read (fd, buf, sizeof buf)) != 0)
+    {
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "reading %s: %s",
+                       path, g_strerror (saved));
+          g_string_free (out, TRUE);
+          close (fd);
+          return FALSE;
+        }
+      g_string_append_len (out, buf, n);
+    }
+  close (fd);
+  *len = out->len;
+  *text = g_string_free (out, FALSE);
+  return TRUE;
+}
+
 static void
 read_live (Reader *r, JsonObject *root, FmLiveInfo *live)
 {
@@ -150,9 +195,12 @@ read_summary (const gchar *path, FmLiveInfo *live, GError **error)
   Reader r = { path, error, FALSE };
   g_autoptr (FmWearTable) t = NULL;
   g_autofree gchar *image = NULL;
+  g_autofree gchar *text = NULL;
+  gsize len;
   JsonObject *root, *chip;
 
-  if (!json_parser_load_from_mapped_file (parser, path, error))
+  /* Read, not mapped: a live file's size is only known by reading it. */
+  if (!read_whole (path, &text, &len, error))
     {
       if (g_error_matches (*error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         {
@@ -161,8 +209,11 @@ read_summary (const gchar *path, FmLiveInfo *live, GError **error)
                        "%s has no %s: not a statistics directory (is muse-chip running with "
                        "--stats-mount %s?)", dir, STATS_SUMMARY, dir);
         }
-      else
-        g_prefix_error (error, "%s: ", path);
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, text, len, error))
+    {
+      g_prefix_error (error, "%s: ", path);
       return NULL;
     }
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
@@ -196,11 +247,12 @@ read_stats_dir (const gchar *dir, FmLiveInfo *live, GError **error)
   g_autofree gchar *csv = NULL;
   g_autoptr (FmWearTable) t = read_summary (summary, live, error);
   guint32 blocks;
+  gsize len;
 
   if (!t)
     return NULL;
   blocks = t->n_blocks;
-  if (!g_file_get_contents (csv_path, &csv, NULL, error) ||
+  if (!read_whole (csv_path, &csv, &len, error) ||
       !fm_wear_table_read_csv (t, csv, csv_path, error))
     return NULL;
   if (t->n_blocks != blocks)
