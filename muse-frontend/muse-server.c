@@ -14,11 +14,23 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 /* One request carries at most this much in-band data (plus its OOB). */
 #define MAX_INBAND (1024 * 1024)
 #define FUSE_INTERRUPT_OPCODE 36
+
+/* Nanoseconds: requests take microseconds, so g_get_monotonic_time()'s
+ * truncation would bias the sum. */
+static guint64
+monotonic_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (guint64) ts.tv_sec * G_GUINT64_CONSTANT (1000000000) + ts.tv_nsec;
+}
 
 struct _MuseServer {
   MuseBackend *backend;
@@ -200,13 +212,18 @@ handle_read (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize len
   struct muse_io_out out = { 0 };
   FmHostReadResult r = { 0 };
   g_autoptr (GError) local = NULL;
+  guint64 start;
+  gboolean ok;
   struct iovec args[3];
 
   s->counts.reads++;
   if (len != sizeof *in || !io_args_valid (s, in))
     return reply (fd, unique, -EINVAL, NULL, 0, error);
-  if (!s->backend->read (s->backend->self, in->addr, in->len, s->data, in->ooboffs, in->ooblen, s->oob,
-                         oob_mode (in->flags), (in->flags & MUSE_IO_RAW) != 0, &r, &local))
+  start = monotonic_ns ();
+  ok = s->backend->read (s->backend->self, in->addr, in->len, s->data, in->ooboffs, in->ooblen, s->oob,
+                         oob_mode (in->flags), (in->flags & MUSE_IO_RAW) != 0, &r, &local);
+  s->counts.backend_ns += monotonic_ns () - start;
+  if (!ok)
     {
       if (s->options.verbose)
         g_printerr ("muse-chip: read: %s\n", local->message);
@@ -237,6 +254,8 @@ handle_write (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize le
   const struct muse_io_in *in = (const void *) arg;
   struct muse_io_out out = { 0 };
   g_autoptr (GError) local = NULL;
+  guint64 start;
+  gboolean ok;
   struct iovec args[1];
   const guint8 *data, *oob;
 
@@ -245,8 +264,11 @@ handle_write (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize le
     return reply (fd, unique, -EINVAL, NULL, 0, error);
   data = arg + sizeof *in;
   oob = data + in->len;
-  if (!s->backend->write (s->backend->self, in->addr, in->len, data, in->ooboffs, in->ooblen, oob,
-                          oob_mode (in->flags), (in->flags & MUSE_IO_RAW) != 0, &local))
+  start = monotonic_ns ();
+  ok = s->backend->write (s->backend->self, in->addr, in->len, data, in->ooboffs, in->ooblen, oob,
+                          oob_mode (in->flags), (in->flags & MUSE_IO_RAW) != 0, &local);
+  s->counts.backend_ns += monotonic_ns () - start;
+  if (!ok)
     {
       if (s->options.verbose)
         g_printerr ("muse-chip: write: %s\n", local->message);
@@ -265,11 +287,16 @@ handle_erase (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize le
 {
   const struct muse_erase_in *in = (const void *) arg;
   g_autoptr (GError) local = NULL;
+  guint64 start;
+  gboolean ok;
 
   s->counts.erases++;
   if (len != sizeof *in)
     return reply (fd, unique, -EINVAL, NULL, 0, error);
-  if (!s->backend->erase (s->backend->self, in->addr, in->len, &local))
+  start = monotonic_ns ();
+  ok = s->backend->erase (s->backend->self, in->addr, in->len, &local);
+  s->counts.backend_ns += monotonic_ns () - start;
+  if (!ok)
     {
       if (s->options.verbose)
         g_printerr ("muse-chip: erase: %s\n", local->message);
@@ -370,6 +397,7 @@ muse_server_run (MuseServer *s, int fd, volatile gint *stop, GError **error)
     {
       ssize_t n = read (fd, s->request, s->request_size);
       const struct fuse_in_header *in = (const void *) s->request;
+      guint64 start;
       gboolean ok;
 
       if (n < 0)
@@ -392,7 +420,9 @@ muse_server_run (MuseServer *s, int fd, volatile gint *stop, GError **error)
         }
       if (s->options.lock)
         g_mutex_lock (s->options.lock);
+      start = monotonic_ns ();
       ok = dispatch (s, fd, s->request, n, error);
+      s->counts.busy_ns += monotonic_ns () - start;
       if (s->options.lock)
         g_mutex_unlock (s->options.lock);
       if (!ok)

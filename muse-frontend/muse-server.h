@@ -40,6 +40,11 @@ gboolean    muse_server_run (MuseServer *server, int fd, volatile gint *stop,
 /* Requests served so far, per opcode class (under options->lock, if any). */
 typedef struct {
   guint64 inits, reads, writes, erases, isbad, markbad, syncs, unknown;
+  /* Time spent serving (from a request read to its reply written), not
+   * waiting for requests. */
+  guint64 busy_ns;
+  /* Of which in the backend's read, write and erase: the model's own time. */
+  guint64 backend_ns;
 } MuseServerCounts;
 const MuseServerCounts *muse_server_counts (const MuseServer *server);
 

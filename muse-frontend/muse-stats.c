@@ -11,14 +11,19 @@ const gchar *const muse_stats_files[] = { "summary.json", "erase_counts.csv", "b
 static gchar *
 live_member (const MuseServerCounts *c, gint64 started)
 {
-  gchar uptime[G_ASCII_DTOSTR_BUF_SIZE];
+  gchar uptime[G_ASCII_DTOSTR_BUF_SIZE], busy[G_ASCII_DTOSTR_BUF_SIZE];
+  gchar model[G_ASCII_DTOSTR_BUF_SIZE];
 
   g_ascii_formatd (uptime, sizeof uptime, "%.3f", (g_get_monotonic_time () - started) / 1e6);
+  g_ascii_formatd (busy, sizeof busy, "%.6f", c->busy_ns / 1e9);
+  g_ascii_formatd (model, sizeof model, "%.6f", c->backend_ns / 1e9);
   return g_strdup_printf ("  \"live\": {\n"
                           "    \"server\": \"muse-chip\",\n"
                           "    \"pid\": %d,\n"
                           "    \"state\": \"%s\",\n"
                           "    \"uptime_s\": %s,\n"
+                          "    \"busy_s\": %s,\n"
+                          "    \"model_s\": %s,\n"
                           "    \"requests\": {\n"
                           "      \"reads\": %" G_GUINT64_FORMAT ",\n"
                           "      \"writes\": %" G_GUINT64_FORMAT ",\n"
@@ -27,7 +32,7 @@ live_member (const MuseServerCounts *c, gint64 started)
                           "      \"markbad\": %" G_GUINT64_FORMAT ",\n"
                           "      \"syncs\": %" G_GUINT64_FORMAT "\n"
                           "    }\n  },\n",
-                          (int) getpid (), c->inits ? "serving" : "waiting for the kernel", uptime,
+                          (int) getpid (), c->inits ? "serving" : "waiting for the kernel", uptime, busy, model,
                           c->reads, c->writes, c->erases, c->isbad, c->markbad, c->syncs);
 }
 

@@ -814,13 +814,14 @@ test_wear_stats_dir (void)
     g_auto (RunResult) t = { -1, NULL, NULL };
 
     g_string_replace (live, "  \"totals\"", "  \"live\": {\"server\": \"muse-chip\", \"pid\": 42, "
-                      "\"state\": \"serving\", \"uptime_s\": 1.5, \"requests\": {\"reads\": 1, "
+                      "\"state\": \"serving\", \"uptime_s\": 1.5, \"busy_s\": 0.25, \"model_s\": 0.125, \"requests\": {\"reads\": 1, "
                       "\"writes\": 2, \"erases\": 3, \"isbad\": 4, \"markbad\": 5, \"syncs\": 6}},\n"
                       "  \"totals\"", 1);
     write_file (summary, live->str, live->len);
     t = run_tool ("stat", "--live", stats, NULL);
     g_assert_cmpint (t.status, ==, 0);
     assert_match (t.out, "^server: +muse-chip, pid 42, serving, up 1.5 s$");
+    assert_match (t.out, "^server busy: +0.250 s serving requests \\(16.7% of its uptime\\), 0.125 s of it in the chip model$");
     assert_match (t.out, "^requests served: +1 reads, 2 writes, 3 erases, 4 bad block queries, 5 marks, 6 syncs$");
   }
   /* Broken directories are named as such. */

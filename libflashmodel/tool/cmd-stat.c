@@ -100,6 +100,9 @@ stat_live_once (const gchar *dir, GError **error)
     {
       g_print ("server:           %s, pid %" G_GINT64_FORMAT ", %s, up %.1f s\n",
                live.server, live.pid, live.state, live.uptime_s);
+      g_print ("server busy:      %.3f s serving requests (%.1f%% of its uptime), %.3f s of it "
+               "in the chip model\n", live.busy_s,
+               live.uptime_s > 0 ? 100 * live.busy_s / live.uptime_s : 0.0, live.model_s);
       g_print ("requests served:  %" G_GUINT64_FORMAT " reads, %" G_GUINT64_FORMAT " writes, %"
                G_GUINT64_FORMAT " erases, %" G_GUINT64_FORMAT " bad block queries, %"
                G_GUINT64_FORMAT " marks, %" G_GUINT64_FORMAT " syncs\n",

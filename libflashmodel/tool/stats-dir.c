@@ -171,6 +171,8 @@ read_live (Reader *r, JsonObject *root, FmLiveInfo *live)
   live->state = get_string (r, obj, "live", "state", FALSE);
   live->pid = get_uint (r, obj, "live", "pid", G_MAXINT64);
   live->uptime_s = get_double (r, obj, "live", "uptime_s");
+  live->busy_s = get_double (r, obj, "live", "busy_s");
+  live->model_s = get_double (r, obj, "live", "model_s");
   {
     JsonNode *node = member (r, obj, "live", "requests", FALSE);
 

@@ -16,6 +16,8 @@ typedef struct {
   gchar *server;              /* "muse-chip" */
   gint64 pid;
   gdouble uptime_s;
+  gdouble busy_s;             /* serving requests, not waiting for them */
+  gdouble model_s;            /* of which in the chip model */
   gchar *state;               /* "serving", "stopped", ... */
   guint64 reads, writes, erases, isbad, markbad, syncs;  /* requests served */
 } FmLiveInfo;

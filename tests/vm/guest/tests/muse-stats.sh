@@ -47,6 +47,10 @@ check_ge "reading block 101 counts its 64 page reads" $((reads + 64)) "$(column 
 check "summary.json and erase_counts.csv agree on the erase total" \
   test "$(json_num "$st/summary.json" erase_count total)" = "$(awk -F, 'NR > 1 { s += $2 } END { print s }' "$st/erase_counts.csv")"
 check_ge "summary.json counts the erase requests" 30 "$(json_num "$st/summary.json" requests erases)"
+check "its busy time is more than nothing and less than its uptime" awk \
+  -v busy="$(sed -n 's/^ *"busy_s": \([0-9.]*\),$/\1/p' "$st/summary.json")" \
+  -v up="$(sed -n 's/^ *"uptime_s": \([0-9.]*\),$/\1/p' "$st/summary.json")" \
+  'BEGIN { exit !(busy > 0 && busy < up) }'
 flashmodel stat --live "$st" > /tmp/live 2>&1
 check "flashmodel stat --live reads it" grep -q "^erase counts: *min 0, mean 0.01, max 3, stddev 0.15 (total 30)$" /tmp/live
 check "... with the server's state" grep -q "^server: *muse-chip, pid $muse_pid, serving, up " /tmp/live
