@@ -110,7 +110,10 @@ study() {
 dd if=/dev/urandom of=/tmp/pool bs=4k count="$pool_blocks" 2> /dev/null
 echo "phase,written_mib,seconds,erase_total,erase_min,erase_max,erase_stddev,server_busy_s" > /tmp/series.csv
 
-start_muse study --chip micron-mt29f4g --stats-mount "$stats" || bail "muse-chip did not start"
+# An image (in the guest's RAM) rather than a volatile chip, so that the
+# reports name it.
+start_muse study --chip micron-mt29f4g --image /tmp/wear-study.img --stats-mount "$stats" ||
+  bail "muse-chip did not start"
 study "$mtd" muse
 muse_cold=$cold_rate muse_hot=$hot_rate muse_hot_s=$hot_s
 check_ge "the workload erased blocks" 1 "$(json_num "$stats/summary.json" erase_count total)"
