@@ -93,4 +93,18 @@ check_eq "... and the file served is the same bytes" \
   "$(flashmodel wear --csv "$img" | md5sum)" "$(md5sum < /tmp/snap/erase_counts.csv)"
 check_eq "flashmodel wear --json: the same summary" \
   "$(flashmodel wear --json "$img" | md5sum)" "$(flashmodel wear --json /tmp/snap | md5sum)"
+
+# A NOR chip: the blocks are its 4 KiB sectors, whatever the MTD erases.
+start_muse nor --chip winbond-w25q128jv --erase-size 64K --stats-mount "$st" || bail "muse-chip (NOR) did not start"
+check_eq "NOR: a row per 4 KiB sector" 4097 "$(wc -l < "$st/erase_counts.csv")"
+flash_erase -q "/dev/mtd$mtd" 65536 2
+check_eq "NOR: two 64 KiB erases count once in each of their 32 sectors" \
+  "16:0 32:1 16:0" \
+  "$(column "$st/erase_counts.csv" 2 0 63 | awk '
+       NR > 1 && $1 == v { n++; next }
+       NR > 1 { out = out (out == "" ? "" : " ") n ":" v }
+       { v = $1; n = 1 }
+       END { print out (out == "" ? "" : " ") n ":" v }')"
+check_eq "NOR: no bad blocks" "" "$(cat "$st/bad_blocks")"
+check "NOR: the server stops" stop_muse
 finish
