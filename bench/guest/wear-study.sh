@@ -20,8 +20,6 @@ now() { cut -d' ' -f1 /proc/uptime; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 # CPU seconds (user + system) process PID has used.
 cpu_s() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$1/stat"; }
-# Number member KEY of object SECTION in summary.json FILE.
-json_num() { sed -n "/\"$2\": {/,/}/ s/^ *\"$3\": \([0-9.]*\),\{0,1\}$/\1/p" "$1"; }
 # Seconds muse-chip has spent serving requests (not waiting for them).
 busy_s() { json_num "$stats/summary.json" live busy_s; }
 # Of which in the chip model itself.

@@ -144,5 +144,9 @@ stop_muse() {
   return $status
 }
 
+# json_num FILE SECTION KEY: the number member KEY of object SECTION in a
+# summary.json of flashmodel's (one member per line), e.g. erase_count total.
+json_num() { sed -n "/\"$2\": {/,/}/ s/^ *\"$3\": \([0-9.]*\),\{0,1\}$/\1/p" "$1"; }
+
 # sysfs attribute ATTR of mtd number N.
 mtd_attr() { cat "/sys/class/mtd/mtd$1/$2"; }

@@ -11,8 +11,6 @@ mkdir -p "$st" /tmp/snap
 
 # Column COL of the rows of blocks FIRST..LAST in CSV FILE, one per line.
 column() { awk -F, -v c="$2" -v a="$3" -v b="$4" 'NR > 1 && $1 >= a && $1 <= b { print $c }' "$1"; }
-# Number member KEY of object SECTION in summary.json FILE.
-json_num() { sed -n "/\"$2\": {/,/}/ s/^ *\"$3\": \([0-9.]*\),\{0,1\}$/\1/p" "$1"; }
 
 check_eq "--stats-mount without a chip is refused" 2 "$(muse-chip --ram 1M --stats-mount "$st" > /dev/null 2>&1; echo $?)"
 modprobe muse 2> /dev/null
@@ -48,8 +46,8 @@ check "summary.json and erase_counts.csv agree on the erase total" \
   test "$(json_num "$st/summary.json" erase_count total)" = "$(awk -F, 'NR > 1 { s += $2 } END { print s }' "$st/erase_counts.csv")"
 check_ge "summary.json counts the erase requests" 30 "$(json_num "$st/summary.json" requests erases)"
 check "its busy time is more than nothing and less than its uptime" awk \
-  -v busy="$(sed -n 's/^ *"busy_s": \([0-9.]*\),$/\1/p' "$st/summary.json")" \
-  -v up="$(sed -n 's/^ *"uptime_s": \([0-9.]*\),$/\1/p' "$st/summary.json")" \
+  -v busy="$(json_num "$st/summary.json" live busy_s)" \
+  -v up="$(json_num "$st/summary.json" live uptime_s)" \
   'BEGIN { exit !(busy > 0 && busy < up) }'
 flashmodel stat --live "$st" > /tmp/live 2>&1
 check "flashmodel stat --live reads it" grep -q "^erase counts: *min 0, mean 0.01, max 3, stddev 0.15 (total 30)$" /tmp/live
