@@ -173,6 +173,15 @@ fm_test_nand (const FmChipDesc *desc, guint64 seed, gint bad, FmTimingMode timin
   return nand;
 }
 
+gboolean
+fm_test_all_ff (const guint8 *buf, gsize len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (buf[i] != 0xff)
+      return FALSE;
+  return TRUE;
+}
+
 guint8 *
 fm_test_pattern (gsize len, guint64 seed)
 {

@@ -41,6 +41,9 @@ FmNand     *fm_test_nand (const FmChipDesc *desc, guint64 seed, gint bad,
 /* The names in DIR, sorted, space-separated. */
 gchar      *fm_test_dir_listing (const gchar *dir);
 
+/* Whether all LEN bytes of BUF are FFh, as erased flash reads. */
+gboolean    fm_test_all_ff (const guint8 *buf, gsize len);
+
 /* PAGE_BYTES of pseudo-random data with a few bits set per byte cleared. */
 guint8     *fm_test_pattern (gsize len, guint64 seed);
 

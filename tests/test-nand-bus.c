@@ -75,15 +75,6 @@ page_api_program (FmNand *nand, guint32 block, guint page, const guint8 *buf)
   g_assert_no_error (error);
 }
 
-static gboolean
-all_ff (const guint8 *buf, gsize len)
-{
-  for (gsize i = 0; i < len; i++)
-    if (buf[i] != 0xff)
-      return FALSE;
-  return TRUE;
-}
-
 /* A good (not factory bad) block of F's model, the first from START. */
 static guint32
 good_block (Fixture *f, guint32 start)
@@ -368,7 +359,7 @@ test_write_protect (void)
   s = bus_erase (f.bus, f.desc, b, 0xd0);
   g_assert_cmphex (s & FM_STATUS_FAIL, ==, FM_STATUS_FAIL);
   page_api_read (f.nand, b, 1, back);
-  g_assert_true (all_ff (back, page_bytes (f.desc)));
+  g_assert_true (fm_test_all_ff (back, page_bytes (f.desc)));
   page_api_read (f.nand, b, 0, back);
   g_assert_cmpmem (back, page_bytes (f.desc), data, page_bytes (f.desc));
 
@@ -376,7 +367,7 @@ test_write_protect (void)
   s = bus_erase (f.bus, f.desc, b, 0xd0);
   g_assert_cmphex (s, ==, FM_STATUS_RDY | FM_STATUS_ARDY | FM_STATUS_WP_N);
   page_api_read (f.nand, b, 0, back);
-  g_assert_true (all_ff (back, page_bytes (f.desc)));
+  g_assert_true (fm_test_all_ff (back, page_bytes (f.desc)));
   fixture_clear (&f);
 }
 
@@ -424,11 +415,11 @@ test_program_and_read (void)
   fm_nand_bus_command (f.bus, 0x10);
   fm_nand_bus_wait_ready (f.bus);
   page_api_read (f.nand, b, 2, back);
-  g_assert_true (all_ff (back, 10));
+  g_assert_true (fm_test_all_ff (back, 10));
   g_assert_cmpmem (back + 10, 16, data, 16);
-  g_assert_true (all_ff (back + 26, 2048 - 26));
+  g_assert_true (fm_test_all_ff (back + 26, 2048 - 26));
   g_assert_cmpmem (back + 2048, 8, data + 100, 8);
-  g_assert_true (all_ff (back + 2056, n - 2056));
+  g_assert_true (fm_test_all_ff (back + 2056, n - 2056));
   fixture_clear (&f);
 }
 
@@ -823,7 +814,7 @@ test_multi_plane_program_and_erase (void)
   s = fm_test_bus_program (f.bus, f.desc, b0, 0, 0, data, n, 0x11);
   g_assert_cmphex (s & FM_STATUS_RDY, ==, FM_STATUS_RDY);
   page_api_read (f.nand, b0, 0, back); /* nothing programmed before 10h */
-  g_assert_true (all_ff (back, n));
+  g_assert_true (fm_test_all_ff (back, n));
   s = fm_test_bus_program (f.bus, f.desc, b1, 0, 0, data + n, n, 0x10);
   g_assert_cmphex (s & FM_STATUS_FAIL, ==, 0);
   page_api_read (f.nand, b0, 0, back);
@@ -836,7 +827,7 @@ test_multi_plane_program_and_erase (void)
   s = fm_test_bus_program (f.bus, f.desc, b0 + 2, 1, 0, data, n, 0x10);
   g_assert_cmphex (s & FM_STATUS_FAIL, ==, FM_STATUS_FAIL);
   page_api_read (f.nand, b0 + 2, 1, back);
-  g_assert_true (all_ff (back, n));
+  g_assert_true (fm_test_all_ff (back, n));
 
   e0 = fm_image_block (fm_nand_image (f.nand), b0)->erase_count;
   e1 = fm_image_block (fm_nand_image (f.nand), b1)->erase_count;
@@ -846,7 +837,7 @@ test_multi_plane_program_and_erase (void)
   g_assert_cmpuint (fm_image_block (fm_nand_image (f.nand), b0)->erase_count, ==, e0 + 1);
   g_assert_cmpuint (fm_image_block (fm_nand_image (f.nand), b1)->erase_count, ==, e1 + 1);
   page_api_read (f.nand, b0, 0, back);
-  g_assert_true (all_ff (back, n));
+  g_assert_true (fm_test_all_ff (back, n));
   fixture_clear (&f);
 }
 
@@ -893,7 +884,7 @@ test_copyback (void)
   fm_nand_bus_wait_ready (f.bus);
   g_assert_cmphex (fm_test_bus_status (f.bus) & FM_STATUS_FAIL, ==, FM_STATUS_FAIL);
   page_api_read (f.nand, 21, 0, back);
-  g_assert_true (all_ff (back, n));
+  g_assert_true (fm_test_all_ff (back, n));
   fixture_clear (&f);
 }
 
@@ -1101,7 +1092,7 @@ test_small_page_part (void)
   fm_nand_bus_wait_ready (f.bus);
   g_assert_cmphex (fm_test_bus_status (f.bus) & FM_STATUS_FAIL, ==, 0);
   page_api_read (f.nand, b, 4, back);
-  g_assert_true (all_ff (back, 512));
+  g_assert_true (fm_test_all_ff (back, 512));
   g_assert_cmphex (back[512], ==, 0x12);
   g_assert_cmphex (back[513], ==, 0x34);
 

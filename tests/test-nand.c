@@ -7,15 +7,6 @@
 
 #define PAGE_BYTES (2048 + 64)
 
-static gboolean
-is_erased (const guint8 *buf, gsize len)
-{
-  for (gsize i = 0; i < len; i++)
-    if (buf[i] != 0xff)
-      return FALSE;
-  return TRUE;
-}
-
 static void
 test_erase_program_read (void)
 {
@@ -27,7 +18,7 @@ test_erase_program_read (void)
   g_autoptr (GError) error = NULL;
 
   g_assert_true (fm_nand_read_page (nand, 3, 0, buf, &error));
-  g_assert_true (is_erased (buf, PAGE_BYTES));
+  g_assert_true (fm_test_all_ff (buf, PAGE_BYTES));
   g_assert_true (fm_nand_program_page (nand, 3, 0, a, &error));
   g_assert_true (fm_nand_read_page (nand, 3, 0, buf, &error));
   g_assert_cmpmem (buf, PAGE_BYTES, a, PAGE_BYTES);
@@ -40,11 +31,11 @@ test_erase_program_read (void)
 
   g_assert_true (fm_nand_erase_block (nand, 3, &error));
   g_assert_true (fm_nand_read_page (nand, 3, 0, buf, &error));
-  g_assert_true (is_erased (buf, PAGE_BYTES));
+  g_assert_true (fm_test_all_ff (buf, PAGE_BYTES));
   g_assert_cmpuint (fm_image_block (fm_nand_image (nand), 3)->erase_count, ==, 1);
 
   g_assert_true (fm_nand_read_partial (nand, 3, 0, 2048, buf, 64, &error));
-  g_assert_true (is_erased (buf, 64));
+  g_assert_true (fm_test_all_ff (buf, 64));
 }
 
 static void
@@ -175,7 +166,7 @@ test_write_protect (void)
   g_assert_true (fm_nand_read_page (nand, 1, 0, buf, &error));
   g_assert_cmpmem (buf, PAGE_BYTES, a, PAGE_BYTES);
   g_assert_true (fm_nand_read_page (nand, 1, 1, buf, &error));
-  g_assert_true (is_erased (buf, PAGE_BYTES));
+  g_assert_true (fm_test_all_ff (buf, PAGE_BYTES));
   fm_nand_set_write_protect (nand, FALSE);
   g_assert_true (fm_nand_erase_block (nand, 1, &error));
 }
@@ -231,7 +222,7 @@ test_factory_bad_blocks (void)
   g_assert_error (error, FM_ERROR, FM_ERROR_PROGRAM_FAILED);
   g_clear_error (&error);
   g_assert_true (fm_nand_read_page (a, bad, 1, buf, &error));
-  g_assert_true (is_erased (buf, PAGE_BYTES));
+  g_assert_true (fm_test_all_ff (buf, PAGE_BYTES));
 }
 
 static void

@@ -1072,15 +1072,6 @@ cells (Host *h, guint64 addr, guint8 *buf, gsize len)
   g_assert_true (fm_nor_cells_read (h->nor, addr, buf, len));
 }
 
-static gboolean
-all_ff (const guint8 *buf, gsize len)
-{
-  for (gsize i = 0; i < len; i++)
-    if (buf[i] != 0xff)
-      return FALSE;
-  return TRUE;
-}
-
 static guint64
 sector_size (Host *h, guint64 addr)
 {
@@ -1298,7 +1289,7 @@ test_probe (gconstpointer data)
   /* Back in read array mode: the erased array. */
   for (guint i = 0; i < sizeof buf; i++)
     buf[i] = fm_nor_cfi_read (h.cfi, 0x1000 + i, 1);
-  g_assert_true (all_ff (buf, sizeof buf));
+  g_assert_true (fm_test_all_ff (buf, sizeof buf));
   g_assert_true (fm_nor_cfi_ready (h.cfi));
   host_clear (&h);
 }
@@ -1362,9 +1353,9 @@ test_amd_write_buffer (gconstpointer data)
   amd_read_onechip (&h, 0x40000, got, 3 * n);
   g_assert_cmpmem (got, 3 * n, pattern, 3 * n);
   cells (&h, 0x50000, got, 48);
-  g_assert_true (all_ff (got, 16));
+  g_assert_true (fm_test_all_ff (got, 16));
   g_assert_cmpmem (got + 16, 16, pattern, 16);
-  g_assert_true (all_ff (got + 32, 16));
+  g_assert_true (fm_test_all_ff (got + 32, 16));
   host_clear (&h);
 }
 
@@ -1390,7 +1381,7 @@ test_amd_sector_erase (gconstpointer data)
   g_assert_cmpuint (erase_count (&h, sector), ==, before + 1);
   g_assert_cmpuint (erase_count (&h, sector + size), ==, before);
   amd_read_onechip (&h, sector, buf, size);
-  g_assert_true (all_ff (buf, size));
+  g_assert_true (fm_test_all_ff (buf, size));
   amd_read_onechip (&h, sector + size, buf, 2);
   g_assert_cmpuint (buf[0], ==, 0);
   host_clear (&h);
@@ -1414,7 +1405,7 @@ test_amd_chip_erase (void)
     g_assert_cmpuint (erase_count (&h, a), ==, 1);
   amd_read_onechip (&h, 0, buf, 2);
   amd_read_onechip (&h, h.map_size - 2, buf + 2, 2);
-  g_assert_true (all_ff (buf, sizeof buf));
+  g_assert_true (fm_test_all_ff (buf, sizeof buf));
 
   /* With WP# the top sector (model 01) stays. */
   g_assert_cmpint (amd_do_write_oneword (&h, h.map_size - 2, 0x1234), ==, 0);
@@ -1777,9 +1768,9 @@ test_intel_write_buffer (gconstpointer data)
   /* A part of a buffer. */
   g_assert_cmpint (intel_do_write_buffer (&h, 0x70000 + 8, pattern, 8), ==, 0);
   cells (&h, 0x70000, got, n);
-  g_assert_true (all_ff (got, 8));
+  g_assert_true (fm_test_all_ff (got, 8));
   g_assert_cmpmem (got + 8, 8, pattern, 8);
-  g_assert_true (all_ff (got + 16, n - 16));
+  g_assert_true (fm_test_all_ff (got + 16, n - 16));
   host_clear (&h);
 }
 
@@ -1802,7 +1793,7 @@ test_intel_block_erase (gconstpointer data)
   g_assert_cmpuint (erase_count (&h, block), ==, 1);
   g_assert_cmpuint (erase_count (&h, block + size), ==, 0);
   intel_read_onechip (&h, block, buf, size);
-  g_assert_true (all_ff (buf, size));
+  g_assert_true (fm_test_all_ff (buf, size));
   host_clear (&h);
 }
 

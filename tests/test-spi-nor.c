@@ -704,15 +704,6 @@ erase_count (Host *h, guint64 addr)
   return fm_image_block (image, (guint32) (addr / 4096))->erase_count;
 }
 
-static gboolean
-all_ff (const guint8 *buf, gsize len)
-{
-  for (gsize i = 0; i < len; i++)
-    if (buf[i] != 0xff)
-      return FALSE;
-  return TRUE;
-}
-
 static void
 assert_reads (Host *h, guint64 addr, const guint8 *expect, gsize len)
 {
@@ -728,7 +719,7 @@ assert_erased (Host *h, guint64 addr, gsize len)
   g_autofree guint8 *buf = g_malloc (len);
 
   host_read (h, addr, buf, len);
-  g_assert_true (all_ff (buf, len));
+  g_assert_true (fm_test_all_ff (buf, len));
 }
 
 /* Index of FM_SPI_READ_* bit I in the host's read commands. */
@@ -893,7 +884,7 @@ test_sfdp_macronix (void)
     g_assert_true (fm_spi_nor_four_byte_mode (h.spi));
     host_read_sfdp (&h, 0, buf, len + 4);
     g_assert_cmpmem (buf, len, expect, len);
-    g_assert_true (all_ff (buf + len, 4));
+    g_assert_true (fm_test_all_ff (buf + len, 4));
   }
   host_clear (&h);
 }
@@ -1167,7 +1158,7 @@ test_four_byte (void)
   host_op (&h, 0xd8, page, 4, 0, NULL, NULL, 0);
   host_wait_till_ready (&h);
   host_op (&h, 0x03, page, 4, 0, NULL, buf, 256);
-  g_assert_true (all_ff (buf, 256));
+  g_assert_true (fm_test_all_ff (buf, 256));
 
   /* E9h: back to 3 address bytes, which reach the lower 16 MiB. */
   host_write (&h, high, data, 1);
@@ -1418,7 +1409,7 @@ test_power_cut (void)
   host_op (&h, 0x20, 0, 3, 0, NULL, NULL, 0);  /* never starts */
   g_assert_true (fm_nand_powered_off (fm_nor_cells (h.nor)));
   host_op (&h, 0x9f, 0, 0, 0, NULL, buf, 3);
-  g_assert_true (all_ff (buf, 3));
+  g_assert_true (fm_test_all_ff (buf, 3));
   g_assert_cmphex (host_read_sr (&h), ==, 0xff);
   host_clear (&h);
 }
