@@ -4,8 +4,10 @@
 
 #include <math.h>
 
-void
-fm_json_append_string (GString *out, const gchar *text)
+/* TEXT as a JSON string literal: quotes, backslashes and control
+ * characters escaped; TEXT must be UTF-8. */
+static void
+json_string (GString *out, const gchar *text)
 {
   g_string_append_c (out, '"');
   for (const guchar *p = (const guchar *) text; *p; p++)
@@ -44,7 +46,7 @@ json_string_member (GString *out, const gchar *indent, const gchar *key, const g
 {
   g_string_append_printf (out, "%s\"%s\": ", indent, key);
   if (value)
-    fm_json_append_string (out, value);
+    json_string (out, value);
   else
     g_string_append (out, "null");
 }

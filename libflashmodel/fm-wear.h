@@ -49,7 +49,4 @@ guint fm_wear_histogram (const FmWearTable *table, const FmWearStats *stats, gui
 gchar *fm_wear_summary_json (const FmWearTable *table, const FmWearStats *stats,
                              const gchar *extra_members);
 
-/* TEXT as a JSON string literal, appended to OUT. */
-void   fm_json_append_string (GString *out, const gchar *text);
-
 G_END_DECLS
