@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+/* The columns of FM_WEAR_CSV_HEADER. */
 #define CSV_FIELDS 12
 
 FmWearTable *
@@ -141,13 +142,11 @@ parse_field (const gchar *text, guint64 max, guint64 *out)
   return TRUE;
 }
 
+/* NAMES: the header's column names, for messages. */
 static gboolean
-parse_row (const gchar *line, guint32 expected_block, FmWearBlock *w, GError **error)
+parse_row (const gchar *line, guint32 expected_block, const gchar *const *names,
+           FmWearBlock *w, GError **error)
 {
-  static const gchar *const names[CSV_FIELDS] = {
-    "block", "erase_count", "program_count", "read_count", "factory_bad", "worn_out",
-    "marked_bad", "grown_bad", "bitflips", "ecc_corrected", "ecc_failed", "faults",
-  };
   g_auto (GStrv) f = g_strsplit (line, ",", -1);
   guint64 v[CSV_FIELDS];
 
@@ -184,6 +183,7 @@ gboolean
 fm_wear_table_read_csv (FmWearTable *t, const gchar *text, const gchar *what, GError **error)
 {
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_auto (GStrv) names = g_strsplit (FM_WEAR_CSV_HEADER, ",", -1);
   guint n = g_strv_length (lines);
   g_autofree FmWearBlock *blocks = NULL;
   guint32 n_blocks;
@@ -209,7 +209,7 @@ fm_wear_table_read_csv (FmWearTable *t, const gchar *text, const gchar *what, GE
     }
   blocks = g_new (FmWearBlock, n_blocks);
   for (guint32 b = 0; b < n_blocks; b++)
-    if (!parse_row (g_strchomp (lines[1 + b]), b, &blocks[b], error))
+    if (!parse_row (g_strchomp (lines[1 + b]), b, (const gchar *const *) names, &blocks[b], error))
       {
         g_prefix_error (error, "%s: line %u: ", what, b + 2);
         return FALSE;
