@@ -63,9 +63,25 @@ set_count (Stats *stats, guint count)
   stats->count = count;
 }
 
+static gchar *
+fd_listing (void)
+{
+  return fm_test_dir_listing ("/proc/self/fd");
+}
+
+static dev_t
+dev_of (const gchar *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_dev;
+}
+
 typedef struct {
   Stats stats;
   gchar *dir;
+  gchar *fds_before;          /* this process's descriptors before the mount */
   MuseStatsFs *fs;
 } Fixture;
 
@@ -100,6 +116,7 @@ fixture_setup (Fixture *f, gconstpointer files)
   f->stats.count = 0;
   f->dir = g_dir_make_tmp ("muse-stats-fs-XXXXXX", &error);
   g_assert_no_error (error);
+  f->fds_before = fd_listing ();
   f->fs = mount_or_skip (f->dir, files ? files : test_files, &f->stats);
 }
 
@@ -110,6 +127,7 @@ fixture_teardown (Fixture *f, gconstpointer files)
   muse_stats_fs_unmount (f->fs);
   g_assert_cmpint (g_rmdir (f->dir), ==, 0);
   g_free (f->dir);
+  g_free (f->fds_before);
   g_mutex_clear (&f->stats.lock);
 }
 
@@ -449,92 +467,57 @@ test_signals (Fixture *f, gconstpointer files)
   g_assert_cmpuint (found, ==, 1);
 }
 
-static gchar *
-fd_listing (void)
-{
-  return fm_test_dir_listing ("/proc/self/fd");
-}
-
-static dev_t
-dev_of (const gchar *path)
-{
-  GStatBuf st;
-
-  g_assert_cmpint (g_stat (path, &st), ==, 0);
-  return st.st_dev;
-}
-
 /* Unmounting with a file still open returns (the thread does not wait
  * for the kernel), leaves the plain directory and no descriptors. */
 static void
-test_unmount (void)
+test_unmount (Fixture *f, gconstpointer files)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree gchar *dir = g_dir_make_tmp ("muse-stats-fs-XXXXXX", &error);
-  g_autofree gchar *parent = g_path_get_dirname (dir);
-  g_autofree gchar *b = g_build_filename (dir, "b.csv", NULL);
-  g_autofree gchar *fds_before = NULL, *fds_after = NULL, *listing = NULL;
-  Stats stats = { 0 };
-  MuseStatsFs *fs;
+  g_autofree gchar *parent = g_path_get_dirname (f->dir);
+  g_autofree gchar *b = g_build_filename (f->dir, "b.csv", NULL);
+  g_autofree gchar *fds_after = NULL, *listing = NULL;
   guint8 buf[100];
   int fd;
 
-  g_assert_no_error (error);
-  g_mutex_init (&stats.lock);
-  fds_before = fd_listing ();
-  fs = mount_or_skip (dir, test_files, &stats);
-  if (fs)
-    {
-      g_assert_cmpuint (dev_of (dir), !=, dev_of (parent));
-      fd = g_open (b, O_RDONLY | O_CLOEXEC, 0);
-      g_assert_cmpint (fd, >=, 0);
-      g_assert_cmpint (read (fd, buf, sizeof buf), ==, sizeof buf);
-      muse_stats_fs_unmount (fs);
-      /* The connection is gone; the open file says so. */
-      g_assert_cmpint (read (fd, buf, sizeof buf), ==, -1);
-      g_assert_cmpint (errno, ==, ENOTCONN);
-      /* Without FOPEN_NOFLUSH (libfuse < 3.11) close's flush fails too,
-       * but the descriptor is gone all the same. */
-      if (close (fd) != 0)
-        g_assert_cmpint (errno, ==, ENOTCONN);
+  (void) files;
+  if (!f->fs)
+    return;
+  g_assert_cmpuint (dev_of (f->dir), !=, dev_of (parent));
+  fd = g_open (b, O_RDONLY | O_CLOEXEC, 0);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (read (fd, buf, sizeof buf), ==, sizeof buf);
+  g_clear_pointer (&f->fs, muse_stats_fs_unmount);
+  /* The connection is gone; the open file says so. */
+  g_assert_cmpint (read (fd, buf, sizeof buf), ==, -1);
+  g_assert_cmpint (errno, ==, ENOTCONN);
+  /* Without FOPEN_NOFLUSH (libfuse < 3.11) close's flush fails too,
+   * but the descriptor is gone all the same. */
+  if (close (fd) != 0)
+    g_assert_cmpint (errno, ==, ENOTCONN);
 
-      g_assert_cmpuint (dev_of (dir), ==, dev_of (parent));
-      listing = fm_test_dir_listing (dir);
-      g_assert_cmpstr (listing, ==, "");
-      fds_after = fd_listing ();
-      g_assert_cmpstr (fds_after, ==, fds_before);
-    }
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
-  g_mutex_clear (&stats.lock);
+  g_assert_cmpuint (dev_of (f->dir), ==, dev_of (parent));
+  listing = fm_test_dir_listing (f->dir);
+  g_assert_cmpstr (listing, ==, "");
+  fds_after = fd_listing ();
+  g_assert_cmpstr (fds_after, ==, f->fds_before);
 }
 
 /* Someone else unmounts it first: the thread ends on its own and
  * unmount still cleans up. */
 static void
-test_unmounted_elsewhere (void)
+test_unmounted_elsewhere (Fixture *f, gconstpointer files)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree gchar *dir = g_dir_make_tmp ("muse-stats-fs-XXXXXX", &error);
-  g_autofree gchar *parent = g_path_get_dirname (dir);
-  g_autofree gchar *fds_before = NULL, *fds_after = NULL;
-  Stats stats = { 0 };
-  MuseStatsFs *fs;
+  g_autofree gchar *parent = g_path_get_dirname (f->dir);
+  g_autofree gchar *fds_after = NULL;
 
-  g_assert_no_error (error);
-  g_mutex_init (&stats.lock);
-  fds_before = fd_listing ();
-  fs = mount_or_skip (dir, test_files, &stats);
-  if (fs)
-    {
-      g_assert_cmpuint (dev_of (dir), !=, dev_of (parent));
-      g_assert_cmpint (umount2 (dir, MNT_DETACH), ==, 0);
-      muse_stats_fs_unmount (fs);
-      g_assert_cmpuint (dev_of (dir), ==, dev_of (parent));
-      fds_after = fd_listing ();
-      g_assert_cmpstr (fds_after, ==, fds_before);
-    }
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
-  g_mutex_clear (&stats.lock);
+  (void) files;
+  if (!f->fs)
+    return;
+  g_assert_cmpuint (dev_of (f->dir), !=, dev_of (parent));
+  g_assert_cmpint (umount2 (f->dir, MNT_DETACH), ==, 0);
+  g_clear_pointer (&f->fs, muse_stats_fs_unmount);
+  g_assert_cmpuint (dev_of (f->dir), ==, dev_of (parent));
+  fds_after = fd_listing ();
+  g_assert_cmpstr (fds_after, ==, f->fds_before);
 }
 
 static void
@@ -592,8 +575,8 @@ main (int argc, char **argv)
   ADD ("/muse-stats-fs/read-only", NULL, test_read_only);
   ADD ("/muse-stats-fs/missing", NULL, test_missing);
   ADD ("/muse-stats-fs/signals", NULL, test_signals);
-  g_test_add_func ("/muse-stats-fs/unmount", test_unmount);
-  g_test_add_func ("/muse-stats-fs/unmounted-elsewhere", test_unmounted_elsewhere);
+  ADD ("/muse-stats-fs/unmount", NULL, test_unmount);
+  ADD ("/muse-stats-fs/unmounted-elsewhere", NULL, test_unmounted_elsewhere);
   g_test_add_func ("/muse-stats-fs/bad-mountpoint", test_bad_mountpoint);
   ret = g_test_run ();
   return ret;
