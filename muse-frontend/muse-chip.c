@@ -496,7 +496,7 @@ serve (const Options *o, const FmChipDesc *desc, MuseBackend *backend, const gch
   close (fd);
   /* Before the backend goes: the statistics read from it. */
   g_clear_pointer (&stats, muse_stats_fs_unmount);
-  g_free ((gchar *) stats_source.image);
+  g_free (stats_source.image);
   g_mutex_clear (&lock);
   print_fault_report (backend);
   if (!ok && g_error_matches (*error, FM_ERROR, FM_ERROR_POWER_OFF))

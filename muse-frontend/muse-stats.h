@@ -20,7 +20,7 @@ typedef struct {
   const FmChipDesc *desc;
   FmNand *cells;              /* muse_backend_cells() */
   const MuseServer *server;
-  const gchar *image;         /* the image's path, NULL if volatile */
+  gchar *image;               /* the image's absolute path (the caller owns it), NULL if volatile */
   gint64 started;             /* g_get_monotonic_time() at start */
 } MuseStatsSource;
 
