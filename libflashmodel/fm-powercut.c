@@ -195,7 +195,9 @@ fm_powercut_program (FmImage *image, const FmChipDesc *desc, guint64 page_index,
   settle_unstable (image, desc, block, fm_prng_next (&prng));
   m->unstable_page = page + 1;
   m->unstable_seed = (guint32) fm_prng_next (&prng);
-  m->unstable_share = (guint32) (share * 4294967296.0);
+  /* A share of 1 (a late cut of a program clearing a few bits) is every
+   * bit: the most a 32-bit fraction holds, not 2^32 wrapped to 0. */
+  m->unstable_share = (guint32) MIN (share * 4294967296.0, (gdouble) G_MAXUINT32);
 
   cells = fm_image_page_mut (image, page_index, error);
   if (!cells)
