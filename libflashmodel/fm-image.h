@@ -55,10 +55,26 @@ G_STATIC_ASSERT (sizeof (FmBlockMeta) == 64);
 /* PATH NULL: a volatile image in memory. Fails if PATH exists. */
 FmImage *fm_image_create (const gchar *path, const FmChipDesc *desc,
                           guint64 seed, GError **error);
-/* DESC NULL: accept any chip (look at fm_image_chip_name()). The file is
- * locked: exclusively when writable, shared when READ_ONLY. */
+/* Every number of the header is checked against explicit bounds and the
+ * tables are walked before anything else reads them, so that no access
+ * through the image can leave the file; a corrupt file is an
+ * FM_ERROR_IMAGE_CORRUPT error naming the file and the field. DESC: the
+ * image must be of that chip (fm_image_check_chip()); NULL: any chip
+ * (look at fm_image_chip_name()). The file is locked: exclusively when
+ * writable, shared when READ_ONLY. */
 FmImage *fm_image_open   (const gchar *path, const FmChipDesc *desc,
                           gboolean read_only, GError **error);
+/* Opens PATH and finds the chip it was made for by the name in its header
+ * (a catalog name, fm_chip_desc_lookup()), checked as a DESC given to
+ * fm_image_open() is: what opens an image without being told its chip.
+ * *DESC: that chip, to free. */
+FmImage *fm_image_open_find_chip (const gchar *path, gboolean read_only,
+                                  FmChipDesc **desc, GError **error);
+/* Whether IMAGE was made for DESC: the same name and the same geometry
+ * (page, spare and slot sizes, pages per block, blocks); else an
+ * FM_ERROR_IMAGE_MISMATCH naming the first field that differs. */
+gboolean fm_image_check_chip (const FmImage *image, const FmChipDesc *desc,
+                              GError **error);
 gboolean fm_image_sync   (FmImage *image, GError **error);
 /* Writes a copy of IMAGE's file to DEST (which must not exist), sharing
  * the file system's blocks where it can (reflink), so that snapshots cost

@@ -242,6 +242,129 @@ test_corrupt_tables (Fixture *f, gconstpointer data)
   expect_open_error (f, f->desc, FM_ERROR_IMAGE_CORRUPT, "block 0");
 }
 
+/* Hostile headers with a valid checksum: each is refused for the field
+ * it gets wrong, never trusted (issue 16: a slot size that is 0 once
+ * page_size + oob_size wraps in 32 bits was a division by zero). */
+typedef struct {
+  const gchar *what;
+  struct {
+    goffset offset;
+    guint64 value;
+    guint len;
+  } pokes[3];
+  const gchar *expect;
+} HeaderCase;
+
+#define POKE32(field, v) { FM_TEST_HEADER_##field, (v), 4 }
+#define POKE64(field, v) { FM_TEST_HEADER_##field, (v), 8 }
+
+static const HeaderCase header_cases[] = {
+  { "slot size wrapping to 0", { POKE32 (PAGE_SIZE, 0xffffffff), POKE32 (OOB_SIZE, 1), POKE32 (SLOT_SIZE, 0) },
+    "header field page_size is 4294967295, outside [1, 32768]" },
+  { "page size 0", { POKE32 (PAGE_SIZE, 0) }, "header field page_size is 0, outside [1, 32768]" },
+  { "spare area as large as the page", { POKE32 (OOB_SIZE, 2048), POKE32 (SLOT_SIZE, 4096) },
+    "header field oob_size is 2048, outside [0, 2047]" },
+  { "huge spare area", { POKE32 (PAGE_SIZE, 32768), POKE32 (OOB_SIZE, 5000), POKE32 (SLOT_SIZE, 37768) },
+    "header field oob_size is 5000, outside [0, 4096]" },
+  { "slot size 0", { POKE32 (SLOT_SIZE, 0) }, "header field slot_size is 0, not page_size + oob_size (2112)" },
+  { "no pages per block", { POKE32 (PAGES_PER_BLOCK, 0) }, "header field pages_per_block is 0, outside [1, 65535]" },
+  { "too many pages per block", { POKE32 (PAGES_PER_BLOCK, 65536) }, "header field pages_per_block is 65536" },
+  { "no blocks", { POKE32 (BLOCKS, 0) }, "header field blocks is 0, outside [1, 16777216]" },
+  { "too many blocks", { POKE32 (BLOCKS, 0xffffffff) }, "header field blocks is 4294967295" },
+  { "more pages than slot numbers", { POKE32 (BLOCKS, 1 << 24), POKE32 (PAGES_PER_BLOCK, 16) },
+    "header fields blocks and pages_per_block make 268435456 pages, more than the format's 268435455" },
+  { "unknown flags", { POKE32 (FLAGS, 3) }, "header field flags has unknown bits 0x2" },
+  { "header size", { POKE32 (HEADER_SIZE, 0) }, "header field header_size is 0, not 4096" },
+  { "block table moved", { POKE64 (BLOCK_TABLE_OFF, 8192) }, "header field block_table_off is 8192, not 4096" },
+  { "page table moved", { POKE64 (PAGE_TABLE_OFF, 4096) },
+    "header field page_table_off is 4096, the geometry puts the page table at 8192" },
+  { "slots moved", { POKE64 (SLOT_AREA_OFF, G_MAXUINT64 - 4095) },
+    "header field slot_area_off is 18446744073709547520, the geometry puts the slots at 12288" },
+};
+
+static void
+test_header_fields (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  for (guint i = 0; i < G_N_ELEMENTS (header_cases); i++)
+    {
+      const HeaderCase *c = &header_cases[i];
+
+      g_test_message ("%s", c->what);
+      g_unlink (f->path);
+      create (f, 1, 0);
+      for (guint k = 0; k < G_N_ELEMENTS (c->pokes) && c->pokes[k].len; k++)
+        fm_test_image_poke (f->path, c->pokes[k].offset, c->pokes[k].value, c->pokes[k].len);
+      expect_open_error (f, NULL, FM_ERROR_IMAGE_CORRUPT, c->expect);
+      expect_open_error (f, f->desc, FM_ERROR_IMAGE_CORRUPT, c->expect);
+    }
+}
+
+/* The chip name is a catalog name: a path there would make a tool that
+ * looks the chip up read any file. */
+static void
+test_header_chip_name (Fixture *f, gconstpointer data)
+{
+  const gchar *names[] = { "", "../../etc/passwd", "Test-Tiny", "test tiny" };
+
+  (void) data;
+  create (f, 1, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      fm_test_image_poke_name (f->path, names[i]);
+      expect_open_error (f, NULL, FM_ERROR_IMAGE_CORRUPT, "header field chip_name is not a chip name");
+    }
+  /* 64 characters leave no room for the NUL. */
+  fm_test_image_poke_name (f->path, "test-tiny-test-tiny-test-tiny-test-tiny-test-tiny-test-tiny-test");
+  expect_open_error (f, NULL, FM_ERROR_IMAGE_CORRUPT, "header field chip_name");
+}
+
+/* The file's size against the header: whole slots, no more than pages. */
+static void
+test_slot_area_size (Fixture *f, gconstpointer data)
+{
+  guint64 slots_at;
+
+  (void) data;
+  create (f, 1, 0);
+  slots_at = fm_test_image_peek (f->path, FM_TEST_HEADER_SLOT_AREA_OFF, 8);
+  g_assert_cmpint (truncate (f->path, slots_at + 2112 + 10), ==, 0);
+  expect_open_error (f, f->desc, FM_ERROR_IMAGE_CORRUPT, "slot area of 2122 bytes is not a whole number of 2112-byte slots");
+  g_assert_cmpint (truncate (f->path, slots_at + 513 * 2112), ==, 0);
+  expect_open_error (f, f->desc, FM_ERROR_IMAGE_CORRUPT, "slot area holds 513 slots, more than the chip's 512 pages");
+  g_assert_cmpint (truncate (f->path, slots_at + 512 * 2112), ==, 0);
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FmImage) image = fm_image_open (f->path, f->desc, TRUE, &error);
+
+    g_assert_no_error (error);
+  }
+}
+
+/* Block records whose page numbers leave the block. */
+static void
+test_block_table_bounds (Fixture *f, gconstpointer data)
+{
+  const struct {
+    goffset field;    /* in the 64-byte record */
+    const gchar *expect;
+  } cases[] = {
+    { 20, "metadata of block 3 is invalid: next_page is 9, past the block's 8 pages" },
+    { 22, "metadata of block 3 is invalid: unstable_page is 9, past the block's 8 pages" },
+  };
+
+  (void) data;
+  create (f, 1, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      goffset at = FM_IMAGE_HEADER_SIZE + 3 * sizeof (FmBlockMeta) + cases[i].field;
+
+      corrupt_byte (f->path, at, 9);
+      expect_open_error (f, f->desc, FM_ERROR_IMAGE_CORRUPT, cases[i].expect);
+      corrupt_byte (f->path, at, 9);
+    }
+}
+
 static void
 test_mismatch (Fixture *f, gconstpointer data)
 {
@@ -299,6 +422,10 @@ main (int argc, char **argv)
   ADD ("truncated", test_truncated);
   ADD ("header-bit-flips", test_header_bit_flips);
   ADD ("corrupt-tables", test_corrupt_tables);
+  ADD ("header-fields", test_header_fields);
+  ADD ("header-chip-name", test_header_chip_name);
+  ADD ("slot-area-size", test_slot_area_size);
+  ADD ("block-table-bounds", test_block_table_bounds);
   ADD ("mismatch", test_mismatch);
   ADD ("exclusive-lock", test_exclusive_lock);
   ADD ("not-an-image", test_not_an_image);
