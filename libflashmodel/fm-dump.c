@@ -363,20 +363,6 @@ physical_block (const FmImage *image, const FmChipDesc *d, const FmDumpLayout *l
 
 /* ---- import and export ---------------------------------------------------- */
 
-static gboolean
-check_image (const FmImage *image, const FmChipDesc *d, GError **error)
-{
-  if (g_str_equal (fm_image_chip_name (image), d->name) &&
-      fm_image_blocks (image) == fm_chip_desc_blocks (d) &&
-      fm_image_pages_per_block (image) == d->pages_per_block)
-    return TRUE;
-  g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH,
-               "image of chip '%s' (%u blocks of %u pages) does not match chip '%s'",
-               fm_image_chip_name (image), fm_image_blocks (image),
-               fm_image_pages_per_block (image), d->name);
-  return FALSE;
-}
-
 /* Replaces BLOCK with dump block INDEX; returns FALSE only when the image
  * cannot grow. */
 static gboolean
@@ -435,7 +421,7 @@ fm_dump_import (FmImage *image, const FmChipDesc *d, const FmDumpOptions *option
 
   g_return_val_if_fail (in->data || in->data_len == 0, FALSE);
   g_return_val_if_fail (in->oob || in->oob_len == 0, FALSE);
-  if (!check_image (image, d, error))
+  if (!fm_image_check_chip (image, d, error))
     return FALSE;
   if (layout.format == FM_DUMP_AUTO && in->oob)
     layout.format = FM_DUMP_SEPARATE;
@@ -484,7 +470,7 @@ fm_dump_export_to (const FmImage *image, const FmChipDesc *d, const FmDumpOption
 
   if (layout.format == FM_DUMP_AUTO)
     layout.format = want_oob ? FM_DUMP_SEPARATE : FM_DUMP_INTERLEAVED;
-  if (!check_image (image, d, error) || !fm_dump_layout_check (&layout, d, error))
+  if (!fm_image_check_chip (image, d, error) || !fm_dump_layout_check (&layout, d, error))
     return FALSE;
   if (want_oob != (layout.format == FM_DUMP_SEPARATE))
     {

@@ -181,12 +181,8 @@ fm_nand_new (const FmChipDesc *desc, FmImage *image, FmTimingMode timing, GError
 {
   FmNand *nand;
 
-  if (!g_str_equal (fm_image_chip_name (image), desc->name) ||
-      fm_image_blocks (image) != fm_chip_desc_blocks (desc) ||
-      fm_image_pages_per_block (image) != desc->pages_per_block)
+  if (!fm_image_check_chip (image, desc, error))
     {
-      g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH,
-                   "image of chip '%s' cannot serve chip '%s'", fm_image_chip_name (image), desc->name);
       fm_image_close (image);
       return NULL;
     }

@@ -365,6 +365,68 @@ test_block_table_bounds (Fixture *f, gconstpointer data)
     }
 }
 
+/* An image consistent in itself but of another geometry than the chip
+ * its header names: refused wherever it meets the chip, for the field. */
+static void
+test_geometry_against_chip (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmImage) image = NULL;
+
+  (void) data;
+  create (f, 1, 0);
+  /* 32 blocks keep the tables where 64 have them. */
+  fm_test_image_poke (f->path, FM_TEST_HEADER_BLOCKS, 32, 4);
+  expect_open_error (f, f->desc, FM_ERROR_IMAGE_MISMATCH, "header field blocks is 32, the chip's 64");
+  g_unlink (f->path);
+  create (f, 1, 0);
+  fm_test_image_poke (f->path, FM_TEST_HEADER_PAGE_SIZE, 16, 4);
+  fm_test_image_poke (f->path, FM_TEST_HEADER_OOB_SIZE, 8, 4);
+  fm_test_image_poke (f->path, FM_TEST_HEADER_SLOT_SIZE, 24, 4);
+  expect_open_error (f, f->desc, FM_ERROR_IMAGE_MISMATCH, "header field page_size is 16, the chip's 2048");
+  /* Opened for any chip, it is whole; the model still refuses it. */
+  image = fm_image_open (f->path, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_null (fm_nand_new (f->desc, g_steal_pointer (&image), FM_TIMING_NONE, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "header field page_size is 16"));
+}
+
+/* Without a descriptor, the chip is found by the header's name and the
+ * whole geometry checked against it. */
+static void
+test_open_find_chip (Fixture *f, gconstpointer data)
+{
+  g_autoptr (FmChipDesc) chip = fm_test_chip ("micron-mt29f4g");
+  g_autoptr (FmChipDesc) found = NULL;
+  g_autoptr (GError) error = NULL;
+  FmImage *image;
+
+  (void) data;
+  image = fm_image_create (f->path, chip, 1, &error);
+  g_assert_no_error (error);
+  fm_image_close (image);
+  image = fm_image_open_find_chip (f->path, TRUE, &found, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found->name, ==, "micron-mt29f4g");
+  fm_image_close (image);
+  g_clear_pointer (&found, fm_chip_desc_free);
+
+  fm_test_image_poke (f->path, FM_TEST_HEADER_OOB_SIZE, 8, 4);
+  fm_test_image_poke (f->path, FM_TEST_HEADER_SLOT_SIZE, 2048 + 8, 4);
+  g_assert_null (fm_image_open_find_chip (f->path, TRUE, &found, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH);
+  g_assert_nonnull (strstr (error->message, f->path));
+  g_assert_nonnull (strstr (error->message, "header field oob_size is 8, the chip's 64"));
+  g_assert_null (found);
+  g_clear_error (&error);
+
+  fm_test_image_poke_name (f->path, "no-such-chip");
+  g_assert_null (fm_image_open_find_chip (f->path, TRUE, &found, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "made for chip 'no-such-chip'"));
+}
+
 static void
 test_mismatch (Fixture *f, gconstpointer data)
 {
@@ -426,6 +488,8 @@ main (int argc, char **argv)
   ADD ("header-chip-name", test_header_chip_name);
   ADD ("slot-area-size", test_slot_area_size);
   ADD ("block-table-bounds", test_block_table_bounds);
+  ADD ("geometry-against-chip", test_geometry_against_chip);
+  ADD ("open-find-chip", test_open_find_chip);
   ADD ("mismatch", test_mismatch);
   ADD ("exclusive-lock", test_exclusive_lock);
   ADD ("not-an-image", test_not_an_image);
