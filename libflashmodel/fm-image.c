@@ -539,6 +539,37 @@ fm_image_sync (FmImage *img, GError **error)
   return TRUE;
 }
 
+/* The rest of the copy from IN_OFF on, read and written: for file
+ * systems that copy_file_range() cannot copy between. */
+static gboolean
+copy_by_reading (int in, int out, loff_t in_off, loff_t out_off, guint64 size)
+{
+  g_autofree guint8 *buf = g_malloc (1 << 20);
+
+  while ((guint64) in_off < size)
+    {
+      ssize_t got = pread (in, buf, MIN (size - in_off, (guint64) 1 << 20), in_off);
+
+      if (got <= 0)
+        {
+          if (got == 0)
+            errno = EIO;
+          return FALSE;
+        }
+      for (ssize_t done = 0; done < got;)
+        {
+          ssize_t put = pwrite (out, buf + done, got - done, out_off + done);
+
+          if (put < 0)
+            return FALSE;
+          done += put;
+        }
+      in_off += got;
+      out_off += got;
+    }
+  return TRUE;
+}
+
 gboolean
 fm_image_copy_to (FmImage *img, const gchar *dest, GError **error)
 {
@@ -559,8 +590,16 @@ fm_image_copy_to (FmImage *img, const gchar *dest, GError **error)
   while ((guint64) out_off < size)
     {
       ssize_t n = copy_file_range (img->fd, &in_off, out, &out_off, size - out_off, 0);
+      gboolean ok = n > 0;
 
-      if (n <= 0)
+      /* Between two file systems (EXDEV), or where the kernel has no
+       * copy_file_range() for them, the bytes are copied by hand. */
+      if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP))
+        {
+          ok = copy_by_reading (img->fd, out, in_off, out_off, size);
+          in_off = out_off = size;
+        }
+      if (!ok)
         {
           if (n == 0)
             errno = EIO;
