@@ -207,6 +207,18 @@ seal_header (FmImage *img)
   memcpy (img->map + HEADER_CRC_OFF, &crc, sizeof crc);
 }
 
+/* Gives LEN bytes of the file from OFFSET real blocks (extending the
+ * file if they go past its end), so that no later store through the
+ * mapping needs the file system to find room: on a full disk that store
+ * would be a SIGBUS, this is an error. 0 or an errno value. */
+static int
+reserve (int fd, guint64 offset, guint64 len)
+{
+  if (len == 0)
+    return 0;
+  return posix_fallocate (fd, offset, len);
+}
+
 /* Maps the whole chip's extent: the slots past the end of the file are
  * never touched (capacity says where the file ends). */
 static gboolean
@@ -363,6 +375,7 @@ fm_image_create (const gchar *path, const FmChipDesc *desc, guint64 seed, GError
   g_autoptr (FmImage) img = image_new (path, FALSE);
   g_autofree gchar *problem = NULL;
   ImageHeader h = { 0 };
+  int err;
 
   g_return_val_if_fail (desc != NULL, NULL);
   if (fm_chip_desc_pages (desc) > SLOT_MASK)
@@ -399,11 +412,13 @@ fm_image_create (const gchar *path, const FmChipDesc *desc, guint64 seed, GError
   if (path && !lock_file (img, error))
     return NULL;
 
-  /* The tables start as holes: zero means erased, never programmed. */
-  if (ftruncate (img->fd, h.slot_area_off) < 0 ||
-      pwrite (img->fd, &h, sizeof h, 0) != (ssize_t) sizeof h)
+  /* The tables are zeros (erased, never programmed), on real blocks. */
+  err = reserve (img->fd, 0, h.slot_area_off);
+  if (err || pwrite (img->fd, &h, sizeof h, 0) != (ssize_t) sizeof h)
     {
-      set_errno_error (error, path, "write header");
+      if (err)
+        errno = err;
+      set_errno_error (error, path, "write header and tables");
       if (path)
         unlink (path);
       return NULL;
@@ -465,6 +480,7 @@ fm_image_open (const gchar *path, const FmChipDesc *desc, gboolean read_only, GE
   guint8 raw[FM_IMAGE_HEADER_SIZE] = { 0 };
   struct stat st;
   ssize_t got;
+  int err;
 
   img->fd = open (path, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
   if (img->fd < 0)
@@ -503,6 +519,14 @@ fm_image_open (const gchar *path, const FmChipDesc *desc, gboolean read_only, GE
     return NULL;
   if (desc && !fm_image_check_chip (img, desc, error))
     return NULL;
+  /* Holes (the tables start as holes; copies may have more) get their
+   * blocks now, while running out of room is still an error. */
+  if (!read_only && (err = reserve (img->fd, 0, st.st_size)) != 0)
+    {
+      errno = err;
+      set_errno_error (error, path, "reserving the image's blocks on disk");
+      return NULL;
+    }
   if (!map_file (img, error) || !check_tables (img, error))
     return NULL;
   return g_steal_pointer (&img);
@@ -708,13 +732,29 @@ fm_image_page (const FmImage *img, guint64 page)
   return slot ? slot_ptr (img, slot) : NULL;
 }
 
+/* Room for GROW_SLOTS more slots, on real blocks; on failure the file is
+ * as it was (a reservation that failed half-way may have moved its end). */
 static gboolean
-grow (FmImage *img, GError **error)
+grow (FmImage *img, guint64 page, GError **error)
 {
   guint32 new_capacity = (guint32) MIN ((guint64) img->capacity + GROW_SLOTS, img->geo.n_pages);
+  guint64 old_end = fm_image_file_bytes (img);
+  guint64 new_end = img->geo.slot_area_off + (guint64) new_capacity * img->geo.slot_size;
+  int err = reserve (img->fd, old_end, new_end - old_end);
 
-  if (ftruncate (img->fd, img->geo.slot_area_off + (guint64) new_capacity * img->geo.slot_size) < 0)
-    return set_errno_error (error, img->path, "grow");
+  if (err)
+    {
+      /* Shrinking needs no room; should it fail all the same, the next
+       * open refuses the file for its size rather than trusting it. */
+      gboolean restored = ftruncate (img->fd, old_end) == 0;
+
+      g_set_error (error, FM_ERROR, FM_ERROR_IO,
+                   "%s: no room to store page %" G_GUINT64_FORMAT
+                   " (growing the image to %" G_GUINT64_FORMAT " bytes): %s%s",
+                   img->path, page, new_end, g_strerror (err),
+                   restored ? "" : "; the file could not be cut back to its size");
+      return FALSE;
+    }
   img->capacity = new_capacity;
   return TRUE;
 }
@@ -735,7 +775,7 @@ fm_image_page_mut (FmImage *img, guint64 page, GError **error)
     }
   else
     {
-      if (img->high_water == img->capacity && !grow (img, error))
+      if (img->high_water == img->capacity && !grow (img, page, error))
         return NULL;
       slot = ++img->high_water;
     }

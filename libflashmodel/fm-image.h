@@ -61,7 +61,9 @@ FmImage *fm_image_create (const gchar *path, const FmChipDesc *desc,
  * FM_ERROR_IMAGE_CORRUPT error naming the file and the field. DESC: the
  * image must be of that chip (fm_image_check_chip()); NULL: any chip
  * (look at fm_image_chip_name()). The file is locked: exclusively when
- * writable, shared when READ_ONLY. */
+ * writable, shared when READ_ONLY. A writable image gets real blocks for
+ * its holes, as every page it grows by does, so that a full disk is an
+ * error here or in fm_image_page_mut(), never a SIGBUS later. */
 FmImage *fm_image_open   (const gchar *path, const FmChipDesc *desc,
                           gboolean read_only, GError **error);
 /* Opens PATH and finds the chip it was made for by the name in its header
@@ -98,7 +100,8 @@ FmBlockMeta *fm_image_block (FmImage *image, guint32 block);
 
 /* The stored page+OOB, or NULL when the page holds no data (all 0xFF). */
 const guint8 *fm_image_page      (const FmImage *image, guint64 page);
-/* The page's slot, allocated and filled with 0xFF if it had none. */
+/* The page's slot, allocated and filled with 0xFF if it had none; NULL
+ * and an FM_ERROR_IO when the file cannot grow (a full disk). */
 guint8       *fm_image_page_mut  (FmImage *image, guint64 page, GError **error);
 guint         fm_image_page_programs     (const FmImage *image, guint64 page);
 void          fm_image_set_page_programs (FmImage *image, guint64 page, guint n);

@@ -5,7 +5,9 @@
 
 #include <glib/gstdio.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -427,6 +429,110 @@ test_open_find_chip (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "made for chip 'no-such-chip'"));
 }
 
+/* The file may not grow past its size now, as on a full disk: with
+ * SIGXFSZ ignored, growing it fails with EFBIG. */
+static void
+forbid_growth (Fixture *f, struct rlimit *saved)
+{
+  struct stat st;
+  struct rlimit limit;
+
+  g_assert_cmpint (stat (f->path, &st), ==, 0);
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, saved), ==, 0);
+  limit = *saved;
+  limit.rlim_cur = st.st_size;
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+}
+
+static void
+allow_growth (const struct rlimit *saved)
+{
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, saved), ==, 0);
+  signal (SIGXFSZ, SIG_DFL);
+}
+
+/* A program that finds no room in the image file fails as a program:
+ * FM_ERROR_IO from the page API, FAIL in the status register on the bus;
+ * it changes nothing, and the chip goes on once there is room. Was
+ * g_error() (and, through a mapping on a full disk, SIGBUS). */
+static void
+test_no_room (Fixture *f, gconstpointer data)
+{
+  gsize n = 2048 + 64;
+  g_autofree guint8 *pattern = fm_test_pattern (n, 4);
+  g_autofree guint8 *back = g_malloc (n);
+  g_autoptr (GError) error = NULL;
+  FmTestBus bus;
+  FmNand *nand;
+  FmImage *image;
+  struct rlimit saved;
+
+  (void) data;
+  create (f, 1, 0);
+  fm_test_bus_init (&bus, fm_test_tiny_desc (NULL), open_nand (f));
+  nand = bus.nand;
+  image = fm_nand_image (nand);
+  forbid_growth (f, &saved);
+
+  g_assert_false (fm_nand_program_page (nand, 3, 0, pattern, &error));
+  allow_growth (&saved);
+  g_assert_error (error, FM_ERROR, FM_ERROR_IO);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, "program of block 3 page 0 failed: "));
+  g_assert_nonnull (strstr (error->message, f->path));
+  g_assert_nonnull (strstr (error->message, "no room to store page 24"));
+  g_assert_nonnull (strstr (error->message, g_strerror (EFBIG)));
+  g_assert_nonnull (fm_nand_storage_error (nand));
+  g_assert_cmpuint (fm_nand_stats (nand)->program_failures, ==, 1);
+  /* Nothing changed. */
+  g_assert_cmpuint (fm_image_pages_with_data (image), ==, 0);
+  g_assert_cmpuint (fm_image_page_programs (image, 24), ==, 0);
+  g_assert_cmpuint (fm_image_block (image, 3)->program_count, ==, 0);
+  g_assert_cmpuint (fm_image_block (image, 3)->next_page, ==, 0);
+  g_clear_error (&error);
+
+  /* The bus reports FAIL for the same. */
+  forbid_growth (f, &saved);
+  g_assert_cmphex (fm_test_bus_program (bus.bus, bus.desc, 3, 0, 0, pattern, n, 0x10) & FM_STATUS_FAIL,
+                   ==, FM_STATUS_FAIL);
+  allow_growth (&saved);
+
+  /* With room again, the same program works. */
+  g_assert_true (fm_nand_program_page (nand, 3, 0, pattern, &error));
+  g_assert_no_error (error);
+  g_assert_true (fm_nand_read_page (nand, 3, 0, back, &error));
+  g_assert_cmpmem (back, n, pattern, n);
+  fm_test_bus_clear (&bus);
+}
+
+/* A power cut tears a program that finds no room: the chip is off all
+ * the same, the image lacks the torn page and says why. */
+static void
+test_no_room_torn (Fixture *f, gconstpointer data)
+{
+  gsize n = 2048 + 64;
+  g_autofree guint8 *pattern = fm_test_pattern (n, 5);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmNand) nand = NULL;
+  struct rlimit saved;
+
+  (void) data;
+  create (f, 1, 0);
+  nand = open_nand (f);
+  fm_nand_set_faults (nand, fm_fault_set_parse ("powercut at-op=1", &error));
+  g_assert_no_error (error);
+  forbid_growth (f, &saved);
+  g_assert_false (fm_nand_program_page (nand, 2, 0, pattern, &error));
+  allow_growth (&saved);
+  g_assert_error (error, FM_ERROR, FM_ERROR_POWER_OFF);
+  g_assert_true (fm_nand_powered_off (nand));
+  g_assert_nonnull (fm_nand_storage_error (nand));
+  g_assert_nonnull (strstr (fm_nand_storage_error (nand)->message, "no room to store page 16"));
+  g_assert_cmpuint (fm_image_pages_with_data (fm_nand_image (nand)), ==, 0);
+  g_assert_cmpuint (fm_image_block (fm_nand_image (nand), 2)->unstable_page, ==, 0);
+}
+
 static void
 test_mismatch (Fixture *f, gconstpointer data)
 {
@@ -490,6 +596,8 @@ main (int argc, char **argv)
   ADD ("block-table-bounds", test_block_table_bounds);
   ADD ("geometry-against-chip", test_geometry_against_chip);
   ADD ("open-find-chip", test_open_find_chip);
+  ADD ("no-room", test_no_room);
+  ADD ("no-room-torn", test_no_room_torn);
   ADD ("mismatch", test_mismatch);
   ADD ("exclusive-lock", test_exclusive_lock);
   ADD ("not-an-image", test_not_an_image);
