@@ -363,6 +363,17 @@ physical_block (const FmImage *image, const FmChipDesc *d, const FmDumpLayout *l
 
 /* ---- import and export ---------------------------------------------------- */
 
+/* Whether OPTIONS asks to stop after DONE of TOTAL blocks. */
+static gboolean
+cancelled (const FmDumpOptions *options, const gchar *what, guint32 done, guint32 total,
+           GError **error)
+{
+  if (!options->cancel || !*options->cancel)
+    return FALSE;
+  g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s interrupted after %u of %u blocks", what, done, total);
+  return TRUE;
+}
+
 /* Replaces BLOCK with dump block INDEX; returns FALSE only when the image
  * cannot grow. */
 static gboolean
@@ -447,7 +458,8 @@ fm_dump_import (FmImage *image, const FmChipDesc *d, const FmDumpOptions *option
   scratch = g_malloc ((gsize) d->page_size + d->oob_size);
   for (guint32 i = 0; i < n; i++)
     {
-      if (!import_block (image, d, &layout, in, i, options->start_block + i, scratch, &local, error))
+      if (cancelled (options, "import", i, n, error) ||
+          !import_block (image, d, &layout, in, i, options->start_block + i, scratch, &local, error))
         return FALSE;
       if (options->progress)
         options->progress (i + 1, n, options->progress_data);
@@ -501,6 +513,8 @@ fm_dump_export_to (const FmImage *image, const FmChipDesc *d, const FmDumpOption
   oob = oob_len ? g_malloc (oob_len) : NULL;
   for (guint32 i = 0; i < count; i++)
     {
+      if (cancelled (options, "export", i, count, error))
+        return FALSE;
       physical_block (image, d, &layout, start + i, data, oob);
       if (!sink (data, data_len, oob, oob_len, sink_data, error))
         return FALSE;

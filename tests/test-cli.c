@@ -9,6 +9,7 @@
 #include <cairo.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1255,6 +1256,69 @@ test_dump_stdout_and_partial (void)
   remove_tmp_dir (dir);
 }
 
+/* Whether a name in DIR starts with PREFIX. */
+static gboolean
+dir_has_prefixed (const gchar *dir, const gchar *prefix)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+
+  while (d && (name = g_dir_read_name (d)))
+    if (g_str_has_prefix (name, prefix))
+      return TRUE;
+  return FALSE;
+}
+
+/* SIGINT, SIGTERM or SIGHUP during an import: its .partial file goes,
+ * no image is made, and the signal ends the tool. The signal is sent as
+ * soon as the .partial file shows, so the import of a whole chip's dump
+ * is far from done. */
+static void
+test_import_interrupted (void)
+{
+  const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *dump = g_build_filename (dir, "nand.bin", NULL);
+  g_autofree gchar *image = g_build_filename (dir, "nand.img", NULL);
+  gsize size = 4096 * 32 * 512; /* samsung-k9f1208, page data only */
+  g_autofree guint8 *data = fm_test_pattern (size, 8);
+
+  write_file (dump, (const gchar *) data, size);
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      const gchar *argv[] = { tool, "import", "--chip", "samsung-k9f1208", "--format", "data",
+                              dump, image, NULL };
+      g_autoptr (GError) error = NULL;
+      g_autofree gchar *err = NULL;
+      GPid pid;
+      gint err_fd, status;
+      gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+      g_spawn_async_with_pipes (NULL, (gchar **) argv, tool_env, G_SPAWN_DO_NOT_REAP_CHILD,
+                                NULL, NULL, &pid, NULL, NULL, &err_fd, &error);
+      g_assert_no_error (error);
+      while (!dir_has_prefixed (dir, "nand.img.partial-") && g_get_monotonic_time () < deadline)
+        g_usleep (200);
+      g_assert_true (dir_has_prefixed (dir, "nand.img.partial-"));
+      g_assert_cmpint (kill (pid, signals[i]), ==, 0);
+      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+      g_spawn_close_pid (pid);
+      {
+        g_autoptr (GIOChannel) ch = g_io_channel_unix_new (err_fd);
+
+        g_io_channel_set_close_on_unref (ch, TRUE);
+        g_io_channel_read_to_end (ch, &err, NULL, &error);
+        g_assert_no_error (error);
+      }
+      g_test_message ("signal %d: %s", signals[i], err);
+      g_assert_true (WIFSIGNALED (status));
+      g_assert_cmpint (WTERMSIG (status), ==, signals[i]);
+      g_assert_false (dir_has_prefixed (dir, "nand.img"));
+      assert_match (err, "^flashmodel: import interrupted after [0-9]+ of 4096 blocks$");
+    }
+  remove_tmp_dir (dir);
+}
+
 static void
 test_dump_refusals (void)
 {
@@ -1429,6 +1493,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/dump/round-trip", test_dump_round_trip);
   g_test_add_func ("/cli/dump/stdout-and-partial", test_dump_stdout_and_partial);
   g_test_add_func ("/cli/dump/refusals", test_dump_refusals);
+  g_test_add_func ("/cli/dump/import-interrupted", test_import_interrupted);
   g_test_add_func ("/cli/dump/usage", test_dump_usage);
   status = g_test_run ();
   g_strfreev (tool_env);
