@@ -495,6 +495,40 @@ test_stat_bad_slot_number (void)
   remove_tmp_dir (dir);
 }
 
+/* muse-chip refuses fault rules beyond its chip before it makes an image
+ * or opens /dev/muse. */
+static void
+test_muse_chip_faults_beyond_chip (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *image = g_build_filename (dir, "nand.img", NULL);
+
+  if (!muse_chip)
+    {
+      g_test_skip ("MUSE_CHIP is not set");
+      return;
+    }
+  {
+    g_auto (RunResult) r = run_muse_chip ("--chip", "micron-mt29f4g", "--image", image,
+                                          "--faults", "bitflip block=4096 page=0 byte=0 bit=0",
+                                          "--device", "/nonexistent/muse", NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, "^muse-chip: --faults: fault 'bitflip block=4096 page=0 byte=0 bit=0': "
+                         "block=4096 is beyond chip 'micron-mt29f4g' \\(4096 blocks\\)$");
+  }
+  {
+    g_auto (RunResult) r = run_muse_chip ("--chip", "micron-mt29f4g", "--image", image,
+                                          "--faults", "stuck block=1 page=0 byte=4294967296 bit=0 value=0",
+                                          "--device", "/nonexistent/muse", NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, "byte='4294967296' is not an integer in \\[0, 4294967294\\]$");
+  }
+  g_assert_false (g_file_test (image, G_FILE_TEST_EXISTS));
+  remove_tmp_dir (dir);
+}
+
 /* replay --base opens the base image with the journal's chip. */
 static void
 test_replay_crafted_base (void)
@@ -1478,6 +1512,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/stat/foreign-geometry", test_stat_foreign_geometry);
   g_test_add_func ("/cli/stat/bad-slot-number", test_stat_bad_slot_number);
   g_test_add_func ("/cli/replay/crafted-base", test_replay_crafted_base);
+  g_test_add_func ("/cli/muse-chip/faults-beyond-chip", test_muse_chip_faults_beyond_chip);
   g_test_add_func ("/cli/stat/missing-file", test_stat_missing_file);
   g_test_add_func ("/cli/wear/csv", test_wear_csv);
   g_test_add_func ("/cli/wear/csv-pattern", test_wear_csv_pattern);
