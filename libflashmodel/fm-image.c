@@ -660,6 +660,12 @@ fm_image_close (FmImage *img)
 }
 
 const gchar *
+fm_image_path (const FmImage *img)
+{
+  return img->path;
+}
+
+const gchar *
 fm_image_chip_name (const FmImage *img)
 {
   return img->geo.chip_name;

@@ -85,6 +85,8 @@ gboolean fm_image_copy_to (FmImage *image, const gchar *dest, GError **error);
 void     fm_image_close  (FmImage *image);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmImage, fm_image_close)
 
+/* The file's path, or "(memory image)", as messages name it. */
+const gchar *fm_image_path      (const FmImage *image);
 const gchar *fm_image_chip_name (const FmImage *image);
 guint64      fm_image_seed      (const FmImage *image);
 guint32      fm_image_blocks    (const FmImage *image);

@@ -191,7 +191,8 @@ fm_nand_new (const FmChipDesc *desc, FmImage *image, FmTimingMode timing, GError
   if (!fm_image_is_factory_initialised (image))
     {
       g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT,
-                   "image was never finished (factory bad blocks not placed); create it again");
+                   "%s: image was never finished (factory bad blocks not placed); create it again",
+                   fm_image_path (image));
       fm_image_close (image);
       return NULL;
     }
