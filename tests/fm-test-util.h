@@ -83,6 +83,31 @@ FmImage *fm_test_replayed (FmTestRecording *r, guint64 until, FmCutKind cut,
  * counts and flags. */
 void     fm_test_assert_same_chip (FmImage *a, FmImage *b, const FmChipDesc *d);
 
+/* Where fm-image.c's header keeps its fields (the file format), for
+ * tests that craft images. */
+enum {
+  FM_TEST_HEADER_HEADER_SIZE = 12,
+  FM_TEST_HEADER_CHIP_NAME = 16,
+  FM_TEST_HEADER_PAGE_SIZE = 80,
+  FM_TEST_HEADER_OOB_SIZE = 84,
+  FM_TEST_HEADER_PAGES_PER_BLOCK = 88,
+  FM_TEST_HEADER_BLOCKS = 92,
+  FM_TEST_HEADER_BLOCK_TABLE_OFF = 104,
+  FM_TEST_HEADER_PAGE_TABLE_OFF = 112,
+  FM_TEST_HEADER_SLOT_AREA_OFF = 120,
+  FM_TEST_HEADER_SLOT_SIZE = 128,
+  FM_TEST_HEADER_FLAGS = 132,
+};
+
+/* Writes the LEN (4 or 8) bytes of VALUE, little-endian, at OFFSET of the
+ * image file PATH, then gives its header a valid checksum again: an image
+ * that only the header's own checks can refuse. */
+void     fm_test_image_poke (const gchar *path, goffset offset, guint64 value, guint len);
+/* The same for NAME written into the header's chip name (NUL-padded). */
+void     fm_test_image_poke_name (const gchar *path, const gchar *name);
+/* A little-endian number of LEN bytes read at OFFSET of PATH. */
+guint64  fm_test_image_peek (const gchar *path, goffset offset, guint len);
+
 /* A chip driven through its bus: owns all three. */
 typedef struct {
   FmChipDesc *desc;
