@@ -25,6 +25,7 @@ struct _FmPciRegs {
   guint64 guest_clock_base; /* chip time - guest time (modulo 2^64), when the chip follows it */
   guint32 ctrl;
   gboolean power_cut_reported;
+  gboolean storage_error_reported;
 };
 
 static void G_GNUC_PRINTF (2, 3)
@@ -128,11 +129,21 @@ follow_guest (FmPciRegs *regs)
     fm_clock_advance (regs->clock, target - now);
 }
 
-/* A "powercut" fault leaves the chip unpowered: reported once; the chip
- * reads all ones and ignores writes from then on. */
+/* What the host must hear of, each reported once after the access that
+ * caused it: a "powercut" fault left the chip unpowered (it reads all
+ * ones and ignores writes from then on), or the image's storage failed
+ * (the program that met it reported FAIL to the guest). */
 static void
-check_power (FmPciRegs *regs)
+check_host_events (FmPciRegs *regs)
 {
+  const GError *storage = fm_nand_storage_error (regs->cells);
+
+  if (storage && !regs->storage_error_reported)
+    {
+      regs->storage_error_reported = TRUE;
+      if (regs->hooks.storage_error)
+        regs->hooks.storage_error (regs->data, storage);
+    }
   if (regs->power_cut_reported || !fm_nand_powered_off (regs->cells))
     return;
   regs->power_cut_reported = TRUE;
@@ -346,7 +357,7 @@ fm_pci_regs_read (FmPciRegs *regs, guint64 offset, guint size)
       value = reg_read (regs, offset & ~(guint64) 3) >> shift;
       value &= size == 4 ? G_MAXUINT32 : (1u << (size * 8)) - 1;
     }
-  check_power (regs);
+  check_host_events (regs);
   return value;
 }
 
@@ -373,7 +384,7 @@ fm_pci_regs_write (FmPciRegs *regs, guint64 offset, guint64 value, guint size)
                  offset & ~(guint64) 3);
   else
     reg_write (regs, offset, (guint32) value);   /* a narrower write: its low bits */
-  check_power (regs);
+  check_host_events (regs);
 }
 
 /* ---- BAR1: the NOR chip's address space ------------------------------------ */
@@ -425,7 +436,7 @@ fm_pci_regs_window_read (FmPciRegs *regs, guint64 addr, guint size)
     }
   else
     value = fm_nor_cfi_read (regs->cfi, addr, size);
-  check_power (regs);
+  check_host_events (regs);
   return value;
 }
 
@@ -442,7 +453,7 @@ fm_pci_regs_window_write (FmPciRegs *regs, guint64 addr, guint64 value, guint si
     }
   else
     fm_nor_cfi_write (regs->cfi, addr, (guint32) value, size);
-  check_power (regs);
+  check_host_events (regs);
 }
 
 /* ---- life cycle ------------------------------------------------------------ */

@@ -37,6 +37,10 @@ typedef struct {
   /* A power cut left the chip unpowered at operation AT (the machine it
    * sits in would have lost power too); called once. NULL: ignored. */
   void    (*power_cut)    (gpointer data, guint64 at);
+  /* The image's storage failed (e.g. a full disk): the program that met
+   * it reported FAIL to the guest and changed nothing. Called once, for
+   * the first failure. NULL: ignored. */
+  void    (*storage_error) (gpointer data, const GError *error);
   /* The guest's clock in ns: before every access the chip's clock (which
    * must be in virtual timing) is moved up to it, never back. NULL: the
    * chip keeps its own time, and in virtual timing each STATUS read lets

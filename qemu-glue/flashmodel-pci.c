@@ -104,6 +104,19 @@ static void flashmodel_pci_power_cut(gpointer opaque, guint64 at)
 }
 
 /*
+ * The image's storage failed (a full disk): the program reported FAIL to
+ * the guest, whose driver sees an I/O error; tell the person running QEMU
+ * why, once.
+ */
+static void flashmodel_pci_storage_error(gpointer opaque, const GError *err)
+{
+    FlashmodelPCIState *s = opaque;
+
+    error_report("flashmodel-pci: chip %s: %s; programs fail until there "
+                 "is room", s->desc->name, err->message);
+}
+
+/*
  * timing=guest: the chip's time is QEMU's virtual clock, the guest's time
  * (deterministic under -icount); FmPciRegs keeps the chip's clock up with
  * it before every access.
@@ -175,6 +188,7 @@ static bool flashmodel_pci_open(FlashmodelPCIState *s, Error **errp)
     FmPciRegsHooks hooks = {
         .guest_error = flashmodel_pci_guest_error,
         .power_cut = flashmodel_pci_power_cut,
+        .storage_error = flashmodel_pci_storage_error,
     };
     FmImage *image;
     gboolean created;
@@ -231,6 +245,9 @@ static bool flashmodel_pci_open(FlashmodelPCIState *s, Error **errp)
     /* Checked before the image is created, so that a typo creates nothing. */
     if (s->faults) {
         faults = fm_fault_set_parse(s->faults, &err);
+        if (faults && !fm_fault_set_check_chip(faults, s->desc, &err)) {
+            g_clear_pointer(&faults, fm_fault_set_free);
+        }
         if (!faults) {
             /* The library words it for muse-chip's --faults. */
             const char *msg = err->message;

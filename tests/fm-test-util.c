@@ -2,8 +2,10 @@
 #include "fm-test-util.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const gchar tiny_text[] =
@@ -522,4 +524,25 @@ fm_test_image_peek (const gchar *path, goffset offset, guint len)
   g_assert_cmpint (pread (fd, &le, len, offset), ==, (gssize) len);
   close (fd);
   return GUINT64_FROM_LE (le);
+}
+
+void
+fm_test_forbid_growth (const gchar *path, struct rlimit *saved)
+{
+  struct stat st;
+  struct rlimit limit;
+
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, saved), ==, 0);
+  limit = *saved;
+  limit.rlim_cur = st.st_size;
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+}
+
+void
+fm_test_allow_growth (const struct rlimit *saved)
+{
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, saved), ==, 0);
+  signal (SIGXFSZ, SIG_DFL);
 }

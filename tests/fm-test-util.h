@@ -4,6 +4,8 @@
 
 #include "flashmodel.h"
 
+#include <sys/resource.h>
+
 G_BEGIN_DECLS
 
 /*
@@ -135,5 +137,11 @@ guint8      fm_test_bus_program (FmNandBus *bus, const FmChipDesc *d, guint32 bl
  * read left (read before the data, as Linux does). */
 guint8      fm_test_bus_read    (FmNandBus *bus, const FmChipDesc *d, guint32 block,
                                  guint page, guint column, guint8 *out, gsize len);
+
+/* The file at PATH may not grow past its size now, as on a full disk:
+ * with SIGXFSZ ignored, growing it fails with EFBIG. SAVED receives the
+ * limit fm_test_allow_growth() restores. */
+void fm_test_forbid_growth (const gchar *path, struct rlimit *saved);
+void fm_test_allow_growth  (const struct rlimit *saved);
 
 G_END_DECLS

@@ -429,29 +429,6 @@ test_open_find_chip (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "made for chip 'no-such-chip'"));
 }
 
-/* The file may not grow past its size now, as on a full disk: with
- * SIGXFSZ ignored, growing it fails with EFBIG. */
-static void
-forbid_growth (Fixture *f, struct rlimit *saved)
-{
-  struct stat st;
-  struct rlimit limit;
-
-  g_assert_cmpint (stat (f->path, &st), ==, 0);
-  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, saved), ==, 0);
-  limit = *saved;
-  limit.rlim_cur = st.st_size;
-  signal (SIGXFSZ, SIG_IGN);
-  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
-}
-
-static void
-allow_growth (const struct rlimit *saved)
-{
-  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, saved), ==, 0);
-  signal (SIGXFSZ, SIG_DFL);
-}
-
 /* A program that finds no room in the image file fails as a program:
  * FM_ERROR_IO from the page API, FAIL in the status register on the bus;
  * it changes nothing, and the chip goes on once there is room. Was
@@ -473,10 +450,10 @@ test_no_room (Fixture *f, gconstpointer data)
   fm_test_bus_init (&bus, fm_test_tiny_desc (NULL), open_nand (f));
   nand = bus.nand;
   image = fm_nand_image (nand);
-  forbid_growth (f, &saved);
+  fm_test_forbid_growth (f->path, &saved);
 
   g_assert_false (fm_nand_program_page (nand, 3, 0, pattern, &error));
-  allow_growth (&saved);
+  fm_test_allow_growth (&saved);
   g_assert_error (error, FM_ERROR, FM_ERROR_IO);
   g_test_message ("%s", error->message);
   g_assert_true (g_str_has_prefix (error->message, "program of block 3 page 0 failed: "));
@@ -493,10 +470,10 @@ test_no_room (Fixture *f, gconstpointer data)
   g_clear_error (&error);
 
   /* The bus reports FAIL for the same. */
-  forbid_growth (f, &saved);
+  fm_test_forbid_growth (f->path, &saved);
   g_assert_cmphex (fm_test_bus_program (bus.bus, bus.desc, 3, 0, 0, pattern, n, 0x10) & FM_STATUS_FAIL,
                    ==, FM_STATUS_FAIL);
-  allow_growth (&saved);
+  fm_test_allow_growth (&saved);
 
   /* With room again, the same program works. */
   g_assert_true (fm_nand_program_page (nand, 3, 0, pattern, &error));
@@ -522,9 +499,9 @@ test_no_room_torn (Fixture *f, gconstpointer data)
   nand = open_nand (f);
   fm_nand_set_faults (nand, fm_fault_set_parse ("powercut at-op=1", &error));
   g_assert_no_error (error);
-  forbid_growth (f, &saved);
+  fm_test_forbid_growth (f->path, &saved);
   g_assert_false (fm_nand_program_page (nand, 2, 0, pattern, &error));
-  allow_growth (&saved);
+  fm_test_allow_growth (&saved);
   g_assert_error (error, FM_ERROR, FM_ERROR_POWER_OFF);
   g_assert_true (fm_nand_powered_off (nand));
   g_assert_nonnull (fm_nand_storage_error (nand));

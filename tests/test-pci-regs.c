@@ -10,6 +10,9 @@
 
 #include "flashmodel-pci.h"
 
+#include <glib/gstdio.h>
+
+#include <errno.h>
 #include <string.h>
 
 /* A chip behind the interface, and what its hooks saw. */
@@ -23,6 +26,8 @@ typedef struct {
   guint power_cuts;
   guint64 power_cut_at;
   guint64 guest_ns;     /* the guest's clock, for timing=guest */
+  guint storage_errors;
+  gchar *storage_message;
 } Fixture;
 
 static void
@@ -44,6 +49,16 @@ on_power_cut (gpointer data, guint64 at)
   f->power_cut_at = at;
 }
 
+static void
+on_storage_error (gpointer data, const GError *error)
+{
+  Fixture *f = data;
+
+  f->storage_errors++;
+  g_free (f->storage_message);
+  f->storage_message = g_strdup (error->message);
+}
+
 static guint64
 guest_now (gpointer data)
 {
@@ -54,7 +69,12 @@ static void
 fixture_init (Fixture *f, const gchar *chip, FmTimingMode timing, gboolean guest_clock,
               const gchar *faults)
 {
-  FmPciRegsHooks hooks = { on_guest_error, on_power_cut, guest_clock ? guest_now : NULL };
+  FmPciRegsHooks hooks = {
+    .guest_error = on_guest_error,
+    .power_cut = on_power_cut,
+    .storage_error = on_storage_error,
+    .guest_now_ns = guest_clock ? guest_now : NULL,
+  };
   g_autoptr (GError) error = NULL;
 
   memset (f, 0, sizeof *f);
@@ -90,6 +110,7 @@ fixture_clear (Fixture *f)
   fm_nor_free (f->nor);
   fm_chip_desc_free (f->desc);
   g_free (f->last_error);
+  g_free (f->storage_message);
 }
 
 static guint32
@@ -478,6 +499,59 @@ test_power_cut_reported_once (void)
   fixture_clear (&f);
 }
 
+/* A page program that finds no room in the image file (a full disk)
+ * fails with FAIL in the status register, and the host hears why once,
+ * however many programs fail after it. */
+static void
+test_storage_error_reported_once (void)
+{
+  g_autofree gchar *dir = g_dir_make_tmp ("fm-pci-regs-XXXXXX", NULL);
+  g_autofree gchar *path = g_build_filename (dir, "nand.img", NULL);
+  g_autoptr (GError) error = NULL;
+  FmPciRegsHooks hooks = { .storage_error = on_storage_error };
+  Fixture f = { 0 };
+  struct rlimit saved;
+  FmImage *image;
+  guint8 addr[8];
+  gsize n;
+
+  f.desc = fm_test_chip ("micron-mt29f4g");
+  image = fm_nand_create_image (f.desc, path, NULL, &error);
+  g_assert_no_error (error);
+  f.nand = fm_nand_new (f.desc, image, FM_TIMING_NONE, &error);
+  g_assert_no_error (error);
+  f.regs = fm_pci_regs_new_nand (f.nand, &hooks, &f);
+  n = f.desc->page_size + f.desc->oob_size;
+  wr32 (&f, FMPCI_CTRL, FMPCI_CTRL_CE);
+
+  /* The file has room for the slots allocated so far: program pages
+   * until one finds none, then two more. */
+  fm_test_forbid_growth (path, &saved);
+  for (guint i = 0, failed = 0; failed < 3; i++)
+    {
+      guint na = fm_test_bus_address (f.desc, 30 + i / f.desc->pages_per_block,
+                                      i % f.desc->pages_per_block, 0, addr);
+
+      g_assert_cmpuint (i, <, 4096);
+      nand_cmd_addr (&f, 0x80, addr, na);
+      for (gsize b = 0; b < n; b += 8)
+        fm_pci_regs_write (f.regs, FMPCI_DATA, 0x0123456789abcdefull ^ i, 8);
+      wr32 (&f, FMPCI_CMD, 0x10);
+      wait_ready (&f);
+      wr32 (&f, FMPCI_CMD, 0x70);
+      if (fm_pci_regs_read (f.regs, FMPCI_DATA, 1) & FM_STATUS_FAIL)
+        failed++;
+      g_assert_cmpuint (f.storage_errors, ==, failed ? 1 : 0);
+    }
+  fm_test_allow_growth (&saved);
+  g_test_message ("%s", f.storage_message);
+  g_assert_nonnull (strstr (f.storage_message, path));
+  g_assert_nonnull (strstr (f.storage_message, g_strerror (EFBIG)));
+  fixture_clear (&f);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -493,5 +567,6 @@ main (int argc, char **argv)
   g_test_add_func ("/pci-regs/time/status-polls", test_status_polls_let_time_pass);
   g_test_add_func ("/pci-regs/time/guest-clock", test_guest_clock);
   g_test_add_func ("/pci-regs/power-cut", test_power_cut_reported_once);
+  g_test_add_func ("/pci-regs/storage-error", test_storage_error_reported_once);
   return g_test_run ();
 }
