@@ -84,6 +84,21 @@ static bool muse_is_nand(const struct mtd_info *mtd)
  * MTD operations: each becomes one or more requests to the server.
  */
 
+/*
+ * One request and its reply. An error in the reply header ends the
+ * operation: MTD reads -EUCLEAN and -EBADMSG as "all data returned, with
+ * bit flips corrected / not correctable", which only a READ reply's
+ * soft_error may say, so in the header they become -EIO.
+ */
+static ssize_t muse_request(struct muse_conn *mc, struct fuse_args *args)
+{
+	ssize_t ret = fuse_simple_request(&mc->fm, args);
+
+	if (ret == -EUCLEAN || ret == -EBADMSG)
+		return -EIO;
+	return ret;
+}
+
 /* OOB bytes one page carries in MODE, from OOBOFFS on (as nand_base). */
 static size_t muse_oob_per_page(struct mtd_info *mtd, struct mtd_oob_ops *ops)
 {
@@ -142,8 +157,14 @@ static void muse_next_chunk(struct mtd_info *mtd, struct mtd_oob_ops *ops,
 	c->ooblen = min_t(size_t, oob_left, pages * per_page);
 }
 
+/*
+ * Reads one chunk. Returns 0 when its data came back, the soft error
+ * (uncorrectable steps, bit flips) added to *uncorrectable and
+ * *max_bitflips; else a negative error that ends the operation.
+ */
 static int muse_read_chunk(struct muse_conn *mc, struct mtd_oob_ops *ops,
-			   const struct muse_chunk *c, unsigned int *max_bitflips)
+			   const struct muse_chunk *c, unsigned int *max_bitflips,
+			   bool *uncorrectable)
 {
 	struct muse_io_in in = {
 		.addr = c->addr,
@@ -176,7 +197,7 @@ static int muse_read_chunk(struct muse_conn *mc, struct mtd_oob_ops *ops,
 	args.out_args[0].value = out;
 	args.out_args[1].size = c->len;
 	args.out_args[1].value = c->len ? ops->datbuf + ops->retlen : NULL;
-	ret = fuse_simple_request(&mc->fm, &args);
+	ret = muse_request(mc, &args);
 	if (ret < 0)
 		goto out;
 	if (out->len != c->len || out->ooblen != c->ooblen ||
@@ -200,7 +221,9 @@ static int muse_read_chunk(struct muse_conn *mc, struct mtd_oob_ops *ops,
 	mc->mtd.ecc_stats.failed += out->failed;
 	spin_unlock(&mc->stats_lock);
 	*max_bitflips = max(*max_bitflips, out->max_bitflips);
-	ret = out->failed ? -EBADMSG : 0;
+	if (out->failed)
+		*uncorrectable = true;
+	ret = 0;
 out:
 	if (out != (struct muse_io_out *)small)
 		kfree(out);
@@ -228,10 +251,9 @@ static int muse_read_oob(struct mtd_info *mtd, loff_t from,
 		muse_next_chunk(mtd, ops, from, mc->max_read, &c);
 		if (!c.len && !c.ooblen)
 			break;	/* OOB beyond the pages of the data */
-		ret = muse_read_chunk(mc, ops, &c, &max_bitflips);
-		if (ret == -EBADMSG)
-			uncorrectable = true;
-		else if (ret)
+		ret = muse_read_chunk(mc, ops, &c, &max_bitflips,
+				      &uncorrectable);
+		if (ret)
 			return ret;
 	}
 	return uncorrectable ? -EBADMSG : max_bitflips;
@@ -262,7 +284,7 @@ static int muse_write_chunk(struct muse_conn *mc, struct mtd_oob_ops *ops,
 	args.out_numargs = 1;
 	args.out_args[0].size = sizeof(out);
 	args.out_args[0].value = &out;
-	ret = fuse_simple_request(&mc->fm, &args);
+	ret = muse_request(mc, &args);
 	if (ret < 0)
 		return ret;
 	if (out.len != c->len || out.ooblen != c->ooblen)
@@ -304,7 +326,7 @@ static int muse_erase(struct mtd_info *mtd, struct erase_info *instr)
 	args.in_numargs = 1;
 	args.in_args[0].size = sizeof(in);
 	args.in_args[0].value = &in;
-	ret = fuse_simple_request(&mc->fm, &args);
+	ret = muse_request(mc, &args);
 	/* The reply says nothing of where a multi-block erase failed. */
 	if (ret < 0)
 		instr->fail_addr = instr->len == mtd->erasesize ?
@@ -327,7 +349,7 @@ static int muse_block_request(struct mtd_info *mtd, u32 opcode, loff_t ofs,
 		args.out_args[0].size = sizeof(*out);
 		args.out_args[0].value = out;
 	}
-	return fuse_simple_request(&mtd_to_mc(mtd)->fm, &args);
+	return muse_request(mtd_to_mc(mtd), &args);
 }
 
 static int muse_block_isbad(struct mtd_info *mtd, loff_t ofs)

@@ -74,6 +74,10 @@ struct muse_erase_in {
  * OOB, len bytes of data }. MUSE_WRITE: request { muse_io_in, len bytes
  * of data, ooblen bytes of OOB }, reply { muse_io_out }. A reply whose
  * lengths differ from the request's fails the IO with -EIO.
+ * Only a READ reply's soft_error says "data returned, with bit flips
+ * corrected (-EUCLEAN) or not correctable (-EBADMSG)"; an error in the
+ * reply header ends the operation, and -EUCLEAN or -EBADMSG there become
+ * -EIO.
  * OOB spans pages: ooblen may cover several pages' OOB (ooboffs applies
  * to the first page), as struct mtd_oob_ops does. */
 struct muse_io_in {
