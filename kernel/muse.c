@@ -211,9 +211,14 @@ static int muse_read_chunk(struct muse_conn *mc, struct mtd_oob_ops *ops,
 	ops->retlen += c->len;
 	ops->oobretlen += c->ooblen;
 
-	/* A server that only sets soft_error still gets its meaning across. */
+	/*
+	 * A server that only sets soft_error still gets its meaning across.
+	 * max_bitflips ends up as the int mtd_read_oob() compares with
+	 * bitflip_threshold: no step corrects more than the ECC strength.
+	 */
 	if (out->soft_error == -EBADMSG && !out->failed)
 		out->failed = 1;
+	out->max_bitflips = min(out->max_bitflips, mc->mtd.ecc_strength);
 	if (out->soft_error == -EUCLEAN)
 		out->max_bitflips = max(out->max_bitflips, mc->mtd.bitflip_threshold);
 	spin_lock(&mc->stats_lock);

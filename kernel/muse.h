@@ -77,7 +77,7 @@ struct muse_erase_in {
  * Only a READ reply's soft_error says "data returned, with bit flips
  * corrected (-EUCLEAN) or not correctable (-EBADMSG)"; an error in the
  * reply header ends the operation, and -EUCLEAN or -EBADMSG there become
- * -EIO.
+ * -EIO. max_bitflips above the ECC strength counts as the ECC strength.
  * OOB spans pages: ooblen may cover several pages' OOB (ooboffs applies
  * to the first page), as struct mtd_oob_ops does. */
 struct muse_io_in {
