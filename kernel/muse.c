@@ -225,6 +225,10 @@ static int muse_read_chunk(struct muse_conn *mc, struct mtd_oob_ops *ops,
 	mc->mtd.ecc_stats.corrected += out->corrected;
 	mc->mtd.ecc_stats.failed += out->failed;
 	spin_unlock(&mc->stats_lock);
+	if (ops->stats) {	/* ioctl(MEMREAD) reports them, as nand_base */
+		ops->stats->corrected_bitflips += out->corrected;
+		ops->stats->uncorrectable_errors += out->failed;
+	}
 	*max_bitflips = max(*max_bitflips, out->max_bitflips);
 	if (out->failed)
 		*uncorrectable = true;
