@@ -38,6 +38,7 @@
 #include <linux/module.h>
 #include <linux/mtd/mtd.h>
 #include <linux/mtd/partitions.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -89,10 +90,17 @@ static bool muse_is_nand(const struct mtd_info *mtd)
  * operation: MTD reads -EUCLEAN and -EBADMSG as "all data returned, with
  * bit flips corrected / not correctable", which only a READ reply's
  * soft_error may say, so in the header they become -EIO.
+ *
+ * Once the server is gone every request fails at once, without sleeping;
+ * a caller's loop over requests must still let others run (registering a
+ * partition asks about each of its blocks in turn, for one).
  */
 static ssize_t muse_request(struct muse_conn *mc, struct fuse_args *args)
 {
-	ssize_t ret = fuse_simple_request(&mc->fm, args);
+	ssize_t ret;
+
+	cond_resched();
+	ret = fuse_simple_request(&mc->fm, args);
 
 	if (ret == -EUCLEAN || ret == -EBADMSG)
 		return -EIO;
