@@ -7,14 +7,20 @@
  * File layout: a 4 KiB header (the chip's geometry, the base's path and
  * identity, a CRC-32), then an append-only log of frames, each a 32-byte
  * header with its own CRC-32 and a payload, 8-byte aligned:
- *   PAGE    a page's data + OOB, with its program count
- *   NODATA  a page without data (erased), with its program count
+ *   DATA    page slots (data + OOB, each 8-byte aligned), said nothing of
+ *           yet: a slot is a page's once a PAGE frame names it
+ *   PAGE    a page has the data of a slot of a DATA frame since the last
+ *           COMMIT, and its program count
+ *   NODATA  pages without data (erased) in a run within one block, with
+ *           their program count
  *   BLOCK   a block's record (FmBlockMeta)
  *   HEADER  the chip's age and flags
  *   COMMIT  a sync: a state to come back to; numbered, and carrying the
  *           CRC-32 of every byte since the previous COMMIT chained on
  *           from it, which names that state
- *   PAD     dead space (a page frame made, then dropped before the sync)
+ * A sync's frames are its pages' data in one DATA frame (or a few), then
+ * the small frames that say what is whose, so that an open walks the
+ * small frames and steps over the data: it touches little of the file.
  * A later frame replaces what an earlier one said. An open reads the run
  * of valid frames and keeps the state of its last COMMIT; what follows
  * (a sync that never finished: a torn write) is dropped, and cut off the
@@ -29,11 +35,12 @@
  * whether it has data, its program count, where its frame is) and a copy
  * of the block records touched, both in lazily zeroed memory so that
  * neither an open nor a new delta costs anything per page of the chip. A
- * page programmed since the last sync gets a frame at the end of the file
+ * page programmed since the last sync gets a slot at the end of the file
  * straight away (the caller writes into it, as into a full image's slot);
- * a sync finishes those frames, adds the others and a COMMIT. Syncs only
- * append, so a delta written for long is compacted (rewritten with its
- * live frames, a new generation) when most of it is dead.
+ * a sync closes the DATA frame around those slots, names the slots still
+ * used and adds the rest and a COMMIT. Syncs only append, so a delta
+ * written for long is compacted (rewritten with its live frames, a new
+ * generation) when most of it is dead.
  */
 #define _GNU_SOURCE
 #include "fm-image-private.h"
@@ -80,13 +87,17 @@ typedef struct {
 G_STATIC_ASSERT (sizeof (DeltaHeader) <= HEADER_CRC_OFF);
 
 enum {
-  FRAME_PAGE = 1,
-  FRAME_NODATA = 2,
-  FRAME_BLOCK = 3,
-  FRAME_HEADER_FIELDS = 4,
-  FRAME_COMMIT = 5,
-  FRAME_PAD = 6,
+  FRAME_DATA = 1,
+  FRAME_PAGE = 2,
+  FRAME_NODATA = 3,
+  FRAME_BLOCK = 4,
+  FRAME_HEADER_FIELDS = 5,
+  FRAME_COMMIT = 6,
 };
+
+/* A DATA frame's payload at most: a whole number of slots of 1 GiB or
+ * less (its length is 32 bits). */
+#define DATA_FRAME_MAX (G_GUINT64_CONSTANT (1) << 30)
 
 typedef struct {
   guint32 crc;      /* of these 32 bytes with crc 0 */
@@ -94,8 +105,8 @@ typedef struct {
   guint16 reserved;
   guint32 len;      /* payload bytes; the frame takes 32 + len rounded up to 8 */
   guint32 programs; /* PAGE, NODATA: the page's program count */
-  guint64 index;    /* PAGE, NODATA: page; BLOCK: block */
-  guint64 reserved2;
+  guint64 index;    /* PAGE, NODATA: page (NODATA: the run's first); BLOCK: block */
+  guint64 arg;      /* PAGE: its slot's offset; NODATA: pages in the run; else 0 */
 } FrameHeader;
 
 G_STATIC_ASSERT (sizeof (FrameHeader) == FRAME_HEADER);
@@ -113,9 +124,9 @@ typedef struct {
 } CommitFields;
 
 /* A page's word. OWN: this delta says what the page holds (else the base
- * does); DATA: it has data, in the frame at OFFSET, or the base's data
+ * does); DATA: it has data, in the slot at OFFSET, or the base's data
  * when OFFSET is 0 (only until the next sync, after a change of program
- * count alone); without DATA an OFFSET past the last sync is a frame the
+ * count alone); without DATA an OFFSET past the last sync is a slot the
  * page may use again. DIRTY: listed in dirty_pages. */
 #define LOC_OWN (G_GUINT64_CONSTANT (1) << 63)
 #define LOC_DATA (G_GUINT64_CONSTANT (1) << 62)
@@ -136,6 +147,12 @@ typedef struct {
   FmBlockMeta before; /* as at the last sync */
 } DirtyBlock;
 
+/* A slot given out since the last sync. */
+typedef struct {
+  guint64 page;
+  guint64 off;
+} NewSlot;
+
 struct _FmDelta {
   gchar *path;
   int fd;
@@ -148,7 +165,7 @@ struct _FmDelta {
   const FmImageGeometry *geo; /* the base's */
   guint depth;              /* deltas down to a full image, this one included */
   gboolean ready;           /* opened or created: a close syncs */
-  guint64 frame_bytes;      /* of a PAGE frame */
+  guint64 stride;           /* a slot and its padding */
 
   /* The file, mapped over the start of a reservation of address space. */
   guint8 *map;
@@ -160,6 +177,10 @@ struct _FmDelta {
   guint64 commits;
   guint64 dropped_bytes;
   guint64 compact_after;    /* no compaction before the tail passes this */
+  /* Since the last sync: the DATA frames (where their headers go) and
+   * the slots in them. */
+  GArray *areas;            /* guint64 */
+  GArray *new_slots;        /* NewSlot */
 
   /* The state. */
   guint64 *loc;             /* n_pages words, lazily zeroed */
@@ -242,6 +263,8 @@ delta_new (const gchar *path, int fd, gboolean read_only)
   d->read_only = read_only;
   d->dirty_pages = g_array_new (FALSE, FALSE, sizeof (guint64));
   d->dirty_blocks = g_array_new (FALSE, FALSE, sizeof (DirtyBlock));
+  d->areas = g_array_new (FALSE, FALSE, sizeof (guint64));
+  d->new_slots = g_array_new (FALSE, FALSE, sizeof (NewSlot));
   return d;
 }
 
@@ -272,6 +295,8 @@ fm_delta_free (FmDelta *d)
     fm_image_close (d->base);
   g_array_unref (d->dirty_pages);
   g_array_unref (d->dirty_blocks);
+  g_array_unref (d->areas);
+  g_array_unref (d->new_slots);
   g_free (d->base_path);
   g_free (d->path);
   g_free (d);
@@ -352,7 +377,8 @@ ensure_room (FmDelta *d, guint64 bytes, GError **error)
 /* ---- frames ---- */
 
 static void
-put_frame_header (guint8 *at, guint16 type, guint32 len, guint32 programs, guint64 index)
+put_frame_header (guint8 *at, guint16 type, guint32 len, guint32 programs, guint64 index,
+                  guint64 arg)
 {
   FrameHeader h = { 0 };
 
@@ -360,19 +386,20 @@ put_frame_header (guint8 *at, guint16 type, guint32 len, guint32 programs, guint
   h.len = len;
   h.programs = programs;
   h.index = index;
+  h.arg = arg;
   h.crc = fm_crc32 (0, (const guint8 *) &h, sizeof h);
   memcpy (at, &h, sizeof h);
 }
 
 /* Appends a frame (room ensured) and returns where it is. */
 static guint64
-append_frame (FmDelta *d, guint16 type, guint32 programs, guint64 index,
+append_frame (FmDelta *d, guint16 type, guint32 programs, guint64 index, guint64 count,
               const void *payload, guint32 len)
 {
   guint64 off = d->tail;
   guint64 size = FRAME_HEADER + align8 (len);
 
-  put_frame_header (d->map + off, type, len, programs, index);
+  put_frame_header (d->map + off, type, len, programs, index, count);
   if (len)
     memcpy (d->map + off + FRAME_HEADER, payload, len);
   memset (d->map + off + FRAME_HEADER + len, 0, size - FRAME_HEADER - len);
@@ -408,18 +435,33 @@ frame_check (const FmDelta *d, const guint8 *at, guint64 avail, FrameHeader *h, 
     return FRAME_END;
   *size = FRAME_HEADER + align8 (h->len);
 #define BAD(...) G_STMT_START { *why = g_strdup_printf (__VA_ARGS__); return FRAME_CORRUPT; } G_STMT_END
-  if (h->reserved || h->reserved2)
-    BAD ("reserved fields that are not zero");
+  if (h->type < FRAME_DATA || h->type > FRAME_COMMIT)
+    BAD ("unknown frame type %u", h->type);
+  if (h->reserved)
+    BAD ("a reserved field that is not zero");
+  if (h->type != FRAME_NODATA && h->type != FRAME_PAGE && h->arg)
+    BAD ("an argument of %" G_GUINT64_FORMAT " in a frame of type %u", h->arg, h->type);
   switch (h->type)
     {
+    case FRAME_DATA:
+      if (h->len == 0 || h->len % d->stride || h->index || h->programs)
+        BAD ("a data frame of %u bytes (slots of %" G_GUINT64_FORMAT "), index %" G_GUINT64_FORMAT,
+             h->len, d->stride, h->index);
+      return FRAME_OK;
     case FRAME_PAGE:
     case FRAME_NODATA:
-      if (h->len != (h->type == FRAME_PAGE ? g->slot_size : 0))
+      if (h->len)
         BAD ("a %s frame of %u bytes", h->type == FRAME_PAGE ? "page" : "no-data", h->len);
       if (h->index >= g->n_pages)
         BAD ("page %" G_GUINT64_FORMAT ", past the chip's %" G_GUINT64_FORMAT, h->index, g->n_pages);
       if (h->programs > 15)
         BAD ("page %" G_GUINT64_FORMAT " programmed %u times, more than 15", h->index, h->programs);
+      /* A run within one block: an open spends a block's pages on a
+       * frame at most. (A PAGE frame's slot is checked by scan().) */
+      if (h->type == FRAME_NODATA &&
+          (h->arg < 1 || h->arg > g->pages_per_block - h->index % g->pages_per_block))
+        BAD ("a run of %" G_GUINT64_FORMAT " pages from page %" G_GUINT64_FORMAT
+             ", not 1 to the rest of its block", h->arg, h->index);
       return FRAME_OK;
     case FRAME_BLOCK:
       {
@@ -462,10 +504,6 @@ frame_check (const FmDelta *d, const guint8 *at, guint64 avail, FrameHeader *h, 
           BAD ("a sync frame's reserved field is not zero");
         return FRAME_OK;
       }
-    case FRAME_PAD:
-      if (h->index || h->programs)
-        BAD ("a padding frame with index %" G_GUINT64_FORMAT, h->index);
-      return FRAME_OK;
     default:
       BAD ("unknown frame type %u", h->type);
     }
@@ -542,10 +580,11 @@ apply_frame (FmDelta *d, guint64 off, const FrameHeader *h)
   switch (h->type)
     {
     case FRAME_PAGE:
-      set_loc (d, h->index, LOC_OWN | LOC_DATA | programs | off);
+      set_loc (d, h->index, LOC_OWN | LOC_DATA | programs | h->arg);
       break;
     case FRAME_NODATA:
-      set_loc (d, h->index, LOC_OWN | programs);
+      for (guint64 p = h->index; p < h->index + h->arg; p++)
+        set_loc (d, p, LOC_OWN | programs);
       break;
     case FRAME_BLOCK:
       memcpy (own_block (d, h->index), payload, sizeof (FmBlockMeta));
@@ -692,7 +731,7 @@ open_base (FmDelta *d, guint depth, GError **error)
     }
   d->owns_base = TRUE;
   d->geo = fm_image_geometry (d->base);
-  d->frame_bytes = FRAME_HEADER + align8 (d->geo->slot_size);
+  d->stride = align8 (d->geo->slot_size);
   return TRUE;
 }
 
@@ -720,12 +759,42 @@ state_init (FmDelta *d, GError **error)
   return TRUE;
 }
 
+/* Whether OFF is where a slot of one of AREAS (start, end pairs in file
+ * order) starts. */
+static gboolean
+slot_in (const FmDelta *d, const GArray *areas, guint64 off)
+{
+  guint lo = 0, hi = areas->len;
+
+  /* The area that starts last at or before OFF. */
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (areas, guint64, 2 * mid) <= off)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo == 0)
+    return FALSE;
+  {
+    guint64 start = g_array_index (areas, guint64, 2 * (lo - 1));
+    guint64 end = g_array_index (areas, guint64, 2 * (lo - 1) + 1);
+
+    return off < end && end - off >= d->stride && (off - start) % d->stride == 0;
+  }
+}
+
 /* Reads the frames up to LIMIT: where its last COMMIT ends before the
  * first frame that is not whole (a torn write). */
 static gboolean
 scan (FmDelta *d, guint64 limit, guint64 *valid_end, GError **error)
 {
   guint64 off = FM_IMAGE_HEADER_SIZE, number = 0;
+  /* The DATA frames since the last COMMIT, in file order: where their
+   * slots start and end. */
+  g_autoptr (GArray) areas = g_array_new (FALSE, FALSE, 2 * sizeof (guint64));
 
   *valid_end = off;
   while (limit - off >= FRAME_HEADER)
@@ -746,6 +815,16 @@ scan (FmDelta *d, guint64 limit, guint64 *valid_end, GError **error)
         case FRAME_OK:
           break;
         }
+      if (h.type == FRAME_DATA)
+        g_array_append_vals (areas, (guint64[2]) { off + FRAME_HEADER, off + size }, 1);
+      if (h.type == FRAME_PAGE && !slot_in (d, areas, h.arg))
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT,
+                       "%s: corrupt overlay: the frame at byte %" G_GUINT64_FORMAT " gives page %"
+                       G_GUINT64_FORMAT " the slot at byte %" G_GUINT64_FORMAT
+                       ", not a slot of a data frame since the last sync", d->path, off, h.index, h.arg);
+          return FALSE;
+        }
       if (h.type == FRAME_COMMIT)
         {
           CommitFields c;
@@ -760,6 +839,7 @@ scan (FmDelta *d, guint64 limit, guint64 *valid_end, GError **error)
             }
           number = c.number;
           *valid_end = off + size;
+          g_array_set_size (areas, 0);
         }
       off += size;
     }
@@ -831,6 +911,8 @@ fm_delta_open (const gchar *path, int fd, const guint8 *raw, guint64 file_size, 
       d->fd = -1;
       return NULL;
     }
+  /* Checked: applied, up to the last sync. (Read again rather than kept:
+   * the small frames sit together, the data is stepped over.) */
   for (guint64 off = FM_IMAGE_HEADER_SIZE; off < valid_end; off += size)
     {
       g_autofree gchar *why = NULL;
@@ -925,7 +1007,7 @@ fm_delta_create (const gchar *path, FmImage *base, gboolean owns_base, const gch
   d->owns_base = owns_base;
   d->scratch = scratch;
   d->geo = g;
-  d->frame_bytes = FRAME_HEADER + align8 (g->slot_size);
+  d->stride = align8 (g->slot_size);
   d->depth = depth_of (base) + 1;
   memcpy (&d->header, raw, sizeof d->header);
   d->base_path = g_strdup (stored_base);
@@ -972,7 +1054,7 @@ fm_delta_page (FmDelta *d, guint64 page)
     return NULL;
   if (!(loc & LOC_OFFSET))
     return fm_image_page (d->base, page);
-  return d->map + (loc & LOC_OFFSET) + FRAME_HEADER;
+  return d->map + (loc & LOC_OFFSET);
 }
 
 guint
@@ -983,45 +1065,70 @@ fm_delta_page_programs (FmDelta *d, guint64 page)
   return (loc & LOC_OWN) ? loc_programs (loc) : fm_image_page_programs (d->base, page);
 }
 
+/* Room for a slot after the tail (and for the header of the DATA frame
+ * it opens, if it must). */
+static guint64
+slot_room (const FmDelta *d)
+{
+  guint64 area = d->areas->len ? g_array_index (d->areas, guint64, d->areas->len - 1) : 0;
+
+  if (area && d->tail + d->stride - (area + FRAME_HEADER) <= DATA_FRAME_MAX)
+    return d->stride;
+  return FRAME_HEADER + d->stride;
+}
+
+/* A slot for PAGE at the tail (room ensured), in the DATA frame of this
+ * sync, or a new one (whose header the sync writes). */
+static guint64
+new_slot (FmDelta *d, guint64 page)
+{
+  NewSlot slot;
+
+  if (slot_room (d) > d->stride)
+    {
+      g_array_append_val (d->areas, d->tail);
+      memset (d->map + d->tail, 0, FRAME_HEADER); /* a torn write's end */
+      d->tail += FRAME_HEADER;
+    }
+  slot.page = page;
+  slot.off = d->tail;
+  g_array_append_val (d->new_slots, slot);
+  memset (d->map + d->tail + d->geo->slot_size, 0, d->stride - d->geo->slot_size);
+  d->tail += d->stride;
+  return slot.off;
+}
+
 guint8 *
 fm_delta_page_mut (FmDelta *d, guint64 page, GError **error)
 {
   guint64 loc = d->loc[page], off = loc & LOC_OFFSET;
   guint32 slot = d->geo->slot_size;
   const guint8 *now;
-  guint8 *frame;
-  FrameHeader stub = { 0 };
 
   if (off >= d->commit_end)
     {
-      /* A frame of this sync: the page's, or one it had and may use
-       * again (it was cleared since). */
+      /* A slot of this sync: the page's, or one it had and may use again
+       * (it was cleared since). */
       if (!(loc & LOC_DATA))
         {
-          memset (d->map + off + FRAME_HEADER, 0xff, slot);
+          memset (d->map + off, 0xff, slot);
           set_loc (d, page, loc | LOC_DATA);
           mark_dirty (d, page);
         }
-      return d->map + off + FRAME_HEADER;
+      return d->map + off;
     }
   now = fm_delta_page (d, page);
-  if (!ensure_room (d, d->frame_bytes, error))
+  if (!ensure_room (d, slot_room (d), error))
     return NULL;
-  off = d->tail;
-  frame = d->map + off;
-  /* Finished at the sync; until then only the page it is for is known. */
-  stub.index = page;
-  memcpy (frame, &stub, sizeof stub);
+  off = new_slot (d, page);
   if (now)
-    memcpy (frame + FRAME_HEADER, now, slot);
+    memcpy (d->map + off, now, slot);
   else
-    memset (frame + FRAME_HEADER, 0xff, slot);
-  memset (frame + FRAME_HEADER + slot, 0, d->frame_bytes - FRAME_HEADER - slot);
-  d->tail += d->frame_bytes;
+    memset (d->map + off, 0xff, slot);
   set_loc (d, page, (loc & LOC_DIRTY) | LOC_OWN | LOC_DATA |
                     ((guint64) fm_delta_page_programs (d, page) << LOC_PROGRAMS_SHIFT) | off);
   mark_dirty (d, page);
-  return frame + FRAME_HEADER;
+  return d->map + off;
 }
 
 void
@@ -1127,11 +1234,22 @@ chip_bytes (const FmImageGeometry *g)
          (guint64) g->blocks * (FRAME_HEADER + sizeof (FmBlockMeta));
 }
 
+/* Whether NEXT extends the run of RUN pages from FIRST (its word LOC):
+ * the next page of the block, without data either, as many programs. */
+static gboolean
+run_continues (const FmDelta *d, guint64 first, guint64 run, guint64 next, guint64 loc)
+{
+  guint64 next_loc = d->loc[next];
+
+  return next == first + run && next % d->geo->pages_per_block != 0 && (next_loc & LOC_OWN) &&
+         !(next_loc & LOC_DATA) && loc_programs (next_loc) == loc_programs (loc);
+}
+
 /* The size of the delta's live frames: what a compaction would leave. */
 static guint64
 live_bytes (const FmDelta *d)
 {
-  return FM_IMAGE_HEADER_SIZE + d->own_data * d->frame_bytes + d->own_nodata * FRAME_HEADER +
+  return FM_IMAGE_HEADER_SIZE + d->own_data * (d->stride + FRAME_HEADER) + d->own_nodata * FRAME_HEADER +
          d->own_blocks * (FRAME_HEADER + sizeof (FmBlockMeta)) +
          2 * (FRAME_HEADER + sizeof (CommitFields));
 }
@@ -1153,7 +1271,7 @@ gboolean
 fm_delta_commit (FmDelta *d, GError **error)
 {
   guint64 run_end = d->tail, need, copies = 0, nodata = 0, blocks = 0, meta_start;
-  guint32 chain_crc = d->chain_crc;
+  guint n_areas = d->areas->len, n_slots = d->new_slots->len;
   gboolean header_changed;
   CommitFields c = { 0 };
 
@@ -1180,62 +1298,84 @@ fm_delta_commit (FmDelta *d, GError **error)
       forget_dirty (d);
       return TRUE;
     }
-  need = copies * d->frame_bytes + nodata * FRAME_HEADER + blocks * (FRAME_HEADER + sizeof (FmBlockMeta)) +
+  /* Everything this sync writes, room first: a full disk fails it here,
+   * with nothing changed. (A DATA frame per 1 GiB of copies at most.) */
+  need = copies * (d->stride + FRAME_HEADER) + (copies * d->stride / DATA_FRAME_MAX + 1) * FRAME_HEADER +
+         (n_slots + nodata) * FRAME_HEADER + blocks * (FRAME_HEADER + sizeof (FmBlockMeta)) +
          (header_changed ? FRAME_HEADER + sizeof (HeaderFields) : 0) + FRAME_HEADER + sizeof (CommitFields);
   if (!ensure_room (d, need, error))
     return FALSE;
 
-  /* The page frames of this sync: the page's own, or dead. */
-  for (guint64 off = d->commit_end; off < run_end; off += d->frame_bytes)
+  /* Pages whose data is not in a slot of this sync (only their program
+   * count changed): their data gets one. */
+  for (guint i = 0; i < d->dirty_pages->len; i++)
     {
-      FrameHeader h;
-      guint64 loc;
+      guint64 page = g_array_index (d->dirty_pages, guint64, i);
+      guint64 loc = d->loc[page];
 
-      memcpy (&h, d->map + off, sizeof h);
-      if (h.type == FRAME_PAD)
-        continue;
-      loc = d->loc[h.index];
-      if ((loc & LOC_DATA) && (loc & LOC_OFFSET) == off)
-        put_frame_header (d->map + off, FRAME_PAGE, d->geo->slot_size, loc_programs (loc), h.index);
-      else
+      if ((loc & LOC_DATA) && (loc & LOC_OFFSET) < d->commit_end)
         {
-          put_frame_header (d->map + off, FRAME_PAD, d->geo->slot_size, 0, 0);
-          if ((loc & LOC_OFFSET) == off)
-            d->loc[h.index] = loc & ~LOC_OFFSET;
+          const guint8 *now = fm_delta_page (d, page);
+
+          memcpy (d->map + new_slot (d, page), now, d->geo->slot_size);
         }
     }
-  /* Pages without data, and pages whose data is not in a frame of this
-   * sync (only their program count changed). */
+  /* The DATA frames around the slots, then which page has which. */
+  for (guint i = 0; i < d->areas->len; i++)
+    {
+      guint64 area = g_array_index (d->areas, guint64, i);
+      guint64 end = i + 1 < d->areas->len ? g_array_index (d->areas, guint64, i + 1) : d->tail;
+
+      put_frame_header (d->map + area, FRAME_DATA, end - area - FRAME_HEADER, 0, 0, 0);
+    }
   meta_start = d->tail;
+  for (guint i = 0; i < d->new_slots->len; i++)
+    {
+      const NewSlot *slot = &g_array_index (d->new_slots, NewSlot, i);
+      guint64 loc = d->loc[slot->page];
+
+      /* The page's slot now, or (a copy) the slot its data went to. */
+      if ((loc & LOC_DATA) && ((loc & LOC_OFFSET) == slot->off ||
+                               (i >= n_slots && (loc & LOC_OFFSET) < d->commit_end)))
+        append_frame (d, FRAME_PAGE, loc_programs (loc), slot->page, slot->off, NULL, 0);
+    }
   for (guint i = 0; i < d->dirty_pages->len; i++)
     {
       guint64 page = g_array_index (d->dirty_pages, guint64, i);
       guint64 loc = d->loc[page];
 
       if (!(loc & LOC_DATA))
-        append_frame (d, FRAME_NODATA, loc_programs (loc), page, NULL, 0);
-      else if ((loc & LOC_OFFSET) < d->commit_end)
-        append_frame (d, FRAME_PAGE, loc_programs (loc), page, fm_delta_page (d, page), d->geo->slot_size);
+        {
+          /* An erased block's pages, dirtied one after the other: one
+           * frame. */
+          guint64 run = 1;
+
+          while (i + run < d->dirty_pages->len &&
+                 run_continues (d, page, run, g_array_index (d->dirty_pages, guint64, i + run), loc))
+            run++;
+          append_frame (d, FRAME_NODATA, loc_programs (loc), page, run, NULL, 0);
+          i += run - 1;
+        }
     }
   for (guint i = 0; i < d->dirty_blocks->len; i++)
     {
       const DirtyBlock *e = &g_array_index (d->dirty_blocks, DirtyBlock, i);
 
       if (memcmp (&e->before, &d->blocks[e->block], sizeof e->before) != 0)
-        append_frame (d, FRAME_BLOCK, 0, e->block, &d->blocks[e->block], sizeof (FmBlockMeta));
+        append_frame (d, FRAME_BLOCK, 0, e->block, 0, &d->blocks[e->block], sizeof (FmBlockMeta));
     }
   if (header_changed)
     {
       HeaderFields f = { d->age_ns, d->factory_done ? FM_IMAGE_FLAG_FACTORY_DONE : 0, 0 };
 
-      append_frame (d, FRAME_HEADER_FIELDS, 0, 0, &f, sizeof f);
+      append_frame (d, FRAME_HEADER_FIELDS, 0, 0, 0, &f, sizeof f);
     }
   /* The frames on the disk before the COMMIT that makes them count. */
   if (!sync_range (d, d->commit_end, d->tail, error))
     goto undo;
-  c.chain_crc = fm_crc32 (chain_crc, d->map + d->commit_end, d->tail - d->commit_end);
+  c.chain_crc = fm_crc32 (d->chain_crc, d->map + d->commit_end, d->tail - d->commit_end);
   c.number = d->commits + 1;
-  append_frame (d, FRAME_COMMIT, 0, 0, &c, sizeof c);
+  append_frame (d, FRAME_COMMIT, 0, 0, 0, &c, sizeof c);
   if (!sync_range (d, d->tail - FRAME_HEADER - sizeof c, d->tail, error))
     goto undo;
 
@@ -1246,7 +1386,7 @@ fm_delta_commit (FmDelta *d, GError **error)
 
       memcpy (&h, d->map + off, sizeof h);
       if (h.type == FRAME_PAGE)
-        set_loc (d, h.index, (d->loc[h.index] & ~LOC_OFFSET) | off);
+        set_loc (d, h.index, (d->loc[h.index] & ~LOC_OFFSET) | h.arg);
       else if (h.type == FRAME_BLOCK && !(d->block_bits[h.index] & BLOCK_FRAMED))
         {
           d->block_bits[h.index] |= BLOCK_FRAMED;
@@ -1254,11 +1394,21 @@ fm_delta_commit (FmDelta *d, GError **error)
         }
       off += FRAME_HEADER + align8 (h.len);
     }
+  /* Slots of this sync that no page kept are not used again. */
+  for (guint i = 0; i < d->dirty_pages->len; i++)
+    {
+      guint64 page = g_array_index (d->dirty_pages, guint64, i);
+
+      if (!(d->loc[page] & LOC_DATA))
+        d->loc[page] &= ~LOC_OFFSET;
+    }
   d->chain_crc = c.chain_crc;
   d->commits = c.number;
   d->commit_end = d->tail;
   d->committed_age_ns = d->age_ns;
   d->committed_factory_done = d->factory_done;
+  g_array_set_size (d->areas, 0);
+  g_array_set_size (d->new_slots, 0);
   forget_dirty (d);
   /* Mostly dead frames (pages written again and again): compacted, so
    * that a delta written for long stays near the size of what it holds. */
@@ -1272,6 +1422,9 @@ fm_delta_commit (FmDelta *d, GError **error)
   return TRUE;
 
 undo:
+  /* As before the sync: its slots, its frames after them dropped. */
+  g_array_set_size (d->areas, n_areas);
+  g_array_set_size (d->new_slots, n_slots);
   d->tail = run_end;
   return FALSE;
 }
@@ -1304,18 +1457,48 @@ writer_flush (FrameWriter *w)
 }
 
 static gboolean
-writer_frame (FrameWriter *w, guint16 type, guint32 programs, guint64 index, const void *payload,
-              guint32 len)
+writer_frame (FrameWriter *w, guint16 type, guint32 programs, guint64 index, guint64 arg,
+              const void *payload, guint32 len)
 {
   guint64 size = FRAME_HEADER + align8 (len);
   guint old = w->buf->len;
 
   g_byte_array_set_size (w->buf, old + size);
-  put_frame_header (w->buf->data + old, type, len, programs, index);
+  put_frame_header (w->buf->data + old, type, len, programs, index, arg);
   if (len)
     memcpy (w->buf->data + old + FRAME_HEADER, payload, len);
   memset (w->buf->data + old + FRAME_HEADER + len, 0, size - FRAME_HEADER - len);
   return w->buf->len < (1u << 20) || writer_flush (w);
+}
+
+/* A DATA frame's header, for LEN bytes of slots that follow. */
+static gboolean
+writer_data_header (FrameWriter *w, guint32 len)
+{
+  guint old = w->buf->len;
+
+  g_byte_array_set_size (w->buf, old + FRAME_HEADER);
+  put_frame_header (w->buf->data + old, FRAME_DATA, len, 0, 0, 0);
+  return w->buf->len < (1u << 20) || writer_flush (w);
+}
+
+/* LEN bytes of a slot and its padding to STRIDE, after a DATA frame's
+ * header. */
+static gboolean
+writer_slot (FrameWriter *w, const guint8 *data, guint32 len, guint64 stride)
+{
+  guint old = w->buf->len;
+
+  g_byte_array_set_size (w->buf, old + stride);
+  memcpy (w->buf->data + old, data, len);
+  memset (w->buf->data + old + len, 0, stride - len);
+  return w->buf->len < (1u << 20) || writer_flush (w);
+}
+
+static guint64
+writer_offset (const FrameWriter *w)
+{
+  return w->off + w->buf->len;
 }
 
 /* Rewrites the delta with its live frames only, as a new generation (the
@@ -1347,23 +1530,55 @@ compact (FmDelta *d, GError **error)
   crc = fm_crc32 (0, raw, HEADER_CRC_OFF);
   memcpy (raw + HEADER_CRC_OFF, &crc, sizeof crc);
   ok = pwrite (w.fd, raw, sizeof raw, 0) == (ssize_t) sizeof raw;
+  /* The data of the pages that have some, in DATA frames of 1 GiB at
+   * most, then which page has which slot. */
+  {
+    guint64 per_frame = DATA_FRAME_MAX / d->stride, left = d->own_data, in_frame = 0;
+    g_autoptr (GArray) placed = g_array_new (FALSE, FALSE, sizeof (NewSlot));
+
+    for (guint64 p = 0; ok && p < d->geo->n_pages; p++)
+      {
+        guint64 loc = d->loc[p];
+        NewSlot slot = { p, 0 };
+
+        if (!(loc & LOC_OWN) || !(loc & LOC_DATA))
+          continue;
+        if (in_frame == 0)
+          {
+            in_frame = MIN (left, per_frame);
+            ok = writer_data_header (&w, in_frame * d->stride);
+          }
+        slot.off = writer_offset (&w);
+        g_array_append_val (placed, slot);
+        ok = ok && writer_slot (&w, fm_delta_page (d, p), d->geo->slot_size, d->stride);
+        in_frame--;
+        left--;
+      }
+    for (guint i = 0; ok && i < placed->len; i++)
+      {
+        const NewSlot *slot = &g_array_index (placed, NewSlot, i);
+
+        ok = writer_frame (&w, FRAME_PAGE, loc_programs (d->loc[slot->page]), slot->page, slot->off, NULL, 0);
+      }
+  }
   for (guint64 p = 0; ok && p < d->geo->n_pages; p++)
     {
-      guint64 loc = d->loc[p];
+      guint64 loc = d->loc[p], run = 1;
 
-      if (!(loc & LOC_OWN))
+      if (!(loc & LOC_OWN) || (loc & LOC_DATA))
         continue;
-      ok = (loc & LOC_DATA)
-        ? writer_frame (&w, FRAME_PAGE, loc_programs (loc), p, fm_delta_page (d, p), d->geo->slot_size)
-        : writer_frame (&w, FRAME_NODATA, loc_programs (loc), p, NULL, 0);
+      while (p + run < d->geo->n_pages && run_continues (d, p, run, p + run, loc))
+        run++;
+      ok = writer_frame (&w, FRAME_NODATA, loc_programs (loc), p, run, NULL, 0);
+      p += run - 1;
     }
   for (guint32 b = 0; ok && b < d->geo->blocks; b++)
     if (d->block_bits[b] & BLOCK_FRAMED)
-      ok = writer_frame (&w, FRAME_BLOCK, 0, b, &d->blocks[b], sizeof (FmBlockMeta));
-  ok = ok && writer_frame (&w, FRAME_HEADER_FIELDS, 0, 0, &f, sizeof f) && writer_flush (&w);
+      ok = writer_frame (&w, FRAME_BLOCK, 0, b, 0, &d->blocks[b], sizeof (FmBlockMeta));
+  ok = ok && writer_frame (&w, FRAME_HEADER_FIELDS, 0, 0, 0, &f, sizeof f) && writer_flush (&w);
   c.chain_crc = w.crc;
   c.number = 1;
-  ok = ok && writer_frame (&w, FRAME_COMMIT, 0, 0, &c, sizeof c) && writer_flush (&w);
+  ok = ok && writer_frame (&w, FRAME_COMMIT, 0, 0, 0, &c, sizeof c) && writer_flush (&w);
   len = w.off;
   ok = ok && fsync (w.fd) == 0 && flock (w.fd, LOCK_EX | LOCK_NB) == 0;
   if (ok)
@@ -1397,14 +1612,14 @@ compact (FmDelta *d, GError **error)
   d->chain_crc = c.chain_crc;
   d->commits = 1;
   d->compact_after = 0;
-  /* The pages' frames moved. */
+  /* The pages' slots moved. */
   for (guint64 off = FM_IMAGE_HEADER_SIZE; off < len;)
     {
       FrameHeader fh;
 
       memcpy (&fh, d->map + off, sizeof fh);
       if (fh.type == FRAME_PAGE)
-        d->loc[fh.index] = (d->loc[fh.index] & ~LOC_OFFSET) | off;
+        d->loc[fh.index] = (d->loc[fh.index] & ~LOC_OFFSET) | fh.arg;
       off += FRAME_HEADER + align8 (fh.len);
     }
   return TRUE;

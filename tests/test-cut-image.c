@@ -190,7 +190,7 @@ test_cut_size (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (FmJournalReader) reader = NULL;
   g_autofree gchar *cut_path = NULL;
-  guint64 frame = 32 + ((2048 + 64 + 7) & ~7), most = 0;
+  guint64 slot = (2048 + 64 + 7) & ~7, most = 0;
   FmJournalRecord rec;
   FmImage *base;
   FmCutMaker *maker;
@@ -213,9 +213,10 @@ test_cut_size (void)
       g_assert_true (fm_cut_maker_advance (maker, &rec, &error));
     }
   g_test_message ("largest cut file: %" G_GUINT64_FORMAT " bytes", most);
-  /* Header; a block's 8 pages, each a page frame and (erased by a torn
-   * erase) a no-data frame; the block record, age, a sync. */
-  g_assert_cmpuint (most, <=, 4096 + 8 * (frame + 32) + 96 + 48 + 48);
+  /* Header; a data frame with a block's 8 slots, a page frame for each
+   * and (erased by a torn erase) no-data frames; the block record, age,
+   * a sync. */
+  g_assert_cmpuint (most, <=, 4096 + 32 + 8 * (slot + 32 + 32) + 96 + 48 + 48);
   fm_cut_maker_free (maker);
   fm_image_close (base);
   g_unlink (cut_path);

@@ -32,6 +32,7 @@ enum {
   FRAME_LEN = 8,
   FRAME_PROGRAMS = 12,
   FRAME_INDEX = 16,
+  FRAME_ARG = 24,
 };
 
 /* The base: a tiny chip with factory bad blocks and a workload's data,
@@ -596,9 +597,9 @@ test_torn_delta (Fixture *f, gconstpointer data)
     g_assert_cmpuint (info.dropped_bytes, ==, 0);
     g_assert_cmpint (g_stat (crashed, &st), ==, 0);
   }
-  /* Cut anywhere in the last sync's frames (the page frame of 401, a
-   * no-data frame for 400, the sync: 2144 + 32 + 48 bytes), the file
-   * opens at the sync before. */
+  /* Cut anywhere in the last sync's frames (the data frame with 401's
+   * slot, the page frame naming it, a no-data frame for 400, the sync:
+   * 2144 + 32 + 32 + 48 bytes), the file opens at the sync before. */
   {
     g_autoptr (FmImage) clean = open_image (f->overlay, f->desc, TRUE);
     guint64 end;
@@ -608,7 +609,7 @@ test_torn_delta (Fixture *f, gconstpointer data)
     g_clear_pointer (&clean, fm_image_close);
     g_assert_cmpint (g_stat (f->overlay, &st), ==, 0);
     end = st.st_size;
-    for (guint64 cut = end - 1; cut > end - 2224; cut -= 97)
+    for (guint64 cut = end - 1; cut > end - 2256; cut -= 97)
       {
         g_autoptr (FmImage) torn = NULL;
 
@@ -760,8 +761,8 @@ poke_frame (const gchar *path, goffset frame, goffset field, guint64 value, guin
   close (fd);
 }
 
-/* An overlay with one page frame and a sync, then a block frame and a
- * sync: PAGE at 4096, COMMIT, BLOCK, COMMIT. */
+/* An overlay with one page and a sync, then a block record and a sync:
+ * DATA (a slot) at 4096, PAGE, COMMIT, BLOCK, COMMIT. */
 static void
 make_small_overlay (Fixture *f)
 {
@@ -779,8 +780,9 @@ make_small_overlay (Fixture *f)
 }
 
 enum {
-  PAGE_FRAME = FRAMES,
-  FIRST_COMMIT = FRAMES + FRAME_HEADER + 2112,
+  DATA_FRAME = FRAMES,
+  PAGE_FRAME = DATA_FRAME + FRAME_HEADER + 2112,
+  FIRST_COMMIT = PAGE_FRAME + FRAME_HEADER,
   BLOCK_FRAME = FIRST_COMMIT + FRAME_HEADER + 16,
   SECOND_COMMIT = BLOCK_FRAME + FRAME_HEADER + 64,
 };
@@ -858,7 +860,12 @@ test_hostile_frames (Fixture *f, gconstpointer data)
     { PAGE_FRAME, FRAME_INDEX, 64 * 8, 8, "past the chip's" },
     { PAGE_FRAME, FRAME_INDEX, G_MAXUINT64, 8, "past the chip's" },
     { PAGE_FRAME, FRAME_PROGRAMS, 16, 4, "more than 15" },
-    { PAGE_FRAME, FRAME_LEN, 2104, 4, "a page frame of 2104 bytes" },
+    { PAGE_FRAME, FRAME_LEN, 8, 4, "a page frame of 8 bytes" },
+    { PAGE_FRAME, FRAME_ARG, DATA_FRAME, 8, "not a slot of a data frame since the last sync" },
+    { PAGE_FRAME, FRAME_ARG, DATA_FRAME + FRAME_HEADER + 8, 8, "not a slot of a data frame" },
+    { PAGE_FRAME, FRAME_ARG, PAGE_FRAME, 8, "not a slot of a data frame" },
+    { DATA_FRAME, FRAME_LEN, 2104, 4, "a data frame of 2104 bytes" },
+    { DATA_FRAME, FRAME_ARG, 1, 8, "an argument of 1 in a frame of type 1" },
     { PAGE_FRAME, FRAME_TYPE, 9, 2, "unknown frame type 9" },
     { PAGE_FRAME, FRAME_RESERVED, 1, 2, "reserved" },
     { BLOCK_FRAME, FRAME_INDEX, 64, 8, "block 64, past" },
@@ -880,6 +887,15 @@ test_hostile_frames (Fixture *f, gconstpointer data)
       else
         poke_frame (f->overlay, cases[i].frame, cases[i].field, cases[i].value, cases[i].len);
       expect_overlay_error (f->overlay, FM_ERROR_IMAGE_CORRUPT, cases[i].words, "corrupt overlay");
+    }
+  /* No-data runs: 1 page to the rest of the block (page 5 of 8: 3). */
+  for (guint64 count = 0; count <= 4; count += 4)
+    {
+      g_unlink (f->overlay);
+      make_small_overlay (f);
+      poke_frame (f->overlay, PAGE_FRAME, FRAME_TYPE, 3, 2);
+      poke_frame (f->overlay, PAGE_FRAME, FRAME_ARG, count, 8);
+      expect_overlay_error (f->overlay, FM_ERROR_IMAGE_CORRUPT, "not 1 to the rest of its block", NULL);
     }
   /* A frame whose CRC fails ends the log there: a torn write. */
   g_unlink (f->overlay);
