@@ -854,10 +854,7 @@ fm_delta_open (const gchar *path, int fd, const guint8 *raw, guint64 file_size, 
   guint64 limit = frozen ? frozen->length : file_size, valid_end, size;
 
   if (!check_header (d, raw, error))
-    {
-      d->fd = -1; /* the caller closes it */
-      return NULL;
-    }
+    goto fail;
   /* A compacted delta is another file: refused before anything else. */
   if (frozen && (frozen->kind != FM_IMAGE_KIND_DELTA || frozen->generation != d->header.generation))
     {
@@ -866,50 +863,35 @@ fm_delta_open (const gchar *path, int fd, const guint8 *raw, guint64 file_size, 
                    G_GUINT64_FORMAT " (compacted since?), the overlay was made on %s of generation %"
                    G_GUINT64_FORMAT, path, d->header.generation,
                    frozen->kind == FM_IMAGE_KIND_DELTA ? "an overlay" : "an image", frozen->generation);
-      d->fd = -1;
-      return NULL;
+      goto fail;
     }
   if (!open_base (d, depth, error) || !check_against_base (d, error))
-    {
-      d->fd = -1;
-      return NULL;
-    }
+    goto fail;
   d->depth = depth_of (d->base) + 1;
   if (limit > file_size || limit < FM_IMAGE_HEADER_SIZE)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH,
                    "%s has changed since the overlay was made on it: it has %" G_GUINT64_FORMAT
                    " bytes, the overlay was made on its first %" G_GUINT64_FORMAT, path, file_size, limit);
-      d->fd = -1;
-      return NULL;
+      goto fail;
     }
   if (limit > DELTA_FILE_MAX)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT,
                    "%s: corrupt overlay: %" G_GUINT64_FORMAT " bytes, more than an overlay may have",
                    path, limit);
-      d->fd = -1;
-      return NULL;
+      goto fail;
     }
   if (!reserve_and_map (d, read_only ? align4k (limit) : MAX (reservation_for (d->geo), align4k (limit)),
                         limit, error) ||
-      !state_init (d, error))
-    {
-      d->fd = -1;
-      return NULL;
-    }
-  if (!scan (d, limit, &valid_end, error))
-    {
-      d->fd = -1;
-      return NULL;
-    }
+      !state_init (d, error) || !scan (d, limit, &valid_end, error))
+    goto fail;
   if (frozen && valid_end != frozen->length)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH,
                    "%s has changed since the overlay was made on it: its syncs end at byte %" G_GUINT64_FORMAT
                    ", not at byte %" G_GUINT64_FORMAT " where the overlay was made", path, valid_end, frozen->length);
-      d->fd = -1;
-      return NULL;
+      goto fail;
     }
   /* Checked: applied, up to the last sync. (Read again rather than kept:
    * the small frames sit together, the data is stepped over.) */
@@ -932,13 +914,16 @@ fm_delta_open (const gchar *path, int fd, const guint8 *raw, guint64 file_size, 
       if (ftruncate (fd, valid_end) < 0)
         {
           errno_error (error, path, "cutting off the torn end of the overlay");
-          d->fd = -1;
-          return NULL;
+          goto fail;
         }
       d->file_len = valid_end;
     }
   d->ready = TRUE;
   return g_steal_pointer (&d);
+
+fail:
+  d->fd = -1; /* the caller closes it */
+  return NULL;
 }
 
 #undef CORRUPT
