@@ -25,3 +25,9 @@ void   report_journal_end (const gchar *path, FmJournalReader *reader, guint64 r
 FmImage *prepare_journal_base (const gchar *base_path, const FmChipDesc *desc,
                                const FmJournalInfo *info, const gchar *path,
                                GError **error);
+/* Opens BASE_PATH read-only (checked against the journal), or makes a
+ * fresh image of the journal's chip and seed as the new file PATH and
+ * opens that read-only. */
+FmImage *open_journal_base (const gchar *base_path, const FmChipDesc *desc,
+                            const FmJournalInfo *info, const gchar *path,
+                            GError **error);
