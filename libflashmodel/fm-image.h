@@ -123,7 +123,7 @@ FmImage *fm_image_create_overlay (const gchar *path, const gchar *base_path, GEr
  * stay open until the overlay is closed): a full image opened read-only,
  * or an overlay (its changes are synced first, and the new one sees it as
  * it is now). STORED_BASE: how the new delta names it, relative to PATH's
- * directory or absolute. SCRATCH: nothing is synced to the disk (a
+ * directory or absolute. SCRATCH: as fm_image_set_scratch() (a
  * campaign's cut images: fm-cut-image.h). */
 FmImage *fm_image_create_overlay_on (const gchar *path, FmImage *base, const gchar *stored_base,
                                      gboolean scratch, GError **error);
@@ -133,7 +133,8 @@ gboolean fm_image_flatten_to (FmImage *image, const gchar *dest, GError **error)
 gboolean fm_image_is_overlay (const FmImage *image);
 /* FALSE for a full image. The strings belong to IMAGE. */
 gboolean fm_image_overlay_info (FmImage *image, FmImageOverlayInfo *info);
-/* The base an overlay reads through (owned by the overlay), or NULL. */
+/* The base an overlay reads through, or NULL: the overlay's own, or the
+ * one lent to fm_image_create_overlay_on(). */
 FmImage *fm_image_overlay_base (FmImage *image);
 /* From now on IMAGE, an overlay, is a scratch file: syncs write its
  * changes to the file but do not wait for the disk, and it is never
