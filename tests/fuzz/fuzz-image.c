@@ -27,6 +27,7 @@
  */
 #define _GNU_SOURCE
 #include "fuzz-chips.h"
+#include "fuzz-log.h"
 #include "fm-bits.h"
 
 #include <fcntl.h>
@@ -77,7 +78,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 
   (void) argc;
   (void) argv;
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  fuzz_make_warnings_fatal ();
   check (catalog != NULL, "no temporary directory for the catalog");
   for (guint i = 0; i < N_CHIPS; i++)
     {
