@@ -319,8 +319,9 @@ cmd_create (int argc, char **argv)
 static const Command commands[] = {
   { "list-chips", "", "List the chips in the catalog.",
     "The catalog is $FLASHMODEL_CHIPS_DIR if set, else the installed chips\n"
-    "directory, else the source tree's chips/. A descriptor that fails to load is\n"
-    "reported on stderr and the others are still listed.", cmd_list_chips },
+    "directory (in a build that is not installed: the source tree's chips/).\n"
+    "A descriptor that fails to load is reported on stderr and the others are\n"
+    "still listed.", cmd_list_chips },
   { "info", "--chip NAME", "Show a chip's geometry, IDs, ONFI data, timings and reliability.",
     "NAME is a catalog name (see list-chips) or the path of a descriptor file.\n\n"
     "Example:\n  flashmodel info --chip micron-mt29f4g", cmd_info },
