@@ -22,6 +22,10 @@ flashmodel journal "$PC_DIR/run.journal" > /tmp/journal.out 2>&1
 diag "$(grep -E '^(operations|marks):' /tmp/journal.out)"
 check_ge "marks where operations began and acknowledgements returned" 200 "$(wc -l < "$PC_DIR/marks")"
 check_ge "UBI moved the data of the PEBs at erase count 0 (wear-leveling)" 1 "$(cat "$PC_DIR/wl-moves")"
+diag "$(cat "$PC_DIR/journal-stats")"
+check_ge "UBIFS committed" 2 "$(sed -n 's/^ubifs: \([0-9]*\) commits.*/\1/p' "$PC_DIR/journal-stats")"
+check_ge "UBIFS moved nodes in garbage collection" 1 \
+  "$(sed -n 's/^ubifs: .* \([0-9]*\) nodes moved by garbage collection.*/\1/p' "$PC_DIR/journal-stats")"
 
 check "a server for the checks" pc_servers_start 1
 pc_campaign 120 1
@@ -35,11 +39,11 @@ diag "$(pc_times_summary)"
 # The oracle can fail: marks that put the workload's final sync, and its
 # acknowledgement, before every operation demand the final state of every
 # cut, which those of the first half of the journal cannot have.
-ops=$(sed -n 's/^operations: *\([0-9]*\) .*/\1/p' /tmp/journal.out)
+middle=$(pc_middle_op)
 cp "$PC_DIR/marks" /tmp/marks.real
 last=$(tail -n 1 "$PC_DIR/marks" | cut -d' ' -f3)
 { echo "0 op $last"; echo "0 ack $last"; cat /tmp/marks.real; } > "$PC_DIR/marks"
-pc_campaign 3 1 --to $((ops / 2))
+pc_campaign 3 1 --to "$middle"
 check_eq "a check that finds acknowledged data missing fails the campaign" 1 "$?"
 failed=$(grep -c '^not ok' "$PC_DIR/campaign.tap")
 check_eq "it lists every failed cut (3 operations, clean and torn)" 6 "$failed"
@@ -48,7 +52,7 @@ cp /tmp/marks.real "$PC_DIR/marks"
 check "the servers stop" pc_servers_stop
 
 # A live cut halfway through the same workload, on the base.
-cut_at=$((ops / 2))
+cut_at=$middle
 cp "$PC_DIR/base.img" /tmp/live.img
 mkdir -p /run/pclive
 pc_serve pclive /tmp/live.img "" --record /tmp/live.journal --stats-mount /run/pclive \
