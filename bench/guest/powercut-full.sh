@@ -77,7 +77,10 @@ per_cut=$(awk -v c="$cuts" -v s="$campaign_s" 'BEGIN { printf "%.3f", c ? s / c 
   echo "profile:        $profile (chip $PC_CHIP, partition $PC_PART, $PC_FS${PC_FASTMAP:+, fastmap $PC_FASTMAP})"
   echo "workload:       fm-fsync-load run $PC_LOAD (base: $PC_BASE_LOAD)"
   echo "journal:        $ops operations: $reads reads, $programs programs, $erases erases; $marks marks"
-  [ "$PC_FS" = ubifs ] && echo "wear-leveling:  $wl of the $(wc -l < "$PC_DIR/cooled") PEBs at erase count 0 moved off and erased"
+  if [ "$PC_FS" = ubifs ]; then
+    echo "wear-leveling:  $wl of the $(wc -l < "$PC_DIR/cooled") PEBs at erase count 0 moved off and erased"
+    sed 's/^/                /' "$PC_DIR/journal-stats"
+  fi
   echo "coverage:       $coverage, $jobs job(s): $points operations cut ($(share "$points" $((programs + erases)))% of the programs and erases), $cuts cuts ($clean clean, $torn torn)"
   echo "failures:       $failed$(grep '^not ok' "$tap" | awk '{ k = $6; sub(/,$/, "", k); printf " %s/%s", $5, k }')"
   echo "time:           base $(elapsed "$t_start" "$t_base") s, record $(elapsed "$t_base" "$t_record") s, campaign $campaign_s s"
@@ -94,6 +97,10 @@ sed 's/^/# /' "$PC_DIR/summary.txt"
   printf '  "workload": "%s",\n  "journal": { "operations": %s, "reads": %s, "programs": %s, "erases": %s, "marks": %s },\n' \
     "$PC_LOAD" "$ops" "$reads" "$programs" "$erases" "$marks"
   printf '  "wear_leveling_moves": %s,\n  "coverage": "%s",\n  "jobs": %s,\n' "$wl" "$coverage" "$jobs"
+  if [ "$PC_FS" = ubifs ]; then
+    sed -n 's/^ubi: .* VID headers (\([0-9]*\) copies, \([0-9]*\) of them.*/  "ubi": { "copies": \1, "moves_off_cooled_pebs": \2 },/p' "$PC_DIR/journal-stats"
+    sed -n 's/^ubifs: \([0-9]*\) commits (commit-start nodes), \([0-9]*\) index nodes written; \([0-9]*\) nodes moved by garbage collection, \([0-9]*\) copied.*/  "ubifs": { "commits": \1, "index_nodes": \2, "nodes_moved_by_gc": \3, "nodes_copied_by_ubi": \4 },/p' "$PC_DIR/journal-stats"
+  fi
   printf '  "cut_points": { "operations": %s, "share_of_programs_and_erases": %s, "cuts": %s, "clean": %s, "torn": %s },\n' \
     "$points" "$(share "$points" $((programs + erases)))" "$cuts" "$clean" "$torn"
   printf '  "failures": ['
