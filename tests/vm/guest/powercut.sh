@@ -47,7 +47,9 @@ pc_profile() {
       PC_BASE_LOAD=${PC_BASE_LOAD:---ops 10 --max-bytes 65536 --max-file 16384 --max-write 4096} ;;
     jffs2-nor)
       PC_FS=jffs2 PC_CHIP=winbond-w25q128jv PC_PART=1M PC_MUSE_ARGS="--erase-size 64K"
-      PC_LOAD=${PC_LOAD:---ops 40 --max-bytes 131072 --max-file 16384 --max-write 2048}
+      # Enough rewriting over the run that JFFS2's garbage collection
+      # erases sectors of the 1 MiB partition (the NAND one has room).
+      PC_LOAD=${PC_LOAD:---ops 60 --max-bytes 262144 --max-file 32768 --max-write 2048}
       PC_BASE_LOAD=${PC_BASE_LOAD:---ops 10 --max-bytes 32768 --max-file 8192 --max-write 2048} ;;
     *) echo "powercut.sh: no profile '$1'" >&2; return 1 ;;
   esac
