@@ -35,8 +35,13 @@ check "$profile: one server per job" pc_servers_start "$jobs" || bail "no server
 
 pc_campaign "$coverage" "$jobs" &
 campaign=$!
+# Progress every minute; the end of the campaign seen within a second, so
+# that its time is not rounded up to the next minute.
+waited=0
 while kill -0 "$campaign" 2>/dev/null; do
-  sleep 60
+  sleep 1
+  waited=$((waited + 1))
+  [ $((waited % 60)) = 0 ] || continue
   pc_stamp t_now
   # One TAP file per job when the campaign is split (pc_campaign).
   taps=$PC_DIR/campaign.tap
@@ -55,7 +60,9 @@ cuts=$(grep -c -E '^(not )?ok [0-9]+ - operation' "$tap")
 clean=$(grep -c -E '^(not )?ok [0-9]+ - operation [0-9]+ clean' "$tap")
 torn=$(grep -c -E '^(not )?ok [0-9]+ - operation [0-9]+ torn' "$tap")
 failed=$(grep -c '^not ok' "$tap")
-points=$(grep -E '^(not )?ok [0-9]+ - operation' "$tap" | awk '{ print $5 }' | sort -u | wc -l)
+points=$(sed -n 's/^\(not \)\{0,1\}ok [0-9]* - operation \([0-9]*\) .*/\2/p' "$tap" | sort -u | wc -l)
+# "not ok N - operation OP KIND, ...": OP/KIND, or the JSON of each.
+failures() { grep '^not ok' "$tap" | awk -v fmt="$1" -v sep="$2" '{ k = $7; sub(/,$/, "", k); printf "%s" fmt, (NR > 1 ? sep : ""), $6, k }'; }
 campaign_s=$(elapsed "$t_record" "$t_campaign")
 check_eq "$profile: every cut passed the oracle" 0 "$status"
 check_ge "$profile: cuts checked" 1 "$cuts"
@@ -74,7 +81,7 @@ rate=$(awk -v c="$cuts" -v s="$campaign_s" 'BEGIN { printf "%.1f", (s > 0 ? c * 
 per_cut=$(awk -v c="$cuts" -v s="$campaign_s" 'BEGIN { printf "%.3f", c ? s / c : 0 }')
 
 {
-  echo "profile:        $profile (chip $PC_CHIP, partition $PC_PART, $PC_FS${PC_FASTMAP:+, fastmap $PC_FASTMAP})"
+  echo "profile:        $profile (chip $PC_CHIP, partition $PC_PART, $PC_FS$([ "$PC_FASTMAP" = 1 ] && echo ", fastmap"))"
   echo "workload:       fm-fsync-load run $PC_LOAD (base: $PC_BASE_LOAD)"
   echo "journal:        $ops operations: $reads reads, $programs programs, $erases erases; $marks marks"
   if [ "$PC_FS" = ubifs ]; then
@@ -82,7 +89,7 @@ per_cut=$(awk -v c="$cuts" -v s="$campaign_s" 'BEGIN { printf "%.3f", c ? s / c 
     sed 's/^/                /' "$PC_DIR/journal-stats"
   fi
   echo "coverage:       $coverage, $jobs job(s): $points operations cut ($(share "$points" $((programs + erases)))% of the programs and erases), $cuts cuts ($clean clean, $torn torn)"
-  echo "failures:       $failed$(grep '^not ok' "$tap" | awk '{ k = $6; sub(/,$/, "", k); printf " %s/%s", $5, k }')"
+  echo "failures:       $failed $(failures '%s/%s' ' ')"
   echo "time:           base $(elapsed "$t_start" "$t_base") s, record $(elapsed "$t_base" "$t_record") s, campaign $campaign_s s"
   echo "rate:           $rate cut points per minute, $per_cut s per cut"
   echo "checks:         $(head -n 1 "$PC_DIR/times.txt")"
@@ -104,7 +111,7 @@ sed 's/^/# /' "$PC_DIR/summary.txt"
   printf '  "cut_points": { "operations": %s, "share_of_programs_and_erases": %s, "cuts": %s, "clean": %s, "torn": %s },\n' \
     "$points" "$(share "$points" $((programs + erases)))" "$cuts" "$clean" "$torn"
   printf '  "failures": ['
-  grep '^not ok' "$tap" | awk '{ k = $6; sub(/,$/, "", k); printf "%s{ \"operation\": %s, \"cut\": \"%s\" }", (NR > 1 ? ", " : ""), $5, k }'
+  failures '{ "operation": %s, "cut": "%s" }' ', '
   printf '],\n'
   printf '  "seconds": { "base": %s, "record": %s, "campaign": %s },\n' \
     "$(elapsed "$t_start" "$t_base")" "$(elapsed "$t_base" "$t_record")" "$campaign_s"
