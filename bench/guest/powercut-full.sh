@@ -89,7 +89,7 @@ per_cut=$(awk -v c="$cuts" -v s="$campaign_s" 'BEGIN { printf "%.3f", c ? s / c 
     sed 's/^/                /' "$PC_DIR/journal-stats"
   fi
   echo "coverage:       $coverage, $jobs job(s): $points operations cut ($(share "$points" $((programs + erases)))% of the programs and erases), $cuts cuts ($clean clean, $torn torn)"
-  echo "failures:       $failed $(failures '%s/%s' ' ')"
+  echo "failures:       $failed$(failures ' %s/%s' '')"
   echo "time:           base $(elapsed "$t_start" "$t_base") s, record $(elapsed "$t_base" "$t_record") s, campaign $campaign_s s"
   echo "rate:           $rate cut points per minute, $per_cut s per cut"
   echo "checks:         $(head -n 1 "$PC_DIR/times.txt")"

@@ -358,7 +358,9 @@ pc_campaign() {
     return
   fi
   # A campaign without --jobs: the programs and erases split into JOBS
-  # ranges of operations (--from, --to), a campaign each, all at once.
+  # ranges of operations (--from, --to), a campaign each, all at once; a
+  # sample of N draws N / JOBS in each range (rounded up).
+  [ "$coverage" = full ] || cov="--sample $(((coverage + jobs - 1) / jobs)) --seed 1 --cut both"
   flashmodel journal --list "$PC_DIR/run.journal" | awk '$2 == "program" || $2 == "erase" { print $1 }' \
     > "$PC_DIR/eligible"
   n=$(wc -l < "$PC_DIR/eligible")
