@@ -22,6 +22,9 @@ G_STATIC_ASSERT (G_BYTE_ORDER == G_LITTLE_ENDIAN); /* the format is LE */
  *   0 magic  4 total_len  8 op  9 flags  10 reserved  12 page_programs
  *   16 seq  24 index  32 age_ns  40 erase_count  44 block_flags
  *   48 len  52 payload_len  56 digest[32]
+ * A mark (version 2) is framed the same way: op MARK_OP, flags 0, seq the
+ * last operation's, index 0, the label as payload (len = payload_len) and
+ * its SHA-256 as the digest.
  */
 #define HEADER_SIZE 256
 #define HEADER_DIGEST_OFF 224
@@ -29,6 +32,8 @@ G_STATIC_ASSERT (G_BYTE_ORDER == G_LITTLE_ENDIAN); /* the format is LE */
 #define RECORD_FIXED 88
 #define RECORD_TRAILER 4
 #define WRITE_BUFFER (1u << 20)
+#define MARK_OP 0x80
+#define FIRST_VERSION 1  /* the oldest version read: no marks */
 
 enum {
   FLAG_OK = 1 << 0,
@@ -79,13 +84,24 @@ fm_nand_op_to_string (FmNandOp op)
   return "unknown";
 }
 
+gboolean
+fm_journal_mark_label_valid (const gchar *label, gsize len)
+{
+  if (len == 0 || len > FM_JOURNAL_MARK_MAX)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (label[i] < ' ' || label[i] > '~')
+      return FALSE;
+  return TRUE;
+}
+
 /* ---- writer -------------------------------------------------------------- */
 
 struct _FmJournalWriter {
   gchar *path;
   FILE *file;
   guint64 next_seq;
-  guint64 records;
+  guint64 records, marks;
   gsize page_bytes;
   guint8 *record;        /* one record being built */
   GError *failure;       /* first error seen by the observer */
@@ -112,7 +128,7 @@ fm_journal_writer_new (const gchar *path, FmImage *image, const FmChipDesc *desc
   w->path = g_strdup (path);
   w->next_seq = first_seq;
   w->page_bytes = desc->page_size + desc->oob_size;
-  w->record = g_malloc (RECORD_FIXED + w->page_bytes + RECORD_TRAILER);
+  w->record = g_malloc (RECORD_FIXED + MAX (w->page_bytes, FM_JOURNAL_MARK_MAX) + RECORD_TRAILER);
   fd = open (path, O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL), 0644);
   if (fd < 0)
     {
@@ -194,6 +210,44 @@ fm_journal_writer_append (FmJournalWriter *w, const FmNandEvent *ev, GError **er
   return TRUE;
 }
 
+gboolean
+fm_journal_writer_mark (FmJournalWriter *w, const gchar *label, GError **error)
+{
+  guint8 *r = w->record;
+  gsize len = strlen (label);
+  gsize total = RECORD_FIXED + len + RECORD_TRAILER;
+
+  if (!fm_journal_mark_label_valid (label, len))
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID,
+                   "%s: a mark's label is 1 to %d printable ASCII characters", w->path,
+                   FM_JOURNAL_MARK_MAX);
+      return FALSE;
+    }
+  /* After the observer failed, the journal has a gap: a mark would name
+   * the wrong place. */
+  if (w->failure)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: the journal stopped: %s", w->path,
+                   w->failure->message);
+      return FALSE;
+    }
+  memset (r, 0, RECORD_FIXED);
+  put32 (r, RECORD_MAGIC);
+  put32 (r + 4, total);
+  r[8] = MARK_OP;
+  put64 (r + 16, w->next_seq - 1);
+  put32 (r + 48, len);
+  put32 (r + 52, len);
+  fm_digest ((const guint8 *) label, len, r + 56);
+  memcpy (r + RECORD_FIXED, label, len);
+  put32 (r + RECORD_FIXED + len, fm_crc32 (0, r, RECORD_FIXED + len));
+  if (fwrite (r, total, 1, w->file) != 1)
+    return io_error (error, w->path, "write journal");
+  w->marks++;
+  return TRUE;
+}
+
 void
 fm_journal_writer_observe (gpointer writer, const FmNandEvent *event)
 {
@@ -223,6 +277,12 @@ guint64
 fm_journal_writer_records (const FmJournalWriter *w)
 {
   return w->records;
+}
+
+guint64
+fm_journal_writer_marks (const FmJournalWriter *w)
+{
+  return w->marks;
 }
 
 gboolean
@@ -262,6 +322,7 @@ struct _FmJournalReader {
   const guint8 *buf;
   gsize size;
   FmJournalInfo info;
+  guint32 version;
   gsize page_bytes;
   gsize pos;
   guint64 next_seq;
@@ -290,11 +351,12 @@ parse_header (FmJournalReader *r, GError **error)
   fm_digest (h, HEADER_DIGEST_OFF, digest);
   if (memcmp (digest, h + HEADER_DIGEST_OFF, FM_DIGEST_SIZE) != 0)
     return corrupt (error, r->name, "the header's digest does not match");
-  if (get32 (h + 8) != FM_JOURNAL_VERSION || get32 (h + 12) != HEADER_SIZE)
+  r->version = get32 (h + 8);
+  if (r->version < FIRST_VERSION || r->version > FM_JOURNAL_VERSION || get32 (h + 12) != HEADER_SIZE)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED,
-                   "%s: journal format version %u, this flashmodel reads version %u",
-                   r->name, get32 (h + 8), FM_JOURNAL_VERSION);
+                   "%s: journal format version %u, this flashmodel reads versions %u to %u",
+                   r->name, r->version, FIRST_VERSION, FM_JOURNAL_VERSION);
       return FALSE;
     }
   memcpy (info->chip_name, h + 16, 64);
@@ -371,10 +433,11 @@ fm_journal_reader_rewind (FmJournalReader *r)
   g_clear_pointer (&r->why, g_free);
 }
 
-static gboolean
+/* Ends the valid prefix here, saying why. */
+static FmJournalEntry
 stop (FmJournalReader *r, FmJournalEnd end, const gchar *format, ...) G_GNUC_PRINTF (3, 4);
 
-static gboolean
+static FmJournalEntry
 stop (FmJournalReader *r, FmJournalEnd end, const gchar *format, ...)
 {
   va_list ap;
@@ -384,7 +447,7 @@ stop (FmJournalReader *r, FmJournalEnd end, const gchar *format, ...)
   va_start (ap, format);
   r->why = g_strdup_vprintf (format, ap);
   va_end (ap);
-  return FALSE;
+  return FM_JOURNAL_ENTRY_END;
 }
 
 static gboolean
@@ -396,8 +459,35 @@ all_zero (const guint8 *p, gsize n)
   return TRUE;
 }
 
-gboolean
-fm_journal_reader_next (FmJournalReader *r, FmJournalRecord *rec)
+/* A mark's fields, once its frame and CRC are checked. */
+static FmJournalEntry
+parse_mark (FmJournalReader *r, const guint8 *p, guint32 total, FmJournalMark *mark)
+{
+  guint32 len = get32 (p + 48);
+  guint8 digest[FM_DIGEST_SIZE];
+
+  if (r->version < 2)
+    return stop (r, FM_JOURNAL_END_CORRUPT, "a mark in a version %u journal", r->version);
+  if (p[9] || len != get32 (p + 52) || total != RECORD_FIXED + len + RECORD_TRAILER ||
+      !fm_journal_mark_label_valid ((const gchar *) p + RECORD_FIXED, len) ||
+      get64 (p + 24) || get32 (p + 12) || get64 (p + 32) || get32 (p + 40) || get32 (p + 44))
+    return stop (r, FM_JOURNAL_END_CORRUPT, "inconsistent mark fields");
+  /* A mark sits after the operation it names, before the next one. */
+  if (get64 (p + 16) != r->next_seq - 1)
+    return stop (r, FM_JOURNAL_END_CORRUPT, "a mark after operation %" G_GUINT64_FORMAT
+                 " where %" G_GUINT64_FORMAT " was the last", get64 (p + 16), r->next_seq - 1);
+  fm_digest (p + RECORD_FIXED, len, digest);
+  if (memcmp (digest, p + 56, FM_DIGEST_SIZE) != 0)
+    return stop (r, FM_JOURNAL_END_CORRUPT, "a mark's label does not match its digest");
+  mark->seq = get64 (p + 16);
+  memcpy (mark->label, p + RECORD_FIXED, len);
+  mark->label[len] = '\0';
+  r->pos += total;
+  return FM_JOURNAL_ENTRY_MARK;
+}
+
+FmJournalEntry
+fm_journal_reader_next_entry (FmJournalReader *r, FmJournalRecord *rec, FmJournalMark *mark)
 {
   const guint8 *p = r->buf + r->pos;
   gsize left = r->size - r->pos;
@@ -406,7 +496,7 @@ fm_journal_reader_next (FmJournalReader *r, FmJournalRecord *rec)
   guint64 limit;
 
   if (r->why || left == 0)
-    return FALSE;
+    return FM_JOURNAL_ENTRY_END;
   /* A crash can leave the file longer than what reached it, padded with
    * zeros; that is a torn tail too. */
   if (all_zero (p, left))
@@ -416,12 +506,15 @@ fm_journal_reader_next (FmJournalReader *r, FmJournalRecord *rec)
   if (get32 (p) != RECORD_MAGIC)
     return stop (r, FM_JOURNAL_END_CORRUPT, "no record magic");
   total = get32 (p + 4);
-  if (total < RECORD_FIXED + RECORD_TRAILER || total > RECORD_FIXED + r->page_bytes + RECORD_TRAILER)
+  if (total < RECORD_FIXED + RECORD_TRAILER ||
+      total > RECORD_FIXED + MAX (r->page_bytes, FM_JOURNAL_MARK_MAX) + RECORD_TRAILER)
     return stop (r, FM_JOURNAL_END_CORRUPT, "impossible record length %u", total);
   if (left < total)
     return stop (r, FM_JOURNAL_END_TORN, "the last record is cut short (%zu of %u bytes)", left, total);
   if (get32 (p + total - RECORD_TRAILER) != fm_crc32 (0, p, total - RECORD_TRAILER))
     return stop (r, FM_JOURNAL_END_CORRUPT, "checksum mismatch");
+  if (p[8] == MARK_OP)
+    return parse_mark (r, p, total, mark);
 
   memset (rec, 0, sizeof *rec);
   rec->op = p[8];
@@ -465,7 +558,18 @@ fm_journal_reader_next (FmJournalReader *r, FmJournalRecord *rec)
   rec->len = len;
   r->pos += total;
   r->next_seq++;
-  return TRUE;
+  return FM_JOURNAL_ENTRY_OPERATION;
+}
+
+gboolean
+fm_journal_reader_next (FmJournalReader *r, FmJournalRecord *rec)
+{
+  FmJournalMark mark;
+  FmJournalEntry entry;
+
+  while ((entry = fm_journal_reader_next_entry (r, rec, &mark)) == FM_JOURNAL_ENTRY_MARK)
+    ;
+  return entry == FM_JOURNAL_ENTRY_OPERATION;
 }
 
 FmJournalEnd

@@ -13,6 +13,13 @@
  * check, reports why, and still offers every record before it. A torn tail
  * (a writer killed mid-record) is told apart from corruption.
  *
+ * Version 2 adds marks: annotations a workload places between two
+ * operations ("this write is acknowledged now"), framed like records. A
+ * mark is not an operation: it carries the seq of the last operation
+ * before it, replay and campaigns skip it (fm_journal_reader_next() never
+ * returns one), and fm_journal_reader_next_entry() returns both. Version 1
+ * journals are still read.
+ *
  * All numbers are little-endian.
  */
 #pragma once
@@ -25,7 +32,9 @@
 G_BEGIN_DECLS
 
 #define FM_JOURNAL_MAGIC "FMJOURNL"
-#define FM_JOURNAL_VERSION 1
+#define FM_JOURNAL_VERSION 2
+/* The longest label of a mark, in bytes. */
+#define FM_JOURNAL_MARK_MAX 200
 
 typedef struct {
   gchar chip_name[64];
@@ -49,6 +58,17 @@ typedef struct {
   gsize len;            /* bytes read or programmed; 0 for an erase */
 } FmJournalRecord;
 
+/* An annotation between two operations. */
+typedef struct {
+  guint64 seq;          /* the last operation before it (first_seq - 1: none) */
+  gchar label[FM_JOURNAL_MARK_MAX + 1]; /* printable ASCII, no newline */
+} FmJournalMark;
+
+/* Whether LABEL (LEN bytes) can be a mark's label: 1 to FM_JOURNAL_MARK_MAX
+ * printable ASCII characters (space to '~'), so that listings and marks
+ * files stay one line per mark. */
+gboolean fm_journal_mark_label_valid (const gchar *label, gsize len);
+
 /* ---- writing ---- */
 
 typedef struct _FmJournalWriter FmJournalWriter;
@@ -61,9 +81,12 @@ FmJournalWriter *fm_journal_writer_new (const gchar *path, FmImage *image,
                                         gboolean overwrite, GError **error);
 gboolean fm_journal_writer_append (FmJournalWriter *w, const FmNandEvent *event,
                                    GError **error);
+/* Appends a mark with LABEL after the operations appended so far. */
+gboolean fm_journal_writer_mark   (FmJournalWriter *w, const gchar *label, GError **error);
 /* Pushes buffered records to the file; with DURABLE, to the disk too. */
 gboolean fm_journal_writer_flush  (FmJournalWriter *w, gboolean durable, GError **error);
-guint64  fm_journal_writer_records (const FmJournalWriter *w);
+guint64  fm_journal_writer_records (const FmJournalWriter *w);  /* operations */
+guint64  fm_journal_writer_marks   (const FmJournalWriter *w);
 /* Flushes and closes; reports a failure of the final flush. */
 gboolean fm_journal_writer_close  (FmJournalWriter *w, GError **error);
 void     fm_journal_writer_free   (FmJournalWriter *w); /* close, ignoring errors */
@@ -93,8 +116,19 @@ void     fm_journal_reader_free (FmJournalReader *r);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmJournalReader, fm_journal_reader_free)
 
 const FmJournalInfo *fm_journal_reader_info (const FmJournalReader *r);
-/* The next valid record; FALSE at the end of the valid prefix. */
+/* The next valid operation, skipping marks; FALSE at the end of the valid
+ * prefix. */
 gboolean fm_journal_reader_next (FmJournalReader *r, FmJournalRecord *record);
+
+typedef enum {
+  FM_JOURNAL_ENTRY_END,        /* the end of the valid prefix */
+  FM_JOURNAL_ENTRY_OPERATION,  /* RECORD is filled */
+  FM_JOURNAL_ENTRY_MARK,       /* MARK is filled */
+} FmJournalEntry;
+
+/* The next valid operation or mark, in file order. */
+FmJournalEntry fm_journal_reader_next_entry (FmJournalReader *r, FmJournalRecord *record,
+                                             FmJournalMark *mark);
 /* After next() returned FALSE: how the journal ended, where, and why. */
 FmJournalEnd fm_journal_reader_end (const FmJournalReader *r, guint64 *offset,
                                     const gchar **why);

@@ -95,9 +95,24 @@ static const gchar description[] =
   "  bad_blocks        one line per bad block: its number and why (factory,\n"
   "                    worn-out, grown-bad, marked)\n"
   "'flashmodel stat --live DIR' and 'flashmodel wear DIR' read them. Each open\n"
-  "of a file sees one snapshot. The directory is unmounted when muse-chip\n"
-  "exits; after a SIGKILL, 'umount DIR' clears the dead mount. Needs /dev/fuse\n"
-  "and the right to mount (root).\n"
+  "of a file sees one snapshot. With --record, DIR also holds the write-only\n"
+  "file 'mark': writing a label to it (echo acked-3 > DIR/mark; 1 to 200\n"
+  "printable ASCII characters) places a mark in the journal between two\n"
+  "requests, after every operation the kernel has had a reply to, and the\n"
+  "write returns once the mark is in the journal file: a workload marks\n"
+  "where its fsync returned, and a power-cut campaign's check knows which\n"
+  "writes were acknowledged before each cut ('flashmodel journal --marks').\n"
+  "Without --record, DIR holds the write-only file 'image' instead: writing\n"
+  "the path of another image of the same chip to it (echo cut.img > DIR/image)\n"
+  "makes muse-chip serve that image from the next request on, with the same\n"
+  "options; the old image is synced and closed, the MTD device stays. It\n"
+  "saves starting a server per image when many are checked one after the\n"
+  "other (a power-cut campaign's cut images), and is safe only while nothing\n"
+  "uses the MTD (no UBI attached, nothing mounted): what the kernel caches\n"
+  "of the old image would meet the new one. The write fails (ENOENT, EINVAL)\n"
+  "for a missing file or an image of another chip, and the old one stays.\n"
+  "The directory is unmounted when muse-chip exits; after a SIGKILL, 'umount\n"
+  "DIR' clears the dead mount. Needs /dev/fuse and the right to mount (root).\n"
   "\n"
   "RAM (--ram SIZE): instead of a chip, a RAM-type MTD (MTD_RAM: byte\n"
   "writes, no OOB, no bad blocks, erase sets 0xFF) like the kernel's\n"
@@ -433,31 +448,102 @@ print_fault_report (MuseBackend *backend)
   g_printerr ("muse-chip: faults:\n%s", report);
 }
 
+/* What switching images (the 'image' control file) works on. */
+typedef struct {
+  const Options *o;
+  const FmChipDesc *desc;
+  MuseBackend **backend;      /* the one being served, replaced on a switch */
+  MuseServer *server;
+  MuseStatsSource *stats;
+} ImageSwitch;
+
+/* Serves the image at PATH, an existing image of the chip, from the next
+ * request on: a backend made with the same options, swapped in between two
+ * requests; the old image is synced and closed. The kernel keeps what it
+ * learnt of the old one only in what uses the MTD, so the caller makes
+ * sure nothing does (no UBI attached, nothing mounted). */
+static gint
+switch_image (const gchar *path, gpointer data)
+{
+  ImageSwitch *sw = data;
+  Options o = *sw->o;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MuseBackend) fresh = NULL;
+  g_autoptr (MuseBackend) old = NULL;
+  FmJournalWriter *no_journal = NULL;
+  gboolean swapped;
+
+  /* Never a new image: a typo would serve a blank chip. */
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_printerr ("muse-chip: image: %s: no such image file\n", path);
+      return ENOENT;
+    }
+  o.image = (gchar *) path;
+  o.record = NULL;
+  fresh = chip_backend (&o, sw->desc, &no_journal, &error);
+  if (!fresh)
+    {
+      g_printerr ("muse-chip: image: %s\n", error->message);
+      return EINVAL;
+    }
+  g_mutex_lock (sw->stats->lock);
+  swapped = muse_server_set_backend (sw->server, fresh, &error);
+  if (swapped)
+    {
+      old = *sw->backend;
+      *sw->backend = g_steal_pointer (&fresh);
+      sw->stats->cells = muse_backend_cells (*sw->backend);
+      g_free (sw->stats->image);
+      sw->stats->image = g_canonicalize_filename (path, NULL);
+    }
+  g_mutex_unlock (sw->stats->lock);
+  if (!swapped)
+    {
+      g_printerr ("muse-chip: image: %s: %s\n", path, error->message);
+      return EINVAL;
+    }
+  return 0;
+}
+
 /* Mounts --stats-mount for SERVER's chip; NULL and ERROR on failure. */
 static MuseStatsFs *
-mount_stats (const Options *o, const FmChipDesc *desc, MuseBackend *backend,
-             const MuseServer *server, GMutex *lock, MuseStatsSource *source, GError **error)
+mount_stats (const Options *o, const FmChipDesc *desc, MuseBackend **backend,
+             FmJournalWriter *journal, MuseServer *server, GMutex *lock,
+             MuseStatsSource *source, ImageSwitch *image_switch, GError **error)
 {
   MuseStatsFs *fs;
 
-  *source = (MuseStatsSource) { lock, desc, muse_backend_cells (backend), server, NULL,
-                                g_get_monotonic_time () };
+  *source = (MuseStatsSource) { lock, desc, muse_backend_cells (*backend), server, NULL,
+                                g_get_monotonic_time (), journal, NULL, NULL };
   /* Reports name the image wherever they are read from. */
   if (o->image)
     source->image = g_canonicalize_filename (o->image, NULL);
-  fs = muse_stats_fs_mount (o->stats_mount, muse_stats_files, muse_stats_render, source, error);
+  /* A journal follows one image: switching only without one. */
+  if (!journal)
+    {
+      *image_switch = (ImageSwitch) { o, desc, backend, server, source };
+      source->switch_image = switch_image;
+      source->switch_data = image_switch;
+    }
+  fs = muse_stats_fs_mount_with_controls (o->stats_mount, muse_stats_files, muse_stats_render,
+                                          muse_stats_controls (source), muse_stats_control,
+                                          source, error);
   if (!fs)
     g_prefix_error (error, "--stats-mount: ");
   return fs;
 }
 
+/* Serves *BACKEND (which an image switch may replace) until the kernel
+ * side goes away or a signal. */
 static int
-serve (const Options *o, const FmChipDesc *desc, MuseBackend *backend, const gchar *name,
-       const gchar *what, GError **error)
+serve (const Options *o, const FmChipDesc *desc, MuseBackend **backend, FmJournalWriter *journal,
+       const gchar *name, const gchar *what, GError **error)
 {
   g_autoptr (MuseServer) server = NULL;
   g_autoptr (MuseStatsFs) stats = NULL;
   MuseStatsSource stats_source = { 0 };
+  ImageSwitch image_switch = { 0 };
   MuseServerOptions server_options = { 0 };
   GMutex lock;
   struct sigaction sa = { 0 };
@@ -469,7 +555,7 @@ serve (const Options *o, const FmChipDesc *desc, MuseBackend *backend, const gch
   server_options.verbose = o->verbose;
   g_mutex_init (&lock);
   server_options.lock = &lock;
-  server = muse_server_new (backend, &server_options);
+  server = muse_server_new (*backend, &server_options);
   if (o->verbose)
     {
       g_autoptr (GBytes) info = muse_server_init_info (server);
@@ -485,7 +571,8 @@ serve (const Options *o, const FmChipDesc *desc, MuseBackend *backend, const gch
     return EXIT_FAILURE;
   if (o->stats_mount)
     {
-      stats = mount_stats (o, desc, backend, server, &lock, &stats_source, error);
+      stats = mount_stats (o, desc, backend, journal, server, &lock, &stats_source, &image_switch,
+                           error);
       if (!stats)
         {
           close (fd);
@@ -504,7 +591,7 @@ serve (const Options *o, const FmChipDesc *desc, MuseBackend *backend, const gch
   g_clear_pointer (&stats, muse_stats_fs_unmount);
   g_free (stats_source.image);
   g_mutex_clear (&lock);
-  print_fault_report (backend);
+  print_fault_report (*backend);
   if (!ok && g_error_matches (*error, FM_ERROR, FM_ERROR_POWER_OFF))
     {
       g_printerr ("muse-chip: %s: stopping, as the machine would\n", (*error)->message);
@@ -561,7 +648,8 @@ main (int argc, char **argv)
         what = g_strdup_printf ("a %" G_GUINT64_FORMAT "-byte RAM MTD", backend->geometry.size);
     }
   if (backend)
-    status = serve (&o, desc, backend, o.name ? o.name : desc ? desc->name : "ram", what, &error);
+    status = serve (&o, desc, &backend, journal, o.name ? o.name : desc ? desc->name : "ram", what,
+                    &error);
   if (status != EXIT_SUCCESS && status != EXIT_POWER_CUT)
     g_printerr ("muse-chip: %s\n", error ? error->message : "failed");
   g_clear_pointer (&backend, muse_backend_free); /* syncs and closes the image */

@@ -76,6 +76,26 @@ muse_server_free (MuseServer *s)
   g_free (s);
 }
 
+gboolean
+muse_server_set_backend (MuseServer *s, MuseBackend *backend, GError **error)
+{
+  const MuseGeometry *a = s->g, *b = &backend->geometry;
+
+  if (g_strcmp0 (a->type, b->type) != 0 || a->flags != b->flags || a->size != b->size ||
+      a->writesize != b->writesize || a->erasesize != b->erasesize ||
+      a->writebufsize != b->writebufsize || a->oobsize != b->oobsize ||
+      a->oobavail != b->oobavail || a->ecc_strength != b->ecc_strength ||
+      a->ecc_step != b->ecc_step)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH,
+                   "the new backend's geometry is not the one the kernel was given");
+      return FALSE;
+    }
+  s->backend = backend;
+  s->g = b;
+  return TRUE;
+}
+
 const MuseServerCounts *
 muse_server_counts (const MuseServer *s)
 {

@@ -28,6 +28,12 @@ MuseServer *muse_server_new  (MuseBackend *backend, const MuseServerOptions *opt
 void        muse_server_free (MuseServer *server);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MuseServer, muse_server_free)
 
+/* Serves BACKEND from now on, in place of the one given so far (which the
+ * caller still owns and may free once this returns). The geometry must be
+ * the same, as the kernel keeps the one INIT gave it; FALSE and ERROR
+ * otherwise. Call with options->lock held (if any), between requests. */
+gboolean    muse_server_set_backend (MuseServer *server, MuseBackend *backend, GError **error);
+
 /* The INIT reply's KEY=VALUE strings, NUL separated (for tests and -v). */
 GBytes     *muse_server_init_info (MuseServer *server);
 

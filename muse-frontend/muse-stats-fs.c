@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Live statistics as a read-only FUSE file system (libfuse3, low-level
- * API). Inode 1 is the root directory, files are inodes 2, 3, ... in the
- * order given. Every open renders a snapshot that its reads slice, so a
- * reader sees one consistent state however long it takes; stat renders
- * afresh (attribute timeouts are 0) so sizes stay current.
+ * Live statistics as a FUSE file system (libfuse3, low-level API). Inode 1
+ * is the root directory, files are inodes 2, 3, ... in the order given,
+ * then the control files. Every open of a statistics file renders a
+ * snapshot that its reads slice, so a reader sees one consistent state
+ * however long it takes; stat renders afresh (attribute timeouts are 0) so
+ * sizes stay current. Control files are write-only and empty: each write()
+ * is one call of the write callback, answered when it returns. Without
+ * control files the mount is read-only.
  */
 #define FUSE_USE_VERSION 34
 
@@ -28,9 +31,11 @@
 #define FIRST_FILE_INO 2
 
 struct _MuseStatsFs {
-  gchar **files;
+  gchar **files;          /* the statistics files, then the control files */
   guint n_files;
+  guint n_stats;          /* files[n_stats..] are control files */
   MuseStatsRender render;
+  MuseStatsWrite write;
   gpointer user_data;
   uid_t uid;
   gid_t gid;
@@ -52,6 +57,12 @@ file_index (MuseStatsFs *fs, fuse_ino_t ino)
   return (gint) (ino - FIRST_FILE_INO);
 }
 
+static gboolean
+is_control (MuseStatsFs *fs, gint index)
+{
+  return index >= 0 && (guint) index >= fs->n_stats;
+}
+
 static GBytes *
 render (MuseStatsFs *fs, gint index)
 {
@@ -61,6 +72,8 @@ render (MuseStatsFs *fs, gint index)
 static void
 fill_attr (MuseStatsFs *fs, fuse_ino_t ino, gsize size, struct stat *st)
 {
+  gint index = file_index (fs, ino);
+
   struct timespec now;
 
   clock_gettime (CLOCK_REALTIME, &now);
@@ -76,7 +89,7 @@ fill_attr (MuseStatsFs *fs, fuse_ino_t ino, gsize size, struct stat *st)
     }
   else
     {
-      st->st_mode = S_IFREG | 0444;
+      st->st_mode = S_IFREG | (is_control (fs, index) ? 0200 : 0444);
       st->st_nlink = 1;
       st->st_size = size;
       st->st_blocks = (size + 511) / 512;
@@ -101,6 +114,11 @@ get_attr (MuseStatsFs *fs, fuse_ino_t ino, struct stat *st, int *err)
     {
       *err = ENOENT;
       return FALSE;
+    }
+  if (is_control (fs, index))
+    {
+      fill_attr (fs, ino, 0, st);
+      return TRUE;
     }
   bytes = render (fs, index);
   if (!bytes)
@@ -149,7 +167,7 @@ stats_getattr (fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
   /* On an open file (lseek SEEK_END, for one) the kernel passes its
    * handle: its snapshot's size is the one its reads agree with. */
-  if (fi && fi->fh && file_index (fs, ino) >= 0)
+  if (fi && fi->fh && file_index (fs, ino) >= 0 && !is_control (fs, file_index (fs, ino)))
     {
       fill_attr (fs, ino, g_bytes_get_size ((GBytes *) (uintptr_t) fi->fh), &st);
       fuse_reply_attr (req, &st, 0.0);
@@ -215,7 +233,21 @@ stats_open (fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
       fuse_reply_err (req, ino == ROOT_INO ? EISDIR : ENOENT);
       return;
     }
-  if ((fi->flags & O_ACCMODE) != O_RDONLY)
+  if (is_control (fs, index))
+    {
+      if ((fi->flags & O_ACCMODE) != O_WRONLY)
+        {
+          fuse_reply_err (req, EACCES);
+          return;
+        }
+      fi->fh = 0;
+      /* Each write() must reach the callback as it was made. */
+      fi->direct_io = 1;
+      fuse_reply_open (req, fi);
+      return;
+    }
+  /* O_TRUNC comes here (atomic_o_trunc) rather than as a setattr. */
+  if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC))
     {
       fuse_reply_err (req, EACCES);
       return;
@@ -255,12 +287,65 @@ stats_read (fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 }
 
 static void
+stats_write (fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
+             struct fuse_file_info *fi)
+{
+  MuseStatsFs *fs = fuse_req_userdata (req);
+  gint index = file_index (fs, ino);
+  gint err;
+
+  (void) off;
+  (void) fi;
+  if (!is_control (fs, index))
+    {
+      fuse_reply_err (req, EACCES);
+      return;
+    }
+  if (size > MUSE_STATS_CONTROL_MAX)
+    {
+      fuse_reply_err (req, EINVAL);
+      return;
+    }
+  err = fs->write (fs->files[index], buf, size, fs->user_data);
+  if (err)
+    fuse_reply_err (req, err);
+  else
+    fuse_reply_write (req, size);
+}
+
+/* Only what opening a control file with O_TRUNC asks (its size to 0, which
+ * it is); statistics files cannot change. */
+static void
+stats_setattr (fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
+               struct fuse_file_info *fi)
+{
+  MuseStatsFs *fs = fuse_req_userdata (req);
+  struct stat st;
+  int err;
+
+  (void) fi;
+  if (!is_control (fs, file_index (fs, ino)) ||
+      (to_set & ~(FUSE_SET_ATTR_SIZE | FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME |
+                  FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW | FUSE_SET_ATTR_CTIME)) ||
+      ((to_set & FUSE_SET_ATTR_SIZE) && attr->st_size != 0))
+    {
+      fuse_reply_err (req, EACCES);
+      return;
+    }
+  if (get_attr (fs, ino, &st, &err))
+    fuse_reply_attr (req, &st, 0.0);
+  else
+    fuse_reply_err (req, err);
+}
+
+static void
 stats_release (fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
   MuseStatsFs *fs = fuse_req_userdata (req);
 
   (void) ino;
-  g_ptr_array_remove_fast (fs->snapshots, (GBytes *) (uintptr_t) fi->fh);
+  if (fi->fh)
+    g_ptr_array_remove_fast (fs->snapshots, (GBytes *) (uintptr_t) fi->fh);
   fuse_reply_err (req, 0);
 }
 
@@ -270,6 +355,8 @@ static const struct fuse_lowlevel_ops stats_ops = {
   .readdir = stats_readdir,
   .open = stats_open,
   .read = stats_read,
+  .write = stats_write,
+  .setattr = stats_setattr,
   .release = stats_release,
 };
 
@@ -333,21 +420,45 @@ muse_stats_fs_mount (const gchar *mountpoint, const gchar *const *files,
                      MuseStatsRender render_func, gpointer user_data,
                      GError **error)
 {
+  return muse_stats_fs_mount_with_controls (mountpoint, files, render_func, NULL, NULL,
+                                            user_data, error);
+}
+
+MuseStatsFs *
+muse_stats_fs_mount_with_controls (const gchar *mountpoint, const gchar *const *files,
+                                   MuseStatsRender render_func,
+                                   const gchar *const *controls, MuseStatsWrite write_func,
+                                   gpointer user_data, GError **error)
+{
+  static const gchar *const no_controls[] = { NULL };
   /* "ro" makes the kernel refuse writes (EROFS) before they reach us;
-   * default_permissions has it check the modes below as well. */
+   * default_permissions has it check the modes below as well. With
+   * control files the mount is writable and open() refuses writes to the
+   * statistics files (root passes the mode check). */
   char *argv[] = { "muse-chip", "-o",
                    "ro,default_permissions,fsname=flashmodel-stats,subtype=flashmodel",
                    NULL };
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) names = NULL;
   struct fuse_args args = FUSE_ARGS_INIT (G_N_ELEMENTS (argv) - 1, argv);
   g_autoptr (GError) local_error = NULL;
   sigset_t block, saved;
   GStatBuf st;
   MuseStatsFs *fs;
 
+  if (!controls)
+    controls = no_controls;
   g_return_val_if_fail (mountpoint != NULL, NULL);
-  g_return_val_if_fail (files != NULL && valid_names (files), NULL);
+  g_return_val_if_fail (files != NULL, NULL);
   g_return_val_if_fail (render_func != NULL, NULL);
+  g_return_val_if_fail (!controls[0] || write_func != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  g_strv_builder_addv (builder, (const char **) files);
+  g_strv_builder_addv (builder, (const char **) controls);
+  names = g_strv_builder_end (builder);
+  g_return_val_if_fail (valid_names ((const gchar *const *) names), NULL);
+  if (controls[0])
+    argv[2] += strlen ("ro,");
 
   if (g_stat (mountpoint, &st) != 0)
     {
@@ -363,9 +474,11 @@ muse_stats_fs_mount (const gchar *mountpoint, const gchar *const *files,
     }
 
   fs = g_new0 (MuseStatsFs, 1);
-  fs->files = g_strdupv ((gchar **) files);
+  fs->files = g_steal_pointer (&names);
   fs->n_files = g_strv_length (fs->files);
+  fs->n_stats = g_strv_length ((gchar **) files);
   fs->render = render_func;
+  fs->write = write_func;
   fs->user_data = user_data;
   fs->uid = getuid ();
   fs->gid = getgid ();

@@ -1,10 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "muse-stats.h"
 
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
 const gchar *const muse_stats_files[] = { "summary.json", "erase_counts.csv", "bad_blocks", NULL };
+
+const gchar *const *
+muse_stats_controls (const MuseStatsSource *src)
+{
+  static const gchar *const mark[] = { "mark", NULL };
+  static const gchar *const image[] = { "image", NULL };
+  static const gchar *const both[] = { "mark", "image", NULL };
+  static const gchar *const none[] = { NULL };
+
+  if (src->journal)
+    return src->switch_image ? both : mark;
+  return src->switch_image ? image : none;
+}
 
 /* The "live" member of summary.json: what 'flashmodel stat --live' shows
  * beyond the image's own summary. */
@@ -66,4 +80,43 @@ muse_stats_render (const gchar *file, gpointer data)
   else
     return NULL;
   return g_bytes_new_take (text, strlen (text));
+}
+
+gint
+muse_stats_control (const gchar *file, const gchar *data, gsize len, gpointer source)
+{
+  const MuseStatsSource *src = source;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *label = NULL;
+  gboolean ok;
+
+  /* echo LABEL > mark */
+  if (len && data[len - 1] == '\n')
+    len--;
+  if (strcmp (file, "image") == 0 && src->switch_image)
+    {
+      g_autofree gchar *path = g_strndup (data, len);
+
+      if (!len || strlen (path) != len)
+        return EINVAL;
+      return src->switch_image (path, src->switch_data);
+    }
+  if (strcmp (file, "mark") != 0 || !src->journal)
+    return EACCES;
+  if (!fm_journal_mark_label_valid (data, len))
+    return EINVAL;
+  label = g_strndup (data, len);
+  /* Under the server's lock: between two requests, after every operation
+   * whose reply the kernel has had. Flushed, so that the file holds it
+   * even if muse-chip dies next. */
+  g_mutex_lock (src->lock);
+  ok = fm_journal_writer_mark (src->journal, label, &error) &&
+       fm_journal_writer_flush (src->journal, FALSE, &error);
+  g_mutex_unlock (src->lock);
+  if (!ok)
+    {
+      g_printerr ("muse-chip: mark: %s\n", error->message);
+      return EIO;
+    }
+  return 0;
 }

@@ -343,10 +343,33 @@ fm_test_record (FmTestRecording *r, const gchar *chip, guint64 ops, const gchar 
   fm_test_record_blocks (r, chip, 0, ops, faults);
 }
 
+typedef struct {
+  FmJournalWriter *writer;
+  guint every;
+} MarkingObserver;
+
+/* Appends EVENT, then a mark after every EVERY-th operation. */
+static void
+observe_and_mark (gpointer user_data, const FmNandEvent *event)
+{
+  MarkingObserver *m = user_data;
+
+  fm_journal_writer_observe (m->writer, event);
+  if (event->seq % m->every == 0)
+    {
+      g_autofree gchar *label = g_strdup_printf ("after-%" G_GUINT64_FORMAT, event->seq);
+      g_autoptr (GError) error = NULL;
+
+      g_assert_true (fm_journal_writer_mark (m->writer, label, &error));
+      g_assert_no_error (error);
+    }
+}
+
 void
 fm_test_record_blocks (FmTestRecording *r, const gchar *chip, guint32 blocks, guint64 ops,
                        const gchar *faults)
 {
+  MarkingObserver marking = { 0 };
   g_autoptr (GError) error = NULL;
   g_autoptr (FmImage) base = NULL;
   g_autoptr (FmJournalWriter) w = NULL;
@@ -375,11 +398,19 @@ fm_test_record_blocks (FmTestRecording *r, const gchar *chip, guint32 blocks, gu
     }
   w = fm_journal_writer_new (r->journal_path, fm_nand_image (r->nand), r->desc, 1, FALSE, &error);
   g_assert_no_error (error);
-  fm_nand_set_observer (r->nand, fm_journal_writer_observe, w);
+  if (r->mark_every)
+    {
+      marking = (MarkingObserver) { w, r->mark_every };
+      g_assert_true (fm_journal_writer_mark (w, "start", &error));
+      fm_nand_set_observer (r->nand, observe_and_mark, &marking);
+    }
+  else
+    fm_nand_set_observer (r->nand, fm_journal_writer_observe, w);
   fm_test_workload (r->nand, 0, blocks ? blocks : fm_chip_desc_blocks (r->desc), ops, 11, NULL);
   fm_nand_set_observer (r->nand, NULL, NULL);
   g_assert_null (fm_journal_writer_failed (w));
   r->ops = fm_journal_writer_records (w);
+  r->marks = fm_journal_writer_marks (w);
   g_assert_true (fm_journal_writer_close (g_steal_pointer (&w), &error));
   g_assert_no_error (error);
 }

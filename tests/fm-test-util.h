@@ -68,6 +68,10 @@ typedef struct {
   gchar *base_path, *journal_path;
   FmNand *nand;            /* the recorded chip, after the workload */
   guint64 ops;
+  /* Set before recording: a journal mark "start" before the first
+   * operation and "after-SEQ" after every MARK_EVERY-th (0: no marks). */
+  guint mark_every;
+  guint64 marks;
 } FmTestRecording;
 
 void     fm_test_record (FmTestRecording *r, const gchar *chip, guint64 ops,

@@ -4,6 +4,8 @@
  * CHIP, seed 7), DIR/live.img (a copy of it after OPS operations of
  * fm_test_workload()) and DIR/run.journal (the journal of those), for the
  * CLI tests and the power-cut benchmark. Prints the journal's record count.
+ * With FM_TEST_MARK_EVERY=K in the environment, the journal holds marks
+ * too: "start" before the first operation, "after-N" after every K-th.
  */
 #include "fm-test-util.h"
 
@@ -21,6 +23,7 @@ main (int argc, char **argv)
       g_printerr ("usage: record-workload CHIP OPS DIR [FAULTS]\n");
       return 2;
     }
+  r.mark_every = g_ascii_strtoull (g_getenv ("FM_TEST_MARK_EVERY") ? g_getenv ("FM_TEST_MARK_EVERY") : "0", NULL, 10);
   fm_test_record (&r, argv[1], g_ascii_strtoull (argv[2], NULL, 10), argc == 5 ? argv[4] : NULL);
   /* Keep the files: move them out of the recording's scratch directory. */
   for (const gchar *const *name = (const gchar *const[]) { "base.img", "live.img", "run.journal", NULL };

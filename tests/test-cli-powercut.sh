@@ -34,6 +34,25 @@ check "journal --list prints every record" "$tool" journal --list "$j"
 [ "$(grep -c -E '^ +[0-9]+  (read|program|erase) ' "$dir/out")" = "$ops" ] && ok "one line per operation" || not_ok "one line per operation"
 
 # Replaying everything gives the recorded chip: same wear report.
+# Marks (muse-chip's 'mark' file): listed after the operation they follow,
+# written one per line by --marks, skipped by replay.
+mkdir "$dir/marked"
+FM_TEST_MARK_EVERY=100 "$FLASHMODEL_RECORD_WORKLOAD" samsung-k9f1208 1000 "$dir/marked" >/dev/null
+check "journal --list shows the marks" "$tool" journal --list "$dir/marked/run.journal"
+[ "$(grep -c '^ *[0-9]*  mark ' "$dir/out")" = 11 ] && grep -q "^ *0  mark *start$" "$dir/out" &&
+  grep -q "^marks: *11$" "$dir/out" && ok "each mark is listed, and counted" || not_ok "each mark is listed, and counted"
+check "journal --marks FILE" "$tool" journal --marks "$dir/marks.txt" "$dir/marked/run.journal"
+[ "$(head -n 2 "$dir/marks.txt" | tr '\n' ,)" = "0 start,100 after-100," ] && [ "$(wc -l < "$dir/marks.txt")" = 11 ] &&
+  [ ! -s "$dir/out" ] && ok "--marks writes SEQ LABEL lines, nothing else" || not_ok "--marks writes SEQ LABEL lines, nothing else"
+check "journal --marks - (standard output)" "$tool" journal --marks - "$dir/marked/run.journal"
+cmp -s "$dir/out" "$dir/marks.txt" && ok "the same marks on standard output" || not_ok "the same marks on standard output"
+mkdir "$dir/marked/plain" && "$FLASHMODEL_RECORD_WORKLOAD" samsung-k9f1208 1000 "$dir/marked/plain" >/dev/null
+check "a marked journal replays" "$tool" replay --base "$dir/marked/base.img" --journal "$dir/marked/run.journal" -o "$dir/marked/replayed.img"
+"$tool" export "$dir/marked/replayed.img" "$dir/marked/a.bin" >/dev/null 2>&1
+"$tool" export "$dir/marked/plain/live.img" "$dir/marked/b.bin" >/dev/null 2>&1
+cmp -s "$dir/marked/a.bin" "$dir/marked/b.bin" && ok "to the chip an unmarked run leaves" || not_ok "to the chip an unmarked run leaves"
+refuses "journal --list and --marks exclude each other" 2 "exclude" "$tool" journal --list --marks x "$j"
+
 check "replay of the whole journal" "$tool" replay --base "$dir/base.img" --journal "$j" -o "$dir/all.img"
 "$tool" wear --csv "$dir/all.img" | cut -d, -f1-3 >"$dir/a.csv"
 "$tool" wear --csv "$dir/live.img" | cut -d, -f1-3 >"$dir/b.csv"

@@ -352,6 +352,220 @@ test_writer_refuses_existing_file_and_gaps (void)
   g_assert_error (error, FM_ERROR, FM_ERROR_INVALID);
 }
 
+/* Marks come back in place, with the seq of the operation before them;
+ * next() and replay never see them. */
+static void
+test_marks_sit_between_operations (void)
+{
+  g_auto (FmTestRecording) r = { .mark_every = 7 };
+  g_auto (FmTestRecording) plain = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmJournalReader) reader = NULL;
+  g_autoptr (FmImage) marked_image = NULL, plain_image = NULL;
+  FmJournalRecord rec;
+  FmJournalMark mark;
+  FmJournalEntry entry;
+  guint64 ops = 0, marks = 0, last = 0;
+
+  fm_test_record (&r, NULL, 300, NULL);
+  g_assert_cmpuint (r.marks, ==, 1 + r.ops / 7);
+  reader = fm_journal_reader_open (r.journal_path, &error);
+  g_assert_no_error (error);
+  while ((entry = fm_journal_reader_next_entry (reader, &rec, &mark)) != FM_JOURNAL_ENTRY_END)
+    if (entry == FM_JOURNAL_ENTRY_MARK)
+      {
+        g_autofree gchar *want = marks == 0 ? g_strdup ("start")
+                                            : g_strdup_printf ("after-%" G_GUINT64_FORMAT, last);
+
+        g_assert_cmpuint (mark.seq, ==, last);
+        g_assert_cmpstr (mark.label, ==, want);
+        marks++;
+      }
+    else
+      {
+        g_assert_cmpuint (rec.seq, ==, ++ops);
+        last = rec.seq;
+      }
+  g_assert_cmpint (fm_journal_reader_end (reader, NULL, NULL), ==, FM_JOURNAL_END_CLEAN);
+  g_assert_cmpuint (ops, ==, r.ops);
+  g_assert_cmpuint (marks, ==, r.marks);
+  /* next() skips them. */
+  fm_journal_reader_rewind (reader);
+  for (ops = 0; fm_journal_reader_next (reader, &rec); ops++)
+    g_assert_cmpuint (rec.seq, ==, ops + 1);
+  g_assert_cmpuint (ops, ==, r.ops);
+  /* Replay of a marked journal is that of the same run unmarked. */
+  fm_test_record (&plain, NULL, 300, NULL);
+  marked_image = fm_test_replayed (&r, 0, FM_CUT_CLEAN, "marked.img");
+  plain_image = fm_test_replayed (&plain, 0, FM_CUT_CLEAN, "plain.img");
+  fm_test_assert_same_chip (marked_image, plain_image, r.desc);
+}
+
+static void
+test_mark_labels_are_checked (void)
+{
+  g_auto (FmTestRecording) r = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmJournalWriter) w = NULL;
+  g_autofree gchar *path = NULL, *longest = g_strnfill (FM_JOURNAL_MARK_MAX, 'x');
+  g_autofree gchar *too_long = g_strnfill (FM_JOURNAL_MARK_MAX + 1, 'x');
+  const gchar *bad[] = { "", too_long, "two\nlines", "tab\there", "\x7f", "caf\xc3\xa9" };
+
+  fm_test_record (&r, NULL, 10, NULL);
+  path = g_build_filename (r.dir, "labels.journal", NULL);
+  w = fm_journal_writer_new (path, fm_nand_image (r.nand), r.desc, 1, FALSE, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_false (fm_journal_writer_mark (w, bad[i], &error));
+      g_assert_error (error, FM_ERROR, FM_ERROR_INVALID);
+      g_clear_error (&error);
+    }
+  g_assert_true (fm_journal_writer_mark (w, longest, &error));
+  g_assert_true (fm_journal_writer_mark (w, " ~!a b{}", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fm_journal_writer_marks (w), ==, 2);
+  g_assert_true (fm_journal_writer_close (g_steal_pointer (&w), &error));
+  {
+    g_autoptr (FmJournalReader) reader = fm_journal_reader_open (path, &error);
+    FmJournalRecord rec;
+    FmJournalMark mark;
+
+    g_assert_no_error (error);
+    g_assert_cmpint (fm_journal_reader_next_entry (reader, &rec, &mark), ==, FM_JOURNAL_ENTRY_MARK);
+    g_assert_cmpstr (mark.label, ==, longest);
+    g_assert_cmpuint (mark.seq, ==, 0);
+    g_assert_cmpint (fm_journal_reader_next_entry (reader, &rec, &mark), ==, FM_JOURNAL_ENTRY_MARK);
+    g_assert_cmpstr (mark.label, ==, " ~!a b{}");
+    g_assert_cmpint (fm_journal_reader_next_entry (reader, &rec, &mark), ==, FM_JOURNAL_ENTRY_END);
+    g_assert_cmpint (fm_journal_reader_end (reader, NULL, NULL), ==, FM_JOURNAL_END_CLEAN);
+  }
+}
+
+/* Offset of the first mark at or after record index FROM. */
+static gsize
+mark_offset (const guint8 *p, GArray *offsets, guint from, guint *index)
+{
+  for (guint i = from; i < offsets->len; i++)
+    if (p[g_array_index (offsets, gsize, i) + 8] == 0x80)
+      {
+        *index = i;
+        return g_array_index (offsets, gsize, i);
+      }
+  g_assert_not_reached ();
+}
+
+/* Records before a mark, operations and marks alike. */
+static guint64
+operations_before (const guint8 *p, GArray *offsets, guint index)
+{
+  guint64 n = 0;
+
+  for (guint i = 0; i < index; i++)
+    n += p[g_array_index (offsets, gsize, i) + 8] != 0x80;
+  return n;
+}
+
+/* A damaged or torn mark ends the valid prefix as a record would; a mark
+ * that claims another place is refused. */
+static void
+test_damaged_marks_are_found (void)
+{
+  g_auto (FmTestRecording) r = { .mark_every = 5 };
+  g_autoptr (GBytes) whole = NULL;
+  g_autoptr (GArray) offsets = NULL;
+  const guint8 *p;
+  gsize size, off;
+  guint i;
+  guint64 records, before;
+  const gchar *why;
+
+  fm_test_record (&r, NULL, 100, NULL);
+  whole = file_bytes (r.journal_path);
+  p = g_bytes_get_data (whole, &size);
+  offsets = record_offsets (whole);
+  off = mark_offset (p, offsets, offsets->len / 2, &i);
+  before = operations_before (p, offsets, i);
+  for (gsize at = off; at < g_array_index (offsets, gsize, i + 1); at += 5)
+    {
+      g_autofree guint8 *copy = g_memdup2 (p, size);
+      g_autoptr (GBytes) bytes = NULL;
+
+      copy[at] ^= 0x04;
+      bytes = g_bytes_new (copy, size);
+      g_assert_cmpint (scan (bytes, &records, &why), !=, FM_JOURNAL_END_CLEAN);
+      g_assert_cmpuint (records, ==, before);
+    }
+  {
+    g_autoptr (GBytes) torn = g_bytes_new (p, off + 90);
+
+    g_assert_cmpint (scan (torn, &records, &why), ==, FM_JOURNAL_END_TORN);
+    g_assert_cmpuint (records, ==, before);
+  }
+  /* A valid frame whose seq names another operation. */
+  {
+    g_autofree guint8 *copy = g_memdup2 (p, size);
+    g_autoptr (GBytes) bytes = NULL;
+    guint32 len, crc;
+    guint64 seq;
+
+    memcpy (&len, copy + off + 4, 4);
+    memcpy (&seq, copy + off + 16, 8);
+    seq--;
+    memcpy (copy + off + 16, &seq, 8);
+    crc = fm_crc32 (0, copy + off, len - 4);
+    memcpy (copy + off + len - 4, &crc, 4);
+    bytes = g_bytes_new (copy, size);
+    g_assert_cmpint (scan (bytes, &records, &why), ==, FM_JOURNAL_END_CORRUPT);
+    g_assert_cmpuint (records, ==, before);
+    g_assert_nonnull (strstr (why, "mark after operation"));
+  }
+}
+
+/* Sets a journal's header version to VERSION, its digest made to match. */
+static guint8 *
+with_version (const guint8 *p, gsize size, guint32 version)
+{
+  guint8 *copy = g_memdup2 (p, size);
+
+  memcpy (copy + 8, &version, 4);
+  fm_digest (copy, 224, copy + 224);
+  return copy;
+}
+
+/* Version 1 journals (no marks) are still read; a mark in one is not. */
+static void
+test_version_1_is_read (void)
+{
+  g_auto (FmTestRecording) plain = { 0 };
+  g_auto (FmTestRecording) marked = { .mark_every = 9 };
+  g_autoptr (GBytes) v1 = NULL, v1_marked = NULL, v3 = NULL;
+  g_autoptr (GBytes) plain_bytes = NULL, marked_bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmJournalReader) reader = NULL;
+  guint64 records;
+  const gchar *why;
+  gsize size;
+
+  fm_test_record (&plain, NULL, 50, NULL);
+  fm_test_record (&marked, NULL, 50, NULL);
+  plain_bytes = file_bytes (plain.journal_path);
+  g_bytes_get_data (plain_bytes, &size);
+  v1 = g_bytes_new_take (with_version (g_bytes_get_data (plain_bytes, NULL), size, 1), size);
+  g_assert_cmpint (scan (v1, &records, &why), ==, FM_JOURNAL_END_CLEAN);
+  g_assert_cmpuint (records, ==, plain.ops);
+  marked_bytes = file_bytes (marked.journal_path);
+  g_bytes_get_data (marked_bytes, &size);
+  v1_marked = g_bytes_new_take (with_version (g_bytes_get_data (marked_bytes, NULL), size, 1), size);
+  g_assert_cmpint (scan (v1_marked, &records, &why), ==, FM_JOURNAL_END_CORRUPT);
+  g_assert_cmpuint (records, ==, 0); /* "start" comes first */
+  g_assert_nonnull (strstr (why, "version 1"));
+  v3 = g_bytes_new_take (with_version (g_bytes_get_data (marked_bytes, NULL), size, 3), size);
+  reader = fm_journal_reader_new_from_bytes (v3, "v3", &error);
+  g_assert_null (reader);
+  g_assert_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -366,5 +580,9 @@ main (int argc, char **argv)
   g_test_add_func ("/journal/bad-headers-are-refused", test_bad_headers_are_refused);
   g_test_add_func ("/journal/replay-refuses-another-base", test_replay_refuses_another_base);
   g_test_add_func ("/journal/writer-refuses-existing-file-and-gaps", test_writer_refuses_existing_file_and_gaps);
+  g_test_add_func ("/journal/marks-sit-between-operations", test_marks_sit_between_operations);
+  g_test_add_func ("/journal/mark-labels-are-checked", test_mark_labels_are_checked);
+  g_test_add_func ("/journal/damaged-marks-are-found", test_damaged_marks_are_found);
+  g_test_add_func ("/journal/version-1-is-read", test_version_1_is_read);
   return g_test_run ();
 }

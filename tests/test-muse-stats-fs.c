@@ -6,6 +6,7 @@
  * tests that need it are skipped.
  */
 #include "fm-test-util.h"
+#include "muse-stats.h"
 #include "muse-stats-fs.h"
 
 #include <dirent.h>
@@ -26,6 +27,10 @@
 typedef struct {
   GMutex lock;
   guint count;
+  /* Control files: what the last write brought, and what to answer. */
+  gchar *written;
+  guint writes;
+  gint answer;
 } Stats;
 
 static const gchar *const test_files[] = { "a.txt", "b.csv", NULL };
@@ -87,11 +92,32 @@ typedef struct {
 
 /* Mounts FILES on a new temporary directory; NULL (the test skipped) if
  * this host cannot mount FUSE. */
+/* A control file's write: kept, answered after a pause, so that a caller
+ * that returned before the callback did would see no write yet. */
+static gint
+control_write (const gchar *name, const gchar *data, gsize len, gpointer user_data)
+{
+  Stats *stats = user_data;
+  g_autoptr (GMutexLocker) locker = NULL;
+
+  g_usleep (50000);
+  locker = g_mutex_locker_new (&stats->lock);
+  g_free (stats->written);
+  stats->written = g_strdup_printf ("%s:%.*s", name, (int) len, data);
+  stats->writes++;
+  return stats->answer;
+}
+
+static const gchar *const test_controls[] = { "mark", NULL };
+
 static MuseStatsFs *
-mount_or_skip (const gchar *dir, const gchar *const *files, Stats *stats)
+mount_or_skip_with (const gchar *dir, const gchar *const *files, const gchar *const *controls,
+                    Stats *stats)
 {
   g_autoptr (GError) error = NULL;
-  MuseStatsFs *fs = muse_stats_fs_mount (dir, files, render, stats, &error);
+  MuseStatsFs *fs = controls ? muse_stats_fs_mount_with_controls (dir, files, render, controls,
+                                                                  control_write, stats, &error)
+                             : muse_stats_fs_mount (dir, files, render, stats, &error);
   static const int no_fuse_here[] = { EPERM, EACCES, ENODEV, ENOENT };
 
   if (!fs && g_error_matches (error, FM_ERROR, FM_ERROR_IO)
@@ -105,6 +131,12 @@ mount_or_skip (const gchar *dir, const gchar *const *files, Stats *stats)
   g_assert_no_error (error);
   g_assert_nonnull (fs);
   return fs;
+}
+
+static MuseStatsFs *
+mount_or_skip (const gchar *dir, const gchar *const *files, Stats *stats)
+{
+  return mount_or_skip_with (dir, files, NULL, stats);
 }
 
 static void
@@ -128,6 +160,7 @@ fixture_teardown (Fixture *f, gconstpointer files)
   g_assert_cmpint (g_rmdir (f->dir), ==, 0);
   g_free (f->dir);
   g_free (f->fds_before);
+  g_free (f->stats.written);
   g_mutex_clear (&f->stats.lock);
 }
 
@@ -396,6 +429,92 @@ test_read_only (Fixture *f, gconstpointer files)
   g_assert_true (errno == EACCES || errno == EROFS);
 }
 
+static gchar *
+last_written (Stats *stats, guint *writes)
+{
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&stats->lock);
+
+  *writes = stats->writes;
+  return g_strdup (stats->written);
+}
+
+/* A control file: listed, write-only, each write() handed to the callback
+ * whole and answered only when the callback has returned, with its errno. */
+static void
+test_control_files (Fixture *f, gconstpointer files)
+{
+  g_autofree gchar *mark = NULL, *a = NULL, *listing = NULL, *written = NULL;
+  g_autofree gchar *too_long = g_strnfill (MUSE_STATS_CONTROL_MAX + 1, 'x');
+  GStatBuf st;
+  guint writes;
+  int fd;
+
+  (void) files;
+  if (!f->fs)
+    return;
+  muse_stats_fs_unmount (g_steal_pointer (&f->fs));
+  f->fs = mount_or_skip_with (f->dir, test_files, test_controls, &f->stats);
+  if (!f->fs)
+    return;
+  mark = path_in (f, "mark");
+  a = path_in (f, "a.txt");
+  listing = fm_test_dir_listing (f->dir);
+  g_assert_cmpstr (listing, ==, "a.txt b.csv mark");
+  g_assert_cmpint (g_stat (mark, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode, ==, S_IFREG | 0200);
+  g_assert_cmpuint (st.st_size, ==, 0);
+
+  /* As a shell's "echo acked-1 > mark" does it. */
+  fd = g_open (mark, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, "acked-1\n", 8), ==, 8);
+  written = last_written (&f->stats, &writes);
+  g_assert_cmpstr (written, ==, "mark:acked-1\n");
+  g_assert_cmpuint (writes, ==, 1);
+  /* Two writes, two calls. */
+  g_assert_cmpint (write (fd, "a", 1), ==, 1);
+  g_assert_cmpint (write (fd, "bc", 2), ==, 2);
+  g_clear_pointer (&written, g_free);
+  written = last_written (&f->stats, &writes);
+  g_assert_cmpstr (written, ==, "mark:bc");
+  g_assert_cmpuint (writes, ==, 3);
+  /* The callback's errno reaches the writer. */
+  f->stats.answer = EINVAL;
+  g_assert_cmpint (write (fd, "bad", 3), ==, -1);
+  g_assert_cmpint (errno, ==, EINVAL);
+  f->stats.answer = 0;
+  g_assert_cmpint (write (fd, too_long, MUSE_STATS_CONTROL_MAX + 1), ==, -1);
+  g_assert_cmpint (errno, ==, EINVAL);
+  g_clear_pointer (&written, g_free);
+  written = last_written (&f->stats, &writes);
+  g_assert_cmpuint (writes, ==, 4);
+  close (fd);
+
+  /* Not readable; it cannot grow. */
+  g_assert_cmpint (g_open (mark, O_RDONLY | O_CLOEXEC, 0), ==, -1);
+  g_assert_cmpint (errno, ==, EACCES);
+  g_assert_cmpint (g_open (mark, O_RDWR | O_CLOEXEC, 0), ==, -1);
+  g_assert_cmpint (errno, ==, EACCES);
+  g_assert_cmpint (truncate (mark, 5), ==, -1);
+  g_assert_cmpint (errno, ==, EACCES);
+  /* The statistics files stay read-only on a writable mount. */
+  g_assert_cmpint (g_open (a, O_WRONLY | O_CLOEXEC, 0), ==, -1);
+  g_assert_cmpint (errno, ==, EACCES);
+  g_assert_cmpint (g_open (a, O_RDONLY | O_TRUNC | O_CLOEXEC, 0), ==, -1);
+  g_assert_cmpint (truncate (a, 0), ==, -1);
+  g_assert_cmpint (errno, ==, EACCES);
+  g_assert_cmpint (g_unlink (a), ==, -1);
+  g_clear_pointer (&written, g_free);
+  {
+    g_autofree gchar *created = path_in (f, "new");
+
+    g_assert_cmpint (g_open (created, O_WRONLY | O_CREAT | O_CLOEXEC, 0644), ==, -1);
+    g_assert_cmpint (g_mkdir (created, 0755), ==, -1);
+  }
+  g_assert_cmpint (g_stat (a, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode, ==, S_IFREG | 0444);
+}
+
 static void
 test_missing (Fixture *f, gconstpointer files)
 {
@@ -550,6 +669,98 @@ test_bad_mountpoint (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+static gchar *switched_to;
+
+static gint
+fake_switch (const gchar *path, gpointer data)
+{
+  g_free (switched_to);
+  switched_to = g_strdup (path);
+  return GPOINTER_TO_INT (data);
+}
+
+/* muse-chip's control files behind the file system: a mark lands in the
+ * journal after the operations so far; 'image' goes to the switch hook. */
+static void
+test_mark_and_image_controls (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmChipDesc) desc = fm_test_tiny_desc (NULL);
+  g_autofree gchar *dir = g_dir_make_tmp ("muse-stats-XXXXXX", &error);
+  g_autofree gchar *journal_path = g_build_filename (dir, "run.journal", NULL);
+  FmNandCreateOptions create = FM_NAND_CREATE_OPTIONS_DEFAULT;
+  g_autoptr (FmImage) image = fm_nand_create_image (desc, NULL, &create, &error);
+  FmNand *nand = NULL;
+  FmJournalWriter *writer;
+  MuseStatsSource src = { 0 };
+  GMutex lock;
+  guint64 ops;
+
+  g_assert_no_error (error);
+  nand = fm_nand_new (desc, g_steal_pointer (&image), FM_TIMING_NONE, &error);
+  g_assert_no_error (error);
+  writer = fm_journal_writer_new (journal_path, fm_nand_image (nand), desc, 1, FALSE, &error);
+  g_assert_no_error (error);
+  fm_nand_set_observer (nand, fm_journal_writer_observe, writer);
+  g_mutex_init (&lock);
+  src = (MuseStatsSource) { &lock, desc, nand, NULL, NULL, 0, NULL, NULL, NULL };
+  /* Without a journal, no mark; without a hook, no image. */
+  g_assert_cmpstrv (muse_stats_controls (&src), ((const gchar *const[]) { NULL }));
+  g_assert_cmpint (muse_stats_control ("mark", "x", 1, &src), ==, EACCES);
+  g_assert_cmpint (muse_stats_control ("image", "/x", 2, &src), ==, EACCES);
+  src.journal = writer;
+  g_assert_cmpstrv (muse_stats_controls (&src), ((const gchar *const[]) { "mark", NULL }));
+
+  fm_test_workload (nand, 0, 4, 10, 1, &error);
+  g_assert_no_error (error);
+  ops = fm_journal_writer_records (writer);
+  g_assert_cmpint (muse_stats_control ("mark", "acked-1\n", 8, &src), ==, 0);
+  g_assert_cmpint (muse_stats_control ("mark", "two\nlines\n", 10, &src), ==, EINVAL);
+  g_assert_cmpint (muse_stats_control ("mark", "\n", 1, &src), ==, EINVAL);
+  g_assert_cmpint (muse_stats_control ("mark", "tab\t", 4, &src), ==, EINVAL);
+  fm_test_workload (nand, 0, 4, 5, 2, &error);
+  g_assert_cmpint (muse_stats_control ("mark", "acked-2", 7, &src), ==, 0);
+  g_assert_cmpuint (fm_journal_writer_marks (writer), ==, 2);
+
+  src.switch_image = fake_switch;
+  src.switch_data = GINT_TO_POINTER (ENOENT);
+  g_assert_cmpstrv (muse_stats_controls (&src), ((const gchar *const[]) { "mark", "image", NULL }));
+  g_assert_cmpint (muse_stats_control ("image", "/tmp/cut.img\n", 13, &src), ==, ENOENT);
+  g_assert_cmpstr (switched_to, ==, "/tmp/cut.img");
+  g_assert_cmpint (muse_stats_control ("image", "a\0b", 3, &src), ==, EINVAL);
+  g_assert_cmpint (muse_stats_control ("image", "\n", 1, &src), ==, EINVAL);
+  g_assert_cmpstr (switched_to, ==, "/tmp/cut.img");
+
+  fm_nand_set_observer (nand, NULL, NULL);
+  g_assert_true (fm_journal_writer_close (writer, &error));
+  {
+    g_autoptr (FmJournalReader) reader = fm_journal_reader_open (journal_path, &error);
+    FmJournalRecord rec;
+    FmJournalMark mark;
+    guint64 last = 0, marks = 0;
+    FmJournalEntry entry;
+
+    g_assert_no_error (error);
+    while ((entry = fm_journal_reader_next_entry (reader, &rec, &mark)) != FM_JOURNAL_ENTRY_END)
+      if (entry == FM_JOURNAL_ENTRY_OPERATION)
+        last = rec.seq;
+      else
+        {
+          g_assert_cmpstr (mark.label, ==, marks ? "acked-2" : "acked-1");
+          g_assert_cmpuint (mark.seq, ==, marks ? last : ops);
+          g_assert_cmpuint (mark.seq, ==, last);
+          marks++;
+        }
+    g_assert_cmpuint (marks, ==, 2);
+    g_assert_cmpint (fm_journal_reader_end (reader, NULL, NULL), ==, FM_JOURNAL_END_CLEAN);
+  }
+  g_clear_pointer (&switched_to, g_free);
+  g_mutex_clear (&lock);
+  fm_nand_free (nand);
+  g_unlink (journal_path);
+  g_rmdir (dir);
+}
+
 #define ADD(path, files, func) \
   g_test_add (path, Fixture, files, fixture_setup, func, fixture_teardown)
 
@@ -574,10 +785,12 @@ main (int argc, char **argv)
   ADD ("/muse-stats-fs/snapshot-size", NULL, test_snapshot_size);
   ADD ("/muse-stats-fs/read-only", NULL, test_read_only);
   ADD ("/muse-stats-fs/missing", NULL, test_missing);
+  ADD ("/muse-stats-fs/control-files", NULL, test_control_files);
   ADD ("/muse-stats-fs/signals", NULL, test_signals);
   ADD ("/muse-stats-fs/unmount", NULL, test_unmount);
   ADD ("/muse-stats-fs/unmounted-elsewhere", NULL, test_unmounted_elsewhere);
   g_test_add_func ("/muse-stats-fs/bad-mountpoint", test_bad_mountpoint);
+  g_test_add_func ("/muse-stats/mark-and-image-controls", test_mark_and_image_controls);
   ret = g_test_run ();
   return ret;
 }

@@ -48,12 +48,35 @@ report_journal_end (const gchar *path, FmJournalReader *reader, guint64 records)
               " valid records before it\n", path, end_to_string (end), offset, why, records);
 }
 
+/* Writes the marks of READER (at its start) to PATH, "SEQ LABEL" per line;
+ * leaves READER at its end. */
+static gboolean
+write_marks (FmJournalReader *reader, const gchar *path, GError **error)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  FmJournalRecord rec;
+  FmJournalMark mark;
+  FmJournalEntry entry;
+
+  while ((entry = fm_journal_reader_next_entry (reader, &rec, &mark)) != FM_JOURNAL_ENTRY_END)
+    if (entry == FM_JOURNAL_ENTRY_MARK)
+      g_string_append_printf (text, "%" G_GUINT64_FORMAT " %s\n", mark.seq, mark.label);
+  if (g_str_equal (path, "-"))
+    {
+      fputs (text->str, stdout);
+      return TRUE;
+    }
+  return g_file_set_contents (path, text->str, text->len, error);
+}
+
 int
 cmd_journal (int argc, char **argv)
 {
   gboolean list = FALSE;
+  g_autofree gchar *marks_path = NULL;
   GOptionEntry entries[] = {
-    { "list", 'l', 0, G_OPTION_ARG_NONE, &list, "Print every record", NULL },
+    { "list", 'l', 0, G_OPTION_ARG_NONE, &list, "Print every record and mark", NULL },
+    { "marks", 'm', 0, G_OPTION_ARG_FILENAME, &marks_path, "Write the marks, 'SEQ LABEL' per line, to FILE ('-': standard output) and print nothing else", "FILE" },
     { NULL }
   };
   g_autoptr (GError) error = NULL;
@@ -61,7 +84,9 @@ cmd_journal (int argc, char **argv)
   g_autofree gchar *base = NULL;
   const FmJournalInfo *info;
   FmJournalRecord rec;
-  guint64 counts[3] = { 0 }, failed = 0, interrupted = 0, records = 0, last = 0;
+  FmJournalMark mark;
+  FmJournalEntry entry;
+  guint64 counts[3] = { 0 }, failed = 0, interrupted = 0, records = 0, marks = 0, last = 0;
   guint64 offset;
   const gchar *why;
   FmJournalEnd end;
@@ -70,11 +95,26 @@ cmd_journal (int argc, char **argv)
     return EXIT_USAGE;
   if (argc != 2)
     return usage_error ("journal", "exactly one journal FILE is required");
+  if (list && marks_path)
+    return usage_error ("journal", "--list and --marks exclude each other");
   reader = fm_journal_reader_open (argv[1], &error);
   if (!reader)
     {
       print_error (error);
       return EXIT_FAILURE;
+    }
+  if (marks_path)
+    {
+      if (!write_marks (reader, marks_path, &error))
+        {
+          print_error (error);
+          return EXIT_FAILURE;
+        }
+      end = fm_journal_reader_end (reader, &offset, &why);
+      if (end != FM_JOURNAL_END_CLEAN)
+        g_printerr ("flashmodel: %s: %s at byte %" G_GUINT64_FORMAT " (%s); the marks before it were written\n",
+                    argv[1], end_to_string (end), offset, why);
+      return end == FM_JOURNAL_END_CORRUPT ? EXIT_FAILURE : EXIT_SUCCESS;
     }
   info = fm_journal_reader_info (reader);
   base = fm_digest_to_hex (info->base_digest);
@@ -85,8 +125,16 @@ cmd_journal (int argc, char **argv)
   g_print ("base image:   sha256 %s\n", base);
   if (list)
     g_print ("%12s  %-7s %8s %5s  %-6s %6s  %s\n", "op", "kind", "block", "page", "result", "erases", "sha256");
-  while (fm_journal_reader_next (reader, &rec))
+  while ((entry = fm_journal_reader_next_entry (reader, &rec, &mark)) != FM_JOURNAL_ENTRY_END)
     {
+      if (entry == FM_JOURNAL_ENTRY_MARK)
+        {
+          /* Not an operation: it follows operation SEQ. */
+          marks++;
+          if (list)
+            g_print ("%12" G_GUINT64_FORMAT "  %-7s %s\n", mark.seq, "mark", mark.label);
+          continue;
+        }
       records++;
       last = rec.seq;
       counts[rec.op]++;
@@ -113,6 +161,7 @@ cmd_journal (int argc, char **argv)
            "): %" G_GUINT64_FORMAT " reads, %" G_GUINT64_FORMAT " programs, %" G_GUINT64_FORMAT " erases\n",
            records, records ? info->first_seq : 0, last, counts[FM_NAND_OP_READ],
            counts[FM_NAND_OP_PROGRAM], counts[FM_NAND_OP_ERASE]);
+  g_print ("marks:        %" G_GUINT64_FORMAT "\n", marks);
   g_print ("failures:     %" G_GUINT64_FORMAT " reported by the chip, %" G_GUINT64_FORMAT
            " cut by a power loss\n", failed, interrupted);
   g_print ("end:          %s", end_to_string (end));

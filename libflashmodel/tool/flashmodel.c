@@ -465,7 +465,7 @@ static const Command commands[] = {
     "  flashmodel export --format data --blocks 1024,512 nand.img rootfs.bin\n"
     "  flashmodel export nand.img - | cmp - nanddump.bin",
     cmd_export },
-  { "journal", "[--list] FILE", "Show what a journal holds and whether it is intact.",
+  { "journal", "[--list | --marks OUT] FILE", "Show what a journal holds and whether it is intact.",
     "FILE is a journal recorded by 'muse-chip --record'. The header (chip, seed,\n"
     "digest of the starting image) and each record's checksum and data digest\n"
     "are checked; records after the first that fails are not used. A journal\n"
@@ -475,6 +475,13 @@ static const Command commands[] = {
     "block and page, what the chip reported (ok, FAIL, or torn by a power cut),\n"
     "the block's erase count after it and the first digits of the SHA-256 of\n"
     "the data read or programmed.\n\n"
+    "Marks are annotations a workload placed between two operations (muse-chip\n"
+    "--stats-mount's 'mark' file), e.g. 'this write is acknowledged now'. They\n"
+    "are not operations: replay and powercut-campaign skip them. --list shows\n"
+    "each as 'SEQ mark LABEL' after the operation SEQ it follows; --marks OUT\n"
+    "writes only them, 'SEQ LABEL' per line, for a check to pick those before\n"
+    "its cut: a cut at operation N (FM_CUT_OP) comes after every mark whose\n"
+    "SEQ is below N.\n\n"
     "Exit status: 0 if the journal is complete or only its tail is torn, 1 if a\n"
     "record is corrupt (the records before it remain usable).", cmd_journal },
   { "replay", "--journal FILE [--base IMAGE] [--until N [--cut clean|torn]] -o IMAGE2",

@@ -4,7 +4,8 @@
  * valid prefix or refuse the file with an FM_ERROR, never crash or read
  * outside the bytes; every record it offers must stay inside the chip, and
  * replaying them (each one cut torn, then applied) onto an image of the
- * chip must work. The seeds (corpus/fuzz-journal/) are real journals of
+ * chip must work; every mark must sit after the operation it names, with a
+ * printable label. The seeds (corpus/fuzz-journal/) are real journals of
  * fuzz-chips.h's small chip, made by tests/fuzz/make-journal-seeds.
  */
 #include "fuzz-chips.h"
@@ -12,6 +13,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static FmChipDesc *chip;
 
@@ -54,6 +56,8 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   g_autoptr (FmImage) image = NULL;
   const FmJournalInfo *info;
   FmJournalRecord rec;
+  FmJournalMark mark;
+  FmJournalEntry entry;
   gboolean replay;
   guint64 seq;
 
@@ -87,5 +91,17 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
           check (fm_replay_apply (image, chip, &rec, &error), "apply failed");
         }
     }
+  /* Marks: each after the operation it names, with a label a listing can
+   * print as one line. */
+  fm_journal_reader_rewind (reader);
+  seq = info->first_seq - 1;
+  while ((entry = fm_journal_reader_next_entry (reader, &rec, &mark)) != FM_JOURNAL_ENTRY_END)
+    if (entry == FM_JOURNAL_ENTRY_OPERATION)
+      seq = rec.seq;
+    else
+      {
+        check (mark.seq == seq, "a mark out of place");
+        check (fm_journal_mark_label_valid (mark.label, strlen (mark.label)), "a mark's label is not printable");
+      }
   return 0;
 }

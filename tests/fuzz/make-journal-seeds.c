@@ -49,9 +49,14 @@ write_seed (const FmChipDesc *chip, const gchar *path, guint ops, const gchar *f
   w = fm_journal_writer_new (path, fm_nand_image (nand), chip, 1, FALSE, &error);
   if (!w)
     g_error ("%s", error->message);
+  /* Marks at both ends, so that the fuzzer starts from their frames too. */
+  if (!fm_journal_writer_mark (w, "start", &error))
+    g_error ("%s", error->message);
   fm_nand_set_observer (nand, fm_journal_writer_observe, w);
   workload (nand, ops);
   fm_nand_set_observer (nand, NULL, NULL);
+  if (!fm_journal_writer_mark (w, "acked all", &error))
+    g_error ("%s", error->message);
   if (!fm_journal_writer_close (g_steal_pointer (&w), &error))
     g_error ("%s", error->message);
   if (cut_tail)

@@ -1,89 +1,92 @@
-# Power cuts under UBIFS: format a 32 MiB UBI partition of micron-mt29f4g
-# and put files on it (the base); record a UBIFS workload (writes with
-# fsync, rewrites, deletes) with muse-chip --record; then cut power at 200
-# of its programs and erases, torn, with flashmodel powercut-campaign, and
-# at each cut serve the image, attach UBI and mount UBIFS: every cut must
-# mount, with the files from before the workload intact. Then a live power
-# cut in the middle of the workload (--faults powercut@op=N): muse-chip
-# stops, and the image it leaves mounts too.
+# Power cuts under UBIFS, checked by a durability oracle: the standard
+# workload of bench/powercut-full (tests/vm/guest/powercut.sh, profile
+# ubifs: UBI on a 4 MiB partition of winbond-w29n01hv, erase counters
+# that make UBI wear-level, fm-fsync-load's files), recorded by muse-chip
+# with a journal mark where each fsync and sync returned. A sampled
+# campaign then cuts power at programs and erases of that journal, clean
+# and torn, and at each cut switches the image into a running muse-chip,
+# attaches UBI (the volume table intact), mounts UBIFS and has
+# fm-fsync-load verify every write acknowledged before the cut and that
+# nothing holds data never written there. The check must fail when the
+# marks claim acknowledgements the cut image cannot have. A live power cut
+# in the middle of the workload (--faults powercut@op=N) leaves an image
+# that passes the same check. Then the same for UBI attached through its
+# fastmap, fewer cuts.
 . /fm/lib.sh
+. /fm/powercut.sh
 
-parts="32M(ubi),-(rest)"
-base=/tmp/base.img img=/tmp/nand.img journal=/tmp/run.journal
-mkdir -p /mnt/ubifs
+pc_profile ubifs
+check "the base: UBI, UBIFS and the starting files" pc_make_base || bail "no base image"
+check "the workload, recorded with marks" pc_record || bail "no recording"
+flashmodel journal "$PC_DIR/run.journal" > /tmp/journal.out 2>&1
+diag "$(grep -E '^(operations|marks):' /tmp/journal.out)"
+check_ge "marks where operations began and acknowledgements returned" 200 "$(wc -l < "$PC_DIR/marks")"
+check_ge "UBI moved the data of the PEBs at erase count 0 (wear-leveling)" 1 "$(cat "$PC_DIR/wl-moves")"
+diag "$(cat "$PC_DIR/journal-stats")"
+check_ge "UBIFS committed" 2 "$(sed -n 's/^ubifs: \([0-9]*\) commits.*/\1/p' "$PC_DIR/journal-stats")"
+check_ge "UBIFS moved nodes in garbage collection" 1 \
+  "$(sed -n 's/^ubifs: .* \([0-9]*\) nodes moved by garbage collection.*/\1/p' "$PC_DIR/journal-stats")"
 
-ubi_up() {
-  ubiattach -m "$(wait_mtd ubi)" -d 0 > /dev/null && mount -t ubifs ubi0:data /mnt/ubifs
-}
-ubi_down() { umount /mnt/ubifs && ubidetach -d 0; }
-
-# The workload: files written and synced one by one, some rewritten,
-# some deleted, a directory moved; about 12 MiB through UBIFS.
-workload() {
-  mkdir -p /mnt/ubifs/work
-  for i in $(seq 1 40); do
-    dd if=/dev/urandom of="/mnt/ubifs/work/f$i" bs=4096 count=$((i % 7 * 16 + 8)) conv=fsync 2>/dev/null || return 1
-    case $((i % 5)) in
-      0) dd if=/dev/urandom of="/mnt/ubifs/work/f$((i - 3))" bs=4096 count=40 conv=fsync 2>/dev/null ;;
-      3) rm -f "/mnt/ubifs/work/f$((i - 2))" && sync ;;
-    esac
-  done
-  mkdir -p /mnt/ubifs/moved && mv /mnt/ubifs/work/f1* /mnt/ubifs/moved/ && sync
-}
-
-check "create the chip" flashmodel create --chip micron-mt29f4g "$img"
-start_muse nand --chip micron-mt29f4g --image "$img" --mtdparts "$parts" || bail "muse-chip did not start"
-check "ubiformat" ubiformat -q -y "/dev/mtd$(wait_mtd ubi)"
-check "ubiattach" ubiattach -m "$(wait_mtd ubi)" -d 0
-check "ubimkvol" ubimkvol /dev/ubi0 -N data -m
-check "mount UBIFS" mount -t ubifs ubi0:data /mnt/ubifs || bail "no UBIFS"
-mkdir -p /mnt/ubifs/stable
-for i in $(seq 1 12); do
-  dd if=/dev/urandom of="/mnt/ubifs/stable/s$i" bs=1024 count=$((i * 11)) 2>/dev/null
-done
-sync
-(cd /mnt/ubifs && md5sum stable/*) > /tmp/stable.sums
-check "unmount and detach" ubi_down
-check "muse-chip stops" stop_muse
-cp "$img" "$base"
-
-start_muse nand --chip micron-mt29f4g --image "$img" --mtdparts "$parts" --record "$journal" \
-  || bail "muse-chip --record did not start"
-check "attach and mount for the workload" ubi_up || bail "no UBIFS for the workload"
-check "the workload runs" workload
-check "unmount and detach after the workload" ubi_down
-check "muse-chip stops and closes the journal" stop_muse
-check "the journal is complete" flashmodel journal "$journal"
-diag "$(cat /tmp/check.out)"
-ops=$(sed -n 's/^operations: *\([0-9]*\) .*/\1/p' /tmp/check.out)
-
-flashmodel powercut-campaign --journal "$journal" --base "$base" --sample 200 --seed 1 \
-  --check "/fm/bin/check-cut-ubifs {} /tmp/stable.sums" > /tmp/campaign.tap 2>&1
+check "a server for the checks" pc_servers_start 1
+pc_campaign 120 1
 status=$?
-grep -E "^#|^not ok" /tmp/campaign.tap | head -n 60 | sed 's/^#* *//' | while read -r line; do diag "$line"; done
-check_eq "the campaign ran 200 torn cuts" 200 "$(grep -c -E '^(not )?ok [0-9]+ - operation [0-9]+ torn' /tmp/campaign.tap)"
-check_eq "every cut image attaches, mounts and has the files" 0 "$status"
-# The torn pages reached the kernel: some cuts left pages its ECC could
-# not correct, which UBI and UBIFS had to cope with.
-check_ge "cut images with uncorrectable reads" 1 "$(awk '$1 > 0' /tmp/cut-ecc.log | wc -l)"
-diag "cut images with corrected bit flips: $(awk '$2 > 0' /tmp/cut-ecc.log | wc -l) of $(wc -l < /tmp/cut-ecc.log)"
-# And the check can fail: with a wrong checksum list, every cut fails.
-sed 's/^./0/' /tmp/stable.sums > /tmp/wrong.sums
-flashmodel powercut-campaign --journal "$journal" --base "$base" --sample 3 \
-  --check "/fm/bin/check-cut-ubifs {} /tmp/wrong.sums" > /tmp/negative.tap 2>&1
-check_eq "a check that finds damage fails the campaign" 1 "$?"
-check_eq "it lists every failed cut" 3 "$(grep -c '^not ok' /tmp/negative.tap)"
+grep -E "^#|^not ok" "$PC_DIR/campaign.tap" | head -n 60 | sed 's/^#* *//' | while read -r line; do diag "$line"; done
+check_eq "the campaign ran 240 cuts (120 operations, clean and torn)" 240 \
+  "$(grep -c -E '^(not )?ok [0-9]+ - operation [0-9]+ (clean|torn)' "$PC_DIR/campaign.tap")"
+check_eq "every cut attaches, mounts and keeps what was acknowledged" 0 "$status"
+diag "$(pc_times_summary)"
+
+# The oracle can fail: marks that put the workload's final sync, and its
+# acknowledgement, before every operation demand the final state of every
+# cut, which those of the first half of the journal cannot have.
+middle=$(pc_middle_op)
+cp "$PC_DIR/marks" /tmp/marks.real
+last=$(tail -n 1 "$PC_DIR/marks" | cut -d' ' -f3)
+{ echo "0 op $last"; echo "0 ack $last"; cat /tmp/marks.real; } > "$PC_DIR/marks"
+pc_campaign 3 1 --to "$middle"
+check_eq "a check that finds acknowledged data missing fails the campaign" 1 "$?"
+failed=$(grep -c '^not ok' "$PC_DIR/campaign.tap")
+check_eq "it lists every failed cut (3 operations, clean and torn)" 6 "$failed"
+[ "$failed" = 6 ] || diag "$(cat "$PC_DIR/campaign.tap" "$PC_DIR/campaign.err")"
+cp /tmp/marks.real "$PC_DIR/marks"
+check "the servers stop" pc_servers_stop
 
 # A live cut halfway through the same workload, on the base.
-cp "$base" "$img"
-cut_at=$((ops / 2))
-start_muse nand --chip micron-mt29f4g --image "$img" --mtdparts "$parts" --faults "powercut@op=$cut_at" \
-  || bail "muse-chip with a power cut did not start"
-ubi_up && workload
+cut_at=$middle
+cp "$PC_DIR/base.img" /tmp/live.img
+mkdir -p /run/pclive
+pc_serve pclive /tmp/live.img "" --record /tmp/live.journal --stats-mount /run/pclive \
+  --faults "powercut@op=$cut_at" || bail "muse-chip with a power cut did not start"
+cp "$PC_DIR/log" /tmp/log.real
+# The same seed and starting state: the same operations as recorded.
+awk '{ print } / base$/ { exit }' /tmp/log.real > "$PC_DIR/log"
+pc_up 0 /mnt/pclive && fm-fsync-load run --dir /mnt/pclive --log "$PC_DIR/log" --seed 2 \
+  --mark /run/pclive/mark $PC_LOAD > /dev/null 2>&1
 wait "$muse_pid"
 check_eq "muse-chip stops with status 3 at the power cut" 3 "$?"
 muse_pid=
-umount /mnt/ubifs 2>/dev/null
+umount /mnt/pclive 2>/dev/null
 ubidetach -d 0 2>/dev/null
-check "the live cut's image attaches, mounts and has the files" /fm/bin/check-cut-ubifs "$img" /tmp/stable.sums
+flashmodel journal --marks /tmp/live.marks /tmp/live.journal > /dev/null 2>&1
+cp "$PC_DIR/marks" /tmp/marks.real && cp /tmp/live.marks "$PC_DIR/marks"
+check "the live cut's image passes the check" env FM_CUT_OP="$cut_at" /fm/bin/check-cut-ubifs /tmp/live.img
+cp /tmp/marks.real "$PC_DIR/marks"
+cp /tmp/log.real "$PC_DIR/log"
+
+# UBI with fastmap: the cut images attach through it.
+pc_profile ubifs-fastmap
+export PC_DIR=/tmp/pcfm
+check "fastmap: the base" pc_make_base || bail "no fastmap base image"
+check "fastmap: the workload, recorded" pc_record || bail "no fastmap recording"
+check "fastmap: a server for the checks" pc_servers_start 1
+pc_campaign 30 1
+status=$?
+grep -E "^not ok" -A 12 "$PC_DIR/campaign.tap" | head -n 40 | while read -r line; do diag "$line"; done
+check_eq "fastmap: every cut passes" 0 "$status"
+fastmap=$(cat "$PC_DIR"/attach-* | grep -c fastmap)
+attached=$(cat "$PC_DIR"/attach-* | wc -l)
+diag "fastmap: $fastmap of $attached cuts attached by fastmap, the rest by scanning"
+check_ge "fastmap: a third or more of the cut images attach through the fastmap" $((attached / 3)) "$fastmap"
+diag "fastmap: $(pc_times_summary)"
+check "fastmap: the server stops" pc_servers_stop
 finish

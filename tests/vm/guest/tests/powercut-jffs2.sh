@@ -1,0 +1,50 @@
+# Power cuts under JFFS2, on NAND and on NOR, checked by the durability
+# oracle: fm-fsync-load's workload on JFFS2 (tests/vm/guest/powercut.sh,
+# profiles jffs2-nand: a 2 MiB partition of winbond-w29n01hv, and
+# jffs2-nor: 1 MiB of the SPI NOR winbond-w25q128jv in 64 KiB sectors),
+# recorded by muse-chip with a journal mark where each fsync and sync
+# returned; then a sampled campaign cuts power at its programs and erases,
+# clean and torn, and at each cut mounts JFFS2 and has fm-fsync-load
+# verify every write acknowledged before the cut.
+#
+# Torn cuts on NOR are a TODO: flashmodel's torn program leaves unstable
+# not only bits it was clearing but every programmed bit of the page its
+# hash picks, so the nodes JFFS2 wrote earlier into the same NOR page (it
+# programs a page many times) read back at random and JFFS2 rightly drops
+# them: acknowledged data lost to the model, not to the kernel
+# (bench/results/powercut-full/jffs2-nor-finding/README.md).
+. /fm/lib.sh
+. /fm/powercut.sh
+
+nor_torn_todo="flashmodel's torn program makes the page's earlier programmed bits unstable (jffs2-nor-finding)"
+for profile in jffs2-nand jffs2-nor; do
+  # Each profile's own workload, not the one the previous profile set.
+  unset PC_LOAD PC_BASE_LOAD
+  pc_profile "$profile"
+  export PC_DIR=/tmp/pc-$profile
+  check "$profile: the base: JFFS2 and the starting files" pc_make_base || bail "no $profile base image"
+  check "$profile: the workload, recorded with marks" pc_record || bail "no $profile recording"
+  ops=$(flashmodel journal "$PC_DIR/run.journal" | grep -E '^operations:')
+  diag "$profile: $ops"
+  # On NOR the workload fills the partition: garbage collection erases.
+  [ "$profile" = jffs2-nor ] &&
+    check_ge "$profile: sectors erased" 1 "$(echo "$ops" | sed -n 's/.* \([0-9]*\) erases$/\1/p')"
+  check_ge "$profile: marks" 50 "$(wc -l < "$PC_DIR/marks")"
+  check "$profile: a server for the checks" pc_servers_start 1
+  pc_campaign 40 1
+  tap=$PC_DIR/campaign.tap
+  grep -E "^not ok" -A 12 "$tap" | head -n 40 | while read -r line; do diag "$line"; done
+  check_eq "$profile: the campaign ran 80 cuts (40 operations, clean and torn)" 80 \
+    "$(grep -c -E '^(not )?ok [0-9]+ - operation [0-9]+ (clean|torn)' "$tap")"
+  check_eq "$profile: every clean cut mounts and keeps what was acknowledged" 0 \
+    "$(grep -c -E '^not ok [0-9]+ - operation [0-9]+ clean' "$tap")"
+  torn_failed=$(grep -c -E '^not ok [0-9]+ - operation [0-9]+ torn' "$tap")
+  if [ "$profile" = jffs2-nor ]; then
+    check_eq_todo "$nor_torn_todo" "$profile: every torn cut mounts and keeps what was acknowledged" 0 "$torn_failed"
+  else
+    check_eq "$profile: every torn cut mounts and keeps what was acknowledged" 0 "$torn_failed"
+  fi
+  diag "$profile: $(pc_times_summary)"
+  check "$profile: the server stops" pc_servers_stop
+done
+finish
