@@ -1,28 +1,414 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "fm-campaign.h"
 #include "fm-error.h"
+#include "fm-prng.h"
 
 #include <glib/gstdio.h>
 
-/* Copies WORK to PATH and cuts REC there. */
-static gboolean
-make_cut (FmImage *work, const FmChipDesc *desc, const FmJournalRecord *rec, FmCutKind kind,
-          const gchar *path, GError **error)
-{
-  g_autoptr (FmImage) cut = NULL;
+/* ---- coverage ------------------------------------------------------------ */
 
-  g_unlink (path);
-  if (!fm_image_copy_to (work, path, error))
-    return FALSE;
-  cut = fm_image_open (path, desc, FALSE, error);
-  if (!cut)
-    return FALSE;
-  if (!(kind == FM_CUT_TORN ? fm_replay_tear (cut, desc, rec, error)
-                            : fm_replay_apply (cut, desc, rec, error)))
-    return FALSE;
-  fm_replay_set_age (cut, rec);
+/* An operation eligible as a cut point. */
+typedef struct {
+  guint64 seq, index;
+  FmNandOp op;
+} Candidate;
+
+static gint
+compare_candidates (gconstpointer a, gconstpointer b)
+{
+  guint64 x = ((const Candidate *) a)->seq, y = ((const Candidate *) b)->seq;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Keeps SAMPLE of the candidates drawn at random (seeded), or every
+ * EVERY-th, in journal order. */
+static void
+choose (GArray *candidates, guint64 every, guint64 sample, guint64 seed)
+{
+  if (sample && sample < candidates->len)
+    {
+      FmPrng prng;
+
+      /* Partial Fisher-Yates: the first SAMPLE slots end up a uniform
+       * sample; then back into journal order. */
+      fm_prng_init (&prng, seed);
+      for (guint i = 0; i < sample; i++)
+        {
+          guint j = i + fm_prng_below (&prng, candidates->len - i);
+          Candidate t = g_array_index (candidates, Candidate, i);
+
+          g_array_index (candidates, Candidate, i) = g_array_index (candidates, Candidate, j);
+          g_array_index (candidates, Candidate, j) = t;
+        }
+      g_array_set_size (candidates, sample);
+      g_array_sort (candidates, compare_candidates);
+    }
+  else if (every > 1)
+    {
+      guint kept = 0;
+
+      for (guint i = 0; i < candidates->len; i += every)
+        g_array_index (candidates, Candidate, kept++) = g_array_index (candidates, Candidate, i);
+      g_array_set_size (candidates, kept);
+    }
+}
+
+FmCampaignPlan *
+fm_campaign_plan_new (FmJournalReader *reader, const FmChipDesc *desc, const FmCoverage *cov)
+{
+  FmCampaignPlan *plan = g_new0 (FmCampaignPlan, 1);
+  g_autoptr (GArray) candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  guint64 to = cov->to ? cov->to : G_MAXUINT64;
+  FmJournalRecord rec;
+
+  plan->points = g_array_new (FALSE, FALSE, sizeof (FmCutPoint));
+  while (fm_journal_reader_next (reader, &rec))
+    {
+      plan->records++;
+      plan->last_seq = rec.seq;
+      if (rec.seq >= cov->from && rec.seq <= to && (cov->all_ops || rec.op != FM_NAND_OP_READ))
+        {
+          Candidate c = { rec.seq, rec.index, rec.op };
+
+          g_array_append_val (candidates, c);
+        }
+    }
+  fm_journal_reader_rewind (reader);
+  plan->eligible = candidates->len;
+  choose (candidates, cov->every, cov->sample, cov->sample_seed);
+  plan->chosen = candidates->len;
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      const Candidate *c = &g_array_index (candidates, Candidate, i);
+      FmCutPoint p = { c->seq, { FM_CUT_CLEAN, FM_TORN_SEEDED } };
+
+      if (cov->clean)
+        g_array_append_val (plan->points, p);
+      for (guint v = 0; v < FM_TORN_N_VARIANTS; v++)
+        {
+          if (!(cov->torn & (1u << v)))
+            continue;
+          if (!fm_torn_variant_applies (v, desc, c->op, c->index))
+            {
+              plan->not_applicable[v]++;
+              continue;
+            }
+          p.cut.kind = FM_CUT_TORN;
+          p.cut.variant = v;
+          g_array_append_val (plan->points, p);
+        }
+    }
+  return plan;
+}
+
+void
+fm_campaign_plan_free (FmCampaignPlan *plan)
+{
+  if (!plan)
+    return;
+  g_array_unref (plan->points);
+  g_free (plan);
+}
+
+/* ---- the walk ------------------------------------------------------------ */
+
+/* What a cut that provably repeats an earlier image looks like (see
+ * fm_campaign_walk_duplicate()). */
+typedef enum {
+  ADDS_NOTHING,        /* a clean cut, or a tear the chip refuses */
+  ERASES_EMPTY_BLOCK,  /* a torn erase of a block without data: one image for every variant */
+} CutEffect;
+
+typedef struct {
+  CutEffect effect;
+  guint64 seq;   /* ERASES_EMPTY_BLOCK: the erase */
+  guint64 age;
+  guint64 tag;
+} Signature;
+
+struct _FmCampaignWalk {
+  FmImage *work;
+  const FmChipDesc *desc;
+  FmJournalReader *reader;
+  guint64 tear_seed;
+  FmJournalRecord rec;   /* the current operation, not applied yet */
+  gboolean have_rec;
+  gboolean ended;        /* the reader returned its last record */
+  guint64 age;           /* the working image's age as the records applied left it */
+  /* Bumped by every applied record that may have changed the image;
+   * cuts remembered for duplicates are of the current generation. */
+  guint64 generation;
+  GArray *seen;          /* Signature */
+};
+
+FmCampaignWalk *
+fm_campaign_walk_new (FmImage *work, const FmChipDesc *desc, FmJournalReader *reader,
+                      guint64 tear_seed)
+{
+  FmCampaignWalk *w = g_new0 (FmCampaignWalk, 1);
+
+  w->work = work;
+  w->desc = desc;
+  w->reader = reader;
+  w->tear_seed = tear_seed;
+  w->age = fm_image_age_ns (work);
+  w->seen = g_array_new (FALSE, FALSE, sizeof (Signature));
+  return w;
+}
+
+void
+fm_campaign_walk_free (FmCampaignWalk *w)
+{
+  if (!w)
+    return;
+  g_array_unref (w->seen);
+  g_free (w);
+}
+
+/* Whether applying REC may change the working image (conservatively:
+ * reads change its counters; a program the chip refused, or an erase
+ * that failed without wearing the block, changes nothing). */
+static gboolean
+record_changes_image (FmCampaignWalk *w, const FmJournalRecord *rec)
+{
+  const FmBlockMeta *m;
+
+  if (rec->interrupted)
+    return !fm_powercut_changes_nothing (w->work, w->desc, rec->op, rec->index);
+  switch (rec->op)
+    {
+    case FM_NAND_OP_READ:
+      return TRUE;
+    case FM_NAND_OP_PROGRAM:
+      return rec->applied;
+    case FM_NAND_OP_ERASE:
+      m = fm_image_block (w->work, rec->index);
+      return rec->ok || m->erase_count != rec->erase_count || m->flags != rec->block_flags;
+    }
   return TRUE;
 }
+
+/* The working image one operation on: the one place records are applied. */
+static gboolean
+advance (FmCampaignWalk *w, const FmJournalRecord *rec, GError **error)
+{
+  if (record_changes_image (w, rec))
+    {
+      w->generation++;
+      g_array_set_size (w->seen, 0);
+    }
+  if (!fm_replay_apply (w->work, w->desc, rec, error))
+    return FALSE;
+  w->age = MAX (w->age, rec->age_ns);
+  return TRUE;
+}
+
+/* The image CUT of the current operation leaves, as the new file PATH:
+ * the one place cut images are made. */
+static gboolean
+make_cut (FmCampaignWalk *w, const FmCut *cut, const gchar *path, GError **error)
+{
+  g_autoptr (FmImage) image = NULL;
+
+  g_unlink (path);
+  if (!fm_image_copy_to (w->work, path, error))
+    return FALSE;
+  image = fm_image_open (path, w->desc, FALSE, error);
+  if (!image)
+    return FALSE;
+  fm_image_set_age_ns (image, w->age);
+  if (cut->kind == FM_CUT_TORN)
+    {
+      if (!fm_replay_tear_as (image, w->desc, &w->rec, cut->variant, w->tear_seed, error))
+        return FALSE;
+      fm_replay_set_age (image, &w->rec);
+    }
+  return TRUE;
+}
+
+gboolean
+fm_campaign_walk_to (FmCampaignWalk *w, guint64 seq, GError **error)
+{
+  if (w->have_rec)
+    {
+      if (w->rec.seq == seq)
+        return TRUE;
+      if (seq < w->rec.seq)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_INVALID,
+                       "cut point %" G_GUINT64_FORMAT " comes after %" G_GUINT64_FORMAT
+                       ": cut points go in journal order", seq, w->rec.seq);
+          return FALSE;
+        }
+      w->have_rec = FALSE;
+      if (!advance (w, &w->rec, error))
+        return FALSE;
+    }
+  while (!w->ended && fm_journal_reader_next (w->reader, &w->rec))
+    {
+      if (w->rec.seq == seq)
+        {
+          w->have_rec = TRUE;
+          return TRUE;
+        }
+      if (w->rec.seq > seq)
+        break;
+      if (!advance (w, &w->rec, error))
+        return FALSE;
+    }
+  w->ended = TRUE;
+  g_set_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE,
+               "cut point %" G_GUINT64_FORMAT " is not among the journal's valid operations", seq);
+  return FALSE;
+}
+
+const FmJournalRecord *
+fm_campaign_walk_record (FmCampaignWalk *w)
+{
+  return w->have_rec ? &w->rec : NULL;
+}
+
+gboolean
+fm_campaign_walk_make_cut (FmCampaignWalk *w, const FmCut *cut, const gchar *path,
+                           GError **error)
+{
+  g_return_val_if_fail (w->have_rec, FALSE);
+  return make_cut (w, cut, path, error);
+}
+
+/* Whether BLOCK holds no data and no torn page: erasing it, however far
+ * the erase gets, only counts the erase. */
+static gboolean
+block_holds_nothing (FmCampaignWalk *w, guint32 block)
+{
+  guint64 first = (guint64) block * w->desc->pages_per_block;
+
+  if (fm_image_block (w->work, block)->unstable_page)
+    return FALSE;
+  for (guint64 p = first; p < first + w->desc->pages_per_block; p++)
+    if (fm_image_page (w->work, p))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+fm_campaign_walk_duplicate (FmCampaignWalk *w, const FmCut *cut, guint64 tag, guint64 *same_as)
+{
+  Signature s = { ADDS_NOTHING, 0, w->age, tag };
+  const FmJournalRecord *rec = &w->rec;
+
+  g_return_val_if_fail (w->have_rec, FALSE);
+  if (cut->kind == FM_CUT_TORN)
+    {
+      s.age = MAX (w->age, rec->age_ns);
+      if (fm_powercut_changes_nothing (w->work, w->desc, rec->op, rec->index))
+        s.effect = ADDS_NOTHING;
+      else if (rec->op == FM_NAND_OP_ERASE && block_holds_nothing (w, rec->index))
+        {
+          s.effect = ERASES_EMPTY_BLOCK;
+          s.seq = rec->seq;
+        }
+      else
+        return FALSE; /* an image of its own */
+    }
+  for (guint i = 0; i < w->seen->len; i++)
+    {
+      const Signature *o = &g_array_index (w->seen, Signature, i);
+
+      if (o->effect == s.effect && o->seq == s.seq && o->age == s.age)
+        {
+          *same_as = o->tag;
+          return TRUE;
+        }
+    }
+  g_array_append_val (w->seen, s);
+  return FALSE;
+}
+
+gboolean
+fm_campaign_walk_finish (FmCampaignWalk *w, GError **error)
+{
+  if (w->have_rec)
+    {
+      w->have_rec = FALSE;
+      if (!advance (w, &w->rec, error))
+        return FALSE;
+    }
+  while (!w->ended && fm_journal_reader_next (w->reader, &w->rec))
+    if (!advance (w, &w->rec, error))
+      return FALSE;
+  w->ended = TRUE;
+  fm_image_set_age_ns (w->work, w->age);
+  return TRUE;
+}
+
+/* ---- rebuilding one cut -------------------------------------------------- */
+
+/* Walks to POINT and checks that its cut applies to the operation. */
+static gboolean
+walk_to_point (FmCampaignWalk *w, const FmCutPoint *point, GError **error)
+{
+  const FmJournalRecord *rec;
+
+  if (!fm_campaign_walk_to (w, point->seq, error))
+    return FALSE;
+  rec = fm_campaign_walk_record (w);
+  if (point->cut.kind == FM_CUT_TORN &&
+      !fm_torn_variant_applies (point->cut.variant, w->desc, rec->op, rec->index))
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID,
+                   "operation %" G_GUINT64_FORMAT " (a %s) cannot be torn %s", point->seq,
+                   fm_nand_op_to_string (rec->op), fm_torn_variant_to_string (point->cut.variant));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+fm_campaign_rebuild (FmImage *work, const FmChipDesc *desc, FmJournalReader *reader,
+                     const FmCutId *id, FmJournalReader *recovery, const gchar *scratch,
+                     const gchar *path, FmJournalRecord cut_records[FM_CUT_ID_MAX_DEPTH],
+                     GError **error)
+{
+  g_autoptr (FmCampaignWalk) walk = fm_campaign_walk_new (work, desc, reader, id->tear_seed);
+  g_autoptr (FmCampaignWalk) second = NULL;
+  g_autoptr (FmImage) first = NULL;
+  gboolean ok;
+
+  if (!walk_to_point (walk, &id->level[0].point, error))
+    return FALSE;
+  if (cut_records)
+    cut_records[0] = walk->rec;
+  if (id->depth == 1)
+    return make_cut (walk, &id->level[0].point.cut, path, error);
+  g_return_val_if_fail (recovery && scratch, FALSE);
+  if (!make_cut (walk, &id->level[0].point.cut, scratch, error))
+    return FALSE;
+  first = fm_image_open (scratch, desc, FALSE, error);
+  ok = first != NULL;
+  if (ok && !fm_replay_check_base (first, desc, fm_journal_reader_info (recovery), error))
+    {
+      g_prefix_error (error, "the recovery journal does not start from the first cut's image: ");
+      ok = FALSE;
+    }
+  if (ok)
+    {
+      second = fm_campaign_walk_new (first, desc, recovery, id->tear_seed);
+      ok = walk_to_point (second, &id->level[1].point, error);
+      if (ok && cut_records)
+        cut_records[1] = second->rec;
+      ok = ok && make_cut (second, &id->level[1].point.cut, path, error);
+      if (!ok)
+        g_prefix_error (error, "the recovery journal: ");
+    }
+  g_clear_pointer (&second, fm_campaign_walk_free);
+  g_clear_pointer (&first, fm_image_close);
+  g_unlink (scratch);
+  return ok;
+}
+
+/* ---- the simplest campaign ----------------------------------------------- */
 
 gboolean
 fm_campaign_run (FmImage *work, const FmChipDesc *desc, FmJournalReader *reader,
@@ -30,35 +416,22 @@ fm_campaign_run (FmImage *work, const FmChipDesc *desc, FmJournalReader *reader,
                  const gchar *cut_path, FmCampaignCheck check, gpointer user_data,
                  GError **error)
 {
-  FmJournalRecord rec = { 0 };
-  guint next = 0;
+  g_autoptr (FmCampaignWalk) walk = fm_campaign_walk_new (work, desc, reader, 0);
 
-  while (next < n_points && fm_journal_reader_next (reader, &rec))
+  for (guint i = 0; i < n_points; i++)
     {
-      if (rec.seq == points[next])
-        {
-          for (guint k = 0; k < n_kinds; k++)
-            {
-              gboolean ok = make_cut (work, desc, &rec, kinds[k], cut_path, error) &&
-                            check (user_data, cut_path, &rec, kinds[k], error);
-
-              g_unlink (cut_path);
-              if (!ok)
-                return FALSE;
-            }
-          next++;
-        }
-      if (!fm_replay_apply (work, desc, &rec, error))
+      if (!fm_campaign_walk_to (walk, points[i], error))
         return FALSE;
-    }
-  if (rec.seq)
-    fm_replay_set_age (work, &rec);
-  if (next < n_points)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE,
-                   "cut point %" G_GUINT64_FORMAT " is not among the journal's valid operations",
-                   points[next]);
-      return FALSE;
+      for (guint k = 0; k < n_kinds; k++)
+        {
+          FmCut cut = { kinds[k], FM_TORN_SEEDED };
+          gboolean ok = make_cut (walk, &cut, cut_path, error) &&
+                        check (user_data, cut_path, &walk->rec, kinds[k], error);
+
+          g_unlink (cut_path);
+          if (!ok)
+            return FALSE;
+        }
     }
   return TRUE;
 }

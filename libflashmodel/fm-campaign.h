@@ -1,19 +1,100 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * A power-cut campaign's engine: the image a cut leaves at each of many
- * operations of a journal, handed to a check.
+ * A power-cut campaign's engine: which cut points a journal offers (its
+ * coverage), and the image each leaves, handed to a check.
  *
+ * A campaign's cut at operation N is one of
+ *  - clean: power went just before N started; every operation before N
+ *    completed, reads included (the image `replay --until N-1` builds,
+ *    aged as operation N-1 left it);
+ *  - torn: power went during N, which left one torn variant
+ *    (fm-powercut.h).
  * The cut points are visited in journal order while one working image
- * follows the journal; at each, the working image is copied (a reflink
- * where the file system has them) and the cut operation applied to the
- * copy. A cut point costs one image copy plus the operations since the
- * previous point, never a replay from the start.
+ * follows the journal (FmCampaignWalk); at each, the working image is
+ * copied (a reflink where the file system has them) and the cut applied
+ * to the copy. A cut point costs one image copy plus the operations since
+ * the previous point, never a replay from the start.
  */
 #pragma once
 
+#include "fm-cut-id.h"
 #include "fm-replay.h"
 
 G_BEGIN_DECLS
+
+/* Which cut points a journal offers. */
+typedef struct {
+  guint64 from, to;   /* only operations in [FROM, TO]; TO 0: to the end */
+  gboolean all_ops;   /* reads too, not only programs and erases */
+  guint64 every;      /* every EVERY-th eligible operation (0 or 1: each) */
+  guint64 sample;     /* or SAMPLE of them drawn with SAMPLE_SEED (0: off) */
+  guint64 sample_seed;
+  gboolean clean;     /* the clean cut before each chosen operation */
+  guint torn;         /* the torn variants cut at each: 1 << FmTornVariant */
+} FmCoverage;
+
+typedef struct {
+  GArray *points;   /* FmCutPoint, in campaign order (fm_cut_compare within an operation) */
+  guint64 records;  /* valid records of the journal */
+  guint64 last_seq; /* the last valid record's seq (0: none) */
+  guint64 eligible; /* operations eligible as cut points */
+  guint64 chosen;   /* of them, those chosen (--every, --sample) */
+  /* torn cuts of chosen operations left out because the variant does
+   * not apply to the operation (lowerpage on SLC, an erase variant on a
+   * program...), by variant */
+  guint64 not_applicable[FM_TORN_N_VARIANTS];
+} FmCampaignPlan;
+
+/* Reads the journal (then rewinds it). No cut point is not an error. */
+FmCampaignPlan *fm_campaign_plan_new  (FmJournalReader *reader, const FmChipDesc *desc,
+                                       const FmCoverage *coverage);
+void            fm_campaign_plan_free (FmCampaignPlan *plan);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmCampaignPlan, fm_campaign_plan_free)
+
+/* A working image following a journal, from cut point to cut point. */
+typedef struct _FmCampaignWalk FmCampaignWalk;
+
+/* WORK: the journal's base, opened writable (the walk changes it, and
+ * does not own it). READER: at its first record. TEAR_SEED: for every
+ * torn cut (fm_powercut_seed_for()). */
+FmCampaignWalk *fm_campaign_walk_new  (FmImage *work, const FmChipDesc *desc,
+                                       FmJournalReader *reader, guint64 tear_seed);
+void            fm_campaign_walk_free (FmCampaignWalk *walk);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmCampaignWalk, fm_campaign_walk_free)
+
+/* Brings the working image to just before operation SEQ (every record
+ * before it applied), which becomes the current operation. SEQs never go
+ * back. FALSE if the journal's valid records end before SEQ. */
+gboolean fm_campaign_walk_to     (FmCampaignWalk *walk, guint64 seq, GError **error);
+const FmJournalRecord *fm_campaign_walk_record (FmCampaignWalk *walk);
+/* Makes the image CUT of the current operation leaves, as the new file
+ * PATH (replaced if it exists). */
+gboolean fm_campaign_walk_make_cut (FmCampaignWalk *walk, const FmCut *cut, const gchar *path,
+                                    GError **error);
+/* Whether CUT of the current operation provably leaves the image an
+ * earlier cut of this walk left, with the same expectations: no record
+ * between them changed the image and the cuts add nothing or the same
+ * to it (a clean cut, the tear of a refused operation, a torn erase of
+ * a block that holds nothing), at the same age. Then *SAME_AS is that
+ * cut's TAG; else the cut is remembered with TAG. */
+gboolean fm_campaign_walk_duplicate (FmCampaignWalk *walk, const FmCut *cut, guint64 tag,
+                                     guint64 *same_as);
+/* Applies the rest of the journal and ages the working image to its
+ * end: it is then the image after the whole journal. */
+gboolean fm_campaign_walk_finish (FmCampaignWalk *walk, GError **error);
+
+/* Builds the image ID names at PATH as a campaign makes it: WORK is a
+ * writable copy of the journal's base (changed), READER the journal at
+ * its first record, and for a depth-2 ID RECOVERY the recovery journal
+ * (its base checked against the first cut's image, which is made at
+ * SCRATCH and removed) and NULL otherwise. The journals' digests are the
+ * caller's to check against the ID. CUT_RECORDS (or NULL) receives the
+ * records of the operations cut (their data belongs to the readers). */
+gboolean fm_campaign_rebuild (FmImage *work, const FmChipDesc *desc, FmJournalReader *reader,
+                              const FmCutId *id, FmJournalReader *recovery,
+                              const gchar *scratch, const gchar *path,
+                              FmJournalRecord cut_records[FM_CUT_ID_MAX_DEPTH],
+                              GError **error);
 
 /* Checks the cut image at PATH (a scratch file the check may change and
  * the engine deletes afterwards). FALSE with ERROR set stops the campaign;
@@ -22,9 +103,10 @@ typedef gboolean (*FmCampaignCheck) (gpointer user_data, const gchar *path,
                                      const FmJournalRecord *record, FmCutKind kind,
                                      GError **error);
 
-/* WORK: the journal's base, opened writable; it ends at the last cut
- * point's state. READER: at its first record. POINTS: ascending seqs.
- * Each point is cut in each of KINDS, the copy made at CUT_PATH. */
+/* The simplest campaign: WORK as for fm_campaign_walk_new(); it ends at
+ * the last cut point's state. POINTS: ascending seqs. Each point is cut
+ * in each of KINDS (the seeded variant when torn), the copy made at
+ * CUT_PATH. */
 gboolean fm_campaign_run (FmImage *work, const FmChipDesc *desc, FmJournalReader *reader,
                           const guint64 *points, guint n_points,
                           const FmCutKind *kinds, guint n_kinds,
