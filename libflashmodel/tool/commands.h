@@ -18,3 +18,13 @@ void   report_journal_end (const gchar *path, FmJournalReader *reader, guint64 r
 FmImage *prepare_journal_base (const gchar *base_path, const FmChipDesc *desc,
                                const FmJournalInfo *info, const gchar *path,
                                GError **error);
+
+/* The cut a campaign's ID names, rebuilt as the new file OUT (replaced if
+ * FORCE): JOURNAL_PATH and, at depth 2, RECOVERY_PATH must be the
+ * journals whose digests the ID holds. CUT_WHAT (or NULL) receives a
+ * description of each operation cut ("erase of block 3"), to free. */
+gboolean rebuild_cut_id (const FmCutId *id, const gchar *journal_path, const gchar *base_path,
+                         const gchar *recovery_path, const gchar *out,
+                         gchar *cut_what[FM_CUT_ID_MAX_DEPTH], GError **error);
+/* The name a campaign gives the recovery journal of ID's first cut. */
+gchar   *recovery_journal_name (const FmCutId *id);
