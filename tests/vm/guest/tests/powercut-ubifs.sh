@@ -57,7 +57,7 @@ check "the journal is complete" flashmodel journal "$journal"
 diag "$(cat /tmp/check.out)"
 ops=$(sed -n 's/^operations: *\([0-9]*\) .*/\1/p' /tmp/check.out)
 
-flashmodel powercut-campaign --journal "$journal" --base "$base" --sample 200 --seed 1 \
+flashmodel powercut-campaign --journal "$journal" --base "$base" --sample 200 --seed 1 --cut torn \
   --check "/fm/bin/check-cut-ubifs {} /tmp/stable.sums" > /tmp/campaign.tap 2>&1
 status=$?
 grep -E "^#|^not ok" /tmp/campaign.tap | head -n 60 | sed 's/^#* *//' | while read -r line; do diag "$line"; done
@@ -69,7 +69,7 @@ check_ge "cut images with uncorrectable reads" 1 "$(awk '$1 > 0' /tmp/cut-ecc.lo
 diag "cut images with corrected bit flips: $(awk '$2 > 0' /tmp/cut-ecc.log | wc -l) of $(wc -l < /tmp/cut-ecc.log)"
 # And the check can fail: with a wrong checksum list, every cut fails.
 sed 's/^./0/' /tmp/stable.sums > /tmp/wrong.sums
-flashmodel powercut-campaign --journal "$journal" --base "$base" --sample 3 \
+flashmodel powercut-campaign --journal "$journal" --base "$base" --sample 3 --cut torn \
   --check "/fm/bin/check-cut-ubifs {} /tmp/wrong.sums" > /tmp/negative.tap 2>&1
 check_eq "a check that finds damage fails the campaign" 1 "$?"
 check_eq "it lists every failed cut" 3 "$(grep -c '^not ok' /tmp/negative.tap)"
