@@ -362,9 +362,9 @@ get_uint (Reader *rd, JsonObject *o, const gchar *key, const gchar *field)
   JsonNode *n = o ? json_object_get_member (o, key) : NULL;
 
   if (!n || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64 ||
-      json_node_get_int (n) < 0)
+      json_node_get_int (n) < 0 || (guint64) json_node_get_int (n) > REPORT_MAX_COUNT)
     {
-      bad (rd, field, "missing, or not a non-negative integer");
+      bad (rd, field, "missing, or not an integer from 0 to 2^40");
       return 0;
     }
   return json_node_get_int (n);
@@ -376,9 +376,10 @@ get_double (Reader *rd, JsonObject *o, const gchar *key, const gchar *field)
   JsonNode *n = o ? json_object_get_member (o, key) : NULL;
 
   if (!n || !JSON_NODE_HOLDS_VALUE (n) ||
-      (json_node_get_value_type (n) != G_TYPE_DOUBLE && json_node_get_value_type (n) != G_TYPE_INT64))
+      (json_node_get_value_type (n) != G_TYPE_DOUBLE && json_node_get_value_type (n) != G_TYPE_INT64) ||
+      !(json_node_get_double (n) >= 0 && json_node_get_double (n) < 1e12))
     {
-      bad (rd, field, "missing, or not a number");
+      bad (rd, field, "missing, or not a number of seconds");
       return 0;
     }
   return json_node_get_double (n);
@@ -528,12 +529,14 @@ parse_shard (const gchar *text, guint *index, guint *count)
   guint64 k, n;
   gchar *end;
 
+  if (!g_ascii_isdigit (*text))
+    return FALSE;
   k = g_ascii_strtoull (text, &end, 10);
-  if (end == text || *end != '/')
+  if (end == text || *end != '/' || !g_ascii_isdigit (end[1]))
     return FALSE;
   text = end + 1;
   n = g_ascii_strtoull (text, &end, 10);
-  if (end == text || *end || n == 0 || n > G_MAXUINT || k >= n)
+  if (end == text || *end || n == 0 || n > CAMPAIGN_MAX_SHARDS || k >= n)
     return FALSE;
   *index = k;
   *count = n;

@@ -19,6 +19,11 @@ G_BEGIN_DECLS
 
 #define CAMPAIGN_REPORT_FORMAT "flashmodel-powercut-campaign"
 #define CAMPAIGN_REPORT_VERSION 1
+/* The most shards a campaign is split into (--shard K/N, N at most). */
+#define CAMPAIGN_MAX_SHARDS 1000000
+/* A report's counts are refused beyond this (10^12 cut points is far
+ * more than any campaign checks), so that merged sums stay in 64 bits. */
+#define REPORT_MAX_COUNT (G_GUINT64_CONSTANT (1) << 40)
 
 /* Counters by what was cut: index 0 clean, 1 + v the torn variant v. */
 #define REPORT_CUTS (1 + FM_TORN_N_VARIANTS)

@@ -202,7 +202,7 @@ parse_shard (const gchar *text, guint *index, guint *count)
   guint64 k, n;
 
   if (g_strv_length (parts) != 2 || !parse_u64_arg (parts[0], &k) || !parse_u64_arg (parts[1], &n) ||
-      n == 0 || n > 1000000 || k >= n)
+      n == 0 || n > CAMPAIGN_MAX_SHARDS || k >= n)
     return FALSE;
   *index = k;
   *count = n;
