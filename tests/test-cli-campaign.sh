@@ -164,6 +164,22 @@ expect "... several checks ran at once, never more than 3 ($most)" test "$most" 
 same_results () { python3 -c "import json,sys; a,b=(json.load(open(f)) for f in sys.argv[1:]); sys.exit(any(a[k]!=b[k] for k in ('results','failures','duplicates')))" "$1" "$2"; }
 expect "... and the same results in the report" same_results "$dir/fail.json" "$dir/jobs.json"
 refuses "--jobs 0" 2 "--jobs takes" campaign --check true --jobs 0
+# SIGTERM stops the checks (their process groups), removes the cut
+# images and the work directory, then ends the campaign by the signal.
+mkdir "$dir/tmp"
+TMPDIR=$dir/tmp "$tool" powercut-campaign --journal "$j" --base "$b" --from 200 --to 300 --jobs 2 --progress 0 \
+  --check 'trap "echo stopped >> '"$dir"'/stopped; exit 1" TERM; echo started >> '"$dir"'/started; sleep 60 & wait' \
+  > "$dir/out" 2> "$dir/err" &
+pid=$!
+while [ "$(cat "$dir/started" 2>/dev/null | wc -l)" -lt 2 ]; do sleep 0.1; done
+kill -TERM $pid
+wait $pid
+status=$?
+expect "SIGTERM ends the campaign by the signal" test "$status" = 143
+expect "... the running checks were stopped" test "$(wc -l < "$dir/stopped")" = 2
+expect "... and no more started" test "$(wc -l < "$dir/started")" = 2
+expect "... nothing is left in \$TMPDIR" test -z "$(ls -A "$dir/tmp")"
+expect "... and it says why" grep -q "^flashmodel: interrupted by Terminated" "$dir/err"
 
 # ---- shards and merge -----------------------------------------------------
 for k in 0 1 2; do

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -90,6 +91,22 @@ check_jobs_running (const CheckJobs *jobs)
 }
 
 void
+check_jobs_signal (CheckJobs *jobs, int sig)
+{
+  for (guint i = 0; i < jobs->n; i++)
+    if (jobs->slots[i].pid)
+      kill (-jobs->slots[i].pid, sig);
+}
+
+/* In the child, before exec: a process group of its own. */
+static void
+own_process_group (gpointer user_data)
+{
+  (void) user_data;
+  setpgid (0, 0);
+}
+
+void
 check_jobs_poll (CheckJobs *jobs, gboolean wait)
 {
   gboolean block = wait && jobs->running > 0;
@@ -137,7 +154,7 @@ check_jobs_start (CheckJobs *jobs, guint slot_index, const gchar *cmd, gchar **e
   slot->started = g_get_monotonic_time ();
   ok = g_spawn_async_with_pipes_and_fds (NULL, argv, (const gchar *const *) full_env,
                                          G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL,
-                                         NULL, NULL, -1, out, out, NULL, NULL, 0, &slot->pid,
+                                         own_process_group, NULL, -1, out, out, NULL, NULL, 0, &slot->pid,
                                          NULL, NULL, NULL, error);
   close (out);
   if (!ok)

@@ -3,8 +3,10 @@
  * The checks of a power-cut campaign, N at a time: each runs with
  * /bin/sh in a job slot (0..N-1, $FM_JOB in its environment, so that
  * checks running together can pick distinct device names), its output
- * (stdout and stderr) in a file of the slot, stdin from /dev/null. A
- * check's end is reported by a callback, in whatever order checks end.
+ * (stdout and stderr) in a file of the slot, stdin from /dev/null, in a
+ * process group of its own, so that stopping a check stops what it
+ * started too. A check's end is reported by a callback, in whatever
+ * order checks end.
  */
 #pragma once
 
@@ -37,6 +39,8 @@ gboolean   check_jobs_start   (CheckJobs *jobs, guint slot, const gchar *cmd, gc
 /* Reports the checks that have ended, waiting for one if WAIT and any runs. */
 void       check_jobs_poll    (CheckJobs *jobs, gboolean wait);
 guint      check_jobs_running (const CheckJobs *jobs);
+/* Sends SIG to the process group of every running check. */
+void       check_jobs_signal  (CheckJobs *jobs, int sig);
 
 /* The last MAX_LINES non-empty lines of the file at PATH, at most
  * MAX_BYTES from its end, valid UTF-8 (invalid bytes replaced). */

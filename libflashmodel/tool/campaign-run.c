@@ -3,7 +3,9 @@
 #include "campaign-run.h"
 #include "commands.h"
 
+#include <glib-unix.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
 
 /* The end of a failed check's output kept: lines and bytes. */
@@ -321,6 +323,57 @@ on_check_end (gpointer user_data, gpointer tag, guint slot, const CheckEnd *end)
   campaign_progress (c, FALSE);
 }
 
+/* ---- interruption -------------------------------------------------------- */
+
+/* SIGINT, SIGTERM and SIGHUP stop the campaign between two cuts: the
+ * checks running are stopped (SIGTERM to their process groups; SIGKILL
+ * when the signal comes again), the cut images removed, and then the
+ * signal ends the tool as it would have (cmd-campaign.c). */
+static void
+stop (Campaign *c, int sig)
+{
+  if (c->jobs)
+    check_jobs_signal (c->jobs, c->interrupted_by ? SIGKILL : SIGTERM);
+  if (!c->interrupted_by)
+    c->interrupted_by = sig;
+}
+
+static gboolean
+on_sigint (gpointer c)
+{
+  stop (c, SIGINT);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_sigterm (gpointer c)
+{
+  stop (c, SIGTERM);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_sighup (gpointer c)
+{
+  stop (c, SIGHUP);
+  return G_SOURCE_CONTINUE;
+}
+
+static const struct {
+  int sig;
+  GSourceFunc handler;
+} stop_signals[] = { { SIGINT, on_sigint }, { SIGTERM, on_sigterm }, { SIGHUP, on_sighup } };
+
+/* FALSE, with the error, once a stop signal came. */
+static gboolean
+not_interrupted (Campaign *c, GError **error)
+{
+  if (!c->interrupted_by)
+    return TRUE;
+  g_set_error (error, FM_ERROR, FM_ERROR_IO, "interrupted by %s", g_strsignal (c->interrupted_by));
+  return FALSE;
+}
+
 /* ---- making cuts and starting checks ------------------------------------- */
 
 static gboolean
@@ -334,6 +387,8 @@ start_check (Campaign *c, FmCampaignWalk *walk, CutResult *r, GError **error)
   gint64 t0 = g_get_monotonic_time ();
   gboolean ok;
 
+  if (!not_interrupted (c, error))
+    return FALSE;
   ok = fm_campaign_walk_make_cut (walk, cut, path, error);
   if (ok && r->records)
     {
@@ -457,7 +512,8 @@ walk_second_level (Campaign *c, CutResult *r, GError **error)
       guint64 same;
 
       t0 = g_get_monotonic_time ();
-      if (!fm_campaign_walk_to (walk, p->seq, error))
+      check_jobs_poll (c->jobs, FALSE);
+      if (!not_interrupted (c, error) || !fm_campaign_walk_to (walk, p->seq, error))
         return FALSE;
       c->cut_making_s += (g_get_monotonic_time () - t0) / 1e6;
       child = new_result (c, r, recovery_id, p, fm_campaign_walk_record (walk));
@@ -500,6 +556,15 @@ campaign_owns (const Campaign *c, guint64 op_index)
   return !c->shard_count || op_index % c->shard_count == c->shard_index;
 }
 
+static void
+stop_watching (Campaign *c, guint progress_source)
+{
+  g_source_remove (progress_source);
+  for (guint i = 0; i < G_N_ELEMENTS (stop_signals); i++)
+    g_source_remove (c->signal_sources[i]);
+  c->jobs = NULL;
+}
+
 gboolean
 campaign_run (Campaign *c, FmImage *work, FmJournalReader *reader, FmCampaignPlan *plan,
               GError **error)
@@ -511,6 +576,8 @@ campaign_run (Campaign *c, FmImage *work, FmJournalReader *reader, FmCampaignPla
 
   c->jobs = jobs;
   source = g_timeout_add (250, progress_tick, c);
+  for (guint i = 0; i < G_N_ELEMENTS (stop_signals); i++)
+    c->signal_sources[i] = g_unix_signal_add (stop_signals[i].sig, stop_signals[i].handler, c);
   for (guint k = 0; k < plan->points->len; k++)
     {
       const FmCutPoint *p = &g_array_index (plan->points, FmCutPoint, k);
@@ -521,7 +588,9 @@ campaign_run (Campaign *c, FmImage *work, FmJournalReader *reader, FmCampaignPla
 
       if (k && p->seq != g_array_index (plan->points, FmCutPoint, k - 1).seq)
         op_index++;
-      if (!walk_ready_second_levels (c, error))
+      /* Checks that ended, a signal that came, while cuts were made. */
+      check_jobs_poll (c->jobs, FALSE);
+      if (!not_interrupted (c, error) || !walk_ready_second_levels (c, error))
         goto fail;
       if (!fm_campaign_walk_to (walk, p->seq, error))
         goto fail;
@@ -558,21 +627,21 @@ campaign_run (Campaign *c, FmImage *work, FmJournalReader *reader, FmCampaignPla
   /* The rest: checks still running, second levels still to cut. */
   while (check_jobs_running (c->jobs) || !g_queue_is_empty (&c->ready))
     {
-      if (!walk_ready_second_levels (c, error))
+      if (!not_interrupted (c, error) || !walk_ready_second_levels (c, error))
         goto fail;
       if (check_jobs_running (c->jobs))
         check_jobs_poll (c->jobs, TRUE);
     }
-  g_source_remove (source);
+  if (!not_interrupted (c, error))
+    goto fail;
+  stop_watching (c, source);
   print_ready (c);
-  c->jobs = NULL;
   return TRUE;
 
 fail:
-  g_source_remove (source);
   /* Let the checks that run end before the images go. */
   while (check_jobs_running (c->jobs))
     check_jobs_poll (c->jobs, TRUE);
-  c->jobs = NULL;
+  stop_watching (c, source);
   return FALSE;
 }

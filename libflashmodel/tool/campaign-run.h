@@ -73,6 +73,8 @@ typedef struct {
   guint64 first_cuts_planned;
   gint64 start_us, last_progress_us;
   gdouble cut_making_s, checking_s;
+  int interrupted_by;      /* the stop signal that came (SIGINT, SIGTERM, SIGHUP), or 0 */
+  guint signal_sources[3];
 } Campaign;
 
 

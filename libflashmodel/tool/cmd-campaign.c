@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -691,5 +692,11 @@ out:
   g_clear_pointer (&c.results, g_ptr_array_unref);
   g_clear_pointer (&c.report, campaign_report_free);
   g_free (c.work_dir);
+  if (c.interrupted_by)
+    {
+      /* Cleaned up: now the signal ends the tool, as it would have. */
+      signal (c.interrupted_by, SIG_DFL);
+      raise (c.interrupted_by);
+    }
   return status;
 }
