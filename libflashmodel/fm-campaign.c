@@ -4,6 +4,7 @@
 #include "fm-prng.h"
 
 #include <glib/gstdio.h>
+#include <unistd.h>
 
 /* ---- coverage ------------------------------------------------------------ */
 
@@ -128,7 +129,9 @@ typedef struct {
 } Signature;
 
 struct _FmCampaignWalk {
+  /* The base with every record before the current operation applied. */
   FmImage *work;
+  gchar *work_path;
   const FmChipDesc *desc;
   FmJournalReader *reader;
   guint64 tear_seed;
@@ -142,19 +145,40 @@ struct _FmCampaignWalk {
   GArray *seen;          /* Signature */
 };
 
-FmCampaignWalk *
-fm_campaign_walk_new (FmImage *work, const FmChipDesc *desc, FmJournalReader *reader,
-                      guint64 tear_seed)
+/* The working image: a copy of BASE in WORK_DIR. */
+static FmImage *
+open_work (FmImage *base, const FmChipDesc *desc, const gchar *work_dir, gchar **path,
+           GError **error)
 {
-  FmCampaignWalk *w = g_new0 (FmCampaignWalk, 1);
+  static gint walks;
+  FmImage *work;
 
-  w->work = work;
+  *path = g_strdup_printf ("%s/walk-%d-%d.img", work_dir, (int) getpid (),
+                           g_atomic_int_add (&walks, 1));
+  g_unlink (*path);
+  if (!fm_image_copy_to (base, *path, error))
+    return NULL;
+  work = fm_image_open (*path, desc, FALSE, error);
+  if (!work)
+    g_unlink (*path);
+  return work;
+}
+
+FmCampaignWalk *
+fm_campaign_walk_new (FmImage *base, const FmChipDesc *desc, FmJournalReader *reader,
+                      guint64 tear_seed, const gchar *work_dir, GError **error)
+{
+  g_autoptr (FmCampaignWalk) w = g_new0 (FmCampaignWalk, 1);
+
   w->desc = desc;
   w->reader = reader;
   w->tear_seed = tear_seed;
-  w->age = fm_image_age_ns (work);
   w->seen = g_array_new (FALSE, FALSE, sizeof (Signature));
-  return w;
+  w->work = open_work (base, desc, work_dir, &w->work_path, error);
+  if (!w->work)
+    return NULL;
+  w->age = fm_image_age_ns (w->work);
+  return g_steal_pointer (&w);
 }
 
 void
@@ -162,6 +186,12 @@ fm_campaign_walk_free (FmCampaignWalk *w)
 {
   if (!w)
     return;
+  if (w->work)
+    {
+      fm_image_close (w->work);
+      g_unlink (w->work_path);
+    }
+  g_free (w->work_path);
   g_array_unref (w->seen);
   g_free (w);
 }
@@ -326,23 +356,6 @@ fm_campaign_walk_duplicate (FmCampaignWalk *w, const FmCut *cut, guint64 tag, gu
   return FALSE;
 }
 
-gboolean
-fm_campaign_walk_finish (FmCampaignWalk *w, GError **error)
-{
-  if (w->have_rec)
-    {
-      w->have_rec = FALSE;
-      if (!advance (w, &w->rec, error))
-        return FALSE;
-    }
-  while (!w->ended && fm_journal_reader_next (w->reader, &w->rec))
-    if (!advance (w, &w->rec, error))
-      return FALSE;
-  w->ended = TRUE;
-  fm_image_set_age_ns (w->work, w->age);
-  return TRUE;
-}
-
 /* ---- rebuilding one cut -------------------------------------------------- */
 
 /* Walks to POINT and checks that its cut applies to the operation. */
@@ -366,26 +379,29 @@ walk_to_point (FmCampaignWalk *w, const FmCutPoint *point, GError **error)
 }
 
 gboolean
-fm_campaign_rebuild (FmImage *work, const FmChipDesc *desc, FmJournalReader *reader,
-                     const FmCutId *id, FmJournalReader *recovery, const gchar *scratch,
+fm_campaign_rebuild (FmImage *base, const FmChipDesc *desc, FmJournalReader *reader,
+                     const FmCutId *id, FmJournalReader *recovery, const gchar *work_dir,
                      const gchar *path, FmJournalRecord cut_records[FM_CUT_ID_MAX_DEPTH],
                      GError **error)
 {
-  g_autoptr (FmCampaignWalk) walk = fm_campaign_walk_new (work, desc, reader, id->tear_seed);
+  g_autoptr (FmCampaignWalk) walk = NULL;
   g_autoptr (FmCampaignWalk) second = NULL;
   g_autoptr (FmImage) first = NULL;
+  g_autofree gchar *first_path = NULL;
   gboolean ok;
 
-  if (!walk_to_point (walk, &id->level[0].point, error))
+  walk = fm_campaign_walk_new (base, desc, reader, id->tear_seed, work_dir, error);
+  if (!walk || !walk_to_point (walk, &id->level[0].point, error))
     return FALSE;
   if (cut_records)
     cut_records[0] = walk->rec;
   if (id->depth == 1)
     return make_cut (walk, &id->level[0].point.cut, path, error);
-  g_return_val_if_fail (recovery && scratch, FALSE);
-  if (!make_cut (walk, &id->level[0].point.cut, scratch, error))
+  g_return_val_if_fail (recovery, FALSE);
+  first_path = g_strdup_printf ("%s.first", walk->work_path);
+  if (!make_cut (walk, &id->level[0].point.cut, first_path, error))
     return FALSE;
-  first = fm_image_open (scratch, desc, FALSE, error);
+  first = fm_image_open (first_path, desc, TRUE, error);
   ok = first != NULL;
   if (ok && !fm_replay_check_base (first, desc, fm_journal_reader_info (recovery), error))
     {
@@ -394,30 +410,33 @@ fm_campaign_rebuild (FmImage *work, const FmChipDesc *desc, FmJournalReader *rea
     }
   if (ok)
     {
-      second = fm_campaign_walk_new (first, desc, recovery, id->tear_seed);
-      ok = walk_to_point (second, &id->level[1].point, error);
+      second = fm_campaign_walk_new (first, desc, recovery, id->tear_seed, work_dir, error);
+      ok = second && walk_to_point (second, &id->level[1].point, error);
       if (ok && cut_records)
         cut_records[1] = second->rec;
       ok = ok && make_cut (second, &id->level[1].point.cut, path, error);
-      if (!ok)
+      if (!ok && second)
         g_prefix_error (error, "the recovery journal: ");
     }
   g_clear_pointer (&second, fm_campaign_walk_free);
   g_clear_pointer (&first, fm_image_close);
-  g_unlink (scratch);
+  g_unlink (first_path);
   return ok;
 }
 
 /* ---- the simplest campaign ----------------------------------------------- */
 
 gboolean
-fm_campaign_run (FmImage *work, const FmChipDesc *desc, FmJournalReader *reader,
+fm_campaign_run (FmImage *base, const FmChipDesc *desc, FmJournalReader *reader,
                  const guint64 *points, guint n_points, const FmCutKind *kinds, guint n_kinds,
                  const gchar *cut_path, FmCampaignCheck check, gpointer user_data,
                  GError **error)
 {
-  g_autoptr (FmCampaignWalk) walk = fm_campaign_walk_new (work, desc, reader, 0);
+  g_autofree gchar *dir = g_path_get_dirname (cut_path);
+  g_autoptr (FmCampaignWalk) walk = fm_campaign_walk_new (base, desc, reader, 0, dir, error);
 
+  if (!walk)
+    return FALSE;
   for (guint i = 0; i < n_points; i++)
     {
       if (!fm_campaign_walk_to (walk, points[i], error))

@@ -54,11 +54,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmCampaignPlan, fm_campaign_plan_free)
 /* A working image following a journal, from cut point to cut point. */
 typedef struct _FmCampaignWalk FmCampaignWalk;
 
-/* WORK: the journal's base, opened writable (the walk changes it, and
- * does not own it). READER: at its first record. TEAR_SEED: for every
+/* BASE: the image the journal starts from, opened read-only or not (the
+ * walk never changes it; it must stay open while the walk lives). The
+ * walk keeps its working image in a file of its own in WORK_DIR, removed
+ * when it is freed. READER: at its first record. TEAR_SEED: for every
  * torn cut (fm_powercut_seed_for()). */
-FmCampaignWalk *fm_campaign_walk_new  (FmImage *work, const FmChipDesc *desc,
-                                       FmJournalReader *reader, guint64 tear_seed);
+FmCampaignWalk *fm_campaign_walk_new  (FmImage *base, const FmChipDesc *desc,
+                                       FmJournalReader *reader, guint64 tear_seed,
+                                       const gchar *work_dir, GError **error);
 void            fm_campaign_walk_free (FmCampaignWalk *walk);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmCampaignWalk, fm_campaign_walk_free)
 
@@ -79,20 +82,16 @@ gboolean fm_campaign_walk_make_cut (FmCampaignWalk *walk, const FmCut *cut, cons
  * cut's TAG; else the cut is remembered with TAG. */
 gboolean fm_campaign_walk_duplicate (FmCampaignWalk *walk, const FmCut *cut, guint64 tag,
                                      guint64 *same_as);
-/* Applies the rest of the journal and ages the working image to its
- * end: it is then the image after the whole journal. */
-gboolean fm_campaign_walk_finish (FmCampaignWalk *walk, GError **error);
-
-/* Builds the image ID names at PATH as a campaign makes it: WORK is a
- * writable copy of the journal's base (changed), READER the journal at
- * its first record, and for a depth-2 ID RECOVERY the recovery journal
- * (its base checked against the first cut's image, which is made at
- * SCRATCH and removed) and NULL otherwise. The journals' digests are the
- * caller's to check against the ID. CUT_RECORDS (or NULL) receives the
- * records of the operations cut (their data belongs to the readers). */
-gboolean fm_campaign_rebuild (FmImage *work, const FmChipDesc *desc, FmJournalReader *reader,
+/* Builds the image ID names at PATH as a campaign makes it: BASE is the
+ * journal's base (as for fm_campaign_walk_new()), READER the journal at
+ * its first record, and for a depth-2 ID RECOVERY the recovery journal,
+ * whose base is checked against the first cut's image; NULL otherwise.
+ * Scratch files go to WORK_DIR. The journals' digests are the caller's
+ * to check against the ID. CUT_RECORDS (or NULL) receives the records of
+ * the operations cut (their data belongs to the readers). */
+gboolean fm_campaign_rebuild (FmImage *base, const FmChipDesc *desc, FmJournalReader *reader,
                               const FmCutId *id, FmJournalReader *recovery,
-                              const gchar *scratch, const gchar *path,
+                              const gchar *work_dir, const gchar *path,
                               FmJournalRecord cut_records[FM_CUT_ID_MAX_DEPTH],
                               GError **error);
 
@@ -103,11 +102,11 @@ typedef gboolean (*FmCampaignCheck) (gpointer user_data, const gchar *path,
                                      const FmJournalRecord *record, FmCutKind kind,
                                      GError **error);
 
-/* The simplest campaign: WORK as for fm_campaign_walk_new(); it ends at
- * the last cut point's state. POINTS: ascending seqs. Each point is cut
- * in each of KINDS (the seeded variant when torn), the copy made at
- * CUT_PATH. */
-gboolean fm_campaign_run (FmImage *work, const FmChipDesc *desc, FmJournalReader *reader,
+/* The simplest campaign: BASE as for fm_campaign_walk_new(). POINTS:
+ * ascending seqs. Each point is cut in each of KINDS (the seeded variant
+ * when torn), the image made at CUT_PATH; the walk's working image goes
+ * in CUT_PATH's directory. */
+gboolean fm_campaign_run (FmImage *base, const FmChipDesc *desc, FmJournalReader *reader,
                           const guint64 *points, guint n_points,
                           const FmCutKind *kinds, guint n_kinds,
                           const gchar *cut_path, FmCampaignCheck check,

@@ -268,19 +268,22 @@ test_plan_lowerpage_on_mlc (void)
 /* ---- the walk ------------------------------------------------------------ */
 
 static FmImage *
-copy_of_base (FmTestRecording *r, const gchar *name)
+open_base (FmTestRecording *r)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (FmImage) base = fm_image_open (r->base_path, r->desc, TRUE, &error);
-  g_autofree gchar *path = g_build_filename (r->dir, name, NULL);
-  FmImage *image;
+  FmImage *base = fm_image_open (r->base_path, r->desc, TRUE, &error);
 
   g_assert_no_error (error);
-  g_unlink (path);
-  g_assert_true (fm_image_copy_to (base, path, &error));
-  image = fm_image_open (path, r->desc, FALSE, &error);
-  g_assert_no_error (error);
-  return image;
+  return base;
+}
+
+/* No working image of a walk is left in DIR. */
+static void
+assert_no_walk_files (const gchar *dir)
+{
+  g_autofree gchar *names = fm_test_dir_listing (dir);
+
+  g_assert_null (strstr (names, "walk-"));
 }
 
 static FmImage *
@@ -302,7 +305,7 @@ test_walk_cuts_match_replay (void)
   g_auto (FmTestRecording) r = { 0 };
   g_autoptr (GError) error = NULL;
   g_autoptr (FmJournalReader) reader = NULL;
-  g_autoptr (FmImage) work = NULL;
+  g_autoptr (FmImage) base = NULL;
   g_autoptr (FmCampaignWalk) walk = NULL;
   g_autofree gchar *cut_path = NULL;
   OpCounts n;
@@ -331,8 +334,9 @@ test_walk_cuts_match_replay (void)
   g_assert_cmpuint (found, ==, 3);
   reader = fm_journal_reader_open (r.journal_path, &error);
   g_assert_no_error (error);
-  work = copy_of_base (&r, "work.img");
-  walk = fm_campaign_walk_new (work, r.desc, reader, 0);
+  base = open_base (&r);
+  walk = fm_campaign_walk_new (base, r.desc, reader, 0, r.dir, &error);
+  g_assert_no_error (error);
   cut_path = g_build_filename (r.dir, "cut.img", NULL);
   for (guint i = 0; i < found; i++)
     {
@@ -368,6 +372,8 @@ test_walk_cuts_match_replay (void)
   g_clear_error (&error);
   g_assert_false (fm_campaign_walk_to (walk, r.ops + 1, &error));
   g_assert_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE);
+  g_clear_pointer (&walk, fm_campaign_walk_free);
+  assert_no_walk_files (r.dir);
 }
 
 /* ---- duplicates ---------------------------------------------------------- */
@@ -407,7 +413,6 @@ test_duplicates (void)
   g_autofree gchar *dir = g_dir_make_tmp ("test-campaign-XXXXXX", NULL);
   g_autofree gchar *base_path = g_build_filename (dir, "base.img", NULL);
   g_autofree gchar *live_path = g_build_filename (dir, "live.img", NULL);
-  g_autofree gchar *work_path = g_build_filename (dir, "work.img", NULL);
   g_autofree gchar *journal_path = g_build_filename (dir, "run.journal", NULL);
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GHashTable) expect = g_hash_table_new (g_str_hash, g_str_equal);
@@ -455,15 +460,12 @@ test_duplicates (void)
     g_autoptr (FmJournalReader) reader = fm_journal_reader_open (journal_path, &error);
     g_autoptr (FmCampaignPlan) plan = NULL;
     g_autoptr (FmImage) base = fm_image_open (base_path, d, TRUE, &error);
-    g_autoptr (FmImage) work = NULL;
     g_autoptr (FmCampaignWalk) walk = NULL;
 
     g_assert_no_error (error);
-    g_assert_true (fm_image_copy_to (base, work_path, &error));
-    work = fm_image_open (work_path, d, FALSE, &error);
-    g_assert_no_error (error);
     plan = fm_campaign_plan_new (reader, d, &cov);
-    walk = fm_campaign_walk_new (work, d, reader, 0);
+    walk = fm_campaign_walk_new (base, d, reader, 0, dir, &error);
+    g_assert_no_error (error);
     for (guint k = 0; k < plan->points->len; k++)
       {
         const FmCutPoint *p = &g_array_index (plan->points, FmCutPoint, k);
@@ -500,7 +502,6 @@ test_duplicates (void)
     g_unlink (paths->pdata[i]);
   g_unlink (base_path);
   g_unlink (live_path);
-  g_unlink (work_path);
   g_unlink (journal_path);
   g_rmdir (dir);
   g_free (buf);
@@ -546,7 +547,7 @@ test_rebuild (void)
   g_auto (FmTestRecording) r = { 0 };
   g_autoptr (GError) error = NULL;
   g_autofree gchar *cut = NULL, *first = NULL, *pristine = NULL, *recovery = NULL;
-  g_autofree gchar *rebuilt = NULL, *scratch = NULL, *second = NULL, *other = NULL;
+  g_autofree gchar *rebuilt = NULL, *second = NULL, *other = NULL;
   FmCutId id = { .depth = 1, .tear_seed = 3 };
   FmJournalRecord records[FM_CUT_ID_MAX_DEPTH];
   FmCut somebits = { FM_CUT_TORN, FM_TORN_SOMEBITS }, clean = { FM_CUT_CLEAN, FM_TORN_SEEDED };
@@ -558,7 +559,6 @@ test_rebuild (void)
   pristine = g_build_filename (r.dir, "pristine.img", NULL);
   recovery = g_build_filename (r.dir, "recovery.journal", NULL);
   rebuilt = g_build_filename (r.dir, "rebuilt.img", NULL);
-  scratch = g_build_filename (r.dir, "scratch.img", NULL);
   second = g_build_filename (r.dir, "second.img", NULL);
   other = g_build_filename (r.dir, "other.journal", NULL);
   {
@@ -573,8 +573,8 @@ test_rebuild (void)
    * level from the cut as made. */
   {
     g_autoptr (FmJournalReader) reader = fm_journal_reader_open (r.journal_path, NULL);
-    g_autoptr (FmImage) work = copy_of_base (&r, "work.img");
-    g_autoptr (FmCampaignWalk) walk = fm_campaign_walk_new (work, r.desc, reader, 3);
+    g_autoptr (FmImage) base = open_base (&r);
+    g_autoptr (FmCampaignWalk) walk = fm_campaign_walk_new (base, r.desc, reader, 3, r.dir, &error);
 
     g_assert_true (fm_campaign_walk_to (walk, seq, &error));
     g_assert_true (fm_campaign_walk_make_cut (walk, &somebits, cut, &error));
@@ -585,8 +585,8 @@ test_rebuild (void)
   record_recovery (r.desc, first, recovery);
   {
     g_autoptr (FmJournalReader) reader = fm_journal_reader_open (recovery, NULL);
-    g_autoptr (FmImage) image = fm_image_open (pristine, r.desc, FALSE, &error);
-    g_autoptr (FmCampaignWalk) walk = fm_campaign_walk_new (image, r.desc, reader, 3);
+    g_autoptr (FmImage) image = fm_image_open (pristine, r.desc, TRUE, &error);
+    g_autoptr (FmCampaignWalk) walk = fm_campaign_walk_new (image, r.desc, reader, 3, r.dir, &error);
     FmJournalRecord rec;
 
     while (fm_journal_reader_next (reader, &rec))
@@ -603,9 +603,9 @@ test_rebuild (void)
   id.level[0].point.cut = somebits;
   {
     g_autoptr (FmJournalReader) reader = fm_journal_reader_open (r.journal_path, NULL);
-    g_autoptr (FmImage) work = copy_of_base (&r, "work2.img");
+    g_autoptr (FmImage) base = open_base (&r);
 
-    g_assert_true (fm_campaign_rebuild (work, r.desc, reader, &id, NULL, NULL, rebuilt, records, &error));
+    g_assert_true (fm_campaign_rebuild (base, r.desc, reader, &id, NULL, r.dir, rebuilt, records, &error));
     g_assert_no_error (error);
     g_assert_cmpuint (records[0].seq, ==, seq);
     g_assert_cmpuint (records[0].op, ==, FM_NAND_OP_PROGRAM);
@@ -617,46 +617,45 @@ test_rebuild (void)
   {
     g_autoptr (FmJournalReader) reader = fm_journal_reader_open (r.journal_path, NULL);
     g_autoptr (FmJournalReader) rec_reader = fm_journal_reader_open (recovery, NULL);
-    g_autoptr (FmImage) work = copy_of_base (&r, "work3.img");
+    g_autoptr (FmImage) base = open_base (&r);
 
     g_unlink (rebuilt);
-    g_assert_true (fm_campaign_rebuild (work, r.desc, reader, &id, rec_reader, scratch, rebuilt,
+    g_assert_true (fm_campaign_rebuild (base, r.desc, reader, &id, rec_reader, r.dir, rebuilt,
                                         records, &error));
     g_assert_no_error (error);
     g_assert_cmpuint (records[1].seq, ==, seq2);
     assert_same_file (rebuilt, second);
-    g_assert_false (g_file_test (scratch, G_FILE_TEST_EXISTS));
+    assert_no_walk_files (r.dir);
   }
   /* The recovery of another first cut does not start from this one. */
   {
     g_autoptr (FmJournalReader) reader = fm_journal_reader_open (r.journal_path, NULL);
     g_autoptr (FmJournalReader) rec_reader = NULL;
-    g_autoptr (FmImage) work = copy_of_base (&r, "work4.img");
+    g_autoptr (FmImage) base = open_base (&r);
 
     id.level[0].point.cut = clean;
-    g_assert_true (fm_campaign_rebuild (work, r.desc, reader, &(FmCutId) { .depth = 1, .level[0] = id.level[0] },
-                                        NULL, NULL, first, NULL, &error));
+    g_unlink (first);
+    g_assert_true (fm_campaign_rebuild (base, r.desc, reader, &(FmCutId) { .depth = 1, .level[0] = id.level[0] },
+                                        NULL, r.dir, first, NULL, &error));
     record_recovery (r.desc, first, other);
-    g_clear_pointer (&work, fm_image_close);
     fm_journal_reader_rewind (reader);
-    work = copy_of_base (&r, "work4.img");
     rec_reader = fm_journal_reader_open (other, NULL);
     id.level[0].point.cut = somebits;
-    g_assert_false (fm_campaign_rebuild (work, r.desc, reader, &id, rec_reader, scratch, rebuilt,
+    g_assert_false (fm_campaign_rebuild (base, r.desc, reader, &id, rec_reader, r.dir, rebuilt,
                                          NULL, &error));
     g_assert_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH);
     g_test_message ("%s", error->message);
     g_clear_error (&error);
-    g_assert_false (g_file_test (scratch, G_FILE_TEST_EXISTS));
+    assert_no_walk_files (r.dir);
   }
   /* A variant that does not apply to the operation. */
   {
     g_autoptr (FmJournalReader) reader = fm_journal_reader_open (r.journal_path, NULL);
-    g_autoptr (FmImage) work = copy_of_base (&r, "work5.img");
+    g_autoptr (FmImage) base = open_base (&r);
 
     id.depth = 1;
     id.level[0].point.cut.variant = FM_TORN_LOWERPAGE;
-    g_assert_false (fm_campaign_rebuild (work, r.desc, reader, &id, NULL, NULL, rebuilt, NULL, &error));
+    g_assert_false (fm_campaign_rebuild (base, r.desc, reader, &id, NULL, r.dir, rebuilt, NULL, &error));
     g_assert_error (error, FM_ERROR, FM_ERROR_INVALID);
   }
 }

@@ -491,7 +491,7 @@ walk_second_level (Campaign *c, CutResult *r, GError **error)
   reader = fm_journal_reader_open (r->recovery_path, error);
   if (!reader)
     return FALSE;
-  first = fm_image_open (r->first_image, c->desc, FALSE, error);
+  first = fm_image_open (r->first_image, c->desc, TRUE, error);
   if (!first)
     return FALSE;
   if (!fm_replay_check_base (first, c->desc, fm_journal_reader_info (reader), error))
@@ -503,7 +503,9 @@ walk_second_level (Campaign *c, CutResult *r, GError **error)
   plan = fm_campaign_plan_new (reader, c->desc, &c->second_coverage);
   report_journal_end (r->recovery_path, reader, plan->records);
   c->report->recoveries++;
-  walk = fm_campaign_walk_new (first, c->desc, reader, c->tear_seed);
+  walk = fm_campaign_walk_new (first, c->desc, reader, c->tear_seed, c->work_dir, error);
+  if (!walk)
+    return FALSE;
   c->cut_making_s += (g_get_monotonic_time () - t0) / 1e6;
   for (guint k = 0; k < plan->points->len; k++)
     {
@@ -566,14 +568,18 @@ stop_watching (Campaign *c, guint progress_source)
 }
 
 gboolean
-campaign_run (Campaign *c, FmImage *work, FmJournalReader *reader, FmCampaignPlan *plan,
+campaign_run (Campaign *c, FmImage *base, FmJournalReader *reader, FmCampaignPlan *plan,
               GError **error)
 {
-  g_autoptr (FmCampaignWalk) walk = fm_campaign_walk_new (work, c->desc, reader, c->tear_seed);
-  g_autoptr (CheckJobs) jobs = check_jobs_new (c->n_jobs, c->work_dir, on_check_end, c);
+  g_autoptr (FmCampaignWalk) walk = fm_campaign_walk_new (base, c->desc, reader, c->tear_seed,
+                                                          c->work_dir, error);
+  g_autoptr (CheckJobs) jobs = NULL;
   guint64 op_index = 0;
   guint source;
 
+  if (!walk)
+    return FALSE;
+  jobs = check_jobs_new (c->n_jobs, c->work_dir, on_check_end, c);
   c->jobs = jobs;
   source = g_timeout_add (250, progress_tick, c);
   for (guint i = 0; i < G_N_ELEMENTS (stop_signals); i++)

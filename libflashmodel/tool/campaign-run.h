@@ -78,9 +78,9 @@ typedef struct {
 } Campaign;
 
 
-/* Runs the cut points of PLAN (this shard's) with WORK, a writable copy
- * of the journal's base, following READER. */
-gboolean campaign_run (Campaign *c, FmImage *work, FmJournalReader *reader,
+/* Runs the cut points of PLAN (this shard's) from BASE, the journal's
+ * base, following READER. */
+gboolean campaign_run (Campaign *c, FmImage *base, FmJournalReader *reader,
                        FmCampaignPlan *plan, GError **error);
 /* Whether the first-level operation OP_INDEX (the n-th chosen) is this
  * run's: operations are dealt out to the shards in turn. */

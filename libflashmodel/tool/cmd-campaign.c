@@ -449,9 +449,9 @@ cmd_powercut_campaign (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (FmJournalReader) reader = NULL;
   g_autoptr (FmChipDesc) desc = NULL;
-  g_autoptr (FmImage) work = NULL;
+  g_autoptr (FmImage) base = NULL;
   g_autoptr (FmCampaignPlan) plan = NULL;
-  g_autofree gchar *work_path = NULL, *journal_hex = NULL;
+  g_autofree gchar *fresh_path = NULL, *journal_hex = NULL;
   Campaign c = { 0 };
   guint64 every = 0, sample = 0, seed = 1, from = 0, to = 0, depth = 1, jobs = 1;
   guint64 window_from = 0, window_to = 0;
@@ -610,10 +610,10 @@ cmd_powercut_campaign (int argc, char **argv)
         }
       made_dir = TRUE;
     }
-  work_path = g_build_filename (c.work_dir, "work.img", NULL);
-  g_unlink (work_path);
-  work = prepare_journal_base (base_path, desc, fm_journal_reader_info (reader), work_path, &error);
-  if (!work)
+  fresh_path = g_build_filename (c.work_dir, "base.img", NULL);
+  g_unlink (fresh_path);
+  base = open_journal_base (base_path, desc, fm_journal_reader_info (reader), fresh_path, &error);
+  if (!base)
     goto out;
   c.n_jobs = jobs;
 
@@ -643,7 +643,7 @@ cmd_powercut_campaign (int argc, char **argv)
   fflush (stdout);
   c.start_us = c.last_progress_us = g_get_monotonic_time ();
   c.report->started = g_date_time_format_iso8601 (started);
-  if (!campaign_run (&c, work, reader, plan, &error))
+  if (!campaign_run (&c, base, reader, plan, &error))
     goto out;
   {
     gdouble total_s = (g_get_monotonic_time () - c.start_us) / 1e6;
@@ -670,9 +670,9 @@ cmd_powercut_campaign (int argc, char **argv)
 out:
   if (error)
     print_error (error);
-  g_clear_pointer (&work, fm_image_close);
-  if (work_path)
-    g_unlink (work_path);
+  g_clear_pointer (&base, fm_image_close);
+  if (fresh_path && !base_path)
+    g_unlink (fresh_path);
   for (guint i = 0; c.results && i < c.results->len; i++)
     {
       CutResult *r = c.results->pdata[i];

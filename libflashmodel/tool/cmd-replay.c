@@ -123,39 +123,49 @@ cmd_journal (int argc, char **argv)
 }
 
 FmImage *
-prepare_journal_base (const gchar *base_path, const FmChipDesc *desc, const FmJournalInfo *info,
-              const gchar *tmp, GError **error)
+open_journal_base (const gchar *base_path, const FmChipDesc *desc, const FmJournalInfo *info,
+                   const gchar *fresh, GError **error)
 {
   g_autoptr (FmImage) image = NULL;
+  FmNandCreateOptions create = FM_NAND_CREATE_OPTIONS_DEFAULT;
 
   if (base_path)
     {
-      g_autoptr (FmImage) base = fm_image_open (base_path, desc, TRUE, error);
-
-      if (!base || !fm_replay_check_base (base, desc, info, error) ||
-          !fm_image_copy_to (base, tmp, error))
+      image = fm_image_open (base_path, desc, TRUE, error);
+      if (!image || !fm_replay_check_base (image, desc, info, error))
         return NULL;
-      image = fm_image_open (tmp, desc, FALSE, error);
-      if (!image)
-        unlink (tmp);
       return g_steal_pointer (&image);
     }
-  else
+  create.seed = info->chip_seed;
+  image = fm_nand_create_image (desc, fresh, &create, error);
+  if (!image)
+    return NULL;
+  if (!fm_replay_check_base (image, desc, info, error))
     {
-      FmNandCreateOptions create = FM_NAND_CREATE_OPTIONS_DEFAULT;
-
-      create.seed = info->chip_seed;
-      image = fm_nand_create_image (desc, tmp, &create, error);
-      if (!image)
-        return NULL;
-      if (!fm_replay_check_base (image, desc, info, error))
-        {
-          g_prefix_error (error, "without --base, replay starts from a fresh image: ");
-          unlink (tmp);
-          return NULL;
-        }
-      return g_steal_pointer (&image);
+      g_prefix_error (error, "without --base, replay starts from a fresh image: ");
+      g_clear_pointer (&image, fm_image_close);
+      unlink (fresh);
+      return NULL;
     }
+  return g_steal_pointer (&image);
+}
+
+FmImage *
+prepare_journal_base (const gchar *base_path, const FmChipDesc *desc, const FmJournalInfo *info,
+                      const gchar *tmp, GError **error)
+{
+  g_autoptr (FmImage) base = open_journal_base (base_path, desc, info, tmp, error);
+  FmImage *image;
+
+  /* A fresh image was made at TMP, writable: that is the copy. */
+  if (!base || !base_path)
+    return g_steal_pointer (&base);
+  if (!fm_image_copy_to (base, tmp, error))
+    return NULL;
+  image = fm_image_open (tmp, desc, FALSE, error);
+  if (!image)
+    unlink (tmp);
+  return image;
 }
 
 gchar *
@@ -197,10 +207,10 @@ rebuild_cut_id (const FmCutId *id, const gchar *journal_path, const gchar *base_
   g_autoptr (FmJournalReader) reader = NULL;
   g_autoptr (FmJournalReader) recovery = NULL;
   g_autoptr (FmChipDesc) desc = NULL;
-  g_autoptr (FmImage) work = NULL;
-  g_autofree gchar *work_path = g_strdup_printf ("%s.work-%d", out, (int) getpid ());
+  g_autoptr (FmImage) base = NULL;
+  g_autofree gchar *fresh = g_strdup_printf ("%s.base-%d", out, (int) getpid ());
   g_autofree gchar *cut_path = g_strdup_printf ("%s.tmp-%d", out, (int) getpid ());
-  g_autofree gchar *scratch = g_strdup_printf ("%s.first-%d", out, (int) getpid ());
+  g_autofree gchar *dir = g_path_get_dirname (out);
   FmJournalRecord records[FM_CUT_ID_MAX_DEPTH];
   const FmJournalInfo *info;
   gboolean ok;
@@ -227,12 +237,13 @@ rebuild_cut_id (const FmCutId *id, const gchar *journal_path, const gchar *base_
       if (!recovery)
         return FALSE;
     }
-  work = prepare_journal_base (base_path, desc, info, work_path, error);
-  if (!work)
+  base = open_journal_base (base_path, desc, info, fresh, error);
+  if (!base)
     return FALSE;
-  ok = fm_campaign_rebuild (work, desc, reader, id, recovery, scratch, cut_path, records, error);
-  g_clear_pointer (&work, fm_image_close);
-  unlink (work_path);
+  ok = fm_campaign_rebuild (base, desc, reader, id, recovery, dir, cut_path, records, error);
+  g_clear_pointer (&base, fm_image_close);
+  if (!base_path)
+    unlink (fresh);
   if (ok && rename (cut_path, out) != 0)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: %s", out, g_strerror (errno));

@@ -13,8 +13,12 @@ int cmd_stat (int argc, char **argv);
 /* Shared by replay and the campaign. */
 gchar *describe_record (const FmJournalRecord *rec, guint32 pages_per_block);
 void   report_journal_end (const gchar *path, FmJournalReader *reader, guint64 records);
-/* Opens a copy of BASE_PATH (checked against the journal), or makes a
- * fresh image of the journal's chip and seed, as the new file PATH. */
+/* Opens BASE_PATH read-only, checked to be the journal's base, or makes
+ * a fresh image of the journal's chip and seed as the new file FRESH. */
+FmImage *open_journal_base    (const gchar *base_path, const FmChipDesc *desc,
+                               const FmJournalInfo *info, const gchar *fresh,
+                               GError **error);
+/* The same as a writable copy, the new file PATH. */
 FmImage *prepare_journal_base (const gchar *base_path, const FmChipDesc *desc,
                                const FmJournalInfo *info, const gchar *path,
                                GError **error);
