@@ -139,10 +139,7 @@ struct _FmCampaignWalk {
   gboolean have_rec;
   gboolean ended;        /* the reader returned its last record */
   guint64 age;           /* the working image's age as the records applied left it */
-  /* Bumped by every applied record that may have changed the image;
-   * cuts remembered for duplicates are of the current generation. */
-  guint64 generation;
-  GArray *seen;          /* Signature */
+  GArray *seen;          /* Signature: the cuts of the current operation so far */
 };
 
 /* The working image: a copy of BASE in WORK_DIR. */
@@ -196,38 +193,14 @@ fm_campaign_walk_free (FmCampaignWalk *w)
   g_free (w);
 }
 
-/* Whether applying REC may change the working image (conservatively:
- * reads change its counters; a program the chip refused, or an erase
- * that failed without wearing the block, changes nothing). */
-static gboolean
-record_changes_image (FmCampaignWalk *w, const FmJournalRecord *rec)
-{
-  const FmBlockMeta *m;
-
-  if (rec->interrupted)
-    return !fm_powercut_changes_nothing (w->work, w->desc, rec->op, rec->index);
-  switch (rec->op)
-    {
-    case FM_NAND_OP_READ:
-      return TRUE;
-    case FM_NAND_OP_PROGRAM:
-      return rec->applied;
-    case FM_NAND_OP_ERASE:
-      m = fm_image_block (w->work, rec->index);
-      return rec->ok || m->erase_count != rec->erase_count || m->flags != rec->block_flags;
-    }
-  return TRUE;
-}
-
 /* The working image one operation on: the one place records are applied. */
 static gboolean
 advance (FmCampaignWalk *w, const FmJournalRecord *rec, GError **error)
 {
-  if (record_changes_image (w, rec))
-    {
-      w->generation++;
-      g_array_set_size (w->seen, 0);
-    }
+  /* Duplicates are looked for among the cuts of one operation only: two
+   * operations may have journal marks (acknowledged writes) between them,
+   * and then a check expects more of the same image. */
+  g_array_set_size (w->seen, 0);
   if (!fm_replay_apply (w->work, w->desc, rec, error))
     return FALSE;
   w->age = MAX (w->age, rec->age_ns);

@@ -75,11 +75,12 @@ const FmJournalRecord *fm_campaign_walk_record (FmCampaignWalk *walk);
 gboolean fm_campaign_walk_make_cut (FmCampaignWalk *walk, const FmCut *cut, const gchar *path,
                                     GError **error);
 /* Whether CUT of the current operation provably leaves the image an
- * earlier cut of this walk left, with the same expectations: no record
- * between them changed the image and the cuts add nothing or the same
- * to it (a clean cut, the tear of a refused operation, a torn erase of
- * a block that holds nothing), at the same age. Then *SAME_AS is that
- * cut's TAG; else the cut is remembered with TAG. */
+ * earlier cut of the same operation left, at the same age: the tear of
+ * an operation the chip refuses is its clean cut, the torn variants of
+ * the erase of a block that holds nothing are one image. (Cuts of two
+ * operations are never taken for each other: journal marks may lie
+ * between them, and a check then expects more of the same image.) Then
+ * *SAME_AS is that cut's TAG; else the cut is remembered with TAG. */
 gboolean fm_campaign_walk_duplicate (FmCampaignWalk *walk, const FmCut *cut, guint64 tag,
                                      guint64 *same_as);
 /* Builds the image ID names at PATH as a campaign makes it: BASE is the

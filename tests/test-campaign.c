@@ -402,8 +402,10 @@ file_size (const gchar *path)
 
 /* A journal with a program the chip refuses (a factory bad block) and
  * erases of blocks that hold nothing: the cuts that provably repeat an
- * image are found, and each really is the image it names. Ops: 1 erase of
- * empty block 1, 2 program 1/0, 3 program of bad block 5 (refused),
+ * image of their operation are found, and each really is the image it
+ * names. The clean cut before 4 is the one before 3 too, but cuts of two
+ * operations are not compared (marks may lie between them). Ops: 1 erase
+ * of empty block 1, 2 program 1/0, 3 program of bad block 5 (refused),
  * 4 program 1/1, 5 read 1/0, 6 program 1/2, 7 erase of empty block 2. */
 static void
 test_duplicates (void)
@@ -453,7 +455,6 @@ test_duplicates (void)
   g_hash_table_insert (expect, "3:somebits", "3:clean");
   g_hash_table_insert (expect, "3:mostbits", "3:clean");
   g_hash_table_insert (expect, "3:unstable", "3:clean");
-  g_hash_table_insert (expect, "4:clean", "3:clean");
   g_hash_table_insert (expect, "7:partly-erased", "7:torn");
   g_hash_table_insert (expect, "7:mostly-erased", "7:torn");
   {
