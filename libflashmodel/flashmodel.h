@@ -7,6 +7,7 @@
 #include "fm-clock.h"
 #include "fm-crc.h"
 #include "fm-cut-id.h"
+#include "fm-cut-image.h"
 #include "fm-dump.h"
 #include "fm-digest.h"
 #include "fm-ecc.h"

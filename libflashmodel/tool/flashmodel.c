@@ -262,9 +262,11 @@ cmd_create (int argc, char **argv)
 {
   g_autofree gchar *chip = NULL;
   g_autofree gchar *seed_text = NULL;
+  g_autofree gchar *base = NULL;
   gint bad_blocks = -1;
   GOptionEntry entries[] = {
     { "chip", 'c', 0, G_OPTION_ARG_STRING, &chip, "Chip name (see list-chips) or path to a descriptor", "NAME" },
+    { "base", 'B', 0, G_OPTION_ARG_FILENAME, &base, "Make IMAGE an overlay on this image (relative: from IMAGE's directory)", "BASE" },
     { "seed", 's', 0, G_OPTION_ARG_STRING, &seed_text, "Seed for everything random in this chip (default 1)", "N" },
     { "bad-blocks", 'b', 0, G_OPTION_ARG_INT, &bad_blocks, "Factory bad blocks per LUN (default: drawn from the seed)", "N" },
     { NULL }
@@ -277,10 +279,16 @@ cmd_create (int argc, char **argv)
 
   if (!parse_options (find_command ("create"), entries, &argc, &argv))
     return EXIT_USAGE;
-  if (!chip)
+  if (!chip && !base)
     return usage_error ("create", "--chip NAME is required");
   if (argc != 2)
     return usage_error ("create", "exactly one IMAGE file name is required");
+  if (base)
+    {
+      if (seed_text || bad_blocks != -1)
+        return usage_error ("create", "an overlay has its base's seed and bad blocks: no --seed or --bad-blocks with --base");
+      return create_overlay (base, chip, argv[1]);
+    }
   if (seed_text && !parse_u64_arg (seed_text, &options.seed))
     return usage_error ("create", "--seed takes a non-negative integer");
   if (bad_blocks < -1)
@@ -316,12 +324,27 @@ static const Command commands[] = {
   { "info", "--chip NAME", "Show a chip's geometry, IDs, ONFI data, timings and reliability.",
     "NAME is a catalog name (see list-chips) or the path of a descriptor file.\n\n"
     "Example:\n  flashmodel info --chip micron-mt29f4g", cmd_info },
-  { "create", "--chip NAME [--seed N] [--bad-blocks N] IMAGE",
-    "Create a fresh, fully erased chip image with its factory bad blocks.",
+  { "create", "--chip NAME [--seed N] [--bad-blocks N] IMAGE | --base BASE IMAGE",
+    "Create a fresh, fully erased chip image, or an overlay on an image.",
     "IMAGE must not exist. The file is sparse: it grows with the pages programmed,\n"
     "not with the chip's size. Factory bad blocks are placed by the seed and carry\n"
     "the marker the datasheet specifies; the same seed gives the same chip.\n\n"
-    "Example:\n  flashmodel create --chip micron-mt29f4g --seed 7 nand.img", cmd_create },
+    "With --base, IMAGE is an overlay on BASE (an image or another overlay), like\n"
+    "a qcow2 file on its backing file: it holds only what differs from BASE, which\n"
+    "is never written. Every tool, muse-chip and the QEMU device use it as the\n"
+    "image it stands for. A relative BASE is taken from IMAGE's directory (as\n"
+    "qemu-img does) and stored as given, so the two can move together. BASE is\n"
+    "locked shared while an overlay on it is open. An overlay refuses a base\n"
+    "that changed since (a writable open of an image changes its generation); an\n"
+    "overlay used as a base is read as it was when the new one was made.\n"
+    "'flashmodel flatten' makes an overlay a standalone image.\n\n"
+    "Examples:\n  flashmodel create --chip micron-mt29f4g --seed 7 nand.img\n"
+    "  flashmodel create --base nand.img try.img", cmd_create },
+  { "flatten", "OVERLAY IMAGE", "Write an overlay's contents as a standalone image.",
+    "IMAGE (which must not exist) gets every page, program count, block record,\n"
+    "the age and flags OVERLAY shows through its bases; it needs none of them.\n"
+    "(Any image can be flattened: the result is a compact copy.)\n\n"
+    "Example:\n  flashmodel flatten try.img try-standalone.img", cmd_flatten },
   { "stat", "IMAGE | --live [--watch SECONDS] DIR",
     "Summarise an image, or a running muse-chip's statistics: wear, errors, bad blocks.",
     "IMAGE is opened read-only (with a shared lock), so it can be inspected\n"
@@ -484,9 +507,12 @@ static const Command commands[] = {
     "Builds the image a power cut leaves at operations of a journal (recorded\n"
     "with 'muse-chip --record') and runs CMD on each with /bin/sh; CMD exiting\n"
     "0 means the image passed. The cut points are visited in journal order\n"
-    "while one working image follows the journal, so a cut costs a copy of the\n"
-    "image (a reflink where the file system has them) plus the operations\n"
-    "since the previous one, never a replay from the start.\n\n"
+    "while a prefix, an overlay on the base in the work directory (see 'create\n"
+    "--base'), follows the journal; each cut image is a small overlay on the\n"
+    "prefix holding the cut operation alone. A cut costs the operations since\n"
+    "the previous one plus the cut, however long the journal and however big\n"
+    "the image: never a copy, never a replay from the start. The base is only\n"
+    "read.\n\n"
     "CUT POINTS\n"
     "By default every program and erase is cut twice: clean, power lost just\n"
     "before the operation started (every operation before it completed, reads\n"
@@ -556,8 +582,9 @@ static const Command commands[] = {
     "hosts add --sshlogin; bench/slurm/powercut-array.sh runs shards as a\n"
     "Slurm array job.)\n\n"
     "THE CHECK'S ENVIRONMENT\n"
-    "{} in CMD and $FM_CUT_IMAGE: the cut image, a scratch copy CMD may\n"
-    "change. $FM_CUT_ID: its ID. $FM_CUT_OP: the operation. $FM_CUT: clean,\n"
+    "{} in CMD and $FM_CUT_IMAGE: the cut image, a scratch overlay CMD may\n"
+    "change (it opens as any image does while the campaign runs; 'flashmodel\n"
+    "flatten' makes a standalone copy). $FM_CUT_ID: its ID. $FM_CUT_OP: the operation. $FM_CUT: clean,\n"
     "torn or the variant; $FM_CUT_KIND: clean or torn; $FM_CUT_VARIANT: the torn\n"
     "variant (seeded included; empty for clean cuts). $FM_CUT_WHAT: \"program of\n"
     "block 3 page 7\". $FM_CHIP: the chip. $FM_JOB: the job slot.\n"
