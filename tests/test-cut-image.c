@@ -33,7 +33,9 @@ new_maker (FmTestRecording *r, FmImage **base)
 }
 
 /* Every EVERY-th operation cut clean and torn: the cut image is what a
- * copy of the base replayed to that operation is. */
+ * copy of the base replayed to that operation is; and the cut just before
+ * it (fm_cut_maker_make_before()) is the replay to the operation before,
+ * aged as that left the chip. */
 static void
 check_against_replay (const gchar *chip, guint32 blocks, guint64 ops, guint64 every)
 {
@@ -69,6 +71,21 @@ check_against_replay (const gchar *chip, guint32 blocks, guint64 ops, guint64 ev
             g_unlink (replayed_path);
             checked++;
           }
+      if (rec.seq % every == 0 && rec.seq > 1)
+        {
+          g_autoptr (FmImage) cut = NULL;
+          g_autoptr (FmImage) replayed = fm_test_replayed (&r, rec.seq - 1, FM_CUT_CLEAN,
+                                                           "replayed.img");
+
+          g_assert_true (fm_cut_maker_make_before (maker, cut_path, &error));
+          g_assert_no_error (error);
+          cut = fm_image_open (cut_path, r.desc, TRUE, &error);
+          g_assert_no_error (error);
+          assert_same_cut (cut, replayed, r.desc);
+          g_assert_cmpuint (fm_image_age_ns (cut), ==, fm_cut_maker_age (maker));
+          g_clear_pointer (&replayed, fm_image_close);
+          g_unlink (replayed_path);
+        }
       g_assert_true (fm_cut_maker_advance (maker, &rec, &error));
     }
   g_assert_cmpuint (checked, >=, 2 * (r.ops / every));
