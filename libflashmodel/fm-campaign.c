@@ -4,7 +4,6 @@
 #include "fm-prng.h"
 
 #include <glib/gstdio.h>
-#include <unistd.h>
 
 /* ---- coverage ------------------------------------------------------------ */
 
@@ -129,37 +128,17 @@ typedef struct {
 } Signature;
 
 struct _FmCampaignWalk {
-  /* The base with every record before the current operation applied. */
-  FmImage *work;
-  gchar *work_path;
+  /* Its prefix: the base with every record before the current operation
+   * applied. The cut images are overlays on it. */
+  FmCutMaker *maker;
   const FmChipDesc *desc;
   FmJournalReader *reader;
   guint64 tear_seed;
   FmJournalRecord rec;   /* the current operation, not applied yet */
   gboolean have_rec;
   gboolean ended;        /* the reader returned its last record */
-  guint64 age;           /* the working image's age as the records applied left it */
   GArray *seen;          /* Signature: the cuts of the current operation so far */
 };
-
-/* The working image: a copy of BASE in WORK_DIR. */
-static FmImage *
-open_work (FmImage *base, const FmChipDesc *desc, const gchar *work_dir, gchar **path,
-           GError **error)
-{
-  static gint walks;
-  FmImage *work;
-
-  *path = g_strdup_printf ("%s/walk-%d-%d.img", work_dir, (int) getpid (),
-                           g_atomic_int_add (&walks, 1));
-  g_unlink (*path);
-  if (!fm_image_copy_to (base, *path, error))
-    return NULL;
-  work = fm_image_open (*path, desc, FALSE, error);
-  if (!work)
-    g_unlink (*path);
-  return work;
-}
 
 FmCampaignWalk *
 fm_campaign_walk_new (FmImage *base, const FmChipDesc *desc, FmJournalReader *reader,
@@ -171,10 +150,9 @@ fm_campaign_walk_new (FmImage *base, const FmChipDesc *desc, FmJournalReader *re
   w->reader = reader;
   w->tear_seed = tear_seed;
   w->seen = g_array_new (FALSE, FALSE, sizeof (Signature));
-  w->work = open_work (base, desc, work_dir, &w->work_path, error);
-  if (!w->work)
+  w->maker = fm_cut_maker_new (base, desc, work_dir, error);
+  if (!w->maker)
     return NULL;
-  w->age = fm_image_age_ns (w->work);
   return g_steal_pointer (&w);
 }
 
@@ -183,17 +161,12 @@ fm_campaign_walk_free (FmCampaignWalk *w)
 {
   if (!w)
     return;
-  if (w->work)
-    {
-      fm_image_close (w->work);
-      g_unlink (w->work_path);
-    }
-  g_free (w->work_path);
+  g_clear_pointer (&w->maker, fm_cut_maker_free);
   g_array_unref (w->seen);
   g_free (w);
 }
 
-/* The working image one operation on: the one place records are applied. */
+/* The prefix one operation on: the one place records are applied. */
 static gboolean
 advance (FmCampaignWalk *w, const FmJournalRecord *rec, GError **error)
 {
@@ -201,33 +174,33 @@ advance (FmCampaignWalk *w, const FmJournalRecord *rec, GError **error)
    * operations may have journal marks (acknowledged writes) between them,
    * and then a check expects more of the same image. */
   g_array_set_size (w->seen, 0);
-  if (!fm_replay_apply (w->work, w->desc, rec, error))
-    return FALSE;
-  w->age = MAX (w->age, rec->age_ns);
-  return TRUE;
+  return fm_cut_maker_advance (w->maker, rec, error);
 }
 
-/* The image CUT of the current operation leaves, as the new file PATH:
- * the one place cut images are made. */
+typedef struct {
+  FmTornVariant variant;
+  guint64 tear_seed;
+} Tear;
+
+static gboolean
+tear (FmImage *image, const FmChipDesc *desc, const FmJournalRecord *rec, gpointer user_data,
+      GError **error)
+{
+  const Tear *t = user_data;
+
+  return fm_replay_tear_as (image, desc, rec, t->variant, t->tear_seed, error);
+}
+
+/* The image CUT of the current operation leaves, as the overlay PATH on
+ * the prefix: the one place cut images are made. */
 static gboolean
 make_cut (FmCampaignWalk *w, const FmCut *cut, const gchar *path, GError **error)
 {
-  g_autoptr (FmImage) image = NULL;
+  Tear t = { cut->variant, w->tear_seed };
 
-  g_unlink (path);
-  if (!fm_image_copy_to (w->work, path, error))
-    return FALSE;
-  image = fm_image_open (path, w->desc, FALSE, error);
-  if (!image)
-    return FALSE;
-  fm_image_set_age_ns (image, w->age);
   if (cut->kind == FM_CUT_TORN)
-    {
-      if (!fm_replay_tear_as (image, w->desc, &w->rec, cut->variant, w->tear_seed, error))
-        return FALSE;
-      fm_replay_set_age (image, &w->rec);
-    }
-  return TRUE;
+    return fm_cut_maker_make_with (w->maker, &w->rec, tear, &t, path, error);
+  return fm_cut_maker_make_before (w->maker, path, error);
 }
 
 gboolean
@@ -285,12 +258,13 @@ fm_campaign_walk_make_cut (FmCampaignWalk *w, const FmCut *cut, const gchar *pat
 static gboolean
 block_holds_nothing (FmCampaignWalk *w, guint32 block)
 {
+  FmImage *prefix = fm_cut_maker_prefix (w->maker);
   guint64 first = (guint64) block * w->desc->pages_per_block;
 
-  if (fm_image_block (w->work, block)->unstable_page)
+  if (fm_image_block (prefix, block)->unstable_page)
     return FALSE;
   for (guint64 p = first; p < first + w->desc->pages_per_block; p++)
-    if (fm_image_page (w->work, p))
+    if (fm_image_page (prefix, p))
       return FALSE;
   return TRUE;
 }
@@ -298,14 +272,16 @@ block_holds_nothing (FmCampaignWalk *w, guint32 block)
 gboolean
 fm_campaign_walk_duplicate (FmCampaignWalk *w, const FmCut *cut, guint64 tag, guint64 *same_as)
 {
-  Signature s = { ADDS_NOTHING, 0, w->age, tag };
+  guint64 age = fm_cut_maker_age (w->maker);
+  Signature s = { ADDS_NOTHING, 0, age, tag };
   const FmJournalRecord *rec = &w->rec;
 
   g_return_val_if_fail (w->have_rec, FALSE);
   if (cut->kind == FM_CUT_TORN)
     {
-      s.age = MAX (w->age, rec->age_ns);
-      if (fm_powercut_changes_nothing (w->work, w->desc, rec->op, rec->index))
+      s.age = MAX (age, rec->age_ns);
+      if (fm_powercut_changes_nothing (fm_cut_maker_prefix (w->maker), w->desc, rec->op,
+                                       rec->index))
         s.effect = ADDS_NOTHING;
       else if (rec->op == FM_NAND_OP_ERASE && block_holds_nothing (w, rec->index))
         {
@@ -351,6 +327,18 @@ walk_to_point (FmCampaignWalk *w, const FmCutPoint *point, GError **error)
   return TRUE;
 }
 
+/* The overlay at OVERLAY_PATH as the standalone image PATH (replaced). */
+static gboolean
+flatten (const gchar *overlay_path, const FmChipDesc *desc, const gchar *path, GError **error)
+{
+  g_autoptr (FmImage) overlay = fm_image_open (overlay_path, desc, TRUE, error);
+
+  if (!overlay)
+    return FALSE;
+  g_unlink (path);
+  return fm_image_flatten_to (overlay, path, error);
+}
+
 gboolean
 fm_campaign_rebuild (FmImage *base, const FmChipDesc *desc, FmJournalReader *reader,
                      const FmCutId *id, FmJournalReader *recovery, const gchar *work_dir,
@@ -360,7 +348,8 @@ fm_campaign_rebuild (FmImage *base, const FmChipDesc *desc, FmJournalReader *rea
   g_autoptr (FmCampaignWalk) walk = NULL;
   g_autoptr (FmCampaignWalk) second = NULL;
   g_autoptr (FmImage) first = NULL;
-  g_autofree gchar *first_path = NULL;
+  g_autofree gchar *first_path = g_strconcat (path, ".first", NULL);
+  g_autofree gchar *cut_path = g_strconcat (path, ".overlay", NULL);
   gboolean ok;
 
   walk = fm_campaign_walk_new (base, desc, reader, id->tear_seed, work_dir, error);
@@ -369,9 +358,13 @@ fm_campaign_rebuild (FmImage *base, const FmChipDesc *desc, FmJournalReader *rea
   if (cut_records)
     cut_records[0] = walk->rec;
   if (id->depth == 1)
-    return make_cut (walk, &id->level[0].point.cut, path, error);
+    {
+      ok = make_cut (walk, &id->level[0].point.cut, cut_path, error) &&
+           flatten (cut_path, desc, path, error);
+      g_unlink (cut_path);
+      return ok;
+    }
   g_return_val_if_fail (recovery, FALSE);
-  first_path = g_strdup_printf ("%s.first", walk->work_path);
   if (!make_cut (walk, &id->level[0].point.cut, first_path, error))
     return FALSE;
   first = fm_image_open (first_path, desc, TRUE, error);
@@ -387,9 +380,11 @@ fm_campaign_rebuild (FmImage *base, const FmChipDesc *desc, FmJournalReader *rea
       ok = second && walk_to_point (second, &id->level[1].point, error);
       if (ok && cut_records)
         cut_records[1] = second->rec;
-      ok = ok && make_cut (second, &id->level[1].point.cut, path, error);
+      ok = ok && make_cut (second, &id->level[1].point.cut, cut_path, error);
       if (!ok && second)
         g_prefix_error (error, "the recovery journal: ");
+      ok = ok && flatten (cut_path, desc, path, error);
+      g_unlink (cut_path);
     }
   g_clear_pointer (&second, fm_campaign_walk_free);
   g_clear_pointer (&first, fm_image_close);

@@ -9,16 +9,17 @@
  *    aged as operation N-1 left it);
  *  - torn: power went during N, which left one torn variant
  *    (fm-powercut.h).
- * The cut points are visited in journal order while one working image
- * follows the journal (FmCampaignWalk); at each, the working image is
- * copied (a reflink where the file system has them) and the cut applied
- * to the copy. A cut point costs one image copy plus the operations since
- * the previous point, never a replay from the start.
+ * The cut points are visited in journal order while a cut maker
+ * (fm-cut-image.h) follows the journal from its base (FmCampaignWalk); at
+ * each, the cut image is a small overlay on the maker's prefix holding
+ * the cut alone. A cut point costs the operations since the previous
+ * point plus the cut, whatever the image's size: never a copy of the
+ * image, never a replay from the start.
  */
 #pragma once
 
 #include "fm-cut-id.h"
-#include "fm-replay.h"
+#include "fm-cut-image.h"
 
 G_BEGIN_DECLS
 
@@ -54,11 +55,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmCampaignPlan, fm_campaign_plan_free)
 /* A working image following a journal, from cut point to cut point. */
 typedef struct _FmCampaignWalk FmCampaignWalk;
 
-/* BASE: the image the journal starts from, opened read-only or not (the
- * walk never changes it; it must stay open while the walk lives). The
- * walk keeps its working image in a file of its own in WORK_DIR, removed
- * when it is freed. READER: at its first record. TEAR_SEED: for every
- * torn cut (fm_powercut_seed_for()). */
+/* BASE: the image the journal starts from, opened read-only (a full
+ * image or an overlay, e.g. a first cut; the walk never changes it, and
+ * it must stay open while the walk lives). The walk's prefix (an overlay
+ * on BASE) is a file of its own in WORK_DIR, removed when the walk is
+ * freed: the cut images it made no longer open then. READER: at its
+ * first record. TEAR_SEED: for every torn cut (fm_powercut_seed_for()). */
 FmCampaignWalk *fm_campaign_walk_new  (FmImage *base, const FmChipDesc *desc,
                                        FmJournalReader *reader, guint64 tear_seed,
                                        const gchar *work_dir, GError **error);
@@ -70,8 +72,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmCampaignWalk, fm_campaign_walk_free)
  * back. FALSE if the journal's valid records end before SEQ. */
 gboolean fm_campaign_walk_to     (FmCampaignWalk *walk, guint64 seq, GError **error);
 const FmJournalRecord *fm_campaign_walk_record (FmCampaignWalk *walk);
-/* Makes the image CUT of the current operation leaves, as the new file
- * PATH (replaced if it exists). */
+/* Makes the image CUT of the current operation leaves as PATH (replaced
+ * if it exists): an overlay on the walk's prefix, valid while the walk
+ * lives, which its check may write (fm_image_flatten_to() keeps one). */
 gboolean fm_campaign_walk_make_cut (FmCampaignWalk *walk, const FmCut *cut, const gchar *path,
                                     GError **error);
 /* Whether CUT of the current operation provably leaves the image an
@@ -83,11 +86,12 @@ gboolean fm_campaign_walk_make_cut (FmCampaignWalk *walk, const FmCut *cut, cons
  * *SAME_AS is that cut's TAG; else the cut is remembered with TAG. */
 gboolean fm_campaign_walk_duplicate (FmCampaignWalk *walk, const FmCut *cut, guint64 tag,
                                      guint64 *same_as);
-/* Builds the image ID names at PATH as a campaign makes it: BASE is the
+/* Builds the image ID names at PATH as a campaign makes it, flattened: a
+ * standalone image that needs neither BASE nor the walks'. BASE is the
  * journal's base (as for fm_campaign_walk_new()), READER the journal at
  * its first record, and for a depth-2 ID RECOVERY the recovery journal,
  * whose base is checked against the first cut's image; NULL otherwise.
- * Scratch files go to WORK_DIR. The journals' digests are the caller's
+ * The walks' prefixes go to WORK_DIR, other scratch files next to PATH. The journals' digests are the caller's
  * to check against the ID. CUT_RECORDS (or NULL) receives the records of
  * the operations cut (their data belongs to the readers). */
 gboolean fm_campaign_rebuild (FmImage *base, const FmChipDesc *desc, FmJournalReader *reader,
@@ -96,8 +100,8 @@ gboolean fm_campaign_rebuild (FmImage *base, const FmChipDesc *desc, FmJournalRe
                               FmJournalRecord cut_records[FM_CUT_ID_MAX_DEPTH],
                               GError **error);
 
-/* Checks the cut image at PATH (a scratch file the check may change and
- * the engine deletes afterwards). FALSE with ERROR set stops the campaign;
+/* Checks the cut image at PATH (a scratch overlay the check may change
+ * and the engine deletes afterwards). FALSE with ERROR set stops the campaign;
  * a check that merely finds the image broken records that and returns TRUE. */
 typedef gboolean (*FmCampaignCheck) (gpointer user_data, const gchar *path,
                                      const FmJournalRecord *record, FmCutKind kind,
@@ -105,8 +109,8 @@ typedef gboolean (*FmCampaignCheck) (gpointer user_data, const gchar *path,
 
 /* The simplest campaign: BASE as for fm_campaign_walk_new(). POINTS:
  * ascending seqs. Each point is cut in each of KINDS (the seeded variant
- * when torn), the image made at CUT_PATH; the walk's working image goes
- * in CUT_PATH's directory. */
+ * when torn), the image made at CUT_PATH; the walk's prefix goes in
+ * CUT_PATH's directory. */
 gboolean fm_campaign_run (FmImage *base, const FmChipDesc *desc, FmJournalReader *reader,
                           const guint64 *points, guint n_points,
                           const FmCutKind *kinds, guint n_kinds,

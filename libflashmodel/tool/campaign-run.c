@@ -25,6 +25,10 @@ cut_result_free (CutResult *r)
   g_free (r->kept_image);
   g_free (r->recovery_path);
   g_free (r->first_image);
+  /* The walk borrows the first image. */
+  g_clear_pointer (&r->second_walk, fm_campaign_walk_free);
+  g_clear_pointer (&r->recovery, fm_journal_reader_free);
+  g_clear_pointer (&r->first, fm_image_close);
   g_clear_pointer (&r->children, g_ptr_array_unref);
   g_free (r);
 }
@@ -270,8 +274,9 @@ failure_of (const CutResult *r)
   return f;
 }
 
-/* The second level of a first cut is over: its recovery journal is kept
- * if a second cut failed, since rebuilding that cut needs it. */
+/* The second level of a first cut is over: its cut images, the walk they
+ * are overlays on and the first image go; its recovery journal is kept if
+ * a second cut failed, since rebuilding that cut needs it. */
 static void
 finish_subtree (Campaign *c, CutResult *r)
 {
@@ -279,6 +284,11 @@ finish_subtree (Campaign *c, CutResult *r)
     return;
   r->subtree_done = TRUE;
   c->first_cuts_done++;
+  g_clear_pointer (&r->second_walk, fm_campaign_walk_free);
+  g_clear_pointer (&r->recovery, fm_journal_reader_free);
+  g_clear_pointer (&r->first, fm_image_close);
+  if (r->first_image)
+    g_unlink (r->first_image);
   if (!r->subtree_failed && r->recovery_path)
     g_unlink (r->recovery_path);
 }
@@ -301,11 +311,14 @@ on_check_end (gpointer user_data, gpointer tag, guint slot, const CheckEnd *end)
       if (c->keep_failed)
         {
           g_autofree gchar *name = g_strdup (r->id_text);
+          g_autoptr (FmImage) cut = fm_image_open (image, c->desc, TRUE, NULL);
 
-          /* An ID in a file name: '/' separates the levels. */
+          /* An ID in a file name: '/' separates the levels. Standalone:
+           * the prefixes the overlay stands on go with the campaign. */
           g_strdelimit (name, "/", '_');
           r->kept_image = g_strdup_printf ("%s/cut-%s.img", c->work_dir, name);
-          if (g_rename (image, r->kept_image) != 0)
+          g_unlink (r->kept_image);
+          if (!cut || !fm_image_flatten_to (cut, r->kept_image, NULL))
             g_clear_pointer (&r->kept_image, g_free);
         }
     }
@@ -459,10 +472,9 @@ mark_duplicate (Campaign *c, CutResult *r, gchar *same_as)
 static gboolean
 walk_second_level (Campaign *c, CutResult *r, GError **error)
 {
-  g_autoptr (FmJournalReader) reader = NULL;
-  g_autoptr (FmImage) first = NULL;
-  g_autoptr (FmCampaignWalk) walk = NULL;
   g_autoptr (FmCampaignPlan) plan = NULL;
+  FmJournalReader *reader;
+  FmCampaignWalk *walk;
   guint8 digest[FM_DIGEST_SIZE];
   gchar recovery_id[FM_CUT_ID_DIGEST_CHARS + 1];
   gint64 t0 = g_get_monotonic_time ();
@@ -480,7 +492,6 @@ walk_second_level (Campaign *c, CutResult *r, GError **error)
         }
       /* The check failed before it recorded anything: no second level. */
       c->report->no_recovery++;
-      g_unlink (r->first_image);
       r->subtree_walked = TRUE;
       finish_subtree (c, r);
       return TRUE;
@@ -488,13 +499,13 @@ walk_second_level (Campaign *c, CutResult *r, GError **error)
   if (!fm_file_digest (r->recovery_path, digest, error))
     return FALSE;
   fm_cut_id_short_digest (digest, recovery_id);
-  reader = fm_journal_reader_open (r->recovery_path, error);
+  reader = r->recovery = fm_journal_reader_open (r->recovery_path, error);
   if (!reader)
     return FALSE;
-  first = fm_image_open (r->first_image, c->desc, TRUE, error);
-  if (!first)
+  r->first = fm_image_open (r->first_image, c->desc, TRUE, error);
+  if (!r->first)
     return FALSE;
-  if (!fm_replay_check_base (first, c->desc, fm_journal_reader_info (reader), error))
+  if (!fm_replay_check_base (r->first, c->desc, fm_journal_reader_info (reader), error))
     {
       g_prefix_error (error, "%s: the recovery journal the check recorded (%s) does not start "
                       "from the image it was given: ", r->id_text, r->recovery_path);
@@ -503,7 +514,9 @@ walk_second_level (Campaign *c, CutResult *r, GError **error)
   plan = fm_campaign_plan_new (reader, c->desc, &c->second_coverage);
   report_journal_end (r->recovery_path, reader, plan->records);
   c->report->recoveries++;
-  walk = fm_campaign_walk_new (first, c->desc, reader, c->tear_seed, c->work_dir, error);
+  /* Kept until the second level's checks end (finish_subtree()). */
+  walk = r->second_walk = fm_campaign_walk_new (r->first, c->desc, reader, c->tear_seed,
+                                                c->work_dir, error);
   if (!walk)
     return FALSE;
   c->cut_making_s += (g_get_monotonic_time () - t0) / 1e6;
@@ -529,9 +542,6 @@ walk_second_level (Campaign *c, CutResult *r, GError **error)
       if (!start_check (c, walk, child, error))
         return FALSE;
     }
-  g_clear_pointer (&walk, fm_campaign_walk_free);
-  g_clear_pointer (&first, fm_image_close);
-  g_unlink (r->first_image);
   r->subtree_walked = TRUE;
   finish_subtree (c, r);
   print_ready (c);

@@ -41,6 +41,12 @@ struct CutResult {
   gboolean records;
   gchar *recovery_path;     /* $FM_CUT_RECORD */
   gchar *first_image;       /* the cut image as made, for the second level */
+  /* While its second level's checks run: the first image, and the walk
+   * along the recovery (and its reader) whose prefix their cut images are
+   * overlays on. */
+  FmImage *first;
+  FmJournalReader *recovery;
+  FmCampaignWalk *second_walk;
   gboolean subtree_walked, subtree_done;
   guint subtree_pending, subtree_failed;
   GPtrArray *children;      /* CutResult, campaign order */
