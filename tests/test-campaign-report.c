@@ -184,18 +184,7 @@ test_merge (void)
       else
         g_assert_cmpstr (text, ==, first);
     }
-  {
-    g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-    const gchar *name;
-
-    while ((name = g_dir_read_name (d)))
-      {
-        g_autofree gchar *path = g_build_filename (dir, name, NULL);
-
-        g_unlink (path);
-      }
-  }
-  g_rmdir (dir);
+  fm_test_remove_dir (dir);
 }
 
 static void
@@ -224,18 +213,7 @@ test_merge_refused (void)
       g_test_message ("%s", error->message);
       g_assert_nonnull (strstr (error->message, cases[i].message));
     }
-  {
-    g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-    const gchar *name;
-
-    while ((name = g_dir_read_name (d)))
-      {
-        g_autofree gchar *path = g_build_filename (dir, name, NULL);
-
-        g_unlink (path);
-      }
-  }
-  g_rmdir (dir);
+  fm_test_remove_dir (dir);
 }
 
 int
