@@ -330,30 +330,35 @@ bad (Reader *rd, const gchar *field, const gchar *why)
   return FALSE;
 }
 
-static JsonObject *
-get_object (Reader *rd, JsonObject *o, const gchar *key, const gchar *field)
+/* O's member KEY if it is an object or an array, as TYPE says. */
+static JsonNode *
+get_container (Reader *rd, JsonObject *o, const gchar *key, const gchar *field, JsonNodeType type)
 {
   JsonNode *n = o ? json_object_get_member (o, key) : NULL;
 
-  if (!n || !JSON_NODE_HOLDS_OBJECT (n))
+  if (!n || JSON_NODE_TYPE (n) != type)
     {
-      bad (rd, field, "missing, or not an object");
+      bad (rd, field, type == JSON_NODE_OBJECT ? "missing, or not an object"
+                                               : "missing, or not an array");
       return NULL;
     }
-  return json_node_get_object (n);
+  return n;
+}
+
+static JsonObject *
+get_object (Reader *rd, JsonObject *o, const gchar *key, const gchar *field)
+{
+  JsonNode *n = get_container (rd, o, key, field, JSON_NODE_OBJECT);
+
+  return n ? json_node_get_object (n) : NULL;
 }
 
 static JsonArray *
 get_array (Reader *rd, JsonObject *o, const gchar *key, const gchar *field)
 {
-  JsonNode *n = o ? json_object_get_member (o, key) : NULL;
+  JsonNode *n = get_container (rd, o, key, field, JSON_NODE_ARRAY);
 
-  if (!n || !JSON_NODE_HOLDS_ARRAY (n))
-    {
-      bad (rd, field, "missing, or not an array");
-      return NULL;
-    }
-  return json_node_get_array (n);
+  return n ? json_node_get_array (n) : NULL;
 }
 
 static guint64
