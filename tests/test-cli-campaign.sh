@@ -57,6 +57,14 @@ digest=$(sha256sum "$j" | cut -c1-8)
 count_ops () { "$tool" journal --list "$j" | awk -v a="$1" -v b="$2" -v k="$3" '$1 >= a && $1 <= b && $2 ~ k' | wc -l; }
 campaign () { "$tool" powercut-campaign --journal "$j" --base "$b" --progress 0 "$@"; }
 
+# The work directory may be the one that holds the base: the campaign's
+# own files there never replace the user's.
+mkdir "$dir/own" && cp "$b" "$dir/own/base.img" && cp "$b" "$dir/own/fresh.img"
+runs 0 "--work-dir holding the base" sh -c "cd '$dir/own' && '$tool' powercut-campaign --journal '$j' --base base.img --work-dir . --from 200 --to 210 --progress 0 --check true"
+expect "... which is left as it was" cmp -s "$dir/own/base.img" "$b"
+runs 0 "--work-dir holding files, without --base" sh -c "cd '$dir/own' && '$tool' powercut-campaign --journal '$j' --work-dir . --from 200 --to 210 --progress 0 --check true"
+expect "... which are left as they were" sh -c "cmp -s '$dir/own/base.img' '$b' && cmp -s '$dir/own/fresh.img' '$b' && test \$(ls '$dir/own' | wc -l) = 2"
+
 # ---- coverage -------------------------------------------------------------
 progs=$(count_ops 200 400 program) erases=$(count_ops 200 400 erase)
 runs 0 "linear campaign by default" campaign --from 200 --to 400 --check true --report "$dir/linear.json"

@@ -457,7 +457,7 @@ cmd_powercut_campaign (int argc, char **argv)
   guint64 window_from = 0, window_to = 0;
   gdouble progress_every = 10;
   guint8 digest[FM_DIGEST_SIZE];
-  gboolean made_dir = FALSE;
+  gboolean made_dir = FALSE, made_fresh = FALSE;
   int status = EXIT_FAILURE;
   g_autoptr (GDateTime) started = g_date_time_new_now_utc ();
 
@@ -610,11 +610,15 @@ cmd_powercut_campaign (int argc, char **argv)
         }
       made_dir = TRUE;
     }
-  fresh_path = g_build_filename (c.work_dir, "base.img", NULL);
-  g_unlink (fresh_path);
+  /* The base, read-only: the cut images are overlays on it. Without
+   * --base, a fresh image under a name of this run's own: a file of the
+   * user's in --work-dir (their base, say) is never replaced. */
+  if (!base_path)
+    fresh_path = g_strdup_printf ("%s/fresh-base-%d.img", c.work_dir, (int) getpid ());
   base = open_journal_base (base_path, desc, fm_journal_reader_info (reader), fresh_path, &error);
   if (!base)
     goto out;
+  made_fresh = !base_path;
   c.n_jobs = jobs;
 
   g_print ("TAP version 13\n");
@@ -671,7 +675,7 @@ out:
   if (error)
     print_error (error);
   g_clear_pointer (&base, fm_image_close);
-  if (fresh_path && !base_path)
+  if (made_fresh)
     g_unlink (fresh_path);
   for (guint i = 0; c.results && i < c.results->len; i++)
     {
