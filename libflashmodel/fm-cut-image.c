@@ -11,6 +11,7 @@ struct _FmCutMaker {
   const FmChipDesc *desc;
   FmImage *prefix;
   gchar *prefix_path;   /* absolute */
+  guint64 age;          /* the base's age and every record advanced: the prefix's chip's */
 };
 
 FmCutMaker *
@@ -34,6 +35,7 @@ fm_cut_maker_new (FmImage *base, const FmChipDesc *desc, const gchar *work_dir, 
   close (fd);
   g_unlink (template);
   maker->desc = desc;
+  maker->age = fm_image_age_ns (base);
   maker->prefix_path = g_steal_pointer (&template);
   stored = g_canonicalize_filename (fm_image_path (base), NULL);
   /* A scratch file: never waited for on the disk (a crash ends the
@@ -61,7 +63,17 @@ fm_cut_maker_free (FmCutMaker *maker)
 gboolean
 fm_cut_maker_advance (FmCutMaker *maker, const FmJournalRecord *record, GError **error)
 {
-  return fm_replay_apply (maker->prefix, maker->desc, record, error);
+  if (!fm_replay_apply (maker->prefix, maker->desc, record, error))
+    return FALSE;
+  /* Kept here, not in the prefix's header: only cut images carry it. */
+  maker->age = MAX (maker->age, record->age_ns);
+  return TRUE;
+}
+
+guint64
+fm_cut_maker_age (const FmCutMaker *maker)
+{
+  return maker->age;
 }
 
 FmImage *
@@ -84,12 +96,16 @@ prefix_reference (const FmCutMaker *maker, const gchar *path)
   return g_strdup (maker->prefix_path);
 }
 
-gboolean
-fm_cut_maker_make_with (FmCutMaker *maker, const FmJournalRecord *record, FmCutOperation cut,
-                        gpointer user_data, const gchar *path, GError **error)
+/* The cut image at PATH: RECORD done as CUT does it on the prefix, or
+ * with RECORD NULL the prefix alone; aged as the records up to it left
+ * the chip. */
+static gboolean
+make_cut_image (FmCutMaker *maker, const FmJournalRecord *record, FmCutOperation cut,
+                gpointer user_data, const gchar *path, GError **error)
 {
   g_autofree gchar *stored = prefix_reference (maker, path);
   g_autoptr (FmImage) image = NULL;
+  guint64 age = maker->age;
 
   g_unlink (path);
   /* This syncs the prefix first: the records advanced since the last
@@ -97,13 +113,17 @@ fm_cut_maker_make_with (FmCutMaker *maker, const FmJournalRecord *record, FmCutO
   image = fm_image_create_overlay_on (path, maker->prefix, stored, TRUE, error);
   if (!image)
     return FALSE;
-  if (!cut (image, maker->desc, record, user_data, error))
+  if (record)
     {
-      g_clear_pointer (&image, fm_image_close);
-      g_unlink (path);
-      return FALSE;
+      if (!cut (image, maker->desc, record, user_data, error))
+        {
+          g_clear_pointer (&image, fm_image_close);
+          g_unlink (path);
+          return FALSE;
+        }
+      age = MAX (age, record->age_ns);
     }
-  fm_replay_set_age (image, record);
+  fm_image_set_age_ns (image, MAX (fm_image_age_ns (image), age));
   if (!fm_image_sync (image, error))
     {
       g_clear_pointer (&image, fm_image_close);
@@ -111,6 +131,19 @@ fm_cut_maker_make_with (FmCutMaker *maker, const FmJournalRecord *record, FmCutO
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+fm_cut_maker_make_with (FmCutMaker *maker, const FmJournalRecord *record, FmCutOperation cut,
+                        gpointer user_data, const gchar *path, GError **error)
+{
+  return make_cut_image (maker, record, cut, user_data, path, error);
+}
+
+gboolean
+fm_cut_maker_make_before (FmCutMaker *maker, const gchar *path, GError **error)
+{
+  return make_cut_image (maker, NULL, NULL, NULL, path, error);
 }
 
 static gboolean

@@ -37,6 +37,9 @@ FmCutMaker *fm_cut_maker_new     (FmImage *base, const FmChipDesc *desc,
  * fm_replay_apply() does. */
 gboolean    fm_cut_maker_advance (FmCutMaker *maker, const FmJournalRecord *record,
                                   GError **error);
+/* The chip's age as the base and the records advanced so far left it
+ * (the latest of theirs): what the cut images are aged from. */
+guint64     fm_cut_maker_age     (const FmCutMaker *maker);
 
 /* A cut's own operation: changes IMAGE (the prefix, seen through the new
  * cut image) as a power loss at RECORD leaves it. fm_replay_apply() and
@@ -49,7 +52,7 @@ typedef gboolean (*FmCutOperation) (FmImage *image, const FmChipDesc *desc,
 /* The image a power cut at RECORD leaves, as an overlay at PATH (a file
  * there is replaced): the prefix (every record advanced so far, RECORD
  * not among them), then RECORD as CUT does it, and the chip's age brought
- * up to RECORD's. A relative PATH names the prefix relative to it when
+ * up to fm_cut_maker_age()'s and RECORD's. A relative PATH names the prefix relative to it when
  * both are in one directory, else absolutely. On failure nothing is left
  * at PATH. */
 gboolean    fm_cut_maker_make_with (FmCutMaker *maker, const FmJournalRecord *record,
@@ -59,6 +62,12 @@ gboolean    fm_cut_maker_make_with (FmCutMaker *maker, const FmJournalRecord *re
  * FM_CUT_TORN (RECORD interrupted, fm_replay_tear()). */
 gboolean    fm_cut_maker_make      (FmCutMaker *maker, const FmJournalRecord *record,
                                     FmCutKind kind, const gchar *path, GError **error);
+
+/* The image a power cut just before the next record leaves, as an
+ * overlay at PATH (as for fm_cut_maker_make_with()): the prefix, every
+ * record advanced so far completed and nothing more, aged
+ * fm_cut_maker_age(). */
+gboolean    fm_cut_maker_make_before (FmCutMaker *maker, const gchar *path, GError **error);
 
 /* The prefix: the base with every record advanced so far. To read. */
 FmImage    *fm_cut_maker_prefix    (FmCutMaker *maker);

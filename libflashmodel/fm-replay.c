@@ -6,22 +6,35 @@
 #include <string.h>
 
 gboolean
-fm_replay_tear (FmImage *image, const FmChipDesc *desc, const FmJournalRecord *rec,
-                GError **error)
+fm_replay_tear_as (FmImage *image, const FmChipDesc *desc, const FmJournalRecord *rec,
+                   FmTornVariant variant, guint64 tear_seed, GError **error)
 {
-  guint64 seed = fm_powercut_seed (fm_image_seed (image), rec->seq);
+  guint64 seed = fm_powercut_seed_for (fm_image_seed (image), rec->seq, tear_seed);
 
   switch (rec->op)
     {
     case FM_NAND_OP_READ:
+      if (!fm_torn_variant_applies (variant, desc, rec->op, rec->index))
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_INVALID,
+                       "torn variant %s does not apply to a read", fm_torn_variant_to_string (variant));
+          return FALSE;
+        }
       return TRUE; /* a read changes no cell */
     case FM_NAND_OP_PROGRAM:
-      return fm_powercut_program (image, desc, rec->index, rec->data, seed, rec->age_ns, error);
+      return fm_powercut_program_as (image, desc, rec->index, rec->data, variant, seed,
+                                     rec->age_ns, error);
     case FM_NAND_OP_ERASE:
-      fm_powercut_erase (image, desc, rec->index, seed);
-      return TRUE;
+      return fm_powercut_erase_as (image, desc, rec->index, variant, seed, error);
     }
   return TRUE;
+}
+
+gboolean
+fm_replay_tear (FmImage *image, const FmChipDesc *desc, const FmJournalRecord *rec,
+                GError **error)
+{
+  return fm_replay_tear_as (image, desc, rec, FM_TORN_SEEDED, 0, error);
 }
 
 gboolean

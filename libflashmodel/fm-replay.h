@@ -16,9 +16,15 @@ G_BEGIN_DECLS
  * live power cut interrupted, as it was torn then). */
 gboolean fm_replay_apply (FmImage *image, const FmChipDesc *desc,
                           const FmJournalRecord *record, GError **error);
-/* The record's operation interrupted by a power loss. */
+/* The record's operation interrupted by a power loss, as a live cut
+ * leaves it (FM_TORN_SEEDED). */
 gboolean fm_replay_tear  (FmImage *image, const FmChipDesc *desc,
                           const FmJournalRecord *record, GError **error);
+/* The same leaving VARIANT (which must apply to the record), drawn for
+ * TEAR_SEED (fm_powercut_seed_for(); 0: as a live cut draws). */
+gboolean fm_replay_tear_as (FmImage *image, const FmChipDesc *desc,
+                            const FmJournalRecord *record, FmTornVariant variant,
+                            guint64 tear_seed, GError **error);
 /* Neither of those touches the image's header: its age (the retention
  * clock) is brought up to RECORD's by this, once a batch of records is
  * applied, since every header change rewrites the header's checksum. */

@@ -416,18 +416,25 @@ fm_test_record_blocks (FmTestRecording *r, const gchar *chip, guint32 blocks, gu
 }
 
 void
-fm_test_recording_clear (FmTestRecording *r)
+fm_test_remove_dir (const gchar *dir)
 {
-  g_autoptr (GDir) dir = g_dir_open (r->dir, 0, NULL);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   const gchar *name;
 
-  fm_nand_free (r->nand);
-  while (dir && (name = g_dir_read_name (dir)))
+  while (d && (name = g_dir_read_name (d)))
     {
-      g_autofree gchar *path = g_build_filename (r->dir, name, NULL);
+      g_autofree gchar *path = g_build_filename (dir, name, NULL);
+
       g_unlink (path);
     }
-  g_rmdir (r->dir);
+  g_rmdir (dir);
+}
+
+void
+fm_test_recording_clear (FmTestRecording *r)
+{
+  fm_nand_free (r->nand);
+  fm_test_remove_dir (r->dir);
   g_free (r->dir);
   g_free (r->base_path);
   g_free (r->journal_path);

@@ -42,6 +42,9 @@ FmNand     *fm_test_nand (const FmChipDesc *desc, guint64 seed, gint bad,
 
 /* The names in DIR, sorted, space-separated. */
 gchar      *fm_test_dir_listing (const gchar *dir);
+/* Removes the files in DIR (a test's temporary directory: no
+ * subdirectories) and DIR. */
+void        fm_test_remove_dir (const gchar *dir);
 
 /* Whether all LEN bytes of BUF are FFh, as erased flash reads. */
 gboolean    fm_test_all_ff (const guint8 *buf, gsize len);

@@ -97,9 +97,9 @@ check "campaign with a passing check" "$tool" powercut-campaign --journal "$j" -
 grep -q "^1\.\." "$dir/out" && ! grep -q "^not ok" "$dir/out" && grep -q "cut points per minute" "$dir/out" && ok "campaign prints TAP and its rate" || not_ok "campaign prints TAP and its rate"
 points=$(grep -c "^ok" "$dir/out")
 [ "$points" -ge 20 ] && ok "campaign ran $points cut points" || not_ok "campaign ran $points cut points"
-refuses "campaign reports failing checks" 1 "" "$tool" powercut-campaign --journal "$j" --base "$dir/base.img" --sample 10 --seed 3 --check 'test "$FM_CUT_KIND" = clean || { echo "torn at $FM_CUT_OP"; exit 1; }' --report "$dir/report.csv"
+refuses "campaign reports failing checks" 1 "" "$tool" powercut-campaign --journal "$j" --base "$dir/base.img" --sample 10 --seed 3 --check 'test "$FM_CUT_KIND" = clean || { echo "torn at $FM_CUT_OP"; exit 1; }' --csv "$dir/report.csv"
 [ "$(grep -c '^not ok' "$dir/out")" = 10 ] && grep -q "#   torn at" "$dir/out" && ok "each failure is listed with the check's output" || not_ok "each failure is listed with the check's output"
-[ "$(grep -c ',fail$' "$dir/report.csv")" = 10 ] && ok "--report lists the failures" || not_ok "--report lists the failures"
+[ "$(grep -c ',fail,' "$dir/report.csv")" = 10 ] && ok "--csv lists the failures" || not_ok "--csv lists the failures"
 refuses "campaign needs --check" 2 "required" "$tool" powercut-campaign --journal "$j"
 
 echo "1..$n"

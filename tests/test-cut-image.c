@@ -33,18 +33,21 @@ new_maker (FmTestRecording *r, FmImage **base)
 }
 
 /* Every EVERY-th operation cut clean and torn: the cut image is what a
- * copy of the base replayed to that operation is. */
+ * copy of the base replayed to that operation is; and the cut just before
+ * the next one (fm_cut_maker_make_before()) is that clean cut, aged as the
+ * records left the chip. */
 static void
 check_against_replay (const gchar *chip, guint32 blocks, guint64 ops, guint64 every)
 {
   g_auto (FmTestRecording) r = { 0 };
   g_autoptr (GError) error = NULL;
   g_autoptr (FmJournalReader) reader = NULL;
-  g_autofree gchar *cut_path = NULL, *replayed_path = NULL;
+  g_autofree gchar *cut_path = NULL, *replayed_path = NULL, *clean_path = NULL, *before_path = NULL;
   FmJournalRecord rec;
   FmImage *base;
   FmCutMaker *maker;
-  guint checked = 0;
+  guint checked = 0, befores = 0;
+  guint64 clean_seq = G_MAXUINT64 - 1;
 
   fm_test_record_blocks (&r, chip, blocks, ops, NULL);
   reader = fm_journal_reader_open (r.journal_path, &error);
@@ -52,6 +55,8 @@ check_against_replay (const gchar *chip, guint32 blocks, guint64 ops, guint64 ev
   maker = new_maker (&r, &base);
   cut_path = g_build_filename (r.dir, "cut.img", NULL);
   replayed_path = g_build_filename (r.dir, "replayed.img", NULL);
+  clean_path = g_build_filename (r.dir, "clean.img", NULL);
+  before_path = g_build_filename (r.dir, "before.img", NULL);
   while (fm_journal_reader_next (reader, &rec))
     {
       if (rec.seq % every == 0 || rec.seq == 1)
@@ -60,21 +65,41 @@ check_against_replay (const gchar *chip, guint32 blocks, guint64 ops, guint64 ev
             g_autoptr (FmImage) cut = NULL;
             g_autoptr (FmImage) replayed = fm_test_replayed (&r, rec.seq, kind, "replayed.img");
 
-            g_assert_true (fm_cut_maker_make (maker, &rec, kind, cut_path, &error));
+            const gchar *path = kind == FM_CUT_CLEAN ? clean_path : cut_path;
+
+            g_assert_true (fm_cut_maker_make (maker, &rec, kind, path, &error));
             g_assert_no_error (error);
-            cut = fm_image_open (cut_path, r.desc, TRUE, &error);
+            clean_seq = rec.seq;
+            cut = fm_image_open (path, r.desc, TRUE, &error);
             g_assert_no_error (error);
             assert_same_cut (cut, replayed, r.desc);
             g_clear_pointer (&replayed, fm_image_close);
             g_unlink (replayed_path);
             checked++;
           }
+      if (rec.seq == clean_seq + 1)
+        {
+          g_autoptr (FmImage) before = NULL;
+          g_autoptr (FmImage) clean = fm_image_open (clean_path, r.desc, TRUE, &error);
+
+          g_assert_no_error (error);
+          g_assert_true (fm_cut_maker_make_before (maker, before_path, &error));
+          g_assert_no_error (error);
+          before = fm_image_open (before_path, r.desc, TRUE, &error);
+          g_assert_no_error (error);
+          assert_same_cut (before, clean, r.desc);
+          g_assert_cmpuint (fm_image_age_ns (before), ==, fm_cut_maker_age (maker));
+          befores++;
+        }
       g_assert_true (fm_cut_maker_advance (maker, &rec, &error));
     }
   g_assert_cmpuint (checked, >=, 2 * (r.ops / every));
+  g_assert_cmpuint (befores, >=, r.ops / every - 1);
   fm_cut_maker_free (maker);
   fm_image_close (base);
   g_unlink (cut_path);
+  g_unlink (clean_path);
+  g_unlink (before_path);
 }
 
 static void

@@ -64,18 +64,8 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  g_autofree gchar *listing = NULL;
-  g_autoptr (GDir) dir = g_dir_open (f->dir, 0, NULL);
-  const gchar *name;
-
   (void) data;
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree gchar *path = g_build_filename (f->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (f->dir);
+  fm_test_remove_dir (f->dir);
   g_free (f->dir);
   g_free (f->base);
   g_free (f->copy);

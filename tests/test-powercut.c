@@ -223,6 +223,249 @@ test_torn_upper_page_damages_lower (void)
                     bits_set_in_a_not_b (fm_image_page (image, first + 1), lower_before, len), >, 100);
 }
 
+/* How a torn page reads over many reads: bits the program was clearing
+ * that always read 0 (programmed), that changed (unstable), that always
+ * read 1 (not yet). */
+typedef struct {
+  guint to_clear, programmed, unstable, not_yet;
+} TornBits;
+
+static TornBits
+classify_torn_page (FmNand *nand, guint32 block, guint page, const guint8 *data)
+{
+  gsize len = fm_nand_page_bytes (nand);
+  g_autofree guint8 *ever0 = g_malloc0 (len), *ever1 = g_malloc0 (len), *buf = g_malloc (len);
+  TornBits t = { 0 };
+
+  for (guint r = 0; r < 16; r++)
+    {
+      g_assert_true (fm_nand_read_page (nand, block, page, buf, NULL));
+      for (gsize i = 0; i < len; i++)
+        {
+          ever0[i] |= ~buf[i];
+          ever1[i] |= buf[i];
+        }
+    }
+  for (gsize i = 0; i < len; i++)
+    {
+      guint8 clearing = ~data[i];
+
+      t.to_clear += __builtin_popcount (clearing);
+      t.programmed += __builtin_popcount ((guint8) (clearing & ever0[i] & ~ever1[i]));
+      t.unstable += __builtin_popcount ((guint8) (clearing & ever0[i] & ever1[i]));
+      t.not_yet += __builtin_popcount ((guint8) (clearing & ~ever0[i] & ever1[i]));
+      /* A cut never clears a bit the program was not clearing. */
+      g_assert_cmpuint (data[i] & ever0[i], ==, 0);
+    }
+  return t;
+}
+
+/* Each named program variant leaves what its name says, over many cuts. */
+static void
+test_program_variants (void)
+{
+  g_autoptr (FmChipDesc) d = fm_test_tiny_desc (NULL);
+  static const FmTornVariant variants[] = { FM_TORN_SOMEBITS, FM_TORN_MOSTBITS, FM_TORN_UNSTABLE };
+
+  for (guint v = 0; v < G_N_ELEMENTS (variants); v++)
+    for (guint seed = 0; seed < 16; seed++)
+      {
+        g_autoptr (FmNand) nand = fm_test_nand (d, 3, 0, FM_TIMING_NONE);
+        gsize len = fm_nand_page_bytes (nand);
+        g_autofree guint8 *data = fm_test_pattern (len, seed);
+        TornBits t;
+
+        g_assert_true (fm_powercut_program_as (fm_nand_image (nand), d, 9, data, variants[v],
+                                               seed, 1, NULL));
+        t = classify_torn_page (nand, 1, 1, data);
+        g_assert_cmpuint (t.programmed + t.unstable + t.not_yet, ==, t.to_clear);
+        switch (variants[v])
+          {
+          case FM_TORN_SOMEBITS:
+            /* under half programmed (a little slack: unstable bits that
+             * read 0 in all 16 reads count as programmed) */
+            g_assert_cmpuint (t.programmed, <, t.to_clear * 52 / 100);
+            g_assert_cmpuint (t.unstable, >, 0);
+            g_assert_cmpuint (t.not_yet, >, 0);
+            break;
+          case FM_TORN_MOSTBITS:
+            g_assert_cmpuint (t.programmed, >=, t.to_clear * 48 / 100);
+            g_assert_cmpuint (t.programmed, <, t.to_clear);
+            break;
+          case FM_TORN_UNSTABLE:
+            g_assert_cmpuint (t.unstable, >=, 1);
+            g_assert_cmpuint (t.unstable + t.not_yet, <=, 16);
+            break;
+          default:
+            g_assert_not_reached ();
+          }
+      }
+}
+
+/* lowerpage is the cut of an MLC upper page that destroys its lower page;
+ * the other program variants leave the lower page as it was. */
+static void
+test_lowerpage_variant (void)
+{
+  g_autoptr (FmChipDesc) d = fm_test_chip ("micron-mt29f32g");
+  g_autoptr (FmChipDesc) slc = fm_test_tiny_desc (NULL);
+  static const FmTornVariant variants[] = { FM_TORN_SOMEBITS, FM_TORN_MOSTBITS, FM_TORN_UNSTABLE,
+                                            FM_TORN_LOWERPAGE };
+  guint64 first = 10 * (guint64) d->pages_per_block;
+
+  /* page 4 is page 1's upper page (Linux's dist3 scheme, see above) */
+  g_assert_true (fm_torn_variant_applies (FM_TORN_LOWERPAGE, d, FM_NAND_OP_PROGRAM, first + 4));
+  g_assert_false (fm_torn_variant_applies (FM_TORN_LOWERPAGE, d, FM_NAND_OP_PROGRAM, first + 5));
+  for (guint p = 0; p < slc->pages_per_block; p++)
+    g_assert_false (fm_torn_variant_applies (FM_TORN_LOWERPAGE, slc, FM_NAND_OP_PROGRAM, p));
+  for (guint v = 0; v < G_N_ELEMENTS (variants); v++)
+    {
+      g_autoptr (FmNand) nand = fm_test_nand (d, 3, 0, FM_TIMING_NONE);
+      FmImage *image = fm_nand_image (nand);
+      gsize len = fm_nand_page_bytes (nand);
+      g_autofree guint8 *data = fm_test_pattern (len, 100);
+      g_autofree guint8 *lower_before = NULL;
+      guint damaged;
+
+      for (guint p = 0; p < 4; p++)
+        {
+          g_autofree guint8 *page = fm_test_pattern (len, p);
+
+          g_assert_true (fm_nand_program_page (nand, 10, p, page, NULL));
+        }
+      lower_before = g_memdup2 (fm_image_page (image, first + 1), len);
+      g_assert_true (fm_powercut_program_as (image, d, first + 4, data, variants[v], 5, 1, NULL));
+      damaged = bits_set_in_a_not_b (lower_before, fm_image_page (image, first + 1), len) +
+                bits_set_in_a_not_b (fm_image_page (image, first + 1), lower_before, len);
+      if (variants[v] == FM_TORN_LOWERPAGE)
+        g_assert_cmpuint (damaged, >, 100);
+      else
+        g_assert_cmpuint (damaged, ==, 0);
+    }
+}
+
+/* Erase variants: partly-erased leaves a good share of the programmed
+ * bits at 0, mostly-erased almost none. */
+static void
+test_erase_variants (void)
+{
+  g_autoptr (FmChipDesc) d = fm_test_tiny_desc (NULL);
+
+  for (guint seed = 0; seed < 16; seed++)
+    for (guint mostly = 0; mostly < 2; mostly++)
+      {
+        g_autoptr (FmNand) nand = fm_test_nand (d, 3, 0, FM_TIMING_NONE);
+        FmImage *image = fm_nand_image (nand);
+        gsize len = fm_nand_page_bytes (nand);
+        g_autofree guint8 *erased = g_malloc (len);
+        guint zeros_before = 0, zeros_after = 0;
+
+        memset (erased, 0xff, len);
+        for (guint p = 0; p < d->pages_per_block; p++)
+          {
+            g_autofree guint8 *data = fm_test_pattern (len, p);
+
+            g_assert_true (fm_nand_program_page (nand, 4, p, data, NULL));
+            zeros_before += bits_set_in_a_not_b (erased, data, len);
+          }
+        g_assert_true (fm_powercut_erase_as (image, d, 4, mostly ? FM_TORN_MOSTLY_ERASED
+                                                                 : FM_TORN_PARTLY_ERASED, seed, NULL));
+        for (guint p = 0; p < d->pages_per_block; p++)
+          {
+            const guint8 *now = fm_image_page (image, 4 * d->pages_per_block + p);
+
+            zeros_after += now ? bits_set_in_a_not_b (erased, now, len) : 0;
+          }
+        g_assert_cmpuint (fm_image_block (image, 4)->erase_count, ==, 1);
+        if (mostly)
+          g_assert_cmpuint (zeros_after, <=, zeros_before * 3 / 10000);
+        else
+          {
+            g_assert_cmpuint (zeros_after, >=, zeros_before * 4 / 100);
+            g_assert_cmpuint (zeros_after, <=, zeros_before * 96 / 100);
+          }
+      }
+}
+
+/* Which variants apply to what, and the names. */
+static void
+test_variant_applies (void)
+{
+  g_autoptr (FmChipDesc) d = fm_test_tiny_desc (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmNand) nand = fm_test_nand (d, 3, 0, FM_TIMING_NONE);
+  g_autofree guint8 *data = fm_test_pattern (fm_nand_page_bytes (nand), 1);
+
+  for (guint v = 0; v < FM_TORN_N_VARIANTS; v++)
+    {
+      FmTornVariant parsed;
+      gboolean program = v == FM_TORN_SOMEBITS || v == FM_TORN_MOSTBITS || v == FM_TORN_UNSTABLE;
+      gboolean erase = v == FM_TORN_PARTLY_ERASED || v == FM_TORN_MOSTLY_ERASED;
+
+      g_assert_true (fm_torn_variant_from_string (fm_torn_variant_to_string (v), &parsed, NULL));
+      g_assert_cmpuint (parsed, ==, v);
+      g_assert_cmpint (fm_torn_variant_applies (v, d, FM_NAND_OP_PROGRAM, 3), ==,
+                       v == FM_TORN_SEEDED || program);
+      g_assert_cmpint (fm_torn_variant_applies (v, d, FM_NAND_OP_ERASE, 3), ==,
+                       v == FM_TORN_SEEDED || erase);
+      g_assert_cmpint (fm_torn_variant_applies (v, d, FM_NAND_OP_READ, 3), ==, v == FM_TORN_SEEDED);
+    }
+  g_assert_false (fm_torn_variant_from_string ("half", NULL, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID);
+  g_clear_error (&error);
+  /* A variant that does not apply is refused, the image untouched. */
+  g_assert_false (fm_powercut_program_as (fm_nand_image (nand), d, 3, data, FM_TORN_PARTLY_ERASED,
+                                          1, 1, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (fm_powercut_erase_as (fm_nand_image (nand), d, 3, FM_TORN_LOWERPAGE, 1, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID);
+  g_assert_null (fm_image_page (fm_nand_image (nand), 3));
+  g_assert_cmpuint (fm_image_block (fm_nand_image (nand), 3)->erase_count, ==, 0);
+}
+
+/* A tear seed draws the cut again; 0 is the live cut's draw. Tearing a
+ * refused operation changes nothing, as fm_powercut_changes_nothing says. */
+static void
+test_tear_seed_and_refused_blocks (void)
+{
+  g_autoptr (FmChipDesc) d = fm_test_tiny_desc (NULL);
+  g_autoptr (FmNand) a = fm_test_nand (d, 3, 0, FM_TIMING_NONE);
+  g_autoptr (FmNand) b = fm_test_nand (d, 3, 0, FM_TIMING_NONE);
+  gsize len = fm_nand_page_bytes (a);
+  g_autofree guint8 *data = fm_test_pattern (len, 9);
+  FmImage *image = fm_nand_image (a);
+  FmBlockMeta before;
+
+  g_assert_cmpuint (fm_powercut_seed_for (3, 17, 0), ==, fm_powercut_seed (3, 17));
+  g_assert_cmpuint (fm_powercut_seed_for (3, 17, 1), !=, fm_powercut_seed (3, 17));
+  g_assert_cmpuint (fm_powercut_seed_for (3, 17, 1), !=, fm_powercut_seed_for (3, 17, 2));
+  g_assert_true (fm_powercut_program_as (image, d, 5, data, FM_TORN_SOMEBITS,
+                                         fm_powercut_seed_for (3, 17, 0), 1, NULL));
+  g_assert_true (fm_powercut_program_as (fm_nand_image (b), d, 5, data, FM_TORN_SOMEBITS,
+                                         fm_powercut_seed_for (3, 17, 1), 1, NULL));
+  g_assert_true (memcmp (fm_image_page (image, 5), fm_image_page (fm_nand_image (b), 5), len) != 0);
+
+  g_assert_false (fm_powercut_changes_nothing (image, d, FM_NAND_OP_PROGRAM, 2 * d->pages_per_block));
+  g_assert_false (fm_powercut_changes_nothing (image, d, FM_NAND_OP_ERASE, 2));
+  g_assert_true (fm_powercut_changes_nothing (image, d, FM_NAND_OP_READ, 2));
+  fm_image_block (image, 2)->flags = FM_BLOCK_WORN_OUT;
+  g_assert_false (fm_powercut_changes_nothing (image, d, FM_NAND_OP_PROGRAM, 2 * d->pages_per_block));
+  g_assert_true (fm_powercut_changes_nothing (image, d, FM_NAND_OP_ERASE, 2));
+  fm_image_block (image, 2)->flags = FM_BLOCK_FACTORY_BAD;
+  g_assert_true (fm_powercut_changes_nothing (image, d, FM_NAND_OP_PROGRAM, 2 * d->pages_per_block));
+  before = *fm_image_block (image, 2);
+  for (guint v = 0; v < FM_TORN_N_VARIANTS; v++)
+    {
+      if (fm_torn_variant_applies (v, d, FM_NAND_OP_PROGRAM, 2 * d->pages_per_block))
+        g_assert_true (fm_powercut_program_as (image, d, 2 * d->pages_per_block, data, v, 4, 1, NULL));
+      if (fm_torn_variant_applies (v, d, FM_NAND_OP_ERASE, 2))
+        g_assert_true (fm_powercut_erase_as (image, d, 2, v, 4, NULL));
+    }
+  g_assert_cmpmem (&before, sizeof before, fm_image_block (image, 2), sizeof before);
+  g_assert_null (fm_image_page (image, 2 * d->pages_per_block));
+}
+
 /* The seq of the first operation of kind OP at or after FROM. */
 static guint64
 find_op (FmTestRecording *r, FmNandOp op, guint64 from)
@@ -387,6 +630,11 @@ main (int argc, char **argv)
   g_test_add_func ("/powercut/late-cut-of-one-bit", test_late_cut_of_one_bit);
   g_test_add_func ("/powercut/torn-erase", test_torn_erase);
   g_test_add_func ("/powercut/torn-upper-page-damages-lower", test_torn_upper_page_damages_lower);
+  g_test_add_func ("/powercut/program-variants", test_program_variants);
+  g_test_add_func ("/powercut/lowerpage-variant", test_lowerpage_variant);
+  g_test_add_func ("/powercut/erase-variants", test_erase_variants);
+  g_test_add_func ("/powercut/variant-applies", test_variant_applies);
+  g_test_add_func ("/powercut/tear-seed-and-refused-blocks", test_tear_seed_and_refused_blocks);
   g_test_add_func ("/powercut/live-cut-program", test_live_cut_program);
   g_test_add_func ("/powercut/live-cut-erase", test_live_cut_erase);
   g_test_add_func ("/powercut/live-cut-clean", test_live_cut_clean);

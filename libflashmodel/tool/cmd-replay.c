@@ -217,7 +217,7 @@ open_journal_base (const gchar *base_path, const FmChipDesc *desc, const FmJourn
 
 FmImage *
 prepare_journal_base (const gchar *base_path, const FmChipDesc *desc, const FmJournalInfo *info,
-              const gchar *tmp, GError **error)
+                      const gchar *tmp, GError **error)
 {
   g_autoptr (FmImage) image = NULL;
 
@@ -235,6 +235,97 @@ prepare_journal_base (const gchar *base_path, const FmChipDesc *desc, const FmJo
   return fresh_journal_base (desc, info, tmp, error);
 }
 
+gchar *
+recovery_journal_name (const FmCutId *id)
+{
+  const FmCutIdLevel *first = &id->level[0];
+  g_autofree gchar *seed = id->tear_seed ? g_strdup_printf ("+%" G_GUINT64_FORMAT, id->tear_seed)
+                                         : g_strdup ("");
+
+  return g_strdup_printf ("recovery-%s-%" G_GUINT64_FORMAT "-%s%s.journal", first->journal,
+                          first->point.seq, fm_cut_to_string (&first->point.cut), seed);
+}
+
+/* Whether the file at PATH is the journal level LEVEL of ID names. */
+static gboolean
+check_id_digest (const FmCutId *id, guint level, const gchar *path, GError **error)
+{
+  guint8 digest[FM_DIGEST_SIZE];
+  gchar have[FM_CUT_ID_DIGEST_CHARS + 1];
+
+  if (!fm_file_digest (path, digest, error))
+    return FALSE;
+  fm_cut_id_short_digest (digest, have);
+  if (!g_str_equal (have, id->level[level].journal))
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH,
+                   "%s is not the %s journal the ID names: its SHA-256 begins %s, the ID's journal %s",
+                   path, level ? "recovery" : "campaign's", have, id->level[level].journal);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+rebuild_cut_id (const FmCutId *id, const gchar *journal_path, const gchar *base_path,
+                const gchar *recovery_path, const gchar *out, gchar *cut_what[FM_CUT_ID_MAX_DEPTH],
+                GError **error)
+{
+  g_autoptr (FmJournalReader) reader = NULL;
+  g_autoptr (FmJournalReader) recovery = NULL;
+  g_autoptr (FmChipDesc) desc = NULL;
+  g_autoptr (FmImage) base = NULL;
+  g_autofree gchar *fresh = g_strdup_printf ("%s.base-%d", out, (int) getpid ());
+  g_autofree gchar *cut_path = g_strdup_printf ("%s.tmp-%d", out, (int) getpid ());
+  g_autofree gchar *dir = g_path_get_dirname (out);
+  FmJournalRecord records[FM_CUT_ID_MAX_DEPTH];
+  const FmJournalInfo *info;
+  gboolean ok;
+
+  if (id->depth > 1 && !recovery_path)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID,
+                   "the ID is of a second-level cut: the recovery journal it was cut from is needed");
+      return FALSE;
+    }
+  if (!check_id_digest (id, 0, journal_path, error) ||
+      (id->depth > 1 && !check_id_digest (id, 1, recovery_path, error)))
+    return FALSE;
+  reader = fm_journal_reader_open (journal_path, error);
+  if (!reader)
+    return FALSE;
+  info = fm_journal_reader_info (reader);
+  desc = fm_chip_desc_lookup (info->chip_name, error);
+  if (!desc || !fm_journal_info_check_chip (info, desc, error))
+    return FALSE;
+  if (id->depth > 1)
+    {
+      recovery = fm_journal_reader_open (recovery_path, error);
+      if (!recovery)
+        return FALSE;
+    }
+  base = open_journal_base (base_path, desc, info, fresh, error);
+  if (!base)
+    return FALSE;
+  ok = fm_campaign_rebuild (base, desc, reader, id, recovery, dir, cut_path, records, error);
+  g_clear_pointer (&base, fm_image_close);
+  if (!base_path)
+    unlink (fresh);
+  if (ok && rename (cut_path, out) != 0)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: %s", out, g_strerror (errno));
+      ok = FALSE;
+    }
+  if (!ok)
+    {
+      unlink (cut_path);
+      return FALSE;
+    }
+  for (guint i = 0; cut_what && i < id->depth; i++)
+    cut_what[i] = describe_record (&records[i], desc->pages_per_block);
+  return TRUE;
+}
+
 static void
 print_progress (gpointer user_data, guint64 seq)
 {
@@ -243,17 +334,41 @@ print_progress (gpointer user_data, guint64 seq)
   g_printerr ("\rflashmodel replay: operation %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT, seq, *total);
 }
 
+/* replay --cut ID: the image a campaign's cut ID names. */
+static int
+replay_cut_id (const gchar *id_text, gboolean until, const gchar *journal_path,
+               const gchar *base_path, const gchar *recovery_path, const gchar *out, gboolean force)
+{
+  g_autoptr (GError) error = NULL;
+  FmCutId id;
+
+  if (until)
+    return usage_error ("replay", "--cut ID names its operation: no --until");
+  if (!fm_cut_id_parse (id_text, &id, &error))
+    return usage_error ("replay", error->message);
+  if (!force && g_file_test (out, G_FILE_TEST_EXISTS))
+    return usage_error ("replay", "the output image exists (use --force to replace it)");
+  if (!rebuild_cut_id (&id, journal_path, base_path, recovery_path, out, NULL, &error))
+    {
+      print_error (error);
+      return EXIT_FAILURE;
+    }
+  g_print ("%s: the image of cut %s of %s\n", out, id_text, journal_path);
+  return EXIT_SUCCESS;
+}
+
 int
 cmd_replay (int argc, char **argv)
 {
   g_autofree gchar *base_path = NULL, *journal_path = NULL, *out = NULL;
-  g_autofree gchar *until_text = NULL, *cut_text = NULL;
+  g_autofree gchar *until_text = NULL, *cut_text = NULL, *recovery_path = NULL;
   gboolean force = FALSE;
   GOptionEntry entries[] = {
     { "base", 'b', 0, G_OPTION_ARG_FILENAME, &base_path, "The image the journal started from (default: a fresh image of the journal's chip and seed)", "IMAGE" },
     { "journal", 'j', 0, G_OPTION_ARG_FILENAME, &journal_path, "The journal (muse-chip --record)", "FILE" },
     { "until", 'u', 0, G_OPTION_ARG_STRING, &until_text, "Stop after operation N (default: the last valid one)", "N" },
-    { "cut", 'c', 0, G_OPTION_ARG_STRING, &cut_text, "How power went at operation N: clean (default: N completed) or torn (N interrupted)", "KIND" },
+    { "cut", 'c', 0, G_OPTION_ARG_STRING, &cut_text, "How power went at operation N: clean (default: N completed) or torn (N interrupted); or a campaign's cut ID, without --until", "KIND|ID" },
+    { "recovery", 'R', 0, G_OPTION_ARG_FILENAME, &recovery_path, "The recovery journal of a second-level cut ID", "FILE" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "The image to write", "IMAGE2" },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, "Replace IMAGE2 if it exists", NULL },
     { NULL }
@@ -277,6 +392,11 @@ cmd_replay (int argc, char **argv)
     return usage_error ("replay", "--journal FILE and -o IMAGE2 are required");
   if (until_text && (!parse_u64_arg (until_text, &until) || until == 0))
     return usage_error ("replay", "--until takes an operation number (from 1)");
+  if (cut_text && strchr (cut_text, '@'))
+    return replay_cut_id (cut_text, until_text != NULL, journal_path, base_path, recovery_path,
+                          out, force);
+  if (recovery_path)
+    return usage_error ("replay", "--recovery goes with --cut ID");
   if (cut_text && !fm_cut_kind_from_string (cut_text, &cut, &error))
     return usage_error ("replay", error->message);
   if (cut == FM_CUT_TORN && !until)

@@ -20,8 +20,12 @@ void print_overlay_summary (FmImage *image, gsize page_bytes);
 /* Shared by replay and the campaign. */
 gchar *describe_record (const FmJournalRecord *rec, guint32 pages_per_block);
 void   report_journal_end (const gchar *path, FmJournalReader *reader, guint64 records);
-/* Opens a copy of BASE_PATH (checked against the journal), or makes a
- * fresh image of the journal's chip and seed, as the new file PATH. */
+/* Opens BASE_PATH read-only, checked to be the journal's base, or makes
+ * a fresh image of the journal's chip and seed as the new file FRESH. */
+FmImage *open_journal_base    (const gchar *base_path, const FmChipDesc *desc,
+                               const FmJournalInfo *info, const gchar *fresh,
+                               GError **error);
+/* The same as a writable copy, the new file PATH. */
 FmImage *prepare_journal_base (const gchar *base_path, const FmChipDesc *desc,
                                const FmJournalInfo *info, const gchar *path,
                                GError **error);
@@ -31,3 +35,13 @@ FmImage *prepare_journal_base (const gchar *base_path, const FmChipDesc *desc,
 FmImage *open_journal_base (const gchar *base_path, const FmChipDesc *desc,
                             const FmJournalInfo *info, const gchar *path,
                             GError **error);
+
+/* The cut a campaign's ID names, rebuilt as the new file OUT (replaced if
+ * FORCE): JOURNAL_PATH and, at depth 2, RECOVERY_PATH must be the
+ * journals whose digests the ID holds. CUT_WHAT (or NULL) receives a
+ * description of each operation cut ("erase of block 3"), to free. */
+gboolean rebuild_cut_id (const FmCutId *id, const gchar *journal_path, const gchar *base_path,
+                         const gchar *recovery_path, const gchar *out,
+                         gchar *cut_what[FM_CUT_ID_MAX_DEPTH], GError **error);
+/* The name a campaign gives the recovery journal of ID's first cut. */
+gchar   *recovery_journal_name (const FmCutId *id);
