@@ -375,7 +375,7 @@ parse_erase_type (const Loader *ld, const gchar *item, FmSpiEraseType *e, GError
     return fm_desc_fail (ld, error, "spi", "erase-types", "'%s': the size must be a power of two from 256", item);
   e->size = size;
   e->opcode_4b = 0;
-  if (g_strv_length (ops) > 2 || !parse_opcode (ops[0], &e->opcode) ||
+  if (g_strv_length (ops) < 1 || g_strv_length (ops) > 2 || !parse_opcode (ops[0], &e->opcode) ||
       (ops[1] && !parse_opcode (ops[1], &e->opcode_4b)))
     return fm_desc_fail (ld, error, "spi", "erase-types", "'%s': opcodes are bytes, e.g. 0x20/0x21", item);
   if (!parse_ms (fields[1], &typ) || !parse_ms (fields[2], &max))

@@ -528,6 +528,8 @@ static const BadNorCase bad_nor_cases[] = {
   SPI ("spi", "erase-types", "erase-types=4096@0x20:45", "[spi] erase-types: '4096@0x20:45' is not SIZE@OPCODE"),
   SPI ("spi", "erase-types", "erase-types=3000@0x20:45:400", "[spi] erase-types: '3000@0x20:45:400': the size must be a power of two"),
   SPI ("spi", "erase-types", "erase-types=4096@0x120:45:400", "[spi] erase-types: '4096@0x120:45:400': opcodes are bytes"),
+  /* No opcode at all: found by fuzz-chip-desc (a NULL parsed, SIGSEGV). */
+  SPI ("spi", "erase-types", "erase-types=32768@:250:1600", "[spi] erase-types: '32768@:250:1600': opcodes are bytes"),
   SPI ("spi", "erase-types", "erase-types=4096@0x20:400:45", "[spi] erase-types: '4096@0x20:400:45': the maximum 45 ms is below the typical 400 ms"),
   SPI ("spi", "erase-types", "erase-types=4096@0x20:fast:400", "[spi] erase-types: '4096@0x20:fast:400': the times are milliseconds"),
   SPI ("spi", "erase-types", "erase-types=4096@0x20:45:400;4096@0x21:45:400", "[spi] erase-types: two erase types of 4096 bytes"),
