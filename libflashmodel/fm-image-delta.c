@@ -473,7 +473,7 @@ frame_check (const FmDelta *d, const guint8 *at, guint64 avail, FrameHeader *h, 
         if (h->index >= g->blocks)
           BAD ("block %" G_GUINT64_FORMAT ", past the chip's %u", h->index, g->blocks);
         memcpy (&m, at + FRAME_HEADER, sizeof m);
-        problem = fm_image_block_problem (&m, g->pages_per_block);
+        problem = fm_image_block_problem (&m, g);
         if (problem)
           {
             *why = g_strdup_printf ("a record of block %" G_GUINT64_FORMAT " that is invalid: %s", h->index, problem);

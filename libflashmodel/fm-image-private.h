@@ -53,7 +53,7 @@ const FmImageGeometry *fm_image_geometry (const FmImage *image);
 void     fm_image_identity (FmImage *image, FmImageIdentity *id);
 /* What is wrong with a block record of a block of PAGES_PER_BLOCK pages
  * (to free), or NULL. */
-gchar   *fm_image_block_problem (const FmBlockMeta *m, guint32 pages_per_block);
+gchar   *fm_image_block_problem (const FmBlockMeta *m, const FmImageGeometry *g);
 
 /* fm-image-delta.c, for fm-image.c: */
 

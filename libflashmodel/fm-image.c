@@ -308,14 +308,19 @@ check_header (FmImage *img, const guint8 *raw, guint64 file_size, GError **error
 }
 
 gchar *
-fm_image_block_problem (const FmBlockMeta *m, guint32 pages_per_block)
+fm_image_block_problem (const FmBlockMeta *m, const FmImageGeometry *g)
 {
+  guint32 pages_per_block = g->pages_per_block;
+
   if (m->flags & ~FM_BLOCK_KNOWN_FLAGS)
     return g_strdup_printf ("flags has unknown bits 0x%x", m->flags & ~FM_BLOCK_KNOWN_FLAGS);
   if (m->next_page > pages_per_block)
     return g_strdup_printf ("next_page is %u, past the block's %u pages", m->next_page, pages_per_block);
   if (m->unstable_page > pages_per_block)
     return g_strdup_printf ("unstable_page is %u, past the block's %u pages", m->unstable_page, pages_per_block);
+  if (m->unstable_end > g->slot_size || m->unstable_first > m->unstable_end)
+    return g_strdup_printf ("unstable bytes %u to %u, not a range of the %u-byte page", m->unstable_first,
+                            m->unstable_end, g->slot_size);
   return NULL;
 }
 
@@ -331,7 +336,7 @@ check_tables (FmImage *img, GError **error)
 
   for (guint32 b = 0; b < g->blocks; b++)
     {
-      g_autofree gchar *why = fm_image_block_problem (&img->block_table[b], g->pages_per_block);
+      g_autofree gchar *why = fm_image_block_problem (&img->block_table[b], &g->shared);
 
       if (why)
         {
@@ -994,6 +999,8 @@ fm_image_clear_block (FmImage *img, guint32 block)
   m->unstable_page = 0;
   m->unstable_seed = 0;
   m->unstable_share = 0;
+  m->unstable_first = 0;
+  m->unstable_end = 0;
 }
 
 guint64

@@ -51,10 +51,14 @@ typedef struct {
   guint32 ecc_failed;        /* reads the host's ECC could not correct */
   guint32 faults;            /* injected faults other than bit flips */
   /* Which of unstable_page's programmed bits read back at random, drawn
-   * from this seed with this share (in 1/2^32) by fm-powercut.c. */
+   * from this seed with this share (in 1/2^32) by fm-powercut.c, among
+   * the bytes [unstable_first, unstable_end) the torn program changed:
+   * never a bit an earlier program of the page left at 0. unstable_end 0
+   * is the whole page (images from before the range was kept). */
   guint32 unstable_seed;
   guint32 unstable_share;
-  guint32 reserved;
+  guint16 unstable_first;
+  guint16 unstable_end;
 } FmBlockMeta;
 
 G_STATIC_ASSERT (sizeof (FmBlockMeta) == 64);

@@ -696,6 +696,13 @@ array_program (FmNand *nand, guint64 page_index, const guint8 *buf)
     {
       GError *local = NULL;
 
+      /* Programming a page a power cut left torn pulses its cells
+       * again: its unstable bits settle first, and the new zeros are
+       * then as solid as any. */
+      if (m->unstable_page == page + 1)
+        fm_powercut_settle (nand->image, d, block,
+                            fm_powercut_seed (fm_image_seed (nand->image), nand->ops));
+
       cells = fm_image_page_mut (nand->image, page_index, &local);
       if (!cells)
         {

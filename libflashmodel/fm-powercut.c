@@ -21,8 +21,13 @@ enum {
 /* A late-cut program leaves up to this many bits unstable, and up to this
  * many not programmed at all. */
 #define LATE_CUT_MAX_BITS 4
-/* Draws of the unstable bits an "unstable" cut makes to leave one. */
-#define UNSTABLE_TRIES 64
+/* Draws of the unstable bits a torn program makes: to find one that
+ * spares the bits earlier programs of the page left at 0 and, for an
+ * "unstable" cut, leaves at least one. */
+#define UNSTABLE_TRIES 1024
+/* Earlier-programmed bits among the bytes a torn program changes beyond
+ * which no draw is tried: the cut leaves no unstable bit then. */
+#define UNSTABLE_SPARE_MAX 64
 /* A late-cut erase leaves a programmed bit at 0 with at most this chance. */
 #define LATE_ERASE_LEFT 2e-4
 
@@ -105,6 +110,16 @@ bit_is_unstable (const FmBlockMeta *m, guint64 bit)
   return (fm_hash64 (m->unstable_seed, STREAM_UNSTABLE_DRAW, bit) >> 32) < m->unstable_share;
 }
 
+/* The bytes of a LEN-byte torn page whose bits may be unstable: those
+ * the torn program changed (all of them in images from before the range
+ * was kept). */
+static void
+unstable_bytes (const FmBlockMeta *m, gsize len, gsize *first, gsize *end)
+{
+  *first = m->unstable_end ? MIN (m->unstable_first, len) : 0;
+  *end = m->unstable_end ? MIN (m->unstable_end, len) : len;
+}
+
 guint
 fm_powercut_read_unstable (FmImage *image, guint64 page_index, guint8 *buf, gsize len,
                            guint64 draw_seed)
@@ -112,12 +127,14 @@ fm_powercut_read_unstable (FmImage *image, guint64 page_index, guint8 *buf, gsiz
   guint32 ppb = fm_image_pages_per_block (image);
   const FmBlockMeta *m = fm_image_block (image, page_index / ppb);
   FmPrng prng;
+  gsize first, end;
   guint n = 0;
 
   if (m->unstable_page != page_index % ppb + 1)
     return 0;
+  unstable_bytes (m, len, &first, &end);
   fm_prng_init (&prng, draw_seed);
-  for (gsize i = 0; i < len; i++)
+  for (gsize i = first; i < end; i++)
     for (guint b = 0; b < 8; b++)
       if (!(buf[i] & (1u << b)) && bit_is_unstable (m, i * 8 + b))
         {
@@ -150,11 +167,22 @@ any_unstable (const FmBlockMeta *m, FmImage *image, guint64 page_index, const gu
   return FALSE;
 }
 
-/* The block's earlier torn page settles: its unstable bits keep one
+/* Whether M's draw spares the N_SPARE bits listed in SPARE: bits that
+ * earlier programs of the page left at 0, solid ever since. */
+static gboolean
+draw_spares (const FmBlockMeta *m, const guint32 *spare, guint n_spare)
+{
+  for (guint k = 0; k < n_spare; k++)
+    if (bit_is_unstable (m, spare[k]))
+      return FALSE;
+  return TRUE;
+}
+
+/* The block's torn page settles: its unstable bits keep one
  * value from now on, so that a later cut in the block can take over the
  * block's record. */
-static void
-settle_unstable (FmImage *image, const FmChipDesc *desc, guint32 block, guint64 seed)
+void
+fm_powercut_settle (FmImage *image, const FmChipDesc *desc, guint32 block, guint64 seed)
 {
   FmBlockMeta *m = fm_image_block (image, block);
   guint64 page_index;
@@ -170,6 +198,8 @@ settle_unstable (FmImage *image, const FmChipDesc *desc, guint32 block, guint64 
   m->unstable_page = 0;
   m->unstable_seed = 0;
   m->unstable_share = 0;
+  m->unstable_first = 0;
+  m->unstable_end = 0;
 }
 
 /* The page Linux's pairing scheme pairs with PAGE as its lower page, or
@@ -333,6 +363,10 @@ fm_powercut_program_as (FmImage *image, const FmChipDesc *desc, guint64 page_ind
   FmPrng prng;
   gdouble share, not_yet, solid;
   guint64 to_clear;
+  guint32 spare[UNSTABLE_SPARE_MAX];
+  guint n_spare = 0;
+  gsize first = len, end = 0;
+  gboolean drawn = FALSE;
   guint8 *cells;
   guint lower;
 
@@ -349,23 +383,59 @@ fm_powercut_program_as (FmImage *image, const FmChipDesc *desc, guint64 page_ind
   fm_prng_init (&prng, variant == FM_TORN_SEEDED ? seed : fm_hash64 (seed, STREAM_VARIANT, variant));
   to_clear = 0;
   for (gsize i = 0; i < len; i++)
-    to_clear += __builtin_popcount ((guint8) (cells_before (image, page_index, i) & ~data[i]));
+    {
+      guint8 clears = cells_before (image, page_index, i) & ~data[i];
+
+      to_clear += __builtin_popcount (clears);
+      if (clears)
+        {
+          first = MIN (first, i);
+          end = i + 1;
+        }
+    }
   program_progress (variant, &prng, to_clear, &share, &not_yet);
-  solid = share < 1.0 ? 1.0 - not_yet / (1.0 - share) : 0.0;
-  settle_unstable (image, desc, block, fm_prng_next (&prng));
+  fm_powercut_settle (image, desc, block, fm_prng_next (&prng));
+  /* Only bits this program clears can be left unstable: the bits that
+   * earlier programs of the page (NOR's many small programs, NAND's
+   * sub-pages) left at 0 among the bytes it changes must stay 0. */
+  for (gsize i = first; i < end; i++)
+    for (guint b = 0; b < 8; b++)
+      if (!(cells_before (image, page_index, i) & (1u << b)) && n_spare <= UNSTABLE_SPARE_MAX)
+        {
+          if (n_spare < UNSTABLE_SPARE_MAX)
+            spare[n_spare] = i * 8 + b;
+          n_spare++;
+        }
   m->unstable_page = page + 1;
+  m->unstable_first = to_clear ? first : 0;
+  m->unstable_end = to_clear ? end : 0;
   /* A share of 1 (a late cut of a program clearing a few bits) is every
    * bit: the most a 32-bit fraction holds, not 2^32 wrapped to 0. */
   m->unstable_share = (guint32) MIN (share * 4294967296.0, (gdouble) G_MAXUINT32);
-  /* Which bits are unstable is a draw; the variant named after them
-   * draws again until at least one of the bits being cleared is. */
-  for (guint tries = 0; tries < UNSTABLE_TRIES; tries++)
+  /* Which bits are unstable is a draw, taken again until it spares the
+   * earlier bits and, for the variant named after them, until at least
+   * one of the bits being cleared is unstable. */
+  for (guint tries = 0; to_clear && n_spare <= UNSTABLE_SPARE_MAX && tries < UNSTABLE_TRIES; tries++)
     {
       m->unstable_seed = (guint32) fm_prng_next (&prng);
-      if (variant != FM_TORN_UNSTABLE || to_clear == 0 ||
-          any_unstable (m, image, page_index, data, len))
-        break;
+      if (draw_spares (m, spare, n_spare) &&
+          (variant != FM_TORN_UNSTABLE || any_unstable (m, image, page_index, data, len)))
+        {
+          drawn = TRUE;
+          break;
+        }
     }
+  /* No draw fits: the cut leaves none of its bits unstable; they are
+   * programmed or not as the progress says. */
+  if (!drawn)
+    {
+      m->unstable_page = 0;
+      m->unstable_seed = 0;
+      m->unstable_share = 0;
+      m->unstable_first = m->unstable_end = 0;
+      share = 0.0;
+    }
+  solid = share < 1.0 ? 1.0 - not_yet / (1.0 - share) : 0.0;
 
   for (gsize i = 0; i < len; i++)
     {
@@ -419,7 +489,7 @@ fm_powercut_erase_as (FmImage *image, const FmChipDesc *desc, guint32 block,
     progress = 1.0 - LATE_ERASE_LEFT * fm_prng_unit (&prng);
   else
     progress = 0.05 + 0.9 * fm_prng_unit (&prng);
-  settle_unstable (image, desc, block, fm_prng_next (&prng));
+  fm_powercut_settle (image, desc, block, fm_prng_next (&prng));
   for (guint64 p = first; p < first + desc->pages_per_block; p++)
     {
       guint8 *cells;

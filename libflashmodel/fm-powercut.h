@@ -96,9 +96,16 @@ gboolean fm_powercut_erase_as   (FmImage *image, const FmChipDesc *desc,
                                  guint64 seed, GError **error);
 
 /* Gives the unstable bits of PAGE_INDEX in BUF (its stored bytes) fresh
- * values drawn from DRAW_SEED. Returns how many unstable bits it has. */
+ * values drawn from DRAW_SEED. Returns how many unstable bits it has.
+ * Unstable bits are bits the torn program was clearing, never bits an
+ * earlier program of the page left at 0. */
 guint    fm_powercut_read_unstable (FmImage *image, guint64 page_index,
                                     guint8 *buf, gsize len, guint64 draw_seed);
+/* BLOCK's torn page, if it has one, settles: its unstable bits keep the
+ * values SEED draws, and it is torn no more (before another cut in the
+ * block, or a program of the page). */
+void     fm_powercut_settle (FmImage *image, const FmChipDesc *desc, guint32 block,
+                             guint64 seed);
 
 /* The seed a cut of operation SEQ (1-based) of a chip seeded CHIP_SEED
  * uses, so that replay and live cuts draw the same. */

@@ -343,7 +343,8 @@ test_slot_area_size (Fixture *f, gconstpointer data)
   }
 }
 
-/* Block records whose page numbers leave the block. */
+/* Block records whose page numbers leave the block, or whose torn bytes
+ * leave the page. */
 static void
 test_block_table_bounds (Fixture *f, gconstpointer data)
 {
@@ -353,6 +354,8 @@ test_block_table_bounds (Fixture *f, gconstpointer data)
   } cases[] = {
     { 20, "metadata of block 3 is invalid: next_page is 9, past the block's 8 pages" },
     { 22, "metadata of block 3 is invalid: unstable_page is 9, past the block's 8 pages" },
+    { 60, "metadata of block 3 is invalid: unstable bytes 9 to 0, not a range of the 2112-byte page" },
+    { 63, "metadata of block 3 is invalid: unstable bytes 0 to 2304, not a range of the 2112-byte page" },
   };
 
   (void) data;

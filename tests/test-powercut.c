@@ -149,6 +149,81 @@ test_late_cut_of_one_bit (void)
   g_assert_cmpuint (unstable, >=, cuts * 35 / 100);
 }
 
+/* A page programmed in parts (NOR's many small programs, NAND's
+ * sub-pages), then cut while a later part is programmed: the bits the
+ * earlier parts left at 0 stay 0 at every read, whatever the cut leaves
+ * of the new part; bits the cut leaves unstable are bits it was clearing.
+ * The old model drew unstable bits among all programmed bits of the page,
+ * so JFFS2 on NOR lost acknowledged nodes that shared a page with a torn
+ * one (a node's CRC no longer matched). */
+static void
+test_torn_program_spares_earlier_programs (void)
+{
+  g_autoptr (FmChipDesc) d = fm_test_tiny_desc (NULL);
+  g_autoptr (FmNand) nand = fm_test_nand (d, 3, 0, FM_TIMING_NONE);
+  FmImage *image = fm_nand_image (nand);
+  gsize len = fm_nand_page_bytes (nand), half = len / 2;
+  g_autofree guint8 *early = fm_test_pattern (len, 11);
+  g_autofree guint8 *late = fm_test_pattern (len, 12);
+  g_autofree guint8 *cells = g_malloc (len);
+  guint cuts = 300, with_unstable = 0;
+
+  /* The early part: the first half of the page; the late one, the rest. */
+  memset (early + half, 0xff, len - half);
+  memset (late, 0xff, half);
+  for (guint cut = 0; cut < cuts; cut++)
+    {
+      guint32 block = cut % fm_chip_desc_blocks (d);
+      guint64 page = (guint64) block * d->pages_per_block;
+      FmTornVariant variant = cut % 2 ? FM_TORN_UNSTABLE : FM_TORN_SEEDED;
+      g_autoptr (GError) error = NULL;
+
+      g_assert_true (fm_nand_erase_block (nand, block, &error));
+      g_assert_true (fm_nand_program_page (nand, block, 0, early, &error));
+      g_assert_true (fm_powercut_program_as (image, d, page, late, variant, fm_powercut_seed (5, cut), 1,
+                                             &error));
+      g_assert_no_error (error);
+      for (guint r = 0; r < 4; r++)
+        {
+          memcpy (cells, fm_image_page (image, page), len);
+          with_unstable += r == 0 && fm_powercut_read_unstable (image, page, cells, len, r) > 0;
+          g_assert_cmpmem (cells, half, early, half);
+          /* The late part: no bit it leaves 1 reads 0. */
+          g_assert_cmpuint (bits_set_in_a_not_b (late + half, cells + half, len - half), ==, 0);
+        }
+    }
+  g_test_message ("%u of %u cuts left bits unstable", with_unstable, cuts);
+  g_assert_cmpuint (with_unstable, >, cuts / 4);
+}
+
+/* A later program of a page a cut left torn settles it: what that program
+ * clears reads 0 at every read, and the page is no longer torn. */
+static void
+test_program_settles_torn_page (void)
+{
+  g_autoptr (FmChipDesc) d = fm_test_tiny_desc (NULL);
+  g_autoptr (FmNand) nand = fm_test_nand (d, 3, 0, FM_TIMING_NONE);
+  FmImage *image = fm_nand_image (nand);
+  gsize len = fm_nand_page_bytes (nand);
+  g_autofree guint8 *data = fm_test_pattern (len, 5);
+  g_autofree guint8 *zeros = g_malloc0 (len);
+  g_autofree guint8 *buf = g_malloc (len);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (fm_powercut_program_as (image, d, 1, data, FM_TORN_UNSTABLE, fm_powercut_seed (3, 7), 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fm_image_block (image, 0)->unstable_page, ==, 2);
+  /* (A second program of the page: a NOP of 1 fails it, but not before
+   * its pulses reach the cells.) */
+  fm_nand_program_page (nand, 0, 1, zeros, NULL);
+  g_assert_cmpuint (fm_image_block (image, 0)->unstable_page, ==, 0);
+  for (guint r = 0; r < 4; r++)
+    {
+      g_assert_true (fm_nand_read_page (nand, 0, 1, buf, &error));
+      g_assert_cmpmem (buf, len, zeros, len);
+    }
+}
+
 static void
 test_torn_erase (void)
 {
@@ -628,6 +703,8 @@ main (int argc, char **argv)
   g_test_add_func ("/powercut/torn-program-is-deterministic", test_torn_program_is_deterministic);
   g_test_add_func ("/powercut/late-cuts-leave-few-bits", test_late_cuts_leave_few_bits);
   g_test_add_func ("/powercut/late-cut-of-one-bit", test_late_cut_of_one_bit);
+  g_test_add_func ("/powercut/torn-program-spares-earlier-programs", test_torn_program_spares_earlier_programs);
+  g_test_add_func ("/powercut/program-settles-torn-page", test_program_settles_torn_page);
   g_test_add_func ("/powercut/torn-erase", test_torn_erase);
   g_test_add_func ("/powercut/torn-upper-page-damages-lower", test_torn_upper_page_damages_lower);
   g_test_add_func ("/powercut/program-variants", test_program_variants);

@@ -162,7 +162,8 @@ walk (FmImage *image, const FmChipDesc *d)
     {
       const FmBlockMeta *m = fm_image_block (image, b);
 
-      check (m->next_page <= d->pages_per_block && m->unstable_page <= d->pages_per_block,
+      check (m->next_page <= d->pages_per_block && m->unstable_page <= d->pages_per_block &&
+             m->unstable_first <= m->unstable_end && m->unstable_end <= d->page_size + d->oob_size,
              "a block record past its block");
       fm_nand_image_block_marked_bad (d, image, b);
     }
