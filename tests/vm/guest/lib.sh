@@ -46,20 +46,6 @@ check_eq() {
 }
 
 # check_ge DESCRIPTION MINIMUM ACTUAL (integers)
-# check_eq_todo WHY DESCRIPTION WANT GOT: check_eq for a known defect
-# outside the code under test (TAP's "# TODO WHY"): a failure is reported
-# but fails nothing; a pass is one meson calls unexpected, so that the
-# TODO goes once the defect is fixed.
-check_eq_todo() {
-  tap_n=$((tap_n + 1))
-  if [ "$3" = "$4" ]; then
-    echo "ok $tap_n - $2 # TODO $1"
-  else
-    echo "not ok $tap_n - $2 # TODO $1"
-    diag "expected: $3" "got:      $4"
-  fi
-}
-
 check_ge() {
   if [ "$3" -ge "$2" ] 2>/dev/null; then
     pass "$1 ($3 >= $2)"
