@@ -13,12 +13,7 @@ tool=$FLASHMODEL_TOOL
 rw=$FLASHMODEL_RECORD_WORKLOAD
 dir=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$dir"' EXIT
-n=0
-failed=0
-
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-skip () { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+. "$(dirname "$0")/tap.sh"
 # expect DESCRIPTION CONDITION...: the condition (a command) must hold
 expect () { d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 # runs STATUS DESCRIPTION COMMAND...: the command must exit with STATUS
@@ -26,13 +21,6 @@ runs () {
   want=$1 d=$2; shift 2
   "$@" >"$dir/out" 2>"$dir/err"; got=$?
   if [ "$got" = "$want" ]; then ok "$d"; else not_ok "$d (exit $got, wanted $want)"; sed 's/^/#   /' "$dir/err" | head -n 20; fi
-}
-# refuses DESCRIPTION STATUS PATTERN COMMAND...
-refuses () {
-  d=$1 want=$2 pattern=$3; shift 3
-  "$@" >"$dir/out" 2>"$dir/err"; got=$?
-  if [ "$got" = "$want" ] && grep -q -- "$pattern" "$dir/err"; then ok "$d"
-  else not_ok "$d (exit $got, wanted $want and /$pattern/)"; sed 's/^/#   /' "$dir/err"; fi
 }
 # same_image A B: two standalone images (flattened: slots in page order)
 # hold the same chip, byte for byte but for the header's generation (bytes
@@ -320,5 +308,4 @@ expect "progress: quiet with --progress 0" test ! -s "$dir/err"
 refuses "an unexpected argument" 2 "unexpected argument" campaign --check true extra
 refuses "--recovery without --reproduce" 2 "go with --reproduce" campaign --check true --recovery x
 
-echo "1..$n"
-exit $((failed > 0))
+tap_end

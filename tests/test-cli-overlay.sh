@@ -10,21 +10,7 @@ set -u
 tool=$FLASHMODEL_TOOL
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-n=0
-failed=0
-
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-# check DESCRIPTION COMMAND...: the command must succeed
-check () { d=$1; shift; if "$@" >"$dir/out" 2>"$dir/err"; then ok "$d"; else not_ok "$d"; sed 's/^/#   /' "$dir/out" "$dir/err"; fi; }
-# refuses DESCRIPTION STATUS PATTERN COMMAND...: the command must exit
-# STATUS with PATTERN in its stderr
-refuses () {
-  d=$1 want=$2 pattern=$3; shift 3
-  "$@" >"$dir/out" 2>"$dir/err"; got=$?
-  if [ "$got" = "$want" ] && { [ -z "$pattern" ] || grep -q -- "$pattern" "$dir/err"; }; then ok "$d"
-  else not_ok "$d (exit $got, wanted $want and /$pattern/)"; sed 's/^/#   /' "$dir/err"; fi
-}
+. "$(dirname "$0")/tap.sh"
 # same DESCRIPTION A B: files A and B are the same bytes
 same () { if cmp -s "$2" "$3"; then ok "$1"; else not_ok "$1"; fi; }
 
@@ -85,5 +71,4 @@ grep -q "^torn end: *10 bytes" "$dir/out" && ok "stat reports the torn end" || n
 printf 'not an overlay at all' >"$dir/bad.img"
 refuses "a file that is not an image" 1 "not a flashmodel image" "$tool" stat "$dir/bad.img"
 
-echo "1..$n"
-exit $((failed > 0))
+tap_end

@@ -8,21 +8,7 @@ set -u
 tool=$FLASHMODEL_TOOL
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-n=0
-failed=0
-
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-# check DESCRIPTION COMMAND...: the command must succeed
-check () { d=$1; shift; if "$@" >"$dir/out" 2>"$dir/err"; then ok "$d"; else not_ok "$d"; sed 's/^/#   /' "$dir/out" "$dir/err"; fi; }
-# refuses DESCRIPTION STATUS PATTERN COMMAND...: the command must exit
-# STATUS with PATTERN in its stderr
-refuses () {
-  d=$1 want=$2 pattern=$3; shift 3
-  "$@" >"$dir/out" 2>"$dir/err"; got=$?
-  if [ "$got" = "$want" ] && { [ -z "$pattern" ] || grep -q -- "$pattern" "$dir/err"; }; then ok "$d"
-  else not_ok "$d (exit $got, wanted $want and /$pattern/)"; sed 's/^/#   /' "$dir/err"; fi
-}
+. "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
 ops=$("$FLASHMODEL_RECORD_WORKLOAD" samsung-k9f1208 3000 "$dir") || { echo "Bail out! record-workload failed"; exit 1; }
@@ -102,5 +88,4 @@ refuses "campaign reports failing checks" 1 "" "$tool" powercut-campaign --journ
 [ "$(grep -c ',fail,' "$dir/report.csv")" = 10 ] && ok "--csv lists the failures" || not_ok "--csv lists the failures"
 refuses "campaign needs --check" 2 "required" "$tool" powercut-campaign --journal "$j"
 
-echo "1..$n"
-exit $((failed > 0))
+tap_end

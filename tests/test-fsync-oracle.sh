@@ -9,11 +9,7 @@ set -u
 prog=$FM_FSYNC_LOAD
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-n=0
-failed=0
-
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+. "$(dirname "$0")/tap.sh"
 
 log=$dir/log marks=$dir/marks s=$dir/s
 # The marks a run would have placed for LOG, numbered as if each came
@@ -233,5 +229,4 @@ done
 "$prog" run --dir "$dir/w2" --log "$dir/w2log" --seed 6 --ops 10 --base > /dev/null 2>&1
 [ $? = 1 ] && ok "run refuses a directory that is not there" || not_ok "run refuses a directory that is not there"
 
-echo "1..$n"
-exit $((failed > 0))
+tap_end
