@@ -8,6 +8,19 @@ pass() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
 fail() { tap_n=$((tap_n + 1)); tap_failed=$((tap_failed + 1)); echo "not ok $tap_n - $*"; }
 diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
 
+# wait_until SECONDS COMMAND [ARG...]: runs COMMAND every 0.1 s until it
+# succeeds (status 0) or SECONDS have passed (status 1). For what the
+# kernel does in the background: the bound only matters when it fails.
+wait_until() {
+  local limit=$(($1 * 10)) i=0
+  shift
+  until "$@"; do
+    i=$((i + 1))
+    [ "$i" -ge "$limit" ] && return 1
+    sleep 0.1
+  done
+}
+
 # check DESCRIPTION COMMAND [ARG...]: passes when COMMAND succeeds; its
 # output becomes diagnostics when it fails. COMMAND runs in this shell
 # (not a subshell), so shell functions may change variables and reap jobs.

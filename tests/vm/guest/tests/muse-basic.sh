@@ -56,7 +56,9 @@ check "mtd_debug info" sh -c "mtd_debug info $dev | grep -q 'mtd.type = MTD_NAND
 check "erased blocks are not bad" sh -c "! nanddump -q -s 0 -l 131072 -f /dev/null $dev 2>&1 | grep -qi bad"
 
 check "muse-chip stops cleanly on SIGTERM" stop_muse
-sleep 0.5
+# The kernel removes the MTD once the server's connection has closed.
+mtd_gone() { [ -z "$(mtd_number nand)" ]; }
+wait_until 10 mtd_gone
 check_eq "the MTD is gone with the server" "" "$(mtd_number nand)"
 
 # The chip's own ECC (--ecc on-die): Micron's spare layout leaves 24 free

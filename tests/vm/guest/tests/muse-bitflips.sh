@@ -48,7 +48,8 @@ part=$(wait_mtd ubi)
 dmesg -c > /dev/null
 check "attach and mount with bit flips" ubi_up
 check "the file is intact" md5sum -c -s /tmp/sum
-sleep 2   # UBI's background thread does the scrubbing
+# UBI's background thread does the scrubbing, in its own time.
+wait_until 60 sh -c "dmesg | grep -q 'scrubbed PEB $target'"
 log=$(dmesg)
 corrected=$(mtd_attr "$mtd" corrected_bits)
 check_ge "the MTD's ECC statistics count the corrected bits" 3 "$corrected"

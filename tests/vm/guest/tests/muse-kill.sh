@@ -18,13 +18,16 @@ dd if=/dev/urandom of=/mnt/ubifs/keep bs=65536 count=16 conv=fsync 2>/dev/null
 sync
 md5sum /mnt/ubifs/keep > /tmp/sum
 
-# A writer that keeps the MTD busy, then the server dies under it.
+# A writer that keeps the MTD busy, then the server dies under it, once
+# the writer's first MiB is through (it goes on with the next).
+rm -f /tmp/writing
 ( i=0; while [ $i -lt 200 ]; do
     dd if=/dev/urandom of=/mnt/ubifs/busy bs=65536 count=16 conv=fsync 2>/dev/null || exit 1
+    touch /tmp/writing
     i=$((i + 1))
   done; exit 0 ) &
 writer=$!
-sleep 3
+wait_until 120 test -f /tmp/writing
 kill -KILL "$muse_pid"
 wait "$muse_pid" 2>/dev/null
 muse_pid=
