@@ -50,6 +50,14 @@ vm_begin() {
   mkdir -p "$vm_work/job/fm"
 }
 
+# vm_add_share DIR TAG: DIR of the host, read-write in the guest as the 9p
+# file system TAG (mount -t 9p -o trans=virtio,version=9p2000.L TAG DIR).
+# Files the guest creates belong to the user running QEMU.
+vm_add_share() {
+  vm_qemu_args+=(-fsdev "local,id=$2,path=$1,security_model=none"
+                 -device "virtio-9p-pci,fsdev=$2,mount_tag=$2")
+}
+
 # vm_prepare: the kernel (built or prepared if not cached), QEMU (the
 # glue's, built if not cached), the accelerator, the initramfs with the
 # job; sets vm_cmd, QEMU's command line without the serial ports.
