@@ -38,6 +38,8 @@
 #include <linux/module.h>
 #include <linux/mtd/mtd.h>
 #include <linux/mtd/partitions.h>
+#include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -48,6 +50,17 @@
 #define MUSE_MAX_PARTS		32
 #define MUSE_NAME_MAX		64
 #define MUSE_SMALL_OOB		256	/* OOB bytes a read carries on the stack */
+
+/*
+ * The largest geometry the server may describe (see muse.h). Pages are at
+ * most 16 KiB on NAND parts today; erase blocks of a few MiB. UBI keeps a
+ * pointer per erase block in one kcalloc() (its wear-leveling lookup
+ * table), which fails with a warning beyond KMALLOC_MAX_SIZE; MTD counts
+ * pages in 32 bits (mtd_div_by_ws()).
+ */
+#define MUSE_MAX_WRITESIZE	SZ_64K
+#define MUSE_MAX_ERASESIZE	SZ_64M
+#define MUSE_MAX_BLOCKS		(KMALLOC_MAX_SIZE / sizeof(void *))
 
 struct muse_conn {
 	struct fuse_mount	fm;	/* dummy mount referencing fc */
@@ -83,6 +96,28 @@ static bool muse_is_nand(const struct mtd_info *mtd)
 /**************************************************************************
  * MTD operations: each becomes one or more requests to the server.
  */
+
+/*
+ * One request and its reply. An error in the reply header ends the
+ * operation: MTD reads -EUCLEAN and -EBADMSG as "all data returned, with
+ * bit flips corrected / not correctable", which only a READ reply's
+ * soft_error may say, so in the header they become -EIO.
+ *
+ * Once the server is gone every request fails at once, without sleeping;
+ * a caller's loop over requests must still let others run (registering a
+ * partition asks about each of its blocks in turn, for one).
+ */
+static ssize_t muse_request(struct muse_conn *mc, struct fuse_args *args)
+{
+	ssize_t ret;
+
+	cond_resched();
+	ret = fuse_simple_request(&mc->fm, args);
+
+	if (ret == -EUCLEAN || ret == -EBADMSG)
+		return -EIO;
+	return ret;
+}
 
 /* OOB bytes one page carries in MODE, from OOBOFFS on (as nand_base). */
 static size_t muse_oob_per_page(struct mtd_info *mtd, struct mtd_oob_ops *ops)
@@ -142,8 +177,14 @@ static void muse_next_chunk(struct mtd_info *mtd, struct mtd_oob_ops *ops,
 	c->ooblen = min_t(size_t, oob_left, pages * per_page);
 }
 
+/*
+ * Reads one chunk. Returns 0 when its data came back, the soft error
+ * (uncorrectable steps, bit flips) added to *uncorrectable and
+ * *max_bitflips; else a negative error that ends the operation.
+ */
 static int muse_read_chunk(struct muse_conn *mc, struct mtd_oob_ops *ops,
-			   const struct muse_chunk *c, unsigned int *max_bitflips)
+			   const struct muse_chunk *c, unsigned int *max_bitflips,
+			   bool *uncorrectable)
 {
 	struct muse_io_in in = {
 		.addr = c->addr,
@@ -161,9 +202,10 @@ static int muse_read_chunk(struct muse_conn *mc, struct mtd_oob_ops *ops,
 	ssize_t ret;
 
 	/* The reply's fixed part and the OOB share one buffer (see muse.h);
-	 * the in-band bytes go straight into the caller's buffer. */
+	 * the in-band bytes go straight into the caller's buffer. The OOB of
+	 * MUSE_MAX_PAYLOAD bytes of pages can exceed what kmalloc() gives. */
 	if (outsize > sizeof(small)) {
-		out = kmalloc(outsize, GFP_KERNEL);
+		out = kvmalloc(outsize, GFP_KERNEL);
 		if (!out)
 			return -ENOMEM;
 	}
@@ -176,7 +218,7 @@ static int muse_read_chunk(struct muse_conn *mc, struct mtd_oob_ops *ops,
 	args.out_args[0].value = out;
 	args.out_args[1].size = c->len;
 	args.out_args[1].value = c->len ? ops->datbuf + ops->retlen : NULL;
-	ret = fuse_simple_request(&mc->fm, &args);
+	ret = muse_request(mc, &args);
 	if (ret < 0)
 		goto out;
 	if (out->len != c->len || out->ooblen != c->ooblen ||
@@ -190,20 +232,31 @@ static int muse_read_chunk(struct muse_conn *mc, struct mtd_oob_ops *ops,
 	ops->retlen += c->len;
 	ops->oobretlen += c->ooblen;
 
-	/* A server that only sets soft_error still gets its meaning across. */
+	/*
+	 * A server that only sets soft_error still gets its meaning across.
+	 * max_bitflips ends up as the int mtd_read_oob() compares with
+	 * bitflip_threshold: no step corrects more than the ECC strength.
+	 */
 	if (out->soft_error == -EBADMSG && !out->failed)
 		out->failed = 1;
+	out->max_bitflips = min(out->max_bitflips, mc->mtd.ecc_strength);
 	if (out->soft_error == -EUCLEAN)
 		out->max_bitflips = max(out->max_bitflips, mc->mtd.bitflip_threshold);
 	spin_lock(&mc->stats_lock);
 	mc->mtd.ecc_stats.corrected += out->corrected;
 	mc->mtd.ecc_stats.failed += out->failed;
 	spin_unlock(&mc->stats_lock);
+	if (ops->stats) {	/* ioctl(MEMREAD) reports them, as nand_base */
+		ops->stats->corrected_bitflips += out->corrected;
+		ops->stats->uncorrectable_errors += out->failed;
+	}
 	*max_bitflips = max(*max_bitflips, out->max_bitflips);
-	ret = out->failed ? -EBADMSG : 0;
+	if (out->failed)
+		*uncorrectable = true;
+	ret = 0;
 out:
 	if (out != (struct muse_io_out *)small)
-		kfree(out);
+		kvfree(out);
 	return ret;
 }
 
@@ -228,10 +281,9 @@ static int muse_read_oob(struct mtd_info *mtd, loff_t from,
 		muse_next_chunk(mtd, ops, from, mc->max_read, &c);
 		if (!c.len && !c.ooblen)
 			break;	/* OOB beyond the pages of the data */
-		ret = muse_read_chunk(mc, ops, &c, &max_bitflips);
-		if (ret == -EBADMSG)
-			uncorrectable = true;
-		else if (ret)
+		ret = muse_read_chunk(mc, ops, &c, &max_bitflips,
+				      &uncorrectable);
+		if (ret)
 			return ret;
 	}
 	return uncorrectable ? -EBADMSG : max_bitflips;
@@ -262,7 +314,7 @@ static int muse_write_chunk(struct muse_conn *mc, struct mtd_oob_ops *ops,
 	args.out_numargs = 1;
 	args.out_args[0].size = sizeof(out);
 	args.out_args[0].value = &out;
-	ret = fuse_simple_request(&mc->fm, &args);
+	ret = muse_request(mc, &args);
 	if (ret < 0)
 		return ret;
 	if (out.len != c->len || out.ooblen != c->ooblen)
@@ -304,7 +356,7 @@ static int muse_erase(struct mtd_info *mtd, struct erase_info *instr)
 	args.in_numargs = 1;
 	args.in_args[0].size = sizeof(in);
 	args.in_args[0].value = &in;
-	ret = fuse_simple_request(&mc->fm, &args);
+	ret = muse_request(mc, &args);
 	/* The reply says nothing of where a multi-block erase failed. */
 	if (ret < 0)
 		instr->fail_addr = instr->len == mtd->erasesize ?
@@ -327,7 +379,7 @@ static int muse_block_request(struct mtd_info *mtd, u32 opcode, loff_t ofs,
 		args.out_args[0].size = sizeof(*out);
 		args.out_args[0].value = out;
 	}
-	return fuse_simple_request(&mtd_to_mc(mtd)->fm, &args);
+	return muse_request(mtd_to_mc(mtd), &args);
 }
 
 static int muse_block_isbad(struct mtd_info *mtd, loff_t ofs)
@@ -542,10 +594,19 @@ static int muse_parse_info(struct muse_conn *mc, char *info, size_t len)
 {
 	char *parts = NULL;
 	char *p = info, *end = info + len;
+	size_t i;
 
 	if (!len || info[len - 1] != '\0') {
 		pr_err("init: strings are not NUL-terminated\n");
 		return -EINVAL;
+	}
+	/* Names and values go to /proc/mtd, sysfs and the kernel log. */
+	for (i = 0; i < len; i++) {
+		if (info[i] && (info[i] < 0x20 || info[i] > 0x7e)) {
+			pr_err("init: byte %zu of the strings is not printable ASCII\n",
+			       i);
+			return -EINVAL;
+		}
 	}
 	while (p < end) {
 		char *eq = strchr(p, '=');
@@ -570,7 +631,42 @@ static int muse_parse_info(struct muse_conn *mc, char *info, size_t len)
 	return parts ? muse_parse_parts(mc, parts) : 0;
 }
 
-/* The geometry must make sense to MTD and to the request splitting. */
+/*
+ * PARTSCMDLINE's partitions must lie inside the device: MTD would
+ * register one that starts beyond its end, and one whose offset plus size
+ * wraps around 2^64 keeps its absurd size, whose 2^47 blocks MTD then asks
+ * the server about, one by one, before the registration ends.
+ */
+static int muse_check_parts(struct muse_conn *mc)
+{
+	u64 size = mc->mtd.size, end = 0;
+	int i;
+
+	for (i = 0; i < mc->nr_parts; i++) {
+		const struct mtd_partition *part = &mc->parts[i];
+		u64 offset = part->offset == MTDPART_OFS_APPEND ? end : part->offset;
+		u64 len;
+
+		if (offset >= size) {
+			pr_err("%s: PARTSCMDLINE: partition %s starts at %llu, not below SIZE %llu\n",
+			       mc->name, part->name, offset, size);
+			return -EINVAL;
+		}
+		len = part->size == MTDPART_SIZ_FULL ? size - offset : part->size;
+		if (len > size - offset) {
+			pr_err("%s: PARTSCMDLINE: partition %s (%llu bytes at %llu) ends beyond SIZE %llu\n",
+			       mc->name, part->name, len, offset, size);
+			return -EINVAL;
+		}
+		end = offset + len;
+	}
+	return 0;
+}
+
+/*
+ * The geometry must make sense to MTD, to what runs on it (UBI, UBIFS,
+ * JFFS2) and to the request splitting, within the limits above.
+ */
 static int muse_check_geometry(struct muse_conn *mc)
 {
 	struct mtd_info *mtd = &mc->mtd;
@@ -585,15 +681,28 @@ static int muse_check_geometry(struct muse_conn *mc)
 		pr_err("%s: FLAGS=%#x has unknown bits\n", mc->name, mtd->flags);
 		return -EINVAL;
 	}
-	if (!is_power_of_2(mtd->writesize) || !is_power_of_2(mtd->erasesize) ||
-	    mtd->erasesize < mtd->writesize) {
-		pr_err("%s: WRITESIZE %u and ERASESIZE %u must be powers of two, erase size not below write size\n",
-		       mc->name, mtd->writesize, mtd->erasesize);
+	if (!is_power_of_2(mtd->writesize) ||
+	    mtd->writesize > MUSE_MAX_WRITESIZE) {
+		pr_err("%s: WRITESIZE %u is not a power of two up to %u\n",
+		       mc->name, mtd->writesize, MUSE_MAX_WRITESIZE);
+		return -EINVAL;
+	}
+	if (!is_power_of_2(mtd->erasesize) || mtd->erasesize < mtd->writesize ||
+	    mtd->erasesize > MUSE_MAX_ERASESIZE) {
+		pr_err("%s: ERASESIZE %u is not a power of two from WRITESIZE %u to %u\n",
+		       mc->name, mtd->erasesize, mtd->writesize,
+		       MUSE_MAX_ERASESIZE);
 		return -EINVAL;
 	}
 	if (mtd->size & (mtd->erasesize - 1)) {
 		pr_err("%s: SIZE %llu is not a multiple of ERASESIZE %u\n",
 		       mc->name, mtd->size, mtd->erasesize);
+		return -EINVAL;
+	}
+	if (mtd->size >> ilog2(mtd->erasesize) > MUSE_MAX_BLOCKS ||
+	    mtd->size >> ilog2(mtd->writesize) > U32_MAX) {
+		pr_err("%s: SIZE %llu is more than %lu erase blocks or 2^32 pages\n",
+		       mc->name, mtd->size, MUSE_MAX_BLOCKS);
 		return -EINVAL;
 	}
 	if (mtd->oobavail > mtd->oobsize ||
@@ -602,13 +711,21 @@ static int muse_check_geometry(struct muse_conn *mc)
 		       mc->name, mtd->oobavail, mtd->oobsize, mtd->writesize);
 		return -EINVAL;
 	}
-	if (mtd->subpage_sft > ilog2(mtd->writesize)) {
-		pr_err("%s: SUBPAGESHIFT %u makes sub-pages smaller than a byte\n",
+	if (mtd->subpage_sft < 0 || mtd->subpage_sft > ilog2(mtd->writesize)) {
+		pr_err("%s: SUBPAGESHIFT %d makes sub-pages smaller than a byte\n",
 		       mc->name, mtd->subpage_sft);
 		return -EINVAL;
 	}
+	/* UBIFS allocates its write buffers of this size with kmalloc(). */
 	if (!mtd->writebufsize)
 		mtd->writebufsize = mtd->writesize;
+	if (mtd->writebufsize < mtd->writesize ||
+	    mtd->writebufsize > min_t(u32, mtd->erasesize, MUSE_MAX_WRITESIZE)) {
+		pr_err("%s: WRITEBUFSIZE %u is not from WRITESIZE %u to ERASESIZE %u and %u\n",
+		       mc->name, mtd->writebufsize, mtd->writesize,
+		       mtd->erasesize, MUSE_MAX_WRITESIZE);
+		return -EINVAL;
+	}
 	if (mtd->ecc_strength) {
 		if (!mtd->ecc_step_size || mtd->writesize % mtd->ecc_step_size ||
 		    mtd->ecc_strength > mtd->ecc_step_size * 8) {
@@ -628,13 +745,13 @@ static int muse_check_geometry(struct muse_conn *mc)
 		pr_err("%s: BITFLIPTHRESHOLD without ECCSTRENGTH\n", mc->name);
 		return -EINVAL;
 	}
-	page_bytes = mtd->writesize + mtd->oobsize;
+	page_bytes = mtd->writesize + mtd->oobsize;	/* below 2 * 64 KiB */
 	if (mc->max_read < page_bytes || mc->max_write < page_bytes) {
 		pr_err("%s: max_read %u and max_write %u must hold a page and its OOB (%u)\n",
 		       mc->name, mc->max_read, mc->max_write, page_bytes);
 		return -EINVAL;
 	}
-	return 0;
+	return muse_check_parts(mc);
 }
 
 static void muse_setup_mtd(struct muse_conn *mc)
@@ -691,8 +808,9 @@ static void muse_process_init_reply(struct fuse_mount *fm,
 		       MUSE_KERNEL_MINOR_VERSION);
 		goto abort;
 	}
-	mc->max_read = out->max_read;
-	mc->max_write = out->max_write;
+	/* More per request than the driver is built for is no faster. */
+	mc->max_read = min_t(u32, out->max_read, MUSE_MAX_PAYLOAD);
+	mc->max_write = min_t(u32, out->max_write, MUSE_MAX_PAYLOAD);
 	if (muse_parse_info(mc, ia->info, args->out_args[1].size) ||
 	    muse_check_geometry(mc))
 		goto abort;

@@ -29,6 +29,10 @@
 /* Maximum size of the KEY=VALUE strings in the INIT reply. */
 #define MUSE_INIT_INFO_MAX 4096
 
+/* The kernel uses max_read and max_write up to this payload per request
+ * (in-band plus OOB bytes); a server may advertise more. */
+#define MUSE_MAX_PAYLOAD (2 * 1024 * 1024)
+
 enum muse_opcode {
 	MUSE_INIT    = 8192,
 	MUSE_ERASE   = 8193,
@@ -44,7 +48,15 @@ enum muse_opcode {
  *   NAME (required), TYPE (MTD_NANDFLASH, MTD_MLCNANDFLASH, MTD_NORFLASH,
  *   MTD_RAM), FLAGS, SIZE, WRITESIZE, ERASESIZE, WRITEBUFSIZE, OOBSIZE,
  *   OOBAVAIL, SUBPAGESHIFT, ECCSTRENGTH, ECCSTEP, BITFLIPTHRESHOLD,
- *   PARTSCMDLINE (an mtdparts= value without the "name:" prefix). */
+ *   PARTSCMDLINE (an mtdparts= value without the "name:" prefix).
+ * The kernel refuses, naming the key, a geometry outside these limits:
+ * printable ASCII strings; WRITESIZE a power of two up to 64 KiB;
+ * ERASESIZE a power of two from WRITESIZE to 64 MiB; SIZE a multiple of
+ * ERASESIZE, at most 2^32 pages and 2^19 erase blocks (KMALLOC_MAX_SIZE
+ * / 8 on x86-64); OOBAVAIL <= OOBSIZE < WRITESIZE; WRITEBUFSIZE (default
+ * WRITESIZE) from WRITESIZE to the smaller of ERASESIZE and 64 KiB;
+ * partitions inside SIZE; max_read and max_write at least a page and its
+ * OOB. */
 struct muse_init_in {
 	__u32 major;
 	__u32 minor;
@@ -74,6 +86,10 @@ struct muse_erase_in {
  * OOB, len bytes of data }. MUSE_WRITE: request { muse_io_in, len bytes
  * of data, ooblen bytes of OOB }, reply { muse_io_out }. A reply whose
  * lengths differ from the request's fails the IO with -EIO.
+ * Only a READ reply's soft_error says "data returned, with bit flips
+ * corrected (-EUCLEAN) or not correctable (-EBADMSG)"; an error in the
+ * reply header ends the operation, and -EUCLEAN or -EBADMSG there become
+ * -EIO. max_bitflips above the ECC strength counts as the ECC strength.
  * OOB spans pages: ooblen may cover several pages' OOB (ooboffs applies
  * to the first page), as struct mtd_oob_ops does. */
 struct muse_io_in {

@@ -23,6 +23,7 @@
 #include "fm-bit-errors.h"
 #include "fm-on-die-ecc.h"
 #include "fm-onfi.h"
+#include "fm-pci-regs.h"
 #include "fm-powercut.h"
 #include "fm-prng.h"
 #include "fm-replay.h"

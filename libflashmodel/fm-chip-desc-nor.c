@@ -568,9 +568,10 @@ derive_geometry (const Loader *ld, FmChipDesc *d, GError **error)
                          "%u bytes do not divide the smallest erase sector (%u bytes)",
                          n->program_buffer, n->granule);
   ppb = n->granule / n->program_buffer;
-  if (ppb > G_MAXUINT16)
+  if (ppb > FM_CHIP_PAGES_PER_BLOCK_MAX)
     return fm_desc_fail (ld, error, "nor", "program-buffer",
-                         "%" G_GUINT64_FORMAT " program buffers per erase sector: more than 65535", ppb);
+                         "%" G_GUINT64_FORMAT " program buffers per erase sector: more than %u",
+                         ppb, FM_CHIP_PAGES_PER_BLOCK_MAX);
 
   d->page_size = n->program_buffer;
   d->oob_size = 0;

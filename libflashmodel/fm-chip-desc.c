@@ -130,16 +130,16 @@ load_chip_group (const Loader *ld, FmChipDesc *d, GError **error)
 
   if (!g_key_file_has_group (ld->kf, "chip"))
     return fm_desc_fail (ld, error, "chip", NULL, "required group is missing");
-  if (!fm_desc_get_string (ld, "chip", "name", TRUE, 64, &d->name, error) ||
+  if (!fm_desc_get_string (ld, "chip", "name", TRUE, FM_CHIP_NAME_MAX, &d->name, error) ||
       !fm_desc_get_string (ld, "chip", "vendor", TRUE, 64, &d->vendor, error) ||
       !fm_desc_get_string (ld, "chip", "part", TRUE, 64, &d->part, error) ||
       !fm_desc_get_string (ld, "chip", "datasheet", TRUE, 0, &d->datasheet, error) ||
       !fm_desc_get_string (ld, "chip", "type", TRUE, 0, &type, error))
     return FALSE;
 
-  for (const gchar *c = d->name; *c; c++)
-    if (!(g_ascii_islower (*c) || g_ascii_isdigit (*c) || *c == '-'))
-      return fm_desc_fail (ld, error, "chip", "name", "'%s' must use only a-z, 0-9 and '-'", d->name);
+  if (!fm_chip_name_valid (d->name))
+    return fm_desc_fail (ld, error, "chip", "name", "'%s' must be 1 to %d of a-z, 0-9 and '-'",
+                         d->name, FM_CHIP_NAME_MAX);
   if (d->path)
     {
       basename = g_path_get_basename (d->path);
@@ -165,8 +165,8 @@ load_geometry (const Loader *ld, FmChipDesc *d, GError **error)
 
   if (!fm_desc_get_bytes (ld, "id", "bytes", TRUE, TRUE, 2, FM_MAX_ID_BYTES, d->id, &d->id_len, error))
     return FALSE;
-  if (!fm_desc_get_uint (ld, "geometry", "page-size", TRUE, 512, 32768, &page, error) ||
-      !fm_desc_get_uint (ld, "geometry", "oob-size", TRUE, 8, 4096, &oob, error) ||
+  if (!fm_desc_get_uint (ld, "geometry", "page-size", TRUE, 512, FM_CHIP_PAGE_SIZE_MAX, &page, error) ||
+      !fm_desc_get_uint (ld, "geometry", "oob-size", TRUE, 8, FM_CHIP_OOB_SIZE_MAX, &oob, error) ||
       !fm_desc_get_uint (ld, "geometry", "pages-per-block", TRUE, 1, 4096, &ppb, error) ||
       !fm_desc_get_uint (ld, "geometry", "blocks-per-lun", TRUE, 1, 1 << 20, &bpl, error) ||
       !fm_desc_get_uint (ld, "geometry", "luns", FALSE, 1, 16, &luns, error) ||
@@ -568,6 +568,19 @@ fm_chip_desc_lookup (const gchar *name, GError **error)
       return NULL;
     }
   return fm_chip_desc_load_file (path, error);
+}
+
+gboolean
+fm_chip_name_valid (const gchar *name)
+{
+  gsize len = strlen (name);
+
+  if (len == 0 || len > FM_CHIP_NAME_MAX)
+    return FALSE;
+  for (const gchar *c = name; *c; c++)
+    if (!(g_ascii_islower (*c) || g_ascii_isdigit (*c) || *c == '-'))
+      return FALSE;
+  return TRUE;
 }
 
 const gchar *

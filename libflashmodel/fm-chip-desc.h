@@ -142,6 +142,18 @@ typedef struct {
   guint64 t_write_status_ns;    /* tW, typical */
 } FmNorDesc;
 
+/*
+ * The bounds of a chip's array, NAND and NOR alike (a NOR part's page is
+ * its program buffer, with no spare area): the descriptor loader keeps
+ * every part inside them, and images (fm-image.h) are checked against
+ * them before any of their numbers is used.
+ */
+#define FM_CHIP_NAME_MAX 63              /* characters: a-z, 0-9 and '-' */
+#define FM_CHIP_PAGE_SIZE_MAX 32768
+#define FM_CHIP_OOB_SIZE_MAX 4096
+#define FM_CHIP_PAGES_PER_BLOCK_MAX 65535 /* a block's next page fits 16 bits */
+#define FM_CHIP_BLOCKS_MAX (1u << 24)    /* NAND: 2^20 per LUN x 16 LUNs; NOR: 4 GiB of 256 B */
+
 #define FM_MAX_ID_BYTES 8
 #define FM_MAX_FEATURE_ADDRS 16
 
@@ -237,6 +249,9 @@ GStrv        fm_chip_catalog_names (GError **error);
 FmChipDesc  *fm_chip_desc_lookup   (const gchar *name, GError **error);
 
 const gchar *fm_chip_type_to_string (FmChipType type);
+/* NAME is what a descriptor's [chip] name may be: 1 to FM_CHIP_NAME_MAX
+ * of a-z, 0-9 and '-' (so also a catalog name, never a path). */
+gboolean     fm_chip_name_valid     (const gchar *name);
 
 /* Derived geometry. */
 guint32 fm_chip_desc_blocks      (const FmChipDesc *desc); /* all LUNs */

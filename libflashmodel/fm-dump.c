@@ -363,18 +363,15 @@ physical_block (const FmImage *image, const FmChipDesc *d, const FmDumpLayout *l
 
 /* ---- import and export ---------------------------------------------------- */
 
+/* Whether OPTIONS asks to stop after DONE of TOTAL blocks. */
 static gboolean
-check_image (const FmImage *image, const FmChipDesc *d, GError **error)
+cancelled (const FmDumpOptions *options, const gchar *what, guint32 done, guint32 total,
+           GError **error)
 {
-  if (g_str_equal (fm_image_chip_name (image), d->name) &&
-      fm_image_blocks (image) == fm_chip_desc_blocks (d) &&
-      fm_image_pages_per_block (image) == d->pages_per_block)
-    return TRUE;
-  g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH,
-               "image of chip '%s' (%u blocks of %u pages) does not match chip '%s'",
-               fm_image_chip_name (image), fm_image_blocks (image),
-               fm_image_pages_per_block (image), d->name);
-  return FALSE;
+  if (!options->cancel || !*options->cancel)
+    return FALSE;
+  g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s interrupted after %u of %u blocks", what, done, total);
+  return TRUE;
 }
 
 /* Replaces BLOCK with dump block INDEX; returns FALSE only when the image
@@ -435,7 +432,7 @@ fm_dump_import (FmImage *image, const FmChipDesc *d, const FmDumpOptions *option
 
   g_return_val_if_fail (in->data || in->data_len == 0, FALSE);
   g_return_val_if_fail (in->oob || in->oob_len == 0, FALSE);
-  if (!check_image (image, d, error))
+  if (!fm_image_check_chip (image, d, error))
     return FALSE;
   if (layout.format == FM_DUMP_AUTO && in->oob)
     layout.format = FM_DUMP_SEPARATE;
@@ -461,7 +458,8 @@ fm_dump_import (FmImage *image, const FmChipDesc *d, const FmDumpOptions *option
   scratch = g_malloc ((gsize) d->page_size + d->oob_size);
   for (guint32 i = 0; i < n; i++)
     {
-      if (!import_block (image, d, &layout, in, i, options->start_block + i, scratch, &local, error))
+      if (cancelled (options, "import", i, n, error) ||
+          !import_block (image, d, &layout, in, i, options->start_block + i, scratch, &local, error))
         return FALSE;
       if (options->progress)
         options->progress (i + 1, n, options->progress_data);
@@ -484,7 +482,7 @@ fm_dump_export_to (const FmImage *image, const FmChipDesc *d, const FmDumpOption
 
   if (layout.format == FM_DUMP_AUTO)
     layout.format = want_oob ? FM_DUMP_SEPARATE : FM_DUMP_INTERLEAVED;
-  if (!check_image (image, d, error) || !fm_dump_layout_check (&layout, d, error))
+  if (!fm_image_check_chip (image, d, error) || !fm_dump_layout_check (&layout, d, error))
     return FALSE;
   if (want_oob != (layout.format == FM_DUMP_SEPARATE))
     {
@@ -515,6 +513,8 @@ fm_dump_export_to (const FmImage *image, const FmChipDesc *d, const FmDumpOption
   oob = oob_len ? g_malloc (oob_len) : NULL;
   for (guint32 i = 0; i < count; i++)
     {
+      if (cancelled (options, "export", i, count, error))
+        return FALSE;
       physical_block (image, d, &layout, start + i, data, oob);
       if (!sink (data, data_len, oob, oob_len, sink_data, error))
         return FALSE;

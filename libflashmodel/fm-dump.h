@@ -64,9 +64,13 @@ typedef struct {
   gboolean force;           /* files: replace an existing output */
   FmDumpProgress progress;  /* NULL: none */
   gpointer progress_data;
+  /* If not NULL, looked at between blocks: once non-zero (a signal
+   * handler sets it), import and export stop with an error, their
+   * files removed. */
+  const volatile gint *cancel;
 } FmDumpOptions;
 
-#define FM_DUMP_OPTIONS_DEFAULT { { FM_DUMP_AUTO, { 0, 0, 0, 0 } }, 0, 0, 1, FALSE, NULL, NULL }
+#define FM_DUMP_OPTIONS_DEFAULT { { FM_DUMP_AUTO, { 0, 0, 0, 0 } }, 0, 0, 1, FALSE, NULL, NULL, NULL }
 
 /* What an import did. */
 typedef struct {

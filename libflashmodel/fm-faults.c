@@ -217,8 +217,12 @@ parse_word (const Where *w, FmFault *f, const gchar *key, const gchar *v, GError
       g_str_equal (key, "value") || g_str_equal (key, "nth") || g_str_equal (key, "at-erase") ||
       g_str_equal (key, "from-op") || g_str_equal (key, "to-op") || g_str_equal (key, "at-op"))
     {
+      /* The bound of the field each number fills: out of it is an error,
+       * never a number cut or clamped to fit. */
       guint64 max = g_str_equal (key, "bit") ? 7 : g_str_equal (key, "value") ? 1
-                    : g_str_equal (key, "count") ? 100000 : G_MAXUINT64 - 1;
+                    : g_str_equal (key, "count") ? 100000
+                    : g_str_equal (key, "byte") ? FM_FAULT_ANY - 1
+                    : g_str_equal (key, "at-erase") ? G_MAXUINT32 : G_MAXUINT64 - 1;
 
       if (!parse_u64 (w, key, v, max, &n, error))
         return FALSE;
@@ -227,7 +231,11 @@ parse_word (const Where *w, FmFault *f, const gchar *key, const gchar *v, GError
       else if (g_str_equal (key, "bit"))
         f->bit = n;
       else if (g_str_equal (key, "count"))
-        f->count = n;
+        {
+          if (n == 0)
+            return fail (w, error, "count counts from 1");
+          f->count = n;
+        }
       else if (g_str_equal (key, "value"))
         f->value = n;
       else if (g_str_equal (key, "nth"))
@@ -237,7 +245,7 @@ parse_word (const Where *w, FmFault *f, const gchar *key, const gchar *v, GError
           f->nth = n;
         }
       else if (g_str_equal (key, "at-erase"))
-        f->at_erase = MIN (n, G_MAXUINT32);
+        f->at_erase = n;
       else if (g_str_equal (key, "from-op") || g_str_equal (key, "at-op"))
         {
           if (n == 0 && g_str_equal (key, "at-op"))
@@ -472,4 +480,35 @@ fm_fault_set_parse (const gchar *spec, GError **error)
   if (!fm_fault_set_add_rules (set, spec, origin, error))
     return NULL;
   return g_steal_pointer (&set);
+}
+
+gboolean
+fm_fault_set_check_chip (const FmFaultSet *set, const FmChipDesc *desc, GError **error)
+{
+  guint32 blocks = fm_chip_desc_blocks (desc);
+  guint32 page_bytes = desc->page_size + desc->oob_size;
+
+  for (guint i = 0; i < set->faults->len; i++)
+    {
+      const FmFault *f = g_ptr_array_index (set->faults, i);
+      const gchar *word = NULL, *unit = NULL;
+      guint32 value = 0, limit = 0;
+
+      if (f->block != FM_FAULT_ANY && f->block >= blocks)
+        word = "block", unit = "blocks", value = f->block, limit = blocks;
+      else if (f->page != FM_FAULT_ANY && f->page >= desc->pages_per_block)
+        word = "page", unit = "pages per block", value = f->page, limit = desc->pages_per_block;
+      else if ((f->kind == FM_FAULT_BITFLIP || f->kind == FM_FAULT_STUCK) &&
+               f->byte != FM_FAULT_ANY && f->byte >= page_bytes)
+        word = "byte", unit = desc->oob_size ? "bytes per page with its spare area" : "bytes per page",
+        value = f->byte, limit = page_bytes;
+      if (word)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE,
+                       "fault '%s': %s=%u is beyond chip '%s' (%u %s)",
+                       f->text, word, value, desc->name, limit, unit);
+          return FALSE;
+        }
+    }
+  return TRUE;
 }

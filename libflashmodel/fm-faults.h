@@ -29,7 +29,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include "fm-chip-desc.h"
 
 G_BEGIN_DECLS
 
@@ -83,10 +83,20 @@ void        fm_fault_set_free  (FmFaultSet *set);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmFaultSet, fm_fault_set_free)
 
 /* SPEC is rules, or "@FILE" to read them from FILE. Errors name the rule
- * and the word that is wrong. */
+ * and the word that is wrong; every number must fit the field it fills
+ * (byte, block and page 0 to 2^32 - 2, at-erase to 2^32 - 1, ...), none is
+ * cut or clamped. */
 FmFaultSet *fm_fault_set_parse (const gchar *spec, GError **error);
 gboolean    fm_fault_set_add_rules (FmFaultSet *set, const gchar *rules,
                                     const gchar *origin, GError **error);
+/* Whether every rule of SET stays inside the chip DESC: its block, page
+ * and byte (of a page with its spare area; for NOR parts, block and page
+ * are the erase sector and the write buffer). The model never matches a
+ * rule beyond the chip, so such a rule would silently do nothing: a
+ * frontend that knows its chip refuses it with an FM_ERROR_OUT_OF_RANGE
+ * naming the rule. */
+gboolean    fm_fault_set_check_chip (const FmFaultSet *set, const FmChipDesc *desc,
+                                     GError **error);
 /* Adds a copy of FAULT (its run-time state zeroed). */
 void        fm_fault_set_add   (FmFaultSet *set, const FmFault *fault);
 

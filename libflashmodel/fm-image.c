@@ -47,18 +47,29 @@ typedef struct {
 #define HEADER_CRC_OFF (FM_IMAGE_HEADER_SIZE - 4)
 #define HEADER_FLAG_FACTORY_DONE 1u
 
+/* What a header says once it has passed geometry_problem(). */
+typedef struct {
+  gchar chip_name[sizeof ((ImageHeader *) NULL)->chip_name];
+  guint32 page_size, oob_size, slot_size, pages_per_block, blocks;
+  guint64 n_pages;
+  guint64 page_table_off, slot_area_off;
+  guint64 map_len;        /* header to the last slot of a full chip */
+} Geometry;
+
 struct _FmImage {
   gchar *path;
   int fd;
   gboolean read_only;
   guint8 *map;
   gsize map_len;
+  /* In the mapping: only the seed, the flags and the age are read from
+   * it after the open; every size and offset comes from GEO, checked once
+   * as the file was opened. */
   ImageHeader *header;
-  FmBlockMeta *blocks;
-  guint32 *pages;
+  Geometry geo;
+  FmBlockMeta *block_table;
+  guint32 *page_table;
   guint8 *slots;
-  guint64 n_pages;
-  guint32 slot_size;
   guint32 capacity;       /* slots the file currently has room for */
   guint32 high_water;     /* slots ever handed out (1..high_water) */
   GArray *free_slots;     /* guint32 slot numbers below high_water */
@@ -81,20 +92,105 @@ set_errno_error (GError **error, const gchar *path, const gchar *what)
   return FALSE;
 }
 
+/* Where the page table and the slots of a chip of BLOCKS x PPB go. With
+ * blocks and pages within the bounds geometry_problem() sets, nothing
+ * here comes near 2^64. */
+static guint64
+page_table_off_for (guint64 blocks)
+{
+  return align4k (FM_IMAGE_HEADER_SIZE + blocks * sizeof (FmBlockMeta));
+}
+
+static guint64
+slot_area_off_for (guint64 blocks, guint64 pages_per_block)
+{
+  return align4k (page_table_off_for (blocks) + blocks * pages_per_block * sizeof (guint32));
+}
+
 static void
 layout (const FmChipDesc *d, ImageHeader *h)
 {
-  guint64 blocks = fm_chip_desc_blocks (d);
-  guint64 pages = fm_chip_desc_pages (d);
-
   h->page_size = d->page_size;
   h->oob_size = d->oob_size;
   h->pages_per_block = d->pages_per_block;
-  h->blocks = blocks;
+  h->blocks = fm_chip_desc_blocks (d);
   h->block_table_off = FM_IMAGE_HEADER_SIZE;
-  h->page_table_off = align4k (h->block_table_off + blocks * sizeof (FmBlockMeta));
-  h->slot_area_off = align4k (h->page_table_off + pages * sizeof (guint32));
+  h->page_table_off = page_table_off_for (h->blocks);
+  h->slot_area_off = slot_area_off_for (h->blocks, h->pages_per_block);
   h->slot_size = d->page_size + d->oob_size;
+}
+
+/*
+ * Every field of H that sizes or places something, checked in 64 bits
+ * against explicit bounds, so that no product or offset computed from
+ * them later can wrap; on success G holds them. Returns what is wrong
+ * (to free), naming the header field, or NULL.
+ */
+static gchar *
+geometry_problem (const ImageHeader *h, Geometry *g)
+{
+  guint64 pages, oob_max, expect;
+
+#define OUTSIDE(field, lo, hi) \
+  ((guint64) h->field < (guint64) (lo) || (guint64) h->field > (guint64) (hi))
+#define RANGE_PROBLEM(field, lo, hi) \
+  g_strdup_printf ("header field " #field " is %" G_GUINT64_FORMAT ", outside [%" G_GUINT64_FORMAT \
+                   ", %" G_GUINT64_FORMAT "]", (guint64) h->field, (guint64) (lo), (guint64) (hi))
+
+  if (h->header_size != FM_IMAGE_HEADER_SIZE)
+    return g_strdup_printf ("header field header_size is %u, not %u", h->header_size, FM_IMAGE_HEADER_SIZE);
+  if (!memchr (h->chip_name, '\0', sizeof h->chip_name) || !fm_chip_name_valid (h->chip_name))
+    return g_strdup_printf ("header field chip_name is not a chip name (1 to %d of a-z, 0-9 and '-')",
+                            FM_CHIP_NAME_MAX);
+  if (OUTSIDE (page_size, 1, FM_CHIP_PAGE_SIZE_MAX))
+    return RANGE_PROBLEM (page_size, 1, FM_CHIP_PAGE_SIZE_MAX);
+  oob_max = MIN ((guint64) FM_CHIP_OOB_SIZE_MAX, (guint64) h->page_size - 1);
+  if (OUTSIDE (oob_size, 0, oob_max))
+    return RANGE_PROBLEM (oob_size, 0, oob_max);
+  if ((guint64) h->slot_size != (guint64) h->page_size + h->oob_size)
+    return g_strdup_printf ("header field slot_size is %u, not page_size + oob_size (%" G_GUINT64_FORMAT ")",
+                            h->slot_size, (guint64) h->page_size + h->oob_size);
+  if (OUTSIDE (pages_per_block, 1, FM_CHIP_PAGES_PER_BLOCK_MAX))
+    return RANGE_PROBLEM (pages_per_block, 1, FM_CHIP_PAGES_PER_BLOCK_MAX);
+  if (OUTSIDE (blocks, 1, FM_CHIP_BLOCKS_MAX))
+    return RANGE_PROBLEM (blocks, 1, FM_CHIP_BLOCKS_MAX);
+  /* Slot numbers are 28 bits: one slot per page at most. */
+  pages = (guint64) h->blocks * h->pages_per_block;
+  if (pages > SLOT_MASK)
+    return g_strdup_printf ("header fields blocks and pages_per_block make %" G_GUINT64_FORMAT
+                            " pages, more than the format's %u", pages, SLOT_MASK);
+  if (h->flags & ~HEADER_FLAG_FACTORY_DONE)
+    return g_strdup_printf ("header field flags has unknown bits 0x%x", h->flags & ~HEADER_FLAG_FACTORY_DONE);
+  if (h->block_table_off != FM_IMAGE_HEADER_SIZE)
+    return g_strdup_printf ("header field block_table_off is %" G_GUINT64_FORMAT ", not %u",
+                            h->block_table_off, FM_IMAGE_HEADER_SIZE);
+  expect = page_table_off_for (h->blocks);
+  if (h->page_table_off != expect)
+    return g_strdup_printf ("header field page_table_off is %" G_GUINT64_FORMAT ", the geometry puts "
+                            "the page table at %" G_GUINT64_FORMAT, h->page_table_off, expect);
+  expect = slot_area_off_for (h->blocks, h->pages_per_block);
+  if (h->slot_area_off != expect)
+    return g_strdup_printf ("header field slot_area_off is %" G_GUINT64_FORMAT ", the geometry puts "
+                            "the slots at %" G_GUINT64_FORMAT, h->slot_area_off, expect);
+  g->map_len = h->slot_area_off + pages * h->slot_size; /* below 2^44 */
+#if GLIB_SIZEOF_SIZE_T < 8
+  if (g->map_len > G_MAXSIZE)
+    return g_strdup_printf ("a chip of %" G_GUINT64_FORMAT " pages of %u bytes needs a %" G_GUINT64_FORMAT
+                            "-byte mapping, more than this machine can map", pages, h->slot_size, g->map_len);
+#endif
+#undef RANGE_PROBLEM
+#undef OUTSIDE
+
+  memcpy (g->chip_name, h->chip_name, sizeof g->chip_name);
+  g->page_size = h->page_size;
+  g->oob_size = h->oob_size;
+  g->slot_size = h->slot_size;
+  g->pages_per_block = h->pages_per_block;
+  g->blocks = h->blocks;
+  g->n_pages = pages;
+  g->page_table_off = h->page_table_off;
+  g->slot_area_off = h->slot_area_off;
+  return NULL;
 }
 
 static guint32
@@ -111,23 +207,24 @@ seal_header (FmImage *img)
   memcpy (img->map + HEADER_CRC_OFF, &crc, sizeof crc);
 }
 
+/* Gives LEN bytes of the file from OFFSET real blocks (extending the
+ * file if they go past its end), so that no later store through the
+ * mapping needs the file system to find room: on a full disk that store
+ * would be a SIGBUS, this is an error. 0 or an errno value. */
+static int
+reserve (int fd, guint64 offset, guint64 len)
+{
+  if (len == 0)
+    return 0;
+  return posix_fallocate (fd, offset, len);
+}
+
+/* Maps the whole chip's extent: the slots past the end of the file are
+ * never touched (capacity says where the file ends). */
 static gboolean
 map_file (FmImage *img, GError **error)
 {
-  const ImageHeader *h;
-  ImageHeader probe;
-  ssize_t got;
-
-  got = pread (img->fd, &probe, sizeof probe, 0);
-  if (got < 0)
-    return set_errno_error (error, img->path, "read");
-  if ((gsize) got < sizeof probe)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT,
-                   "%s: not a flashmodel image (file too short for a header)", img->path);
-      return FALSE;
-    }
-  img->map_len = probe.slot_area_off + (guint64) probe.blocks * probe.pages_per_block * probe.slot_size;
+  img->map_len = img->geo.map_len;
   img->map = mmap (NULL, img->map_len, img->read_only ? PROT_READ : PROT_READ | PROT_WRITE,
                    MAP_SHARED, img->fd, 0);
   if (img->map == MAP_FAILED)
@@ -135,32 +232,33 @@ map_file (FmImage *img, GError **error)
       img->map = NULL;
       return set_errno_error (error, img->path, "mmap");
     }
-  h = img->header = (ImageHeader *) img->map;
-  img->blocks = (FmBlockMeta *) (img->map + h->block_table_off);
-  img->pages = (guint32 *) (img->map + h->page_table_off);
-  img->slots = img->map + h->slot_area_off;
-  img->n_pages = (guint64) h->blocks * h->pages_per_block;
-  img->slot_size = h->slot_size;
+  img->header = (ImageHeader *) img->map;
+  img->block_table = (FmBlockMeta *) (img->map + FM_IMAGE_HEADER_SIZE);
+  img->page_table = (guint32 *) (img->map + img->geo.page_table_off);
+  img->slots = img->map + img->geo.slot_area_off;
   return TRUE;
 }
 
-/* Header checks that must pass before any offset in it is trusted. */
+/* Header checks that must pass before any number in it is trusted; fills
+ * the image's geometry. */
 static gboolean
-check_header (const gchar *path, const guint8 *raw, guint64 file_size, GError **error)
+check_header (FmImage *img, const guint8 *raw, guint64 file_size, GError **error)
 {
   const ImageHeader *h = (const ImageHeader *) raw;
+  const Geometry *g = &img->geo;
+  g_autofree gchar *problem = NULL;
   guint32 stored_crc;
-  guint64 pages, expect_pt, expect_slots;
+  guint64 slot_bytes;
 
 #define CORRUPT(...) G_STMT_START { \
     g_autofree gchar *why_ = g_strdup_printf (__VA_ARGS__); \
-    g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT, "%s: corrupt image: %s", path, why_); \
+    g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT, "%s: corrupt image: %s", img->path, why_); \
     return FALSE; } G_STMT_END
 
   if (memcmp (h->magic, FM_IMAGE_MAGIC, sizeof FM_IMAGE_MAGIC) != 0)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT,
-                   "%s: not a flashmodel image (bad magic)", path);
+                   "%s: not a flashmodel image (bad magic)", img->path);
       return FALSE;
     }
   memcpy (&stored_crc, raw + HEADER_CRC_OFF, sizeof stored_crc);
@@ -170,64 +268,69 @@ check_header (const gchar *path, const guint8 *raw, guint64 file_size, GError **
     {
       g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH,
                    "%s: image format version %u, this flashmodel reads version %u",
-                   path, h->version, FM_IMAGE_VERSION);
+                   img->path, h->version, FM_IMAGE_VERSION);
       return FALSE;
     }
-  if (h->header_size != FM_IMAGE_HEADER_SIZE || h->chip_name[sizeof h->chip_name - 1] != '\0' ||
-      h->page_size == 0 || h->oob_size >= h->page_size || h->pages_per_block == 0 ||
-      h->blocks == 0 || h->slot_size != h->page_size + h->oob_size ||
-      (h->flags & ~HEADER_FLAG_FACTORY_DONE))
-    CORRUPT ("inconsistent header fields");
-  pages = (guint64) h->blocks * h->pages_per_block;
-  expect_pt = align4k (FM_IMAGE_HEADER_SIZE + (guint64) h->blocks * sizeof (FmBlockMeta));
-  expect_slots = align4k (expect_pt + pages * sizeof (guint32));
-  if (h->block_table_off != FM_IMAGE_HEADER_SIZE || h->page_table_off != expect_pt ||
-      h->slot_area_off != expect_slots)
-    CORRUPT ("section offsets do not match the geometry");
-  if (file_size < h->slot_area_off)
-    CORRUPT ("file is truncated (%" G_GUINT64_FORMAT " bytes, metadata needs %" G_GUINT64_FORMAT ")",
-             file_size, h->slot_area_off);
-  if ((file_size - h->slot_area_off) % h->slot_size != 0 ||
-      (file_size - h->slot_area_off) / h->slot_size > pages)
-    CORRUPT ("slot area of %" G_GUINT64_FORMAT " bytes is not a whole number of slots",
-             file_size - h->slot_area_off);
+  problem = geometry_problem (h, &img->geo);
+  if (problem)
+    CORRUPT ("%s", problem);
+  if (file_size < g->slot_area_off)
+    CORRUPT ("file is truncated (%" G_GUINT64_FORMAT " bytes, the header and tables need %" G_GUINT64_FORMAT ")",
+             file_size, g->slot_area_off);
+  slot_bytes = file_size - g->slot_area_off;
+  if (slot_bytes % g->slot_size != 0)
+    CORRUPT ("slot area of %" G_GUINT64_FORMAT " bytes is not a whole number of %u-byte slots",
+             slot_bytes, g->slot_size);
+  if (slot_bytes / g->slot_size > g->n_pages)
+    CORRUPT ("slot area holds %" G_GUINT64_FORMAT " slots, more than the chip's %" G_GUINT64_FORMAT " pages",
+             slot_bytes / g->slot_size, g->n_pages);
+  img->capacity = slot_bytes / g->slot_size; /* at most SLOT_MASK */
   return TRUE;
 #undef CORRUPT
 }
 
-/* Walks the tables once: every slot used by at most one page, counters
- * within bounds; builds the free list and counts pages with data. */
+/* Walks the tables once, so that nothing read from them later can reach
+ * outside the file: every block's page numbers within the block, every
+ * slot number within the file and used by one page at most. Builds the
+ * free list and counts pages with data. */
 static gboolean
 check_tables (FmImage *img, GError **error)
 {
-  const ImageHeader *h = img->header;
-  g_autofree guint8 *used = g_malloc0 ((img->capacity + 8) / 8 + 1);
+  const Geometry *g = &img->geo;
+  g_autofree guint8 *used = g_malloc0 (img->capacity / 8 + 1);
 
-  for (guint32 b = 0; b < h->blocks; b++)
+  for (guint32 b = 0; b < g->blocks; b++)
     {
-      const FmBlockMeta *m = &img->blocks[b];
+      const FmBlockMeta *m = &img->block_table[b];
+      g_autofree gchar *why = NULL;
 
-      if ((m->flags & ~FM_BLOCK_KNOWN_FLAGS) || m->next_page > h->pages_per_block ||
-          m->unstable_page > h->pages_per_block)
+      if (m->flags & ~FM_BLOCK_KNOWN_FLAGS)
+        why = g_strdup_printf ("flags has unknown bits 0x%x", m->flags & ~FM_BLOCK_KNOWN_FLAGS);
+      else if (m->next_page > g->pages_per_block)
+        why = g_strdup_printf ("next_page is %u, past the block's %u pages", m->next_page, g->pages_per_block);
+      else if (m->unstable_page > g->pages_per_block)
+        why = g_strdup_printf ("unstable_page is %u, past the block's %u pages",
+                               m->unstable_page, g->pages_per_block);
+      if (why)
         {
           g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT,
-                       "%s: corrupt image: metadata of block %u is invalid", img->path, b);
+                       "%s: corrupt image: metadata of block %u is invalid: %s", img->path, b, why);
           return FALSE;
         }
     }
   img->high_water = 0;
   img->pages_with_data = 0;
-  for (guint64 p = 0; p < img->n_pages; p++)
+  for (guint64 p = 0; p < g->n_pages; p++)
     {
-      guint32 slot = img->pages[p] & SLOT_MASK;
+      guint32 slot = img->page_table[p] & SLOT_MASK;
 
       if (!slot)
         continue;
       if (slot > img->capacity || (used[slot / 8] & (1u << (slot % 8))))
         {
           g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT,
-                       "%s: corrupt image: page %" G_GUINT64_FORMAT " refers to %s slot %u",
-                       img->path, p, slot > img->capacity ? "missing" : "shared", slot);
+                       "%s: corrupt image: page %" G_GUINT64_FORMAT " refers to %s slot %u (the file has %u)",
+                       img->path, p, slot > img->capacity ? "missing" : "shared", slot, img->capacity);
           return FALSE;
         }
       used[slot / 8] |= 1u << (slot % 8);
@@ -270,7 +373,9 @@ FmImage *
 fm_image_create (const gchar *path, const FmChipDesc *desc, guint64 seed, GError **error)
 {
   g_autoptr (FmImage) img = image_new (path, FALSE);
+  g_autofree gchar *problem = NULL;
   ImageHeader h = { 0 };
+  int err;
 
   g_return_val_if_fail (desc != NULL, NULL);
   if (fm_chip_desc_pages (desc) > SLOT_MASK)
@@ -278,6 +383,21 @@ fm_image_create (const gchar *path, const FmChipDesc *desc, guint64 seed, GError
       g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED,
                    "%s: %" G_GUINT64_FORMAT " pages exceed the image format's limit",
                    desc->name, fm_chip_desc_pages (desc));
+      return NULL;
+    }
+  memcpy (h.magic, FM_IMAGE_MAGIC, sizeof FM_IMAGE_MAGIC);
+  h.version = FM_IMAGE_VERSION;
+  h.header_size = FM_IMAGE_HEADER_SIZE;
+  g_strlcpy (h.chip_name, desc->name, sizeof h.chip_name);
+  h.seed = seed;
+  layout (desc, &h);
+  /* The open checks every image it reads this way: never write one it
+   * would refuse. */
+  problem = geometry_problem (&h, &img->geo);
+  if (problem)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED,
+                   "chip '%s' does not fit the image format: %s", desc->name, problem);
       return NULL;
     }
   if (path)
@@ -292,17 +412,13 @@ fm_image_create (const gchar *path, const FmChipDesc *desc, guint64 seed, GError
   if (path && !lock_file (img, error))
     return NULL;
 
-  memcpy (h.magic, FM_IMAGE_MAGIC, sizeof FM_IMAGE_MAGIC);
-  h.version = FM_IMAGE_VERSION;
-  h.header_size = FM_IMAGE_HEADER_SIZE;
-  g_strlcpy (h.chip_name, desc->name, sizeof h.chip_name);
-  h.seed = seed;
-  layout (desc, &h);
-  /* The tables start as holes: zero means erased, never programmed. */
-  if (ftruncate (img->fd, h.slot_area_off) < 0 ||
-      pwrite (img->fd, &h, sizeof h, 0) != (ssize_t) sizeof h)
+  /* The tables are zeros (erased, never programmed), on real blocks. */
+  err = reserve (img->fd, 0, h.slot_area_off);
+  if (err || pwrite (img->fd, &h, sizeof h, 0) != (ssize_t) sizeof h)
     {
-      set_errno_error (error, path, "write header");
+      if (err)
+        errno = err;
+      set_errno_error (error, path, "write header and tables");
       if (path)
         unlink (path);
       return NULL;
@@ -317,6 +433,46 @@ fm_image_create (const gchar *path, const FmChipDesc *desc, guint64 seed, GError
   return g_steal_pointer (&img);
 }
 
+gboolean
+fm_image_check_chip (const FmImage *img, const FmChipDesc *desc, GError **error)
+{
+  const Geometry *g = &img->geo;
+  ImageHeader want = { 0 };
+  const gchar *field = NULL;
+  guint64 have = 0, chip = 0;
+
+  if (!g_str_equal (g->chip_name, desc->name))
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH,
+                   "%s: image was made for chip '%s', not '%s'", img->path, g->chip_name, desc->name);
+      return FALSE;
+    }
+  layout (desc, &want);
+#define COMPARE(f) \
+  if (!field && (guint64) g->f != (guint64) want.f) \
+    { \
+      field = #f; \
+      have = g->f; \
+      chip = want.f; \
+    }
+  COMPARE (page_size);
+  COMPARE (oob_size);
+  COMPARE (slot_size);
+  COMPARE (pages_per_block);
+  COMPARE (blocks);
+#undef COMPARE
+  if (field)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH,
+                   "%s: image geometry %u+%u x %u pages x %u blocks differs from chip '%s' "
+                   "(%u+%u x %u x %u): header field %s is %" G_GUINT64_FORMAT ", the chip's %" G_GUINT64_FORMAT,
+                   img->path, g->page_size, g->oob_size, g->pages_per_block, g->blocks, desc->name,
+                   want.page_size, want.oob_size, want.pages_per_block, want.blocks, field, have, chip);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 FmImage *
 fm_image_open (const gchar *path, const FmChipDesc *desc, gboolean read_only, GError **error)
 {
@@ -324,7 +480,7 @@ fm_image_open (const gchar *path, const FmChipDesc *desc, gboolean read_only, GE
   guint8 raw[FM_IMAGE_HEADER_SIZE] = { 0 };
   struct stat st;
   ssize_t got;
-  const ImageHeader *h = (const ImageHeader *) raw;
+  int err;
 
   img->fd = open (path, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
   if (img->fd < 0)
@@ -337,6 +493,12 @@ fm_image_open (const gchar *path, const FmChipDesc *desc, gboolean read_only, GE
   if (fstat (img->fd, &st) < 0)
     {
       set_errno_error (error, path, "stat");
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT,
+                   "%s: not a flashmodel image (not a regular file)", path);
       return NULL;
     }
   got = pread (img->fd, raw, sizeof raw, 0);
@@ -352,34 +514,42 @@ fm_image_open (const gchar *path, const FmChipDesc *desc, gboolean read_only, GE
                    path, got, FM_IMAGE_HEADER_SIZE);
       return NULL;
     }
-  if (!check_header (path, raw, st.st_size, error))
+  /* From here on only the checked copy of the header sizes anything. */
+  if (!check_header (img, raw, st.st_size, error))
     return NULL;
-  if (desc)
+  if (desc && !fm_image_check_chip (img, desc, error))
+    return NULL;
+  /* Holes (the tables start as holes; copies may have more) get their
+   * blocks now, while running out of room is still an error. */
+  if (!read_only && (err = reserve (img->fd, 0, st.st_size)) != 0)
     {
-      ImageHeader want = { 0 };
-
-      layout (desc, &want);
-      if (!g_str_equal (h->chip_name, desc->name))
-        {
-          g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH,
-                       "%s: image was made for chip '%s', not '%s'", path, h->chip_name, desc->name);
-          return NULL;
-        }
-      if (want.page_size != h->page_size || want.oob_size != h->oob_size ||
-          want.pages_per_block != h->pages_per_block || want.blocks != h->blocks)
-        {
-          g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH,
-                       "%s: image geometry %u+%u x %u pages x %u blocks differs from chip '%s' (%u+%u x %u x %u)",
-                       path, h->page_size, h->oob_size, h->pages_per_block, h->blocks, desc->name,
-                       want.page_size, want.oob_size, want.pages_per_block, want.blocks);
-          return NULL;
-        }
+      errno = err;
+      set_errno_error (error, path, "reserving the image's blocks on disk");
+      return NULL;
     }
-  if (!map_file (img, error))
+  if (!map_file (img, error) || !check_tables (img, error))
     return NULL;
-  img->capacity = (st.st_size - h->slot_area_off) / h->slot_size;
-  if (!check_tables (img, error))
+  return g_steal_pointer (&img);
+}
+
+FmImage *
+fm_image_open_find_chip (const gchar *path, gboolean read_only, FmChipDesc **desc, GError **error)
+{
+  g_autoptr (FmImage) img = fm_image_open (path, NULL, read_only, error);
+  g_autoptr (FmChipDesc) d = NULL;
+
+  if (!img)
     return NULL;
+  d = fm_chip_desc_lookup (img->geo.chip_name, error);
+  if (!d)
+    {
+      g_prefix_error (error, "%s: made for chip '%s', whose descriptor cannot be loaded: ",
+                      path, img->geo.chip_name);
+      return NULL;
+    }
+  if (!fm_image_check_chip (img, d, error))
+    return NULL;
+  *desc = g_steal_pointer (&d);
   return g_steal_pointer (&img);
 }
 
@@ -390,6 +560,37 @@ fm_image_sync (FmImage *img, GError **error)
     return TRUE;
   if (msync (img->map, img->map_len, MS_SYNC) < 0)
     return set_errno_error (error, img->path, "msync");
+  return TRUE;
+}
+
+/* The rest of the copy from IN_OFF on, read and written: for file
+ * systems that copy_file_range() cannot copy between. */
+static gboolean
+copy_by_reading (int in, int out, loff_t in_off, loff_t out_off, guint64 size)
+{
+  g_autofree guint8 *buf = g_malloc (1 << 20);
+
+  while ((guint64) in_off < size)
+    {
+      ssize_t got = pread (in, buf, MIN (size - in_off, (guint64) 1 << 20), in_off);
+
+      if (got <= 0)
+        {
+          if (got == 0)
+            errno = EIO;
+          return FALSE;
+        }
+      for (ssize_t done = 0; done < got;)
+        {
+          ssize_t put = pwrite (out, buf + done, got - done, out_off + done);
+
+          if (put < 0)
+            return FALSE;
+          done += put;
+        }
+      in_off += got;
+      out_off += got;
+    }
   return TRUE;
 }
 
@@ -413,8 +614,16 @@ fm_image_copy_to (FmImage *img, const gchar *dest, GError **error)
   while ((guint64) out_off < size)
     {
       ssize_t n = copy_file_range (img->fd, &in_off, out, &out_off, size - out_off, 0);
+      gboolean ok = n > 0;
 
-      if (n <= 0)
+      /* Between two file systems (EXDEV), or where the kernel has no
+       * copy_file_range() for them, the bytes are copied by hand. */
+      if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP))
+        {
+          ok = copy_by_reading (img->fd, out, in_off, out_off, size);
+          in_off = out_off = size;
+        }
+      if (!ok)
         {
           if (n == 0)
             errno = EIO;
@@ -451,9 +660,15 @@ fm_image_close (FmImage *img)
 }
 
 const gchar *
+fm_image_path (const FmImage *img)
+{
+  return img->path;
+}
+
+const gchar *
 fm_image_chip_name (const FmImage *img)
 {
-  return img->header->chip_name;
+  return img->geo.chip_name;
 }
 
 guint64
@@ -465,13 +680,13 @@ fm_image_seed (const FmImage *img)
 guint32
 fm_image_blocks (const FmImage *img)
 {
-  return img->header->blocks;
+  return img->geo.blocks;
 }
 
 guint32
 fm_image_pages_per_block (const FmImage *img)
 {
-  return img->header->pages_per_block;
+  return img->geo.pages_per_block;
 }
 
 gboolean
@@ -505,32 +720,47 @@ fm_image_set_factory_initialised (FmImage *img)
 FmBlockMeta *
 fm_image_block (FmImage *img, guint32 block)
 {
-  g_return_val_if_fail (block < img->header->blocks, NULL);
-  return &img->blocks[block];
+  g_return_val_if_fail (block < img->geo.blocks, NULL);
+  return &img->block_table[block];
 }
 
 static inline guint8 *
 slot_ptr (const FmImage *img, guint32 slot)
 {
-  return img->slots + (guint64) (slot - 1) * img->slot_size;
+  return img->slots + (guint64) (slot - 1) * img->geo.slot_size;
 }
 
 const guint8 *
 fm_image_page (const FmImage *img, guint64 page)
 {
-  guint32 slot = img->pages[page] & SLOT_MASK;
+  guint32 slot = img->page_table[page] & SLOT_MASK;
 
   return slot ? slot_ptr (img, slot) : NULL;
 }
 
+/* Room for GROW_SLOTS more slots, on real blocks; on failure the file is
+ * as it was (a reservation that failed half-way may have moved its end). */
 static gboolean
-grow (FmImage *img, GError **error)
+grow (FmImage *img, guint64 page, GError **error)
 {
-  guint64 max_slots = img->n_pages;
-  guint32 new_capacity = (guint32) MIN ((guint64) img->capacity + GROW_SLOTS, max_slots);
+  guint32 new_capacity = (guint32) MIN ((guint64) img->capacity + GROW_SLOTS, img->geo.n_pages);
+  guint64 old_end = fm_image_file_bytes (img);
+  guint64 new_end = img->geo.slot_area_off + (guint64) new_capacity * img->geo.slot_size;
+  int err = reserve (img->fd, old_end, new_end - old_end);
 
-  if (ftruncate (img->fd, img->header->slot_area_off + (guint64) new_capacity * img->slot_size) < 0)
-    return set_errno_error (error, img->path, "grow");
+  if (err)
+    {
+      /* Shrinking needs no room; should it fail all the same, the next
+       * open refuses the file for its size rather than trusting it. */
+      gboolean restored = ftruncate (img->fd, old_end) == 0;
+
+      g_set_error (error, FM_ERROR, FM_ERROR_IO,
+                   "%s: no room to store page %" G_GUINT64_FORMAT
+                   " (growing the image to %" G_GUINT64_FORMAT " bytes): %s%s",
+                   img->path, page, new_end, g_strerror (err),
+                   restored ? "" : "; the file could not be cut back to its size");
+      return FALSE;
+    }
   img->capacity = new_capacity;
   return TRUE;
 }
@@ -538,7 +768,7 @@ grow (FmImage *img, GError **error)
 guint8 *
 fm_image_page_mut (FmImage *img, guint64 page, GError **error)
 {
-  guint32 entry = img->pages[page];
+  guint32 entry = img->page_table[page];
   guint32 slot = entry & SLOT_MASK;
   guint8 *data;
 
@@ -551,50 +781,50 @@ fm_image_page_mut (FmImage *img, guint64 page, GError **error)
     }
   else
     {
-      if (img->high_water == img->capacity && !grow (img, error))
+      if (img->high_water == img->capacity && !grow (img, page, error))
         return NULL;
       slot = ++img->high_water;
     }
-  img->pages[page] = (entry & ~SLOT_MASK) | slot;
+  img->page_table[page] = (entry & ~SLOT_MASK) | slot;
   img->pages_with_data++;
   data = slot_ptr (img, slot);
-  memset (data, 0xff, img->slot_size);
+  memset (data, 0xff, img->geo.slot_size);
   return data;
 }
 
 guint
 fm_image_page_programs (const FmImage *img, guint64 page)
 {
-  return img->pages[page] >> PROGRAMS_SHIFT;
+  return img->page_table[page] >> PROGRAMS_SHIFT;
 }
 
 void
 fm_image_set_page_programs (FmImage *img, guint64 page, guint n)
 {
   n = MIN (n, 15u);
-  img->pages[page] = (img->pages[page] & SLOT_MASK) | (n << PROGRAMS_SHIFT);
+  img->page_table[page] = (img->page_table[page] & SLOT_MASK) | (n << PROGRAMS_SHIFT);
 }
 
 void
 fm_image_clear_page (FmImage *img, guint64 page)
 {
-  guint32 slot = img->pages[page] & SLOT_MASK;
+  guint32 slot = img->page_table[page] & SLOT_MASK;
 
   if (slot)
     {
       g_array_append_val (img->free_slots, slot);
       img->pages_with_data--;
     }
-  img->pages[page] = 0;
+  img->page_table[page] = 0;
 }
 
 void
 fm_image_clear_block (FmImage *img, guint32 block)
 {
-  guint64 first = (guint64) block * img->header->pages_per_block;
-  FmBlockMeta *m = &img->blocks[block];
+  guint64 first = (guint64) block * img->geo.pages_per_block;
+  FmBlockMeta *m = &img->block_table[block];
 
-  for (guint64 p = first; p < first + img->header->pages_per_block; p++)
+  for (guint64 p = first; p < first + img->geo.pages_per_block; p++)
     fm_image_clear_page (img, p);
   m->unstable_page = 0;
   m->unstable_seed = 0;
@@ -610,5 +840,5 @@ fm_image_pages_with_data (const FmImage *img)
 guint64
 fm_image_file_bytes (const FmImage *img)
 {
-  return img->header->slot_area_off + (guint64) img->capacity * img->slot_size;
+  return img->geo.slot_area_off + (guint64) img->capacity * img->geo.slot_size;
 }

@@ -55,10 +55,28 @@ G_STATIC_ASSERT (sizeof (FmBlockMeta) == 64);
 /* PATH NULL: a volatile image in memory. Fails if PATH exists. */
 FmImage *fm_image_create (const gchar *path, const FmChipDesc *desc,
                           guint64 seed, GError **error);
-/* DESC NULL: accept any chip (look at fm_image_chip_name()). The file is
- * locked: exclusively when writable, shared when READ_ONLY. */
+/* Every number of the header is checked against explicit bounds and the
+ * tables are walked before anything else reads them, so that no access
+ * through the image can leave the file; a corrupt file is an
+ * FM_ERROR_IMAGE_CORRUPT error naming the file and the field. DESC: the
+ * image must be of that chip (fm_image_check_chip()); NULL: any chip
+ * (look at fm_image_chip_name()). The file is locked: exclusively when
+ * writable, shared when READ_ONLY. A writable image gets real blocks for
+ * its holes, as every page it grows by does, so that a full disk is an
+ * error here or in fm_image_page_mut(), never a SIGBUS later. */
 FmImage *fm_image_open   (const gchar *path, const FmChipDesc *desc,
                           gboolean read_only, GError **error);
+/* Opens PATH and finds the chip it was made for by the name in its header
+ * (a catalog name, fm_chip_desc_lookup()), checked as a DESC given to
+ * fm_image_open() is: what opens an image without being told its chip.
+ * *DESC: that chip, to free. */
+FmImage *fm_image_open_find_chip (const gchar *path, gboolean read_only,
+                                  FmChipDesc **desc, GError **error);
+/* Whether IMAGE was made for DESC: the same name and the same geometry
+ * (page, spare and slot sizes, pages per block, blocks); else an
+ * FM_ERROR_IMAGE_MISMATCH naming the first field that differs. */
+gboolean fm_image_check_chip (const FmImage *image, const FmChipDesc *desc,
+                              GError **error);
 gboolean fm_image_sync   (FmImage *image, GError **error);
 /* Writes a copy of IMAGE's file to DEST (which must not exist), sharing
  * the file system's blocks where it can (reflink), so that snapshots cost
@@ -67,6 +85,8 @@ gboolean fm_image_copy_to (FmImage *image, const gchar *dest, GError **error);
 void     fm_image_close  (FmImage *image);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmImage, fm_image_close)
 
+/* The file's path, or "(memory image)", as messages name it. */
+const gchar *fm_image_path      (const FmImage *image);
 const gchar *fm_image_chip_name (const FmImage *image);
 guint64      fm_image_seed      (const FmImage *image);
 guint32      fm_image_blocks    (const FmImage *image);
@@ -82,7 +102,8 @@ FmBlockMeta *fm_image_block (FmImage *image, guint32 block);
 
 /* The stored page+OOB, or NULL when the page holds no data (all 0xFF). */
 const guint8 *fm_image_page      (const FmImage *image, guint64 page);
-/* The page's slot, allocated and filled with 0xFF if it had none. */
+/* The page's slot, allocated and filled with 0xFF if it had none; NULL
+ * and an FM_ERROR_IO when the file cannot grow (a full disk). */
 guint8       *fm_image_page_mut  (FmImage *image, guint64 page, GError **error);
 guint         fm_image_page_programs     (const FmImage *image, guint64 page);
 void          fm_image_set_page_programs (FmImage *image, guint64 page, guint n);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "fm-nand-bus.h"
+#include "fm-nand-bus-private.h"
 #include "fm-nand-private.h"
 #include "fm-onfi.h"
 #include "fm-prng.h"
@@ -56,6 +57,28 @@ typedef struct {
   gboolean valid_address;
 } PlaneOp;
 
+/*
+ * The plane addresses of a multi-plane program (80h-11h) or erase
+ * (60h-D1h) until the cycle that starts it (10h, 15h or D0h). The
+ * datasheets make rules of them: one address per plane (Micron's
+ * MT29F4G08AAA, "Two-Plane Addressing": one address per plane, the plane
+ * select bit BA6 different between them; ONFI 2.3a, multi-plane
+ * operations: distinct plane addresses, no more of them than the LUN has
+ * planes), the same LUN, the same page for a program, and one kind of
+ * operation. They do not say what a part does when the host breaks them.
+ * The model fails the whole group with FAIL, as for any program or erase
+ * it cannot carry out (a plane named twice would have to program or
+ * erase two blocks at once), so that a host breaking a rule sees it
+ * rather than losing a page; and it keeps at most one address per plane,
+ * so that whatever a guest sends, the queue holds no more than that.
+ */
+typedef struct {
+  PlaneOp *ops;           /* one slot per plane of the part */
+  guint len;
+  gboolean erase;         /* D1h queued them (else 11h) */
+  gboolean broken;        /* a plane named twice, or both kinds: the group fails */
+} PlaneQueue;
+
 struct _FmNandBus {
   FmNand *nand;
   const FmChipDesc *d;
@@ -83,7 +106,7 @@ struct _FmNandBus {
   gboolean cache_programming; /* inside an 80h-15h sequence */
   gboolean copyback_loaded;   /* 00h-35h done: 85h starts a copyback program */
   PlaneOp prog_target;
-  GArray *plane_queue;    /* PlaneOp, for multi-plane program and erase */
+  PlaneQueue plane_queue;
   guint8 feature_in[4];
   guint feature_in_count;
   guint small_pointer;    /* small page: 0 = area A, 1 = B, 2 = C (spare) */
@@ -220,6 +243,46 @@ cache_reg (FmNandBus *bus, guint lun, guint plane)
   return bus->luns[lun].planes[plane].cache;
 }
 
+/* ---- the multi-plane queue ---------------------------------------------- */
+
+static void
+clear_plane_queue (FmNandBus *bus)
+{
+  bus->plane_queue.len = 0;
+  bus->plane_queue.broken = FALSE;
+}
+
+/* 11h or D1h: OP joins the group, unless its plane is already in it or
+ * the group is of the other kind, which breaks the group. */
+static void
+queue_plane (FmNandBus *bus, const PlaneOp *op, gboolean erase)
+{
+  PlaneQueue *q = &bus->plane_queue;
+
+  if (q->broken)
+    return;
+  if (q->len > 0 && q->erase != erase)
+    {
+      q->broken = TRUE;
+      return;
+    }
+  for (guint i = 0; i < q->len; i++)
+    if (q->ops[i].plane == op->plane)
+      {
+        q->broken = TRUE;
+        return;
+      }
+  /* Planes are numbered below d->planes: with every slot taken the plane
+   * was found above. Checked all the same, as the bound on memory. */
+  if (q->len >= bus->d->planes)
+    {
+      q->broken = TRUE;
+      return;
+    }
+  q->ops[q->len++] = *op;
+  q->erase = erase;
+}
+
 /* ---- lifecycle -------------------------------------------------------- */
 
 static void
@@ -233,7 +296,7 @@ reset_state (FmNandBus *bus)
   bus->cache_programming = FALSE;
   bus->copyback_loaded = FALSE;
   bus->small_pointer = 0;
-  g_array_set_size (bus->plane_queue, 0);
+  clear_plane_queue (bus);
   for (guint l = 0; l < bus->d->luns; l++)
     {
       bus->luns[l].fail_bits = 0;
@@ -254,7 +317,7 @@ fm_nand_bus_new (FmNand *nand)
   bus->clock = fm_nand_clock (nand);
   bus->page_bytes = fm_nand_page_bytes (nand);
   bus->byte_width = d->bus_width / 8;
-  bus->plane_queue = g_array_new (FALSE, FALSE, sizeof (PlaneOp));
+  bus->plane_queue.ops = g_new0 (PlaneOp, d->planes);
   bus->luns = g_new0 (LunState, d->luns);
   for (guint l = 0; l < d->luns; l++)
     {
@@ -297,7 +360,7 @@ fm_nand_bus_free (FmNandBus *bus)
       g_free (bus->luns[l].planes);
     }
   g_free (bus->luns);
-  g_array_unref (bus->plane_queue);
+  g_free (bus->plane_queue.ops);
   g_free (bus);
 }
 
@@ -323,6 +386,12 @@ FmNand *
 fm_nand_bus_nand (FmNandBus *bus)
 {
   return bus->nand;
+}
+
+guint
+fm_nand_bus_queued_planes (const FmNandBus *bus)
+{
+  return bus->plane_queue.len;
 }
 
 gboolean
@@ -453,15 +522,20 @@ read_cache_step (FmNandBus *bus, guint lun, const PlaneOp *next, gboolean end)
   begin_page_output (bus, lun, out_plane, 0);
 }
 
+/* The queued planes and LAST, which starts the operation (an erase when
+ * ERASE; a program, on one page, otherwise), keep the multi-plane rules. */
 static gboolean
-plane_group_valid (FmNandBus *bus, const PlaneOp *last, gboolean same_page)
+plane_group_valid (FmNandBus *bus, const PlaneOp *last, gboolean erase)
 {
+  const PlaneQueue *q = &bus->plane_queue;
+  gboolean same_page = !erase;
   guint used = 0;
 
-  for (guint i = 0; i <= bus->plane_queue->len; i++)
+  if (q->broken || (q->len > 0 && q->erase != erase))
+    return FALSE;
+  for (guint i = 0; i <= q->len; i++)
     {
-      const PlaneOp *op = i < bus->plane_queue->len
-        ? &g_array_index (bus->plane_queue, PlaneOp, i) : last;
+      const PlaneOp *op = i < q->len ? &q->ops[i] : last;
 
       if (!op->valid_address || op->lun != last->lun || (used & (1u << op->plane)))
         return FALSE;
@@ -493,14 +567,13 @@ program_confirm (FmNandBus *bus, gboolean cache)
   gboolean in_cache_sequence = cache || bus->cache_programming;
   guint64 array_ns = bus->d->t_prog.typ_ns;
 
-  if (fm_nand_write_protected (bus->nand) || !plane_group_valid (bus, target, TRUE))
+  if (fm_nand_write_protected (bus->nand) || !plane_group_valid (bus, target, FALSE))
     failed = TRUE;
   else
     {
-      for (guint i = 0; i <= bus->plane_queue->len; i++)
+      for (guint i = 0; i <= bus->plane_queue.len; i++)
         {
-          const PlaneOp *op = i < bus->plane_queue->len
-            ? &g_array_index (bus->plane_queue, PlaneOp, i) : target;
+          const PlaneOp *op = i < bus->plane_queue.len ? &bus->plane_queue.ops[i] : target;
           PlaneRegs *r = &bus->luns[op->lun].planes[op->plane];
 
           /* Cache program frees the cache register at once by moving the
@@ -519,7 +592,7 @@ program_confirm (FmNandBus *bus, gboolean cache)
   bus->cache_programming = cache;
   bus->programming = FALSE;
   bus->copyback_loaded = FALSE;
-  g_array_set_size (bus->plane_queue, 0);
+  clear_plane_queue (bus);
 }
 
 static void
@@ -527,14 +600,13 @@ erase_confirm (FmNandBus *bus, const PlaneOp *target)
 {
   gboolean failed = FALSE;
 
-  if (fm_nand_write_protected (bus->nand) || !plane_group_valid (bus, target, FALSE))
+  if (fm_nand_write_protected (bus->nand) || !plane_group_valid (bus, target, TRUE))
     failed = TRUE;
   else
     {
-      for (guint i = 0; i <= bus->plane_queue->len; i++)
+      for (guint i = 0; i <= bus->plane_queue.len; i++)
         {
-          const PlaneOp *op = i < bus->plane_queue->len
-            ? &g_array_index (bus->plane_queue, PlaneOp, i) : target;
+          const PlaneOp *op = i < bus->plane_queue.len ? &bus->plane_queue.ops[i] : target;
 
           if (fm_nand_array_erase (bus->nand, op->block) != FM_ARRAY_PASS)
             failed = TRUE;
@@ -543,7 +615,7 @@ erase_confirm (FmNandBus *bus, const PlaneOp *target)
     }
   set_result (bus, target->lun, failed, FALSE);
   bus->lun_sel = target->lun;
-  g_array_set_size (bus->plane_queue, 0);
+  clear_plane_queue (bus);
 }
 
 static gboolean
@@ -774,7 +846,7 @@ fm_nand_bus_command (FmNandBus *bus, guint8 c)
     case CMD_PROGRAM_MULTI_PLANE:
       if (bus->programming && has (bus, FM_CMD_MULTI_PLANE))
         {
-          g_array_append_val (bus->plane_queue, bus->prog_target);
+          queue_plane (bus, &bus->prog_target, FALSE);
           bus->programming = FALSE;
           occupy (bus, bus->prog_target.lun, bus->d->t_dbsy.typ_ns, 0);
         }
@@ -793,7 +865,7 @@ fm_nand_bus_command (FmNandBus *bus, guint8 c)
             erase_confirm (bus, &op);
           else if (has (bus, FM_CMD_MULTI_PLANE))
             {
-              g_array_append_val (bus->plane_queue, op);
+              queue_plane (bus, &op, TRUE);
               occupy (bus, op.lun, bus->d->t_dbsy.typ_ns, 0);
             }
         }

@@ -19,6 +19,8 @@ typedef enum {
   FM_ARRAY_FAIL_INJECTED,    /* a program-fail or erase-fail fault fired */
   FM_ARRAY_FAIL_PROTECTED,   /* WP# or a read-only window: nothing changed */
   FM_ARRAY_FAIL_POWER_OFF,   /* a power cut: interrupted, or never started */
+  FM_ARRAY_FAIL_STORAGE,     /* the image file had no room: nothing changed
+                              * (fm_nand_storage_error() tells why) */
 } FmArrayResult;
 
 /* Page index: block * pages_per_block + page. BUF: page + OOB bytes.

@@ -41,6 +41,7 @@ struct _FmNand {
   FmOnDieEccResult last_on_die; /* of the last read with it enabled */
   guint8 *encoded;         /* scratch: a page with on-die parity */
   guint64 power_cut_at;    /* the operation a power cut stopped; 0: powered */
+  GError *storage_error;   /* the image's latest failure to store a program */
 };
 
 static void
@@ -55,7 +56,8 @@ observe (FmNand *nand, FmNandOp op, guint64 index, const guint8 *data, FmArrayRe
     .data = data,
     .len = data ? nand->page_bytes : 0,
     .ok = r == FM_ARRAY_PASS,
-    .applied = r != FM_ARRAY_FAIL_BAD_BLOCK && r != FM_ARRAY_FAIL_PROTECTED,
+    .applied = r != FM_ARRAY_FAIL_BAD_BLOCK && r != FM_ARRAY_FAIL_PROTECTED &&
+               r != FM_ARRAY_FAIL_STORAGE,
     .interrupted = r == FM_ARRAY_FAIL_POWER_OFF,
     .age_ns = fm_nand_age_ns (nand),
     .erase_count = m->erase_count,
@@ -181,19 +183,16 @@ fm_nand_new (const FmChipDesc *desc, FmImage *image, FmTimingMode timing, GError
 {
   FmNand *nand;
 
-  if (!g_str_equal (fm_image_chip_name (image), desc->name) ||
-      fm_image_blocks (image) != fm_chip_desc_blocks (desc) ||
-      fm_image_pages_per_block (image) != desc->pages_per_block)
+  if (!fm_image_check_chip (image, desc, error))
     {
-      g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH,
-                   "image of chip '%s' cannot serve chip '%s'", fm_image_chip_name (image), desc->name);
       fm_image_close (image);
       return NULL;
     }
   if (!fm_image_is_factory_initialised (image))
     {
       g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT,
-                   "image was never finished (factory bad blocks not placed); create it again");
+                   "%s: image was never finished (factory bad blocks not placed); create it again",
+                   fm_image_path (image));
       fm_image_close (image);
       return NULL;
     }
@@ -219,6 +218,7 @@ fm_nand_free (FmNand *nand)
   fm_image_close (nand->image);
   fm_fault_set_free (nand->faults);
   fm_on_die_ecc_free (nand->on_die);
+  g_clear_error (&nand->storage_error);
   g_free (nand->encoded);
   g_free (nand->lun_ready_at);
   g_free (nand);
@@ -366,6 +366,20 @@ fm_nand_note_ecc (FmNand *nand, guint32 block, guint corrected_bits, gboolean fa
       m->ecc_failed++;
       nand->stats.ecc_failed++;
     }
+}
+
+const GError *
+fm_nand_storage_error (const FmNand *nand)
+{
+  return nand->storage_error;
+}
+
+/* Keeps the image's latest failure to store a program (takes ERROR). */
+static void
+note_storage_error (FmNand *nand, GError *error)
+{
+  g_clear_error (&nand->storage_error);
+  nand->storage_error = error;
 }
 
 guint64
@@ -658,6 +672,7 @@ array_program (FmNand *nand, guint64 page_index, const guint8 *buf)
   FmBlockMeta *m = fm_image_block (nand->image, block);
   guint programs = fm_image_page_programs (nand->image, page_index);
   FmArrayResult result = FM_ARRAY_PASS;
+  guint8 *cells = NULL;
   gboolean protected;
 
   nand->stats.page_programs++;
@@ -675,6 +690,20 @@ array_program (FmNand *nand, guint64 page_index, const guint8 *buf)
       nand->stats.program_failures++;
       return FM_ARRAY_FAIL_PROTECTED;
     }
+  /* The cells change even when the program breaks a rule, so they need
+   * room first; an all-ones buffer changes nothing and needs none. */
+  if (!fm_bits_all_ones (buf, nand->page_bytes))
+    {
+      GError *local = NULL;
+
+      cells = fm_image_page_mut (nand->image, page_index, &local);
+      if (!cells)
+        {
+          note_storage_error (nand, local);
+          nand->stats.program_failures++;
+          return FM_ARRAY_FAIL_STORAGE;
+        }
+    }
   if (m->flags & (FM_BLOCK_WORN_OUT | FM_BLOCK_GROWN_BAD))
     result = FM_ARRAY_FAIL_WORN_OUT;
   else if (nand->nop_limit && programs >= nand->nop_limit)
@@ -687,16 +716,8 @@ array_program (FmNand *nand, guint64 page_index, const guint8 *buf)
       m->faults++;
     }
 
-  /* The cells change even when the program breaks a rule. An all-ones
-   * buffer changes nothing and needs no storage. */
-  if (!fm_bits_all_ones (buf, nand->page_bytes))
-    {
-      guint8 *cells = fm_image_page_mut (nand->image, page_index, NULL);
-
-      if (!cells)
-        g_error ("flashmodel: cannot grow image file for chip '%s'", d->name);
-      fm_bits_and_into (cells, buf, nand->page_bytes);
-    }
+  if (cells)
+    fm_bits_and_into (cells, buf, nand->page_bytes);
   fm_image_set_page_programs (nand->image, page_index, programs + 1);
   m->program_count++;
   m->program_time_ns = MAX (fm_nand_age_ns (nand), 1);
@@ -773,13 +794,17 @@ fm_nand_array_program (FmNand *nand, guint64 page_index, const guint8 *buf)
     }
   if (power == POWER_TEAR)
     {
+      GError *local = NULL;
+
       nand->ops++;
       nand->stats.page_programs++;
       nand->stats.program_failures++;
+      /* Without room the torn page is not stored: the chip is off all
+       * the same, and the frontend shows why the image lacks it. */
       if (!fm_powercut_program (nand->image, nand->desc, page_index, buf,
                                 fm_powercut_seed (fm_image_seed (nand->image), nand->ops),
-                                fm_nand_age_ns (nand), NULL))
-        g_error ("flashmodel: cannot grow image file for chip '%s'", nand->desc->name);
+                                fm_nand_age_ns (nand), &local))
+        note_storage_error (nand, local);
       r = FM_ARRAY_FAIL_POWER_OFF;
     }
   else
@@ -826,6 +851,7 @@ fm_array_result_to_string (FmArrayResult result)
     case FM_ARRAY_FAIL_INJECTED: return "injected fault";
     case FM_ARRAY_FAIL_PROTECTED: return "write protected";
     case FM_ARRAY_FAIL_POWER_OFF: return "power cut";
+    case FM_ARRAY_FAIL_STORAGE: return "the image file has no room for the data";
     }
   return "unknown";
 }
@@ -927,6 +953,13 @@ fm_nand_program_page (FmNand *nand, guint32 block, guint32 page, const guint8 *b
   if (r == FM_ARRAY_FAIL_POWER_OFF)
     return check_powered (nand, error);
   occupy_lun (nand, block, nand->desc->t_prog.typ_ns);
+  if (r == FM_ARRAY_FAIL_STORAGE)
+    {
+      /* The host's trouble, not the chip's: an I/O error. */
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, "program of block %u page %u failed: %s",
+                   block, page, nand->storage_error->message);
+      return FALSE;
+    }
   if (r != FM_ARRAY_PASS)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_PROGRAM_FAILED,

@@ -138,6 +138,12 @@ gboolean fm_nand_powered_off (const FmNand *nand);
 /* The operation a power cut stopped (torn, or never started), 0 if none. */
 guint64  fm_nand_power_cut_at (const FmNand *nand);
 
+/* The latest failure of the image file to store a program (a full disk),
+ * NULL if none. The program that met it failed as one the chip reports
+ * FAIL for, and changed nothing; a torn program under a power cut is
+ * then missing from the image. A frontend shows it to its user. */
+const GError *fm_nand_storage_error (const FmNand *nand);
+
 /* The chip's age: virtual time lived through, across restarts of the
  * image. Retention errors grow with the time since a block's program. */
 guint64  fm_nand_age_ns     (const FmNand *nand);

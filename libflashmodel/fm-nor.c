@@ -329,6 +329,14 @@ fm_nor_program (FmNor *nor, guint64 addr, const guint8 *data, gsize len, GError 
       if (r == FM_ARRAY_FAIL_POWER_OFF)
         return check_powered (nor, error);
       fm_nor_occupy (nor, fm_nor_program_ns (nor, n));
+      if (r == FM_ARRAY_FAIL_STORAGE)
+        {
+          /* The host's trouble, not the chip's: an I/O error. */
+          g_set_error (error, FM_ERROR, FM_ERROR_IO,
+                       "program of 0x%" G_GINT64_MODIFIER "x..0x%" G_GINT64_MODIFIER "x failed: %s",
+                       addr, addr + n, fm_nand_storage_error (nor->cells)->message);
+          return FALSE;
+        }
       if (r != FM_ARRAY_PASS)
         {
           g_set_error (error, FM_ERROR, FM_ERROR_PROGRAM_FAILED,

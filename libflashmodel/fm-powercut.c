@@ -170,6 +170,11 @@ fm_powercut_program (FmImage *image, const FmChipDesc *desc, guint64 page_index,
 
   if (m->flags & FM_BLOCK_FACTORY_BAD)
     return TRUE; /* the chip refuses to program it: nothing happens */
+  /* Room for the page first, so that a full disk changes nothing. A new
+   * slot reads all ones, as the page without one did. */
+  cells = fm_image_page_mut (image, page_index, error);
+  if (!cells)
+    return FALSE;
   fm_prng_init (&prng, seed);
   /* How far the program pulses got. Usually mid-way: of the bits being
    * cleared some are past the read threshold, some near it (unstable),
@@ -195,11 +200,10 @@ fm_powercut_program (FmImage *image, const FmChipDesc *desc, guint64 page_index,
   settle_unstable (image, desc, block, fm_prng_next (&prng));
   m->unstable_page = page + 1;
   m->unstable_seed = (guint32) fm_prng_next (&prng);
-  m->unstable_share = (guint32) (share * 4294967296.0);
+  /* A share of 1 (a late cut of a program clearing a few bits) is every
+   * bit: the most a 32-bit fraction holds, not 2^32 wrapped to 0. */
+  m->unstable_share = (guint32) MIN (share * 4294967296.0, (gdouble) G_MAXUINT32);
 
-  cells = fm_image_page_mut (image, page_index, error);
-  if (!cells)
-    return FALSE;
   for (gsize i = 0; i < len; i++)
     {
       guint8 to_clear = cells[i] & ~data[i];

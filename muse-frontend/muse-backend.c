@@ -330,7 +330,7 @@ muse_ram_backend_new (guint64 size, guint32 erasesize, const gchar *path, GError
   MuseBackend *b;
   Ram *ram;
   gboolean fresh = FALSE;
-  int fd;
+  int fd, err;
 
   if (!erasesize || (erasesize & (erasesize - 1)) || !size || size % erasesize)
     {
@@ -360,9 +360,17 @@ muse_ram_backend_new (guint64 size, guint32 erasesize, const gchar *path, GError
           return NULL;
         }
       fresh = st.st_size == 0;
-      if (fresh && ftruncate (fd, size) < 0)
+      /* Real blocks for the whole file (a new one, or holes in an old
+       * one): a store through the mapping into a hole of a full disk
+       * would be a SIGBUS. */
+      err = posix_fallocate (fd, 0, size);
+      if (err)
         {
-          g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: %s", path, g_strerror (errno));
+          /* A new file goes back to empty, as it was. */
+          gboolean emptied = !fresh || ftruncate (fd, 0) == 0;
+
+          g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: reserving %" G_GUINT64_FORMAT " bytes on disk: %s%s",
+                       path, size, g_strerror (err), emptied ? "" : " (and it could not be emptied again)");
           close (fd);
           return NULL;
         }

@@ -248,14 +248,20 @@ open_or_create (const FmChipDesc *desc, const gchar *path, guint64 seed, GError 
 }
 
 /* The journal and the faults every chip model takes from the options. The
- * fault rules are parsed first, so that a typo creates no image. */
+ * fault rules are parsed first, so that a typo creates no image; a rule
+ * beyond the chip would never fire and is refused too. */
 static gboolean
-parse_faults (const Options *o, FmFaultSet **faults, GError **error)
+parse_faults (const Options *o, const FmChipDesc *desc, FmFaultSet **faults, GError **error)
 {
   *faults = NULL;
   if (!o->faults)
     return TRUE;
   *faults = fm_fault_set_parse (o->faults, error);
+  if (*faults && !fm_fault_set_check_chip (*faults, desc, error))
+    {
+      g_prefix_error (error, "--faults: ");
+      g_clear_pointer (faults, fm_fault_set_free);
+    }
   return *faults != NULL;
 }
 
@@ -295,7 +301,7 @@ nand_backend (const Options *o, const FmChipDesc *desc, FmTimingMode timing,
       g_prefix_error (error, "--ecc: ");
       return NULL;
     }
-  if (!parse_faults (o, &faults, error))
+  if (!parse_faults (o, desc, &faults, error))
     {
       fm_ecc_free (ecc);
       return NULL;
@@ -344,7 +350,7 @@ nor_backend (const Options *o, const FmChipDesc *desc, FmTimingMode timing,
       return NULL;
     }
   if ((o->erase_size && !parse_size ("--erase-size", o->erase_size, &erase_size, error)) ||
-      !parse_faults (o, &faults, error))
+      !parse_faults (o, desc, &faults, error))
     return NULL;
   image = open_or_create (desc, o->image, o->seed, error);
   nor = image ? fm_nor_new (desc, image, timing, error) : NULL;

@@ -42,6 +42,7 @@ struct _MuseServer {
   gsize request_size;
   guint8 *data, *oob;     /* reply payload buffers */
   MuseServerCounts counts;
+  gboolean io_failure_shown;
 };
 
 MuseServer *
@@ -149,6 +150,21 @@ errno_of (const GError *error)
 
 /* ---- requests ------------------------------------------------------------- */
 
+/* Prints why a request failed: with --verbose each time; a failure of
+ * the server's own storage (the image file on a full disk: the host's
+ * trouble, not the chip's) also without, the first time. */
+static void
+show_failure (MuseServer *s, const gchar *what, const GError *local)
+{
+  if (!s->options.verbose)
+    {
+      if (s->io_failure_shown || !g_error_matches (local, FM_ERROR, FM_ERROR_IO))
+        return;
+      s->io_failure_shown = TRUE;
+    }
+  g_printerr ("muse-chip: %s: %s\n", what, local->message);
+}
+
 static gboolean
 handle_init (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize len, GError **error)
 {
@@ -225,8 +241,7 @@ handle_read (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize len
   s->counts.backend_ns += monotonic_ns () - start;
   if (!ok)
     {
-      if (s->options.verbose)
-        g_printerr ("muse-chip: read: %s\n", local->message);
+      show_failure (s, "read", local);
       if (power_lost (&local, error))
         return FALSE;
       return reply (fd, unique, errno_of (local), NULL, 0, error);
@@ -270,8 +285,7 @@ handle_write (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize le
   s->counts.backend_ns += monotonic_ns () - start;
   if (!ok)
     {
-      if (s->options.verbose)
-        g_printerr ("muse-chip: write: %s\n", local->message);
+      show_failure (s, "write", local);
       if (power_lost (&local, error))
         return FALSE;
       return reply (fd, unique, errno_of (local), NULL, 0, error);
@@ -298,8 +312,7 @@ handle_erase (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize le
   s->counts.backend_ns += monotonic_ns () - start;
   if (!ok)
     {
-      if (s->options.verbose)
-        g_printerr ("muse-chip: erase: %s\n", local->message);
+      show_failure (s, "erase", local);
       if (power_lost (&local, error))
         return FALSE;
       return reply (fd, unique, errno_of (local), NULL, 0, error);
@@ -349,8 +362,7 @@ handle_markbad (MuseServer *s, int fd, guint64 unique, const guint8 *arg, gsize 
     return reply (fd, unique, -EINVAL, NULL, 0, error);
   if (!s->backend->mark_bad (s->backend->self, in->addr, &local))
     {
-      if (s->options.verbose)
-        g_printerr ("muse-chip: mark bad: %s\n", local->message);
+      show_failure (s, "mark bad", local);
       if (power_lost (&local, error))
         return FALSE;
       return reply (fd, unique, errno_of (local), NULL, 0, error);

@@ -12,7 +12,10 @@
  * command, address and data cycles and polling R/B#; for a parallel CFI
  * NOR part (FmNorCfi) BAR1 is the chip's address space and every access is
  * a bus cycle of the chip. The register interface is
- * kernel/flashmodel-pci.h of flashmodel, shared with the Linux driver.
+ * kernel/flashmodel-pci.h of flashmodel, shared with the Linux driver;
+ * what every register does is libflashmodel's FmPciRegs (fm-pci-regs.h),
+ * so this file is the properties, the memory regions and the life cycle
+ * around it.
  *
  * The chip's state lives in IMAGE (created if missing, with wear and
  * contents kept across runs), or in memory without it. The image is synced
@@ -25,9 +28,7 @@
  */
 
 #include "qemu/osdep.h"
-#include "qemu/bswap.h"
 #include "qemu/error-report.h"
-#include "qemu/host-utils.h"
 #include "qemu/log.h"
 #include "qemu/module.h"
 #include "qemu/notify.h"
@@ -45,19 +46,11 @@
 #include "fm-faults.h"
 #include "fm-frontend.h"
 #include "fm-journal.h"
-#include "fm-nand-bus.h"
-#include "fm-nor-cfi.h"
+#include "fm-pci-regs.h"
 #include "flashmodel-pci.h"
 
 #define TYPE_FLASHMODEL_PCI "flashmodel-pci"
 OBJECT_DECLARE_SIMPLE_TYPE(FlashmodelPCIState, FLASHMODEL_PCI)
-
-/*
- * In virtual timing nothing lets the chip's clock run but bus activity, so
- * each read of STATUS lets this much chip time pass: a guest polling R/B#
- * sees the chip become ready after (operation time / interval) reads.
- */
-#define FLASHMODEL_PCI_POLL_NS 1000
 
 struct FlashmodelPCIState {
     PCIDevice parent_obj;
@@ -78,25 +71,59 @@ struct FlashmodelPCIState {
     FmChipDesc *desc;
     FmTimingMode timing_mode;
     bool guest_timing;          /* timing=guest */
-    int64_t guest_clock_base;   /* chip time - QEMU_CLOCK_VIRTUAL */
-    FmClock *clock;
     FmNand *cells;              /* the array: NAND chip, or NOR's cells */
     FmNand *nand;               /* NAND: owns the image */
-    FmNandBus *nand_bus;
     FmNor *nor;                 /* NOR: owns the image */
-    FmNorCfi *cfi;
+    FmPciRegs *iface;           /* the register interface over the chip */
     FmJournalWriter *journal;
-
-    uint32_t ctrl;
-    bool power_cut_reported;
 
     Notifier exit_notifier;
     VMChangeStateEntry *vm_state_entry;
 };
 
-static bool flashmodel_pci_is_nor(FlashmodelPCIState *s)
+/* ---- what FmPciRegs needs from QEMU ---- */
+
+static void flashmodel_pci_guest_error(gpointer opaque, const gchar *message)
 {
-    return s->cfi != NULL;
+    qemu_log_mask(LOG_GUEST_ERROR, "flashmodel-pci: %s\n", message);
+}
+
+/*
+ * A "powercut" fault leaves the chip unpowered: the machine it sits in
+ * would have lost power too, so stop it, as muse-chip stops. Until the
+ * main loop gets to it the chip reads all ones and ignores writes.
+ */
+static void flashmodel_pci_power_cut(gpointer opaque, guint64 at)
+{
+    FlashmodelPCIState *s = opaque;
+
+    error_report("flashmodel-pci: chip %s: power cut at operation %" PRIu64
+                 ": stopping the machine, as its power failed",
+                 s->desc->name, (uint64_t)at);
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_ERROR);
+}
+
+/*
+ * The image's storage failed (a full disk): the program reported FAIL to
+ * the guest, whose driver sees an I/O error; tell the person running QEMU
+ * why, once.
+ */
+static void flashmodel_pci_storage_error(gpointer opaque, const GError *err)
+{
+    FlashmodelPCIState *s = opaque;
+
+    error_report("flashmodel-pci: chip %s: %s; programs fail until there "
+                 "is room", s->desc->name, err->message);
+}
+
+/*
+ * timing=guest: the chip's time is QEMU's virtual clock, the guest's time
+ * (deterministic under -icount); FmPciRegs keeps the chip's clock up with
+ * it before every access.
+ */
+static guint64 flashmodel_pci_guest_now_ns(gpointer opaque)
+{
+    return qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
 }
 
 /* ---- opening and closing the chip ---- */
@@ -133,13 +160,11 @@ static void flashmodel_pci_close(FlashmodelPCIState *s)
             info_report("flashmodel-pci:   %s", *line);
         }
     }
-    g_clear_pointer(&s->nand_bus, fm_nand_bus_free);
-    g_clear_pointer(&s->cfi, fm_nor_cfi_free);
+    g_clear_pointer(&s->iface, fm_pci_regs_free);
     /* Freeing the model syncs and closes its image. */
     g_clear_pointer(&s->nand, fm_nand_free);
     g_clear_pointer(&s->nor, fm_nor_free);
     s->cells = NULL;
-    s->clock = NULL;
     if (s->journal) {
         g_autoptr(GError) err = NULL;
         const GError *failed = fm_journal_writer_failed(s->journal);
@@ -160,6 +185,11 @@ static bool flashmodel_pci_open(FlashmodelPCIState *s, Error **errp)
 {
     g_autoptr(GError) err = NULL;
     g_autoptr(FmFaultSet) faults = NULL;
+    FmPciRegsHooks hooks = {
+        .guest_error = flashmodel_pci_guest_error,
+        .power_cut = flashmodel_pci_power_cut,
+        .storage_error = flashmodel_pci_storage_error,
+    };
     FmImage *image;
     gboolean created;
     guint bus_width;
@@ -215,6 +245,9 @@ static bool flashmodel_pci_open(FlashmodelPCIState *s, Error **errp)
     /* Checked before the image is created, so that a typo creates nothing. */
     if (s->faults) {
         faults = fm_fault_set_parse(s->faults, &err);
+        if (faults && !fm_fault_set_check_chip(faults, s->desc, &err)) {
+            g_clear_pointer(&faults, fm_fault_set_free);
+        }
         if (!faults) {
             /* The library words it for muse-chip's --faults. */
             const char *msg = err->message;
@@ -246,13 +279,11 @@ static bool flashmodel_pci_open(FlashmodelPCIState *s, Error **errp)
         s->nor = fm_nor_new(s->desc, image, s->timing_mode, &err);
         if (s->nor) {
             s->cells = fm_nor_cells(s->nor);
-            s->clock = fm_nor_clock(s->nor);
         }
     } else {
         s->nand = fm_nand_new(s->desc, image, s->timing_mode, &err);
         if (s->nand) {
             s->cells = s->nand;
-            s->clock = fm_nand_clock(s->nand);
         }
     }
     if (!s->cells) {
@@ -263,19 +294,18 @@ static bool flashmodel_pci_open(FlashmodelPCIState *s, Error **errp)
         g_prefix_error(&err, "record=%s: ", s->record);
         goto fail;
     }
+    hooks.guest_now_ns = s->guest_timing ? flashmodel_pci_guest_now_ns : NULL;
     if (s->nor) {
-        s->cfi = fm_nor_cfi_new(s->nor, bus_width, &err);
-        if (!s->cfi) {
+        s->iface = fm_pci_regs_new_nor(s->nor, bus_width, &hooks, s, &err);
+        if (!s->iface) {
             goto fail;
         }
     } else {
         if (s->nop >= 0) {
             fm_nand_set_nop_limit(s->nand, s->nop);
         }
-        s->nand_bus = fm_nand_bus_new(s->nand);
+        s->iface = fm_pci_regs_new_nand(s->nand, &hooks, s);
     }
-    s->guest_clock_base = (int64_t)fm_clock_now(s->clock) -
-                          qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
     return true;
 
 fail:
@@ -285,227 +315,15 @@ fail_early:
     return false;
 }
 
-/*
- * A "powercut" fault leaves the chip unpowered: the machine it sits in
- * would have lost power too, so stop it, as muse-chip stops. Until the
- * main loop gets to it the chip reads all ones and ignores writes.
- */
-static void flashmodel_pci_check_power(FlashmodelPCIState *s)
-{
-    if (s->power_cut_reported || !fm_nand_powered_off(s->cells)) {
-        return;
-    }
-    s->power_cut_reported = true;
-    error_report("flashmodel-pci: chip %s: power cut at operation %" PRIu64
-                 ": stopping the machine, as its power failed",
-                 s->desc->name, fm_nand_power_cut_at(s->cells));
-    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_ERROR);
-}
+/* ---- BAR0 and BAR1: libflashmodel's FmPciRegs ---- */
 
-/*
- * timing=guest: the model runs in virtual timing, its clock kept up with
- * QEMU's virtual clock before every access, so that an operation takes its
- * time as the guest sees time, whether the guest polls or sleeps (Linux's
- * CFI drivers sleep a jiffy between status polls and give up after 20 s:
- * in plain virtual timing, 100 ns of chip time per bus cycle, a sector
- * erase would never end for them). The chip's clock runs ahead by the bus
- * cycles the model counts on its own, never behind. Deterministic under
- * -icount.
- */
-static void flashmodel_pci_follow_guest(FlashmodelPCIState *s)
-{
-    int64_t target, now;
-
-    if (!s->guest_timing) {
-        return;
-    }
-    target = s->guest_clock_base + qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
-    now = (int64_t)fm_clock_now(s->clock);
-    if (target > now) {
-        fm_clock_advance(s->clock, target - now);
-    }
-}
-
-/* ---- BAR0: registers ---- */
-
-static uint32_t flashmodel_pci_status(FlashmodelPCIState *s)
-{
-    bool ready;
-
-    if (s->timing_mode == FM_TIMING_VIRTUAL && !s->guest_timing) {
-        fm_clock_advance(s->clock, FLASHMODEL_PCI_POLL_NS);
-    }
-    if (flashmodel_pci_is_nor(s)) {
-        ready = fm_nor_cfi_ready(s->cfi);
-    } else {
-        ready = fm_nand_bus_ready(s->nand_bus);
-    }
-    return ready ? FMPCI_STATUS_READY : 0;
-}
-
-static uint64_t flashmodel_pci_size(FlashmodelPCIState *s)
-{
-    if (flashmodel_pci_is_nor(s)) {
-        return fm_nor_size(s->nor);
-    }
-    return fm_chip_desc_size_bytes(s->desc);
-}
-
-/* The 32-bit register at ADDR (a multiple of 4), other than DATA. */
-static uint32_t flashmodel_pci_reg_read(FlashmodelPCIState *s, hwaddr addr)
-{
-    if (addr >= FMPCI_NAME && addr < FMPCI_NAME + FMPCI_NAME_LEN) {
-        uint8_t word[4] = { 0 };
-        size_t len = strlen(s->desc->name);
-        hwaddr i;
-
-        for (i = 0; i < 4; i++) {
-            if (addr - FMPCI_NAME + i < MIN(len, FMPCI_NAME_LEN - 1)) {
-                word[i] = s->desc->name[addr - FMPCI_NAME + i];
-            }
-        }
-        return ldl_le_p(word);
-    }
-    switch (addr) {
-    case FMPCI_MAGIC:
-        return FMPCI_MAGIC_VALUE;
-    case FMPCI_VERSION:
-        return FMPCI_VERSION_VALUE;
-    case FMPCI_TYPE:
-        return flashmodel_pci_is_nor(s) ? FMPCI_TYPE_CFI_NOR : FMPCI_TYPE_NAND;
-    case FMPCI_CTRL:
-        return s->ctrl;
-    case FMPCI_STATUS:
-        return flashmodel_pci_status(s);
-    case FMPCI_BUSWIDTH:
-        return flashmodel_pci_is_nor(s) ? fm_nor_cfi_bus_width(s->cfi)
-                                        : s->desc->bus_width;
-    case FMPCI_SIZE_LO:
-        return (uint32_t)flashmodel_pci_size(s);
-    case FMPCI_SIZE_HI:
-        return flashmodel_pci_size(s) >> 32;
-    case FMPCI_CMD:
-    case FMPCI_ADDR:
-        qemu_log_mask(LOG_GUEST_ERROR, "flashmodel-pci: register 0x%"
-                      HWADDR_PRIx " is write-only\n", addr);
-        return 0;
-    default:
-        qemu_log_mask(LOG_GUEST_ERROR, "flashmodel-pci: read of unknown "
-                      "register 0x%" HWADDR_PRIx "\n", addr);
-        return 0;
-    }
-}
-
-static void flashmodel_pci_set_ctrl(FlashmodelPCIState *s, uint32_t value)
-{
-    s->ctrl = value & (FMPCI_CTRL_CE | FMPCI_CTRL_WP);
-    if (flashmodel_pci_is_nor(s)) {
-        /* The window selects the chip on every access: CE has no use. */
-        fm_nor_cfi_set_wp(s->cfi, !!(s->ctrl & FMPCI_CTRL_WP));
-    } else {
-        fm_nand_bus_set_ce(s->nand_bus, !!(s->ctrl & FMPCI_CTRL_CE));
-        fm_nand_bus_set_wp(s->nand_bus, !!(s->ctrl & FMPCI_CTRL_WP));
-    }
-}
-
-/* Bits 7:0 of a write at ADDR, a multiple of 4, other than DATA. */
-static void flashmodel_pci_reg_write(FlashmodelPCIState *s, hwaddr addr,
-                                     uint32_t value)
-{
-    switch (addr) {
-    case FMPCI_CTRL:
-        flashmodel_pci_set_ctrl(s, value);
-        return;
-    case FMPCI_CMD:
-    case FMPCI_ADDR:
-        if (flashmodel_pci_is_nor(s)) {
-            qemu_log_mask(LOG_GUEST_ERROR, "flashmodel-pci: CMD and ADDR are "
-                          "for NAND chips; a NOR chip is driven through "
-                          "BAR1\n");
-        } else if (addr == FMPCI_CMD) {
-            fm_nand_bus_command(s->nand_bus, value & 0xff);
-        } else {
-            fm_nand_bus_address(s->nand_bus, value & 0xff);
-        }
-        return;
-    default:
-        qemu_log_mask(LOG_GUEST_ERROR, "flashmodel-pci: write of 0x%x to "
-                      "read-only or unknown register 0x%" HWADDR_PRIx "\n",
-                      value, addr);
-        return;
-    }
-}
-
-/*
- * DATA: SIZE bytes of data cycles, lowest address first. A byte access is
- * one cycle on either bus width (on a x16 chip: the low byte lane).
- */
-static uint64_t flashmodel_pci_data_read(FlashmodelPCIState *s, unsigned size)
-{
-    uint8_t buf[8];
-
-    if (size == 1) {
-        return fm_nand_bus_read(s->nand_bus) & 0xff;
-    }
-    fm_nand_bus_read_buf(s->nand_bus, buf, size);
-    return ldn_le_p(buf, size);
-}
-
-static void flashmodel_pci_data_write(FlashmodelPCIState *s, uint64_t value,
-                                      unsigned size)
-{
-    uint8_t buf[8];
-
-    if (size == 1) {
-        fm_nand_bus_write(s->nand_bus, value & 0xff);
-        return;
-    }
-    stn_le_p(buf, size, value);
-    fm_nand_bus_write_buf(s->nand_bus, buf, size);
-}
-
-static bool flashmodel_pci_data_ok(FlashmodelPCIState *s, hwaddr addr)
-{
-    if (!s->nand_bus) {
-        qemu_log_mask(LOG_GUEST_ERROR, "flashmodel-pci: DATA is for NAND "
-                      "chips; a NOR chip is driven through BAR1\n");
-        return false;
-    }
-    if (addr != FMPCI_DATA) {
-        qemu_log_mask(LOG_GUEST_ERROR, "flashmodel-pci: DATA access at 0x%"
-                      HWADDR_PRIx " (it must start at 0x%x)\n",
-                      addr, FMPCI_DATA);
-        return false;
-    }
-    return true;
-}
-
-/*
- * Accesses are naturally aligned (the core refuses others): a 1- or 2-byte
- * access is part of one register, an 8-byte one covers two.
- */
+/* Every access goes to FmPciRegs; after close (at exit) there is no chip. */
 static uint64_t flashmodel_pci_regs_read(void *opaque, hwaddr addr,
                                          unsigned size)
 {
     FlashmodelPCIState *s = opaque;
-    uint64_t value;
 
-    if (!s->cells) {
-        return ~0ULL;   /* closed at exit */
-    }
-    flashmodel_pci_follow_guest(s);
-    if (addr >= FMPCI_DATA && addr < FMPCI_DATA + 8) {
-        value = flashmodel_pci_data_ok(s, addr)
-                ? flashmodel_pci_data_read(s, size) : 0;
-        flashmodel_pci_check_power(s);
-        return value;
-    }
-    if (size == 8) {
-        return flashmodel_pci_reg_read(s, addr) |
-               (uint64_t)flashmodel_pci_reg_read(s, addr + 4) << 32;
-    }
-    value = flashmodel_pci_reg_read(s, addr & ~(hwaddr)3);
-    return extract64(value, (addr & 3) * 8, size * 8);
+    return s->iface ? fm_pci_regs_read(s->iface, addr, size) : ~0ULL;
 }
 
 static void flashmodel_pci_regs_write(void *opaque, hwaddr addr,
@@ -513,27 +331,12 @@ static void flashmodel_pci_regs_write(void *opaque, hwaddr addr,
 {
     FlashmodelPCIState *s = opaque;
 
-    if (!s->cells) {
-        return;
+    if (s->iface) {
+        fm_pci_regs_write(s->iface, addr, value, size);
     }
-    flashmodel_pci_follow_guest(s);
-    if (addr >= FMPCI_DATA && addr < FMPCI_DATA + 8) {
-        if (flashmodel_pci_data_ok(s, addr)) {
-            flashmodel_pci_data_write(s, value, size);
-        }
-    } else if (size == 8) {
-        flashmodel_pci_reg_write(s, addr, value);
-        flashmodel_pci_reg_write(s, addr + 4, value >> 32);
-    } else if (addr & 3) {
-        qemu_log_mask(LOG_GUEST_ERROR, "flashmodel-pci: write to the middle "
-                      "of register 0x%" HWADDR_PRIx "\n", addr & ~(hwaddr)3);
-    } else {
-        /* A narrower write at a register's start: its low bits. */
-        flashmodel_pci_reg_write(s, addr, value);
-    }
-    flashmodel_pci_check_power(s);
 }
 
+/* Naturally aligned accesses (the core refuses others). */
 static const MemoryRegionOps flashmodel_pci_regs_ops = {
     .read = flashmodel_pci_regs_read,
     .write = flashmodel_pci_regs_write,
@@ -548,21 +351,12 @@ static const MemoryRegionOps flashmodel_pci_regs_ops = {
     },
 };
 
-/* ---- BAR1: the NOR chip's address space ---- */
-
 static uint64_t flashmodel_pci_window_read(void *opaque, hwaddr addr,
                                            unsigned size)
 {
     FlashmodelPCIState *s = opaque;
-    uint64_t value;
 
-    if (!s->cfi) {
-        return ~0ULL;
-    }
-    flashmodel_pci_follow_guest(s);
-    value = fm_nor_cfi_read(s->cfi, addr, size);
-    flashmodel_pci_check_power(s);
-    return value;
+    return s->iface ? fm_pci_regs_window_read(s->iface, addr, size) : ~0ULL;
 }
 
 static void flashmodel_pci_window_write(void *opaque, hwaddr addr,
@@ -570,20 +364,15 @@ static void flashmodel_pci_window_write(void *opaque, hwaddr addr,
 {
     FlashmodelPCIState *s = opaque;
 
-    if (!s->cfi) {
-        return;
+    if (s->iface) {
+        fm_pci_regs_window_write(s->iface, addr, value, size);
     }
-    flashmodel_pci_follow_guest(s);
-    fm_nor_cfi_write(s->cfi, addr, value, size);
-    flashmodel_pci_check_power(s);
 }
 
 /*
- * Any width at any address, as a CPU may issue on a memory bus: Linux's
- * cfi_cmdset_0002 polls a 16-bit word at byte address 555h, which the
- * model decodes as real wiring would (FmNorCfi ignores the address bits
- * below the bus width). 8-byte accesses are split into two 4-byte ones,
- * lower address first.
+ * Any width at any address, as a CPU may issue on a memory bus (see
+ * fm_pci_regs_window_read()). 8-byte accesses are split into two 4-byte
+ * ones, lower address first.
  */
 static const MemoryRegionOps flashmodel_pci_window_ops = {
     .read = flashmodel_pci_window_read,
@@ -642,7 +431,7 @@ static void flashmodel_pci_realize(PCIDevice *pdev, Error **errp)
     memory_region_init_io(&s->regs, OBJECT(s), &flashmodel_pci_regs_ops, s,
                           "flashmodel-pci-regs", FMPCI_REGS_SIZE);
     pci_register_bar(pdev, 0, PCI_BASE_ADDRESS_SPACE_MEMORY, &s->regs);
-    if (flashmodel_pci_is_nor(s)) {
+    if (fm_pci_regs_window_size(s->iface)) {
         /*
          * Not prefetchable: reads have side effects (status, toggle bits).
          * Beyond the chip, up to the power of two a BAR needs, the chip's
@@ -651,7 +440,7 @@ static void flashmodel_pci_realize(PCIDevice *pdev, Error **errp)
         memory_region_init_io(&s->window, OBJECT(s),
                               &flashmodel_pci_window_ops, s,
                               "flashmodel-pci-window",
-                              pow2ceil(fm_nor_size(s->nor)));
+                              fm_pci_regs_window_size(s->iface));
         pci_register_bar(pdev, 1, PCI_BASE_ADDRESS_SPACE_MEMORY, &s->window);
     }
 
@@ -679,13 +468,9 @@ static void flashmodel_pci_reset(DeviceState *dev)
 {
     FlashmodelPCIState *s = FLASHMODEL_PCI(dev);
 
-    if (!s->cells) {
-        return;
+    if (s->iface) {
+        fm_pci_regs_reset(s->iface);
     }
-    if (flashmodel_pci_is_nor(s)) {
-        fm_nor_cfi_reset(s->cfi);
-    }
-    flashmodel_pci_set_ctrl(s, 0);
 }
 
 static Property flashmodel_pci_properties[] = {

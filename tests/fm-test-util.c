@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "fm-test-util.h"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const gchar tiny_text[] =
   "[chip]\n"
@@ -465,3 +469,80 @@ fm_test_dir_listing (const gchar *dir)
   return g_strjoinv (" ", (gchar **) names->pdata);
 }
 
+
+/* ---- crafted images ------------------------------------------------------ */
+
+static void
+poke_bytes (const gchar *path, goffset offset, const void *bytes, gsize len)
+{
+  guint8 header[FM_IMAGE_HEADER_SIZE];
+  guint32 crc;
+  int fd = open (path, O_RDWR);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pwrite (fd, bytes, len, offset), ==, (gssize) len);
+  /* The checksum covers the header but its last four bytes. */
+  g_assert_cmpint (pread (fd, header, sizeof header, 0), ==, (gssize) sizeof header);
+  crc = fm_crc32 (0, header, FM_IMAGE_HEADER_SIZE - 4);
+  g_assert_cmpint (pwrite (fd, &crc, 4, FM_IMAGE_HEADER_SIZE - 4), ==, 4);
+  close (fd);
+}
+
+void
+fm_test_image_poke (const gchar *path, goffset offset, guint64 value, guint len)
+{
+  guint64 le = GUINT64_TO_LE (value);
+
+  g_assert_true (len == 4 || len == 8);
+  if (len == 4)
+    {
+      guint32 le32 = GUINT32_TO_LE ((guint32) value);
+
+      poke_bytes (path, offset, &le32, 4);
+    }
+  else
+    poke_bytes (path, offset, &le, 8);
+}
+
+void
+fm_test_image_poke_name (const gchar *path, const gchar *name)
+{
+  gchar field[64] = { 0 };
+
+  memcpy (field, name, MIN (strlen (name), sizeof field));
+  poke_bytes (path, FM_TEST_HEADER_CHIP_NAME, field, sizeof field);
+}
+
+guint64
+fm_test_image_peek (const gchar *path, goffset offset, guint len)
+{
+  guint64 le = 0;
+  int fd = open (path, O_RDONLY);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_true (len <= 8);
+  g_assert_cmpint (pread (fd, &le, len, offset), ==, (gssize) len);
+  close (fd);
+  return GUINT64_FROM_LE (le);
+}
+
+void
+fm_test_forbid_growth (const gchar *path, struct rlimit *saved)
+{
+  struct stat st;
+  struct rlimit limit;
+
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, saved), ==, 0);
+  limit = *saved;
+  limit.rlim_cur = st.st_size;
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+}
+
+void
+fm_test_allow_growth (const struct rlimit *saved)
+{
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, saved), ==, 0);
+  signal (SIGXFSZ, SIG_DFL);
+}

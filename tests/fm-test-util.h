@@ -4,6 +4,8 @@
 
 #include "flashmodel.h"
 
+#include <sys/resource.h>
+
 G_BEGIN_DECLS
 
 /*
@@ -83,6 +85,31 @@ FmImage *fm_test_replayed (FmTestRecording *r, guint64 until, FmCutKind cut,
  * counts and flags. */
 void     fm_test_assert_same_chip (FmImage *a, FmImage *b, const FmChipDesc *d);
 
+/* Where fm-image.c's header keeps its fields (the file format), for
+ * tests that craft images. */
+enum {
+  FM_TEST_HEADER_HEADER_SIZE = 12,
+  FM_TEST_HEADER_CHIP_NAME = 16,
+  FM_TEST_HEADER_PAGE_SIZE = 80,
+  FM_TEST_HEADER_OOB_SIZE = 84,
+  FM_TEST_HEADER_PAGES_PER_BLOCK = 88,
+  FM_TEST_HEADER_BLOCKS = 92,
+  FM_TEST_HEADER_BLOCK_TABLE_OFF = 104,
+  FM_TEST_HEADER_PAGE_TABLE_OFF = 112,
+  FM_TEST_HEADER_SLOT_AREA_OFF = 120,
+  FM_TEST_HEADER_SLOT_SIZE = 128,
+  FM_TEST_HEADER_FLAGS = 132,
+};
+
+/* Writes the LEN (4 or 8) bytes of VALUE, little-endian, at OFFSET of the
+ * image file PATH, then gives its header a valid checksum again: an image
+ * that only the header's own checks can refuse. */
+void     fm_test_image_poke (const gchar *path, goffset offset, guint64 value, guint len);
+/* The same for NAME written into the header's chip name (NUL-padded). */
+void     fm_test_image_poke_name (const gchar *path, const gchar *name);
+/* A little-endian number of LEN bytes read at OFFSET of PATH. */
+guint64  fm_test_image_peek (const gchar *path, goffset offset, guint len);
+
 /* A chip driven through its bus: owns all three. */
 typedef struct {
   FmChipDesc *desc;
@@ -110,5 +137,11 @@ guint8      fm_test_bus_program (FmNandBus *bus, const FmChipDesc *d, guint32 bl
  * read left (read before the data, as Linux does). */
 guint8      fm_test_bus_read    (FmNandBus *bus, const FmChipDesc *d, guint32 block,
                                  guint page, guint column, guint8 *out, gsize len);
+
+/* The file at PATH may not grow past its size now, as on a full disk:
+ * with SIGXFSZ ignored, growing it fails with EFBIG. SAVED receives the
+ * limit fm_test_allow_growth() restores. */
+void fm_test_forbid_growth (const gchar *path, struct rlimit *saved);
+void fm_test_allow_growth  (const struct rlimit *saved);
 
 G_END_DECLS

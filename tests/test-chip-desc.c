@@ -180,6 +180,9 @@ typedef struct {
 static const BadCase bad_cases[] = {
   { "chip", "name", "", "[chip] name: required key is missing" },
   { "chip", "name", "name=Bad Name", "[chip] name" },
+  /* An image's header holds 63 characters and a NUL. */
+  { "chip", "name", "name=" "0123456789012345678901234567890123456789012345678901234567890123",
+    "[chip] name: longer than 63 characters" },
   { "chip", "type", "type=nand-tlc", "unknown chip type" },
   { "chip", "vendor", "vendor=", "[chip] vendor: empty value" },
   { "chip", "bogus", "bogus=1", "[chip] bogus: unknown key" },

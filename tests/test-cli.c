@@ -9,13 +9,17 @@
 #include <cairo.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #define EXIT_USAGE 2
 
 static const gchar *tool;
+static const gchar *muse_chip;
 static const gchar *chips_dir;
 static gchar **tool_env;   /* ours, with messages and numbers in C.UTF-8 */
 
@@ -34,21 +38,18 @@ run_result_clear (RunResult *r)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunResult, run_result_clear)
 
-/* Runs the tool with the NULL-terminated arguments after the first. */
+/* Runs PROGRAM with the arguments FIRST and AP (NULL-terminated). */
 static RunResult
-run_tool (const gchar *first, ...)
+run_program_va (const gchar *program, const gchar *first, va_list ap)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_autoptr (GError) error = NULL;
   RunResult r = { -1, NULL, NULL };
   gint wait_status;
-  va_list ap;
 
-  g_ptr_array_add (argv, (gpointer) tool);
-  va_start (ap, first);
+  g_ptr_array_add (argv, (gpointer) program);
   for (const gchar *a = first; a; a = va_arg (ap, const gchar *))
     g_ptr_array_add (argv, (gpointer) a);
-  va_end (ap);
   g_ptr_array_add (argv, NULL);
 
   g_spawn_sync (NULL, (gchar **) argv->pdata, tool_env, G_SPAWN_DEFAULT, NULL, NULL,
@@ -58,6 +59,33 @@ run_tool (const gchar *first, ...)
     r.status = WEXITSTATUS (wait_status);
   if (g_test_verbose ())
     g_test_message ("exit %d\nstdout:\n%s\nstderr:\n%s", r.status, r.out, r.err);
+  return r;
+}
+
+/* Runs the tool with the NULL-terminated arguments. */
+static RunResult
+run_tool (const gchar *first, ...)
+{
+  RunResult r;
+  va_list ap;
+
+  va_start (ap, first);
+  r = run_program_va (tool, first, ap);
+  va_end (ap);
+  return r;
+}
+
+/* The same for muse-chip ($MUSE_CHIP), for what it does before it
+ * opens /dev/muse. */
+static RunResult
+run_muse_chip (const gchar *first, ...)
+{
+  RunResult r;
+  va_list ap;
+
+  va_start (ap, first);
+  r = run_program_va (muse_chip, first, ap);
+  va_end (ap);
   return r;
 }
 
@@ -292,6 +320,11 @@ test_create_seed_and_bad_blocks (void)
 /* ---- damaged images ------------------------------------------------------ */
 
 /* stat of PATH fails with a message naming it, and leaves it unchanged. */
+/* Every program that reads the image of micron-mt29f4g at PATH refuses
+ * it with exit status 1 (not a signal) and a message that names the file
+ * and matches REASON_PATTERN, and leaves the file as it was: stat, wear
+ * and export, which find the chip from the image, and muse-chip, told
+ * the chip (it fails before it opens /dev/muse). */
 static void
 assert_stat_rejects (const gchar *path, const gchar *reason_pattern)
 {
@@ -300,13 +333,14 @@ assert_stat_rejects (const gchar *path, const gchar *reason_pattern)
   g_autofree gchar *after = NULL;
   g_autofree gchar *quoted = g_regex_escape_string (path, -1);
   g_autofree gchar *expect = g_strdup_printf ("^flashmodel: %s: %s", quoted, reason_pattern);
+  g_autofree gchar *dump = g_strconcat (path, ".dump", NULL);
+  g_autofree gchar *dir = g_path_get_dirname (path);
+  g_autofree gchar *listing = fm_test_dir_listing (dir);
   g_auto (RunResult) r = run_tool ("stat", path, NULL);
 
   g_assert_cmpint (r.status, ==, 1);
   g_assert_cmpstr (r.out, ==, "");
   assert_match (r.err, expect);
-  after = read_file (path, &after_len);
-  g_assert_cmpmem (before, before_len, after, after_len);
   {
     /* wear opens images the same way. */
     g_auto (RunResult) w = run_tool ("wear", "--csv", path, NULL);
@@ -315,6 +349,26 @@ assert_stat_rejects (const gchar *path, const gchar *reason_pattern)
     g_assert_cmpstr (w.out, ==, "");
     assert_match (w.err, expect);
   }
+  {
+    g_auto (RunResult) e = run_tool ("export", path, dump, NULL);
+    g_autofree gchar *listing_after = fm_test_dir_listing (dir);
+
+    g_assert_cmpint (e.status, ==, 1);
+    assert_match (e.err, expect);
+    g_assert_cmpstr (listing_after, ==, listing);
+  }
+  if (muse_chip)
+    {
+      g_autofree gchar *muse_expect = g_strdup_printf ("^muse-chip: %s: %s", quoted, reason_pattern);
+      g_auto (RunResult) m = run_muse_chip ("--chip", "micron-mt29f4g", "--image", path,
+                                            "--device", "/nonexistent/muse", NULL);
+
+      g_assert_cmpint (m.status, ==, 1);
+      assert_match (m.err, muse_expect);
+      g_assert_null (strstr (m.err, "/nonexistent/muse"));
+    }
+  after = read_file (path, &after_len);
+  g_assert_cmpmem (before, before_len, after, after_len);
 }
 
 static void
@@ -368,6 +422,148 @@ test_stat_header_bit_flip (void)
     g_assert_cmpint (r.status, ==, 0);
   }
   remove_tmp_dir (dir);
+}
+
+/* Hostile images with valid checksums (issue 16). */
+static void
+test_stat_crafted_header (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *path = create_image (dir, "micron-mt29f4g", "crafted.img");
+
+  /* page_size + oob_size wraps to slot_size 0 in 32 bits: was SIGFPE. */
+  fm_test_image_poke (path, FM_TEST_HEADER_PAGE_SIZE, 0xffffffff, 4);
+  fm_test_image_poke (path, FM_TEST_HEADER_OOB_SIZE, 1, 4);
+  fm_test_image_poke (path, FM_TEST_HEADER_SLOT_SIZE, 0, 4);
+  assert_stat_rejects (path, "corrupt image: header field page_size is 4294967295, outside \\[1, 32768\\]$");
+  /* A geometry whose tables reach past any chip. */
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_free (create_image (dir, "micron-mt29f4g", "crafted.img"));
+  fm_test_image_poke (path, FM_TEST_HEADER_BLOCKS, 1u << 28, 4);
+  assert_stat_rejects (path, "corrupt image: header field blocks is 268435456, outside \\[1, 16777216\\]$");
+  remove_tmp_dir (dir);
+}
+
+/* An image that is whole in itself, named micron-mt29f4g, but with
+ * 16+8-byte pages: its slots are 24 bytes, the chip reads 2112 from
+ * them. Was SIGBUS in stat, wear (the bad block markers) and export (the
+ * dump's memcpy): every open now checks the whole geometry against the
+ * chip. */
+static void
+test_stat_foreign_geometry (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *path = create_image (dir, "micron-mt29f4g", "crafted.img");
+  guint64 page_table = fm_test_image_peek (path, FM_TEST_HEADER_PAGE_TABLE_OFF, 8);
+  guint64 slots = fm_test_image_peek (path, FM_TEST_HEADER_SLOT_AREA_OFF, 8);
+  FILE *f;
+
+  fm_test_image_poke (path, FM_TEST_HEADER_PAGE_SIZE, 16, 4);
+  fm_test_image_poke (path, FM_TEST_HEADER_OOB_SIZE, 8, 4);
+  fm_test_image_poke (path, FM_TEST_HEADER_SLOT_SIZE, 24, 4);
+  /* 170 slots end 16 bytes short of a 4 KiB page: a 2112-byte read of
+   * the last ones runs past the end of the file. Pages 0 and 1 of block
+   * 0 (its marker pages) hold them, programmed once. */
+  g_assert_cmpint (truncate (path, slots + 170 * 24), ==, 0);
+  f = fopen (path, "r+b");
+  g_assert_nonnull (f);
+  g_assert_cmpint (fseek (f, page_table, SEEK_SET), ==, 0);
+  g_assert_cmpuint (fwrite ((guint32[]) { GUINT32_TO_LE (170 | 1u << 28), GUINT32_TO_LE (169 | 1u << 28) },
+                            4, 2, f), ==, 2);
+  g_assert_cmpint (fclose (f), ==, 0);
+  assert_stat_rejects (path, "image geometry 16\\+8 x 64 pages x 4096 blocks differs from chip "
+                       "'micron-mt29f4g' \\(2048\\+64 x 64 x 4096\\): header field page_size is 16, "
+                       "the chip's 2048$");
+  remove_tmp_dir (dir);
+}
+
+/* Page table entries are not covered by the header's checksum. */
+static void
+test_stat_bad_slot_number (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *path = create_image (dir, "micron-mt29f4g", "crafted.img");
+  guint64 page_table = fm_test_image_peek (path, FM_TEST_HEADER_PAGE_TABLE_OFF, 8);
+  guint32 entry = GUINT32_TO_LE (0x0fffffff);
+  FILE *f = fopen (path, "r+b");
+
+  g_assert_nonnull (f);
+  g_assert_cmpint (fseek (f, page_table + 4 * 70, SEEK_SET), ==, 0);
+  g_assert_cmpuint (fwrite (&entry, 4, 1, f), ==, 1);
+  g_assert_cmpint (fclose (f), ==, 0);
+  assert_stat_rejects (path, "corrupt image: page 70 refers to missing slot 268435455 \\(the file has [0-9]+\\)$");
+  remove_tmp_dir (dir);
+}
+
+/* muse-chip refuses fault rules beyond its chip before it makes an image
+ * or opens /dev/muse. */
+static void
+test_muse_chip_faults_beyond_chip (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *image = g_build_filename (dir, "nand.img", NULL);
+
+  if (!muse_chip)
+    {
+      g_test_skip ("MUSE_CHIP is not set");
+      return;
+    }
+  {
+    g_auto (RunResult) r = run_muse_chip ("--chip", "micron-mt29f4g", "--image", image,
+                                          "--faults", "bitflip block=4096 page=0 byte=0 bit=0",
+                                          "--device", "/nonexistent/muse", NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, "^muse-chip: --faults: fault 'bitflip block=4096 page=0 byte=0 bit=0': "
+                         "block=4096 is beyond chip 'micron-mt29f4g' \\(4096 blocks\\)$");
+  }
+  {
+    g_auto (RunResult) r = run_muse_chip ("--chip", "micron-mt29f4g", "--image", image,
+                                          "--faults", "stuck block=1 page=0 byte=4294967296 bit=0 value=0",
+                                          "--device", "/nonexistent/muse", NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, "byte='4294967296' is not an integer in \\[0, 4294967294\\]$");
+  }
+  g_assert_false (g_file_test (image, G_FILE_TEST_EXISTS));
+  remove_tmp_dir (dir);
+}
+
+/* replay --base opens the base image with the journal's chip. */
+static void
+test_replay_crafted_base (void)
+{
+  g_auto (FmTestRecording) rec = { 0 };
+  g_autofree gchar *out = NULL;
+  g_autofree gchar *quoted = NULL;
+  g_autofree gchar *expect = NULL;
+  g_autofree gchar *listing = NULL;
+  g_autofree gchar *listing_after = NULL;
+
+  fm_test_record (&rec, "micron-mt29f4g", 20, NULL);
+  out = g_build_filename (rec.dir, "out.img", NULL);
+  quoted = g_regex_escape_string (rec.base_path, -1);
+  fm_test_image_poke (rec.base_path, FM_TEST_HEADER_PAGE_SIZE, 0xffffffff, 4);
+  fm_test_image_poke (rec.base_path, FM_TEST_HEADER_OOB_SIZE, 1, 4);
+  fm_test_image_poke (rec.base_path, FM_TEST_HEADER_SLOT_SIZE, 0, 4);
+  expect = g_strdup_printf ("^flashmodel: %s: corrupt image: header field page_size is 4294967295", quoted);
+  listing = fm_test_dir_listing (rec.dir);
+  {
+    g_auto (RunResult) r = run_tool ("replay", "--journal", rec.journal_path, "--base", rec.base_path,
+                                     "-o", out, NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, expect);
+  }
+  {
+    g_auto (RunResult) r = run_tool ("powercut-campaign", "--journal", rec.journal_path,
+                                     "--base", rec.base_path, "--check", "true", NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, expect);
+  }
+  listing_after = fm_test_dir_listing (rec.dir);
+  g_assert_cmpstr (listing_after, ==, listing);
 }
 
 static void
@@ -1094,6 +1290,69 @@ test_dump_stdout_and_partial (void)
   remove_tmp_dir (dir);
 }
 
+/* Whether a name in DIR starts with PREFIX. */
+static gboolean
+dir_has_prefixed (const gchar *dir, const gchar *prefix)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+
+  while (d && (name = g_dir_read_name (d)))
+    if (g_str_has_prefix (name, prefix))
+      return TRUE;
+  return FALSE;
+}
+
+/* SIGINT, SIGTERM or SIGHUP during an import: its .partial file goes,
+ * no image is made, and the signal ends the tool. The signal is sent as
+ * soon as the .partial file shows, so the import of a whole chip's dump
+ * is far from done. */
+static void
+test_import_interrupted (void)
+{
+  const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *dump = g_build_filename (dir, "nand.bin", NULL);
+  g_autofree gchar *image = g_build_filename (dir, "nand.img", NULL);
+  gsize size = 4096 * 32 * 512; /* samsung-k9f1208, page data only */
+  g_autofree guint8 *data = fm_test_pattern (size, 8);
+
+  write_file (dump, (const gchar *) data, size);
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      const gchar *argv[] = { tool, "import", "--chip", "samsung-k9f1208", "--format", "data",
+                              dump, image, NULL };
+      g_autoptr (GError) error = NULL;
+      g_autofree gchar *err = NULL;
+      GPid pid;
+      gint err_fd, status;
+      gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+      g_spawn_async_with_pipes (NULL, (gchar **) argv, tool_env, G_SPAWN_DO_NOT_REAP_CHILD,
+                                NULL, NULL, &pid, NULL, NULL, &err_fd, &error);
+      g_assert_no_error (error);
+      while (!dir_has_prefixed (dir, "nand.img.partial-") && g_get_monotonic_time () < deadline)
+        g_usleep (200);
+      g_assert_true (dir_has_prefixed (dir, "nand.img.partial-"));
+      g_assert_cmpint (kill (pid, signals[i]), ==, 0);
+      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+      g_spawn_close_pid (pid);
+      {
+        g_autoptr (GIOChannel) ch = g_io_channel_unix_new (err_fd);
+
+        g_io_channel_set_close_on_unref (ch, TRUE);
+        g_io_channel_read_to_end (ch, &err, NULL, &error);
+        g_assert_no_error (error);
+      }
+      g_test_message ("signal %d: %s", signals[i], err);
+      g_assert_true (WIFSIGNALED (status));
+      g_assert_cmpint (WTERMSIG (status), ==, signals[i]);
+      g_assert_false (dir_has_prefixed (dir, "nand.img"));
+      assert_match (err, "^flashmodel: import interrupted after [0-9]+ of 4096 blocks$");
+    }
+  remove_tmp_dir (dir);
+}
+
 static void
 test_dump_refusals (void)
 {
@@ -1235,6 +1494,8 @@ main (int argc, char **argv)
       return 1;
     }
 
+  /* Optional: the muse-chip checks run where the build has it. */
+  muse_chip = g_getenv ("MUSE_CHIP");
   tool_env = g_environ_setenv (g_get_environ (), "LC_ALL", "C.UTF-8", TRUE);
 
   g_test_add_func ("/cli/list-chips", test_list_chips);
@@ -1247,6 +1508,11 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/create/seed-and-bad-blocks", test_create_seed_and_bad_blocks);
   g_test_add_func ("/cli/stat/truncated", test_stat_truncated);
   g_test_add_func ("/cli/stat/header-bit-flip", test_stat_header_bit_flip);
+  g_test_add_func ("/cli/stat/crafted-header", test_stat_crafted_header);
+  g_test_add_func ("/cli/stat/foreign-geometry", test_stat_foreign_geometry);
+  g_test_add_func ("/cli/stat/bad-slot-number", test_stat_bad_slot_number);
+  g_test_add_func ("/cli/replay/crafted-base", test_replay_crafted_base);
+  g_test_add_func ("/cli/muse-chip/faults-beyond-chip", test_muse_chip_faults_beyond_chip);
   g_test_add_func ("/cli/stat/missing-file", test_stat_missing_file);
   g_test_add_func ("/cli/wear/csv", test_wear_csv);
   g_test_add_func ("/cli/wear/csv-pattern", test_wear_csv_pattern);
@@ -1262,6 +1528,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/dump/round-trip", test_dump_round_trip);
   g_test_add_func ("/cli/dump/stdout-and-partial", test_dump_stdout_and_partial);
   g_test_add_func ("/cli/dump/refusals", test_dump_refusals);
+  g_test_add_func ("/cli/dump/import-interrupted", test_import_interrupted);
   g_test_add_func ("/cli/dump/usage", test_dump_usage);
   status = g_test_run ();
   g_strfreev (tool_env);

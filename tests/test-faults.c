@@ -108,6 +108,16 @@ test_parse_errors (void)
     { "erase-fail block=x", "block='x'" },
     { "erase-fail block", "needs a value" },
     { "bitflip block=1 page=1 always=yes", "takes no value" },
+    /* Numbers out of their field's range are refused, never cut to fit
+     * (byte=4294967296 was byte 0) or clamped (at-erase). */
+    { "bitflip block=1 page=2 byte=4294967296 bit=0", "byte='4294967296' is not an integer in [0, 4294967294]" },
+    { "stuck block=1 page=2 byte=4294967295 bit=0 value=1", "byte='4294967295' is not an integer" },
+    { "grown-bad block=1 at-erase=4294967296", "at-erase='4294967296' is not an integer in [0, 4294967295]" },
+    { "bitflip block=1 page=2 count=0", "count counts from 1" },
+    { "bitflip block=1 page=2 count=100001", "count='100001'" },
+    { "erase-fail block=4294967295", "block='4294967295' is not an integer in [0, 4294967294]" },
+    { "program-fail block=1 page=18446744073709551616", "page='18446744073709551616'" },
+    { "powercut at-op=18446744073709551615", "at-op='18446744073709551615'" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -121,6 +131,40 @@ test_parse_errors (void)
       /* The message names the rule and what is wrong with it. */
       g_assert_nonnull (strstr (error->message, bad[i].spec));
       g_assert_nonnull (strstr (error->message, bad[i].says));
+    }
+}
+
+/* Rules beyond the chip would never fire: a frontend that knows its
+ * chip refuses them. */
+static void
+test_check_chip (void)
+{
+  static const struct { const gchar *spec; const gchar *says; } cases[] = {
+    { "erase-fail block=64", "fault 'erase-fail block=64': block=64 is beyond chip 'test-tiny' (64 blocks)" },
+    { "program-fail block=any page=8", "page=8 is beyond chip 'test-tiny' (8 pages per block)" },
+    { "stuck block=1 page=2 byte=2112 bit=0 value=1",
+      "byte=2112 is beyond chip 'test-tiny' (2112 bytes per page with its spare area)" },
+    { "grown-bad block=100000 at-erase=1", "block=100000 is beyond" },
+  };
+  g_autoptr (FmChipDesc) desc = fm_test_tiny_desc (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmFaultSet) inside = fm_fault_set_parse ("erase-fail block=63; program-fail block=any page=7;"
+                                                      "bitflip block=0 page=0 byte=2111 bit=7; latency extra-us=1",
+                                                      &error);
+
+  g_assert_no_error (error);
+  g_assert_true (fm_fault_set_check_chip (inside, desc, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (FmFaultSet) set = fm_fault_set_parse (cases[i].spec, &error);
+
+      g_assert_no_error (error);
+      g_assert_false (fm_fault_set_check_chip (set, desc, &error));
+      g_assert_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, cases[i].says));
+      g_clear_error (&error);
     }
 }
 
@@ -406,6 +450,7 @@ main (int argc, char **argv)
   g_test_add_func ("/faults/parse/every-kind", test_parse_every_kind);
   g_test_add_func ("/faults/parse/from-file", test_parse_from_file);
   g_test_add_func ("/faults/parse/errors", test_parse_errors);
+  g_test_add_func ("/faults/check-chip", test_check_chip);
   g_test_add_func ("/faults/bitflip", test_bitflip_once_and_always);
   g_test_add_func ("/faults/stuck", test_stuck_bit);
   g_test_add_func ("/faults/program-fail-nth", test_program_fail_nth);

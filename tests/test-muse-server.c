@@ -11,7 +11,9 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <linux/fuse.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -353,6 +355,46 @@ test_ram_server (void)
     g_assert_false (g_str_has_prefix (keys->pdata[i], "ECC"));
 }
 
+/* The image cannot grow (a full disk; here RLIMIT_FSIZE, with SIGXFSZ
+ * ignored): writes are answered -EIO and the reason is shown once, even
+ * without --verbose; with room again, writes work. In a subprocess, for
+ * its stderr and its limit. */
+static void
+test_no_room (void)
+{
+  if (g_test_subprocess ())
+    {
+      Harness h;
+      g_autofree guint8 *data = fm_test_pattern (2048, 6);
+      struct muse_io_in io = { 8 * 2048, 2048, MUSE_IO_INBAND, 0, 0 };
+      struct muse_io_out wo;
+      gsize len;
+      struct rlimit limit;
+
+      harness_init (&h, 0, NULL);
+      g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+      limit.rlim_cur = fm_image_file_bytes (fm_nand_image (fm_nand_host_nand (h.host)));
+      signal (SIGXFSZ, SIG_IGN);
+      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+      for (guint i = 0; i < 2; i++)
+        {
+          len = sizeof wo;
+          g_assert_cmpint (call (&h, MUSE_WRITE, &io, sizeof io, data, 2048, NULL, 0, &wo, &len), ==, -EIO);
+        }
+      limit.rlim_cur = limit.rlim_max;
+      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+      len = sizeof wo;
+      g_assert_cmpint (call (&h, MUSE_WRITE, &io, sizeof io, data, 2048, NULL, 0, &wo, &len), ==, 0);
+      harness_clear (&h);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("muse-chip: write: program of block 1 page 0 failed: (memory image): "
+                             "no room to store page 8 (growing the image to * bytes): File too large\n");
+  g_test_trap_assert_stderr_unmatched ("*File too large*File too large*");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -364,5 +406,6 @@ main (int argc, char **argv)
   g_test_add_func ("/muse-server/malformed", test_malformed_request_stops_server);
   g_test_add_func ("/muse-server/ram-backend", test_ram_backend);
   g_test_add_func ("/muse-server/ram-server", test_ram_server);
+  g_test_add_func ("/muse-server/no-room", test_no_room);
   return g_test_run ();
 }

@@ -4,7 +4,9 @@
  * Linux's nand_base through a QEMU device) would drive it.
  */
 #include "fm-test-util.h"
+#include "fm-nand-bus-private.h"
 
+#include <malloc.h>
 #include <string.h>
 
 typedef FmTestBus Fixture;
@@ -841,6 +843,155 @@ test_multi_plane_program_and_erase (void)
   fixture_clear (&f);
 }
 
+
+static guint64
+erase_count (Fixture *f, guint32 block)
+{
+  return fm_image_block (fm_nand_image (f->nand), block)->erase_count;
+}
+
+/* What the process has allocated, mmapped chunks included. */
+static gsize
+heap_in_use (void)
+{
+  struct mallinfo2 m = mallinfo2 ();
+
+  return m.uordblks + m.hblkhd;
+}
+
+/*
+ * The loop a hostile guest writes: 60h, a row address, D1h, for ever. A
+ * multi-plane erase names one block per plane, so whatever the host
+ * sends the chip holds at most one address per plane: the queue and the
+ * heap stay bounded, and the D0h that ends the flood fails (its group
+ * names a plane many times) without erasing anything.
+ */
+static void
+test_multi_plane_queue_is_bounded (void)
+{
+  Fixture f;
+  guint8 addr[8];
+  guint na, cols;
+  gsize heap_before;
+  guint32 b0 = 10, b1 = 11;   /* planes 0 and 1 */
+  guint64 e0, e1;
+
+  fixture_init (&f, fm_test_tiny_desc (NULL), 0, FM_TIMING_NONE);
+  cols = fm_chip_desc_col_cycles (f.desc);
+  e0 = erase_count (&f, b0);
+  e1 = erase_count (&f, b1);
+  heap_before = heap_in_use ();
+  for (guint i = 0; i < 300000; i++)
+    {
+      na = fm_test_bus_address (f.desc, (b0 + i) % fm_chip_desc_blocks (f.desc), 0, 0, addr);
+      fm_test_bus_cmd_addr (f.bus, 0x60, addr + cols, na - cols);
+      fm_nand_bus_command (f.bus, 0xd1);
+      g_assert_cmpuint (fm_nand_bus_queued_planes (f.bus), <=, f.desc->planes);
+    }
+  g_assert_cmpuint (heap_in_use () - MIN (heap_in_use (), heap_before), <, 64 * 1024);
+  g_assert_cmphex (bus_erase (f.bus, f.desc, b1, 0xd0) & FM_STATUS_FAIL, ==, FM_STATUS_FAIL);
+  g_assert_cmpuint (erase_count (&f, b0), ==, e0);
+  g_assert_cmpuint (erase_count (&f, b1), ==, e1);
+  g_assert_cmpuint (fm_nand_bus_queued_planes (f.bus), ==, 0);
+
+  /* The same for 80h, address, 11h. */
+  heap_before = heap_in_use ();
+  for (guint i = 0; i < 300000; i++)
+    {
+      na = fm_test_bus_address (f.desc, (b0 + i) % fm_chip_desc_blocks (f.desc), 0, 0, addr);
+      fm_test_bus_cmd_addr (f.bus, 0x80, addr, na);
+      fm_nand_bus_command (f.bus, 0x11);
+      g_assert_cmpuint (fm_nand_bus_queued_planes (f.bus), <=, f.desc->planes);
+    }
+  g_assert_cmpuint (heap_in_use () - MIN (heap_in_use (), heap_before), <, 64 * 1024);
+
+  /* Afterwards a RESET, and a proper pair works. */
+  fm_nand_bus_command (f.bus, 0xff);
+  fm_nand_bus_wait_ready (f.bus);
+  bus_erase (f.bus, f.desc, b0, 0xd1);
+  g_assert_cmphex (bus_erase (f.bus, f.desc, b1, 0xd0) & FM_STATUS_FAIL, ==, 0);
+  g_assert_cmpuint (erase_count (&f, b0), ==, e0 + 1);
+  g_assert_cmpuint (erase_count (&f, b1), ==, e1 + 1);
+  fixture_clear (&f);
+}
+
+/*
+ * The datasheets' multi-plane rules (one address per plane, no more than
+ * the part has, one kind of operation): a group that breaks them FAILs
+ * as a whole, and the next group starts afresh.
+ */
+static void
+test_multi_plane_rules (void)
+{
+  Fixture f;
+  gsize n;
+  g_autofree guint8 *data = NULL;
+  g_autofree guint8 *back = NULL;
+  guint8 s;
+  guint32 b0 = 10, b1 = 11, b2 = 12, b3 = 13;   /* planes 0, 1, 0, 1 */
+  guint64 e[4];
+
+  fixture_init (&f, fm_test_tiny_desc (NULL), 0, FM_TIMING_VIRTUAL);
+  n = page_bytes (f.desc);
+  data = fm_test_pattern (n, 12);
+  back = g_malloc (n);
+  for (guint i = 0; i < 4; i++)
+    e[i] = erase_count (&f, b0 + i);
+
+  /* A plane named twice in the queue (program): nothing is programmed. */
+  fm_test_bus_program (f.bus, f.desc, b0, 0, 0, data, n, 0x11);
+  fm_test_bus_program (f.bus, f.desc, b2, 0, 0, data, n, 0x11);
+  s = fm_test_bus_program (f.bus, f.desc, b1, 0, 0, data, n, 0x10);
+  g_assert_cmphex (s & FM_STATUS_FAIL, ==, FM_STATUS_FAIL);
+  for (guint32 b = b0; b <= b2; b++)
+    {
+      page_api_read (f.nand, b, 0, back);
+      g_assert_true (fm_test_all_ff (back, n));
+    }
+
+  /* A plane named twice in the queue (erase): nothing is erased. */
+  bus_erase (f.bus, f.desc, b0, 0xd1);
+  bus_erase (f.bus, f.desc, b2, 0xd1);
+  s = bus_erase (f.bus, f.desc, b1, 0xd0);
+  g_assert_cmphex (s & FM_STATUS_FAIL, ==, FM_STATUS_FAIL);
+
+  /* More planes than the part has: two planes, three queued, then D0h. */
+  bus_erase (f.bus, f.desc, b0, 0xd1);
+  bus_erase (f.bus, f.desc, b1, 0xd1);
+  bus_erase (f.bus, f.desc, b2, 0xd1);
+  s = bus_erase (f.bus, f.desc, b3, 0xd0);
+  g_assert_cmphex (s & FM_STATUS_FAIL, ==, FM_STATUS_FAIL);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpuint (erase_count (&f, b0 + i), ==, e[i]);
+
+  /* A queued program does not join an erase, nor a queued erase a
+   * program: FAIL, and neither block changes. */
+  fm_test_bus_program (f.bus, f.desc, b0, 0, 0, data, n, 0x11);
+  s = bus_erase (f.bus, f.desc, b1, 0xd0);
+  g_assert_cmphex (s & FM_STATUS_FAIL, ==, FM_STATUS_FAIL);
+  g_assert_cmpuint (erase_count (&f, b0), ==, e[0]);
+  g_assert_cmpuint (erase_count (&f, b1), ==, e[1]);
+  page_api_read (f.nand, b0, 0, back);
+  g_assert_true (fm_test_all_ff (back, n));
+  bus_erase (f.bus, f.desc, b0, 0xd1);
+  s = fm_test_bus_program (f.bus, f.desc, b1, 0, 0, data, n, 0x10);
+  g_assert_cmphex (s & FM_STATUS_FAIL, ==, FM_STATUS_FAIL);
+  g_assert_cmpuint (erase_count (&f, b0), ==, e[0]);
+  for (guint32 b = b0; b <= b1; b++)
+    {
+      page_api_read (f.nand, b, 0, back);
+      g_assert_true (fm_test_all_ff (back, n));
+    }
+
+  /* The next group is judged on its own. */
+  fm_test_bus_program (f.bus, f.desc, b2, 0, 0, data, n, 0x11);
+  s = fm_test_bus_program (f.bus, f.desc, b3, 0, 0, data, n, 0x10);
+  g_assert_cmphex (s & FM_STATUS_FAIL, ==, 0);
+  page_api_read (f.nand, b3, 0, back);
+  g_assert_cmpmem (back, n, data, n);
+  fixture_clear (&f);
+}
+
 static void
 test_copyback (void)
 {
@@ -1196,6 +1347,8 @@ main (int argc, char **argv)
   g_test_add_func ("/nand-bus/cache/program-busy", test_cache_program_busy_is_short);
   g_test_add_func ("/nand-bus/cache/read", test_read_cache);
   g_test_add_func ("/nand-bus/multi-plane", test_multi_plane_program_and_erase);
+  g_test_add_func ("/nand-bus/multi-plane/queue-bounded", test_multi_plane_queue_is_bounded);
+  g_test_add_func ("/nand-bus/multi-plane/rules", test_multi_plane_rules);
   g_test_add_func ("/nand-bus/copyback", test_copyback);
   g_test_add_func ("/nand-bus/unique-id", test_unique_id);
   g_test_add_func ("/nand-bus/features", test_features);

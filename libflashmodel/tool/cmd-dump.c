@@ -7,6 +7,7 @@
 #include "tool-common.h"
 #include "cmd-dump.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -48,6 +49,42 @@ setup_progress (FmDumpOptions *options, Progress *p, const gchar *command, gbool
       options->progress = show_progress;
       options->progress_data = p;
     }
+}
+
+/* ---- interruption --------------------------------------------------------- */
+
+/* SIGINT, SIGTERM and SIGHUP stop an import or export between two blocks,
+ * so that the library removes its temporary files; the signal then ends
+ * the tool, as it would have. */
+static volatile gint interrupted_by;
+
+static void
+on_interrupt (int sig)
+{
+  interrupted_by = sig;
+}
+
+static void
+catch_interrupts (FmDumpOptions *options)
+{
+  struct sigaction sa = { 0 };
+
+  sa.sa_handler = on_interrupt;
+  sa.sa_flags = SA_RESTART;
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+  sigaction (SIGHUP, &sa, NULL);
+  options->cancel = &interrupted_by;
+}
+
+/* After an interrupted command has cleaned up and said so. */
+static void
+die_if_interrupted (void)
+{
+  if (!interrupted_by)
+    return;
+  signal (interrupted_by, SIG_DFL);
+  raise (interrupted_by);
 }
 
 /* ---- shared options ------------------------------------------------------- */
@@ -164,9 +201,11 @@ cmd_import (int argc, char **argv)
       return EXIT_FAILURE;
     }
   setup_progress (&options, &progress, "import", la.verbose);
+  catch_interrupts (&options);
   if (!fm_dump_import_file (d, argv[1], la.oob_file, argv[2], &options, &stats, &error))
     {
       print_error (error);
+      die_if_interrupted ();
       return EXIT_FAILURE;
     }
   range = block_range (stats.first_block, stats.blocks);
@@ -232,9 +271,11 @@ cmd_export (int argc, char **argv)
       return EXIT_FAILURE;
     }
   setup_progress (&options, &progress, "export", la.verbose);
+  catch_interrupts (&options);
   if (!fm_dump_export_file (o.image, o.desc, &options, argv[2], la.oob_file, &error))
     {
       print_error (error);
+      die_if_interrupted ();
       return EXIT_FAILURE;
     }
   format = options.layout.format != FM_DUMP_AUTO ? options.layout.format

@@ -135,7 +135,10 @@ prepare_journal_base (const gchar *base_path, const FmChipDesc *desc, const FmJo
       if (!base || !fm_replay_check_base (base, desc, info, error) ||
           !fm_image_copy_to (base, tmp, error))
         return NULL;
-      return fm_image_open (tmp, desc, FALSE, error);
+      image = fm_image_open (tmp, desc, FALSE, error);
+      if (!image)
+        unlink (tmp);
+      return g_steal_pointer (&image);
     }
   else
     {
@@ -237,8 +240,12 @@ cmd_replay (int argc, char **argv)
   if (!image)
     goto fail;
   total += info->first_seq - 1;
-  if (!fm_replay_until (image, desc, reader, until, cut, tty ? print_progress : NULL, &total, &error))
+  if (!fm_replay_until (image, desc, reader, until, cut, tty ? print_progress : NULL, &total, &error) ||
+      !fm_image_sync (image, &error))
     {
+      /* A full disk ends here, with nothing left behind. */
+      g_prefix_error (&error, "writing %s: ", out);
+      g_clear_pointer (&image, fm_image_close);
       unlink (tmp);
       goto fail;
     }

@@ -76,24 +76,6 @@ opened_image_clear (OpenedImage *o)
 gboolean
 open_image (const gchar *path, OpenedImage *o, GError **error)
 {
-  o->image = fm_image_open (path, NULL, TRUE, error);
-  if (!o->image)
-    return FALSE;
-  o->desc = fm_chip_desc_lookup (fm_image_chip_name (o->image), error);
-  if (!o->desc)
-    {
-      g_prefix_error (error, "%s: made for chip '%s', whose descriptor cannot be loaded: ",
-                      path, fm_image_chip_name (o->image));
-      return FALSE;
-    }
-  if (fm_chip_desc_blocks (o->desc) != fm_image_blocks (o->image) ||
-      o->desc->pages_per_block != fm_image_pages_per_block (o->image))
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH,
-                   "%s: geometry differs from the current descriptor of chip '%s'",
-                   path, o->desc->name);
-      return FALSE;
-    }
-  return TRUE;
+  o->image = fm_image_open_find_chip (path, TRUE, &o->desc, error);
+  return o->image != NULL;
 }
-

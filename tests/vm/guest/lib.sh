@@ -95,8 +95,9 @@ run_mtd_test() {
 # Lines of the kernel log that mean the kernel itself went wrong. (A bare
 # call trace is not one: UBI and UBIFS dump the stack when an I/O error
 # makes them go read-only, which some tests cause on purpose.)
+kernel_trouble_re="Oops|BUG:|WARNING:|general protection|Kernel panic|kernel BUG|refcount_t:|use-after-free|list_add corruption|list_del corruption|unable to handle|blocked for more than"
 kernel_trouble() {
-  dmesg | grep -E "Oops|BUG:|WARNING:|general protection|Kernel panic|kernel BUG|refcount_t:|use-after-free|list_add corruption|list_del corruption|unable to handle|blocked for more than"
+  dmesg | grep -E "$kernel_trouble_re"
 }
 
 # The last test point of every script: the kernel stayed healthy.

@@ -1,0 +1,517 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * make-pci-seeds DIR: writes fuzz-pci-regs' seed corpus: the register
+ * accesses Linux's drivers make through flashmodel-pci (kernel/
+ * flashmodel-pci.c for NAND: nand_base's detection with READ ID and the
+ * ONFI parameter page, page program, read, erase, cache and multi-plane
+ * operations; cfi_probe and cfi_cmdset_0001/0002 for NOR: the CFI query,
+ * AMD and Intel program, buffered program and erase), in the input format
+ * of fuzz-pci-input.h, for the catalog's parts. Each file is small.
+ *
+ *   FLASHMODEL_CHIPS_DIR=chips build/tests/fuzz/make-pci-seeds tests/fuzz/corpus/fuzz-pci-regs
+ */
+#include "fuzz-pci-input.h"
+
+#include <string.h>
+
+static GPtrArray *chips;
+
+/* A seed under construction. */
+typedef struct {
+  GByteArray *bytes;
+  const FmChipDesc *desc;
+  guint nor_width;        /* NOR: bytes per bus cycle */
+  gboolean guest_clock;   /* STATUS reads do not move the chip's time */
+} Seed;
+
+static void
+put (Seed *s, guint64 v, guint bytes)
+{
+  for (guint i = 0; i < bytes; i++)
+    {
+      guint8 b = (guint8) (v >> (8 * i));
+
+      g_byte_array_append (s->bytes, &b, 1);
+    }
+}
+
+static void
+seed_begin (Seed *s, const gchar *chip, guint config, guint fault_param)
+{
+  guint index = G_MAXUINT;
+
+  for (guint i = 0; i < chips->len; i++)
+    if (g_str_equal (((FmChipDesc *) g_ptr_array_index (chips, i))->name, chip))
+      index = i;
+  if (index == G_MAXUINT)
+    g_error ("chip %s is not in the catalog %s", chip, fm_chip_catalog_dir ());
+  s->bytes = g_byte_array_new ();
+  s->desc = g_ptr_array_index (chips, index);
+  s->nor_width = (config & FUZZ_PCI_CONFIG_NOR_X8) || !(s->desc->nor.bus_widths & 16) ? 1 : 2;
+  s->guest_clock = (config & FUZZ_PCI_CONFIG_TIMING) == FUZZ_PCI_TIMING_GUEST;
+  put (s, index, 1);
+  put (s, config, 1);
+  put (s, fault_param, 1);
+}
+
+static void
+seed_write (Seed *s, const gchar *dir, const gchar *name)
+{
+  g_autofree gchar *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+
+  if (!g_file_set_contents (path, (const gchar *) s->bytes->data, s->bytes->len, &error))
+    g_error ("%s", error->message);
+  g_byte_array_unref (s->bytes);
+}
+
+/* ---- BAR0 ---------------------------------------------------------------- */
+
+static void
+reg_write (Seed *s, guint reg, guint64 value, guint size)
+{
+  put (s, fuzz_pci_op (FUZZ_PCI_WHERE_REG, reg, TRUE, size), 1);
+  put (s, value, size);
+}
+
+static void
+reg_read (Seed *s, guint reg, guint size)
+{
+  put (s, fuzz_pci_op (FUZZ_PCI_WHERE_REG, reg, FALSE, size), 1);
+}
+
+static void
+control (Seed *s, guint sub, guint size)
+{
+  put (s, fuzz_pci_op (FUZZ_PCI_WHERE_CONTROL, sub, FALSE, size), 1);
+}
+
+/* NS (at most 2^40) of time passing, the operand scaled as the format
+ * says: V << 10 * (size log2). */
+static void
+time_passes (Seed *s, guint64 ns)
+{
+  guint size = 1, shift = 0;
+
+  while (ns >> shift > 0xffff)
+    {
+      size *= 2;
+      shift += 10;
+    }
+  control (s, FUZZ_PCI_CTL_TIME, size);
+  put (s, (ns >> shift) + 1, 2);
+}
+
+/* R/B# polled until ready, as the Linux driver does; with the chip on the
+ * guest's clock, after 10 ms of it (more than any NAND operation). */
+static void
+poll_ready (Seed *s)
+{
+  if (s->guest_clock)
+    time_passes (s, 10 * 1000 * 1000);
+  control (s, FUZZ_PCI_CTL_POLL, 1);
+}
+
+static void
+cmd (Seed *s, guint8 c)
+{
+  reg_write (s, FUZZ_PCI_REG_CMD, c, 4);
+}
+
+static void
+addr (Seed *s, guint8 a)
+{
+  reg_write (s, FUZZ_PCI_REG_ADDR, a, 4);
+}
+
+static void
+data_reads (Seed *s, guint bytes)
+{
+  control (s, FUZZ_PCI_CTL_DATA_READS, 8);
+  put (s, (bytes + 7) / 8 - 1, 1);
+}
+
+static void
+data_writes (Seed *s, guint bytes, guint8 fill)
+{
+  control (s, FUZZ_PCI_CTL_DATA_WRITES, 8);
+  put (s, (bytes + 7) / 8 - 1, 1);
+  put (s, fill, 1);
+}
+
+/* The column (bytes on the bus, words on x16) and row cycles of BLOCK,
+ * PAGE; a small-page part has one column cycle. */
+static void
+nand_address (Seed *s, guint32 block, guint page, gboolean column)
+{
+  const FmChipDesc *d = s->desc;
+  guint32 row = (block << fm_chip_desc_page_bits (d)) | page;
+
+  if (column)
+    for (guint i = 0; i < fm_chip_desc_col_cycles (d); i++)
+      addr (s, 0);
+  for (guint i = 0; i < fm_chip_desc_row_cycles (d); i++)
+    addr (s, (guint8) (row >> (8 * i)));
+}
+
+/* The page's bytes, capped at what one burst (256 x 8 bytes) moves. */
+static guint
+burst_bytes (const Seed *s)
+{
+  return MIN (s->desc->page_size + s->desc->oob_size, 2048u);
+}
+
+static void
+nand_reset (Seed *s)
+{
+  reg_write (s, FUZZ_PCI_REG_CTRL, FMPCI_CTRL_CE, 4);
+  cmd (s, 0xff);
+  poll_ready (s);
+}
+
+static void
+nand_erase (Seed *s, guint32 block, guint8 confirm)
+{
+  cmd (s, 0x60);
+  nand_address (s, block, 0, FALSE);
+  cmd (s, confirm);
+  poll_ready (s);
+}
+
+static void
+nand_program (Seed *s, guint32 block, guint page, guint8 confirm, guint8 fill)
+{
+  cmd (s, 0x80);
+  nand_address (s, block, page, TRUE);
+  data_writes (s, burst_bytes (s), fill);
+  cmd (s, confirm);
+  poll_ready (s);
+}
+
+static void
+nand_read (Seed *s, guint32 block, guint page)
+{
+  cmd (s, 0x00);
+  nand_address (s, block, page, TRUE);
+  if (!s->desc->small_page)
+    cmd (s, 0x30);
+  poll_ready (s);
+  data_reads (s, burst_bytes (s));
+}
+
+static void
+nand_status (Seed *s)
+{
+  cmd (s, 0x70);
+  reg_read (s, FUZZ_PCI_REG_DATA, 1);
+}
+
+/* nand_base's detection: RESET, READ ID (2 then 8 bytes), the ONFI
+ * signature, the parameter page, and the timing mode by SET/GET FEATURES. */
+static void
+nand_detect (Seed *s)
+{
+  nand_reset (s);
+  cmd (s, 0x90);
+  addr (s, 0x00);
+  reg_read (s, FUZZ_PCI_REG_DATA, 2);
+  cmd (s, 0x90);
+  addr (s, 0x00);
+  reg_read (s, FUZZ_PCI_REG_DATA, 8);
+  cmd (s, 0x90);
+  addr (s, 0x20);
+  reg_read (s, FUZZ_PCI_REG_DATA, 4);
+  if (!s->desc->onfi_version)
+    return;
+  cmd (s, 0xec);
+  addr (s, 0x00);
+  poll_ready (s);
+  data_reads (s, 3 * 256);
+  cmd (s, 0xef);
+  addr (s, 0x01);
+  reg_write (s, FUZZ_PCI_REG_DATA, 0x03, 1);
+  reg_write (s, FUZZ_PCI_REG_DATA, 0x00, 2);
+  reg_write (s, FUZZ_PCI_REG_DATA, 0x00, 1);
+  poll_ready (s);
+  cmd (s, 0xee);
+  addr (s, 0x01);
+  poll_ready (s);
+  reg_read (s, FUZZ_PCI_REG_DATA, 4);
+}
+
+static void
+nand_seeds (const gchar *dir, const gchar *chip, const gchar *prefix)
+{
+  Seed s;
+  g_autofree gchar *detect = g_strdup_printf ("%s-detect", prefix);
+  g_autofree gchar *rw = g_strdup_printf ("%s-program-read", prefix);
+  g_autofree gchar *cut = g_strdup_printf ("%s-power-cut", prefix);
+
+  seed_begin (&s, chip, FUZZ_PCI_TIMING_VIRTUAL, 0);
+  nand_detect (&s);
+  reg_read (&s, FUZZ_PCI_REG_NAME, 8);
+  reg_read (&s, FUZZ_PCI_REG_SIZE, 8);
+  seed_write (&s, dir, detect);
+
+  seed_begin (&s, chip, FUZZ_PCI_TIMING_VIRTUAL | FUZZ_PCI_CONFIG_BAD_BLOCKS, 0);
+  nand_reset (&s);
+  nand_erase (&s, 4, 0xd0);
+  nand_status (&s);
+  nand_program (&s, 4, 0, 0x10, 0x5a);
+  nand_status (&s);
+  nand_read (&s, 4, 0);
+  /* WP#: the next erase fails. */
+  reg_write (&s, FUZZ_PCI_REG_CTRL, FMPCI_CTRL_CE | FMPCI_CTRL_WP, 4);
+  nand_erase (&s, 4, 0xd0);
+  nand_status (&s);
+  seed_write (&s, dir, rw);
+
+  seed_begin (&s, chip, FUZZ_PCI_TIMING_NONE | FUZZ_PCI_FAULTS_POWER_CUT, 2);
+  nand_reset (&s);
+  nand_erase (&s, 6, 0xd0);
+  nand_program (&s, 6, 0, 0x10, 0x11);
+  nand_program (&s, 6, 1, 0x10, 0x22);
+  nand_read (&s, 6, 0);
+  seed_write (&s, dir, cut);
+}
+
+/* Cache program, read cache sequential, multi-plane erase and program,
+ * copyback, on a part that has them all. */
+static void
+nand_advanced_seed (const gchar *dir, const gchar *chip)
+{
+  Seed s;
+
+  seed_begin (&s, chip, FUZZ_PCI_TIMING_GUEST, 0);
+  nand_reset (&s);
+  nand_erase (&s, 8, 0xd1);
+  nand_erase (&s, 9, 0xd0);
+  nand_status (&s);
+  nand_program (&s, 8, 0, 0x11, 0x01);
+  nand_program (&s, 9, 0, 0x10, 0x02);
+  nand_program (&s, 8, 1, 0x15, 0x03);
+  nand_program (&s, 8, 2, 0x10, 0x04);
+  nand_status (&s);
+  /* Read cache sequential: 00h-30h, 31h, 3Fh. */
+  nand_read (&s, 8, 0);
+  cmd (&s, 0x31);
+  poll_ready (&s);
+  data_reads (&s, burst_bytes (&s));
+  cmd (&s, 0x3f);
+  poll_ready (&s);
+  data_reads (&s, burst_bytes (&s));
+  /* Copyback: 00h-35h, 85h-10h. */
+  cmd (&s, 0x00);
+  nand_address (&s, 8, 0, TRUE);
+  cmd (&s, 0x35);
+  poll_ready (&s);
+  cmd (&s, 0x85);
+  nand_address (&s, 10, 0, TRUE);
+  cmd (&s, 0x10);
+  poll_ready (&s);
+  nand_status (&s);
+  seed_write (&s, dir, "nand-cache-multi-plane-copyback");
+}
+
+/* A hostile guest's loop: 60h, a row, D1h, 40000 times over. */
+static void
+nand_hostile_loop_seed (const gchar *dir, const gchar *chip)
+{
+  Seed s;
+
+  seed_begin (&s, chip, FUZZ_PCI_TIMING_NONE, 0);
+  nand_reset (&s);
+  cmd (&s, 0x60);
+  nand_address (&s, 8, 0, FALSE);
+  cmd (&s, 0xd1);
+  control (&s, FUZZ_PCI_CTL_REPEAT, 1);
+  put (&s, 2 + fm_chip_desc_row_cycles (s.desc) - 1, 1);
+  put (&s, 40000, 2);
+  nand_erase (&s, 9, 0xd0);
+  nand_status (&s);
+  seed_write (&s, dir, "nand-multi-plane-flood");
+}
+
+/* ---- BAR1 ---------------------------------------------------------------- */
+
+/* A NOR bus cycle writing V at word (x16) or byte (x8) address A, as
+ * Linux's cfi_send_gen_cmd() does on a bank of one chip. */
+static void
+nor_write (Seed *s, guint64 a, guint16 v)
+{
+  put (s, fuzz_pci_op (FUZZ_PCI_WHERE_BAR1, 0, TRUE, s->nor_width), 1);
+  put (s, a * s->nor_width, 3);
+  put (s, v, s->nor_width);
+}
+
+static void
+nor_read (Seed *s, guint64 a)
+{
+  put (s, fuzz_pci_op (FUZZ_PCI_WHERE_BAR1, 0, FALSE, s->nor_width), 1);
+  put (s, a * s->nor_width, 3);
+}
+
+/* AMD command addresses: 555h/2AAh on x16, AAAh/555h on x8. */
+static guint64
+amd (const Seed *s, guint64 a)
+{
+  return s->nor_width == 1 && (s->desc->nor.bus_widths & 16) ? a * 2 : a;
+}
+
+static void
+amd_unlock (Seed *s)
+{
+  nor_write (s, amd (s, 0x555), 0xaa);
+  nor_write (s, amd (s, 0x2aa), 0x55);
+}
+
+/* Status polls after a program or erase; two seconds pass first (more
+ * than a sector erase or a legacy lock-bit clear takes), as a sleeping
+ * driver would let them. */
+static void
+nor_poll (Seed *s, guint64 a)
+{
+  time_passes (s, G_GUINT64_CONSTANT (2) * 1000 * 1000 * 1000);
+  control (s, FUZZ_PCI_CTL_POLL, 1);
+  nor_read (s, a);
+  nor_read (s, a);
+}
+
+/* The CFI query as cfi_probe reads it: 98h at 55h, "QRY" and the table. */
+static void
+cfi_query (Seed *s)
+{
+  nor_write (s, amd (s, 0x55), 0x98);
+  control (s, FUZZ_PCI_CTL_WINDOW_READS, s->nor_width);
+  put (s, amd (s, 0x10) * s->nor_width, 3);
+  put (s, 0x40 - 1, 1);
+}
+
+static void
+amd_seed (const gchar *dir, const gchar *chip, guint config, guint fault_param, const gchar *name)
+{
+  Seed s;
+  guint64 sector = 0x20000;   /* a byte address */
+  guint words;
+
+  seed_begin (&s, chip, config, fault_param);
+  cfi_query (&s);
+  nor_write (&s, 0, 0xf0);
+  /* Autoselect. */
+  amd_unlock (&s);
+  nor_write (&s, amd (&s, 0x555), 0x90);
+  nor_read (&s, 0);
+  nor_read (&s, 1);
+  nor_write (&s, 0, 0xf0);
+  /* Sector erase: AAh 55h 80h AAh 55h 30h at the sector. */
+  amd_unlock (&s);
+  nor_write (&s, amd (&s, 0x555), 0x80);
+  amd_unlock (&s);
+  nor_write (&s, sector / s.nor_width, 0x30);
+  nor_poll (&s, sector / s.nor_width);
+  /* F0h: back to read array, also after a failure (DQ5), as Linux does. */
+  nor_write (&s, 0, 0xf0);
+  /* Word program. */
+  amd_unlock (&s);
+  nor_write (&s, amd (&s, 0x555), 0xa0);
+  nor_write (&s, sector / s.nor_width, 0x1234);
+  nor_poll (&s, sector / s.nor_width);
+  /* Write-buffer program: 25h at the sector, count - 1, data, 29h. */
+  words = s.desc->nor.program_buffer / s.nor_width;
+  amd_unlock (&s);
+  nor_write (&s, sector / s.nor_width, 0x25);
+  nor_write (&s, sector / s.nor_width, words - 1);
+  put (&s, fuzz_pci_op (FUZZ_PCI_WHERE_CONTROL, FUZZ_PCI_CTL_WINDOW_WRITES, FALSE, s.nor_width), 1);
+  put (&s, sector + s.desc->nor.program_buffer, 3);
+  put (&s, words - 1, 1);
+  put (&s, 0x40, 1);
+  nor_write (&s, sector / s.nor_width, 0x29);
+  nor_poll (&s, sector / s.nor_width);
+  /* Erase suspend and resume during a sector erase. */
+  amd_unlock (&s);
+  nor_write (&s, amd (&s, 0x555), 0x80);
+  amd_unlock (&s);
+  nor_write (&s, sector / s.nor_width, 0x30);
+  nor_write (&s, 0, 0xb0);
+  time_passes (&s, 100 * 1000);
+  nor_read (&s, sector / s.nor_width);
+  nor_write (&s, 0, 0x30);
+  nor_poll (&s, sector / s.nor_width);
+  control (&s, FUZZ_PCI_CTL_RESET, 1);
+  seed_write (&s, dir, name);
+}
+
+static void
+intel_seed (const gchar *dir, const gchar *chip, guint config, guint fault_param, const gchar *name)
+{
+  Seed s;
+  guint64 block = 0x40000;   /* a byte address */
+  guint words;
+
+  seed_begin (&s, chip, config, fault_param);
+  cfi_query (&s);
+  nor_write (&s, 0, 0xff);
+  /* Read identifier, block lock status. */
+  nor_write (&s, 0, 0x90);
+  nor_read (&s, 0);
+  nor_read (&s, 1);
+  nor_read (&s, block / s.nor_width + 2);
+  /* Clear status, unlock, erase, status. */
+  nor_write (&s, 0, 0x50);
+  nor_write (&s, block / s.nor_width, 0x60);
+  nor_write (&s, block / s.nor_width, 0xd0);
+  nor_poll (&s, block / s.nor_width);
+  nor_write (&s, block / s.nor_width, 0x20);
+  nor_write (&s, block / s.nor_width, 0xd0);
+  nor_poll (&s, block / s.nor_width);
+  /* Word program 40h. */
+  nor_write (&s, block / s.nor_width, 0x40);
+  nor_write (&s, block / s.nor_width, 0x1234);
+  nor_poll (&s, block / s.nor_width);
+  /* Buffered program: E8h, XSR, count - 1, data, D0h. */
+  words = s.desc->nor.program_buffer / s.nor_width;
+  nor_write (&s, block / s.nor_width, 0xe8);
+  nor_read (&s, block / s.nor_width);
+  nor_write (&s, block / s.nor_width, words - 1);
+  put (&s, fuzz_pci_op (FUZZ_PCI_WHERE_CONTROL, FUZZ_PCI_CTL_WINDOW_WRITES, FALSE, s.nor_width), 1);
+  put (&s, block + s.desc->nor.program_buffer, 3);
+  put (&s, words - 1, 1);
+  put (&s, 0x80, 1);
+  nor_write (&s, block / s.nor_width, 0xd0);
+  nor_poll (&s, block / s.nor_width);
+  /* Lock, a refused erase, clear status, read array. */
+  nor_write (&s, block / s.nor_width, 0x60);
+  nor_write (&s, block / s.nor_width, 0x01);
+  nor_poll (&s, block / s.nor_width);
+  nor_write (&s, block / s.nor_width, 0x20);
+  nor_write (&s, block / s.nor_width, 0xd0);
+  nor_poll (&s, block / s.nor_width);
+  nor_write (&s, 0, 0x50);
+  nor_write (&s, 0, 0xff);
+  nor_read (&s, block / s.nor_width);
+  seed_write (&s, dir, name);
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc != 2)
+    {
+      g_printerr ("usage: make-pci-seeds DIR\n");
+      return 2;
+    }
+  chips = fuzz_pci_chips ();
+  nand_seeds (argv[1], "micron-mt29f4g", "nand-onfi");
+  nand_seeds (argv[1], "micron-mt29f4g16", "nand-x16");
+  nand_seeds (argv[1], "samsung-k9f1208", "nand-small-page");
+  nand_advanced_seed (argv[1], "micron-mt29f4g");
+  nand_hostile_loop_seed (argv[1], "micron-mt29f4g");
+  amd_seed (argv[1], "spansion-s29gl128p", FUZZ_PCI_TIMING_GUEST, 0, "nor-amd-x16");
+  amd_seed (argv[1], "spansion-s29gl128p", FUZZ_PCI_TIMING_VIRTUAL | FUZZ_PCI_CONFIG_NOR_X8 |
+            FUZZ_PCI_FAULTS_FAIL, 1, "nor-amd-x8-failures");
+  intel_seed (argv[1], "micron-js28f128j3d", FUZZ_PCI_TIMING_GUEST, 0, "nor-intel-x16");
+  intel_seed (argv[1], "micron-js28f128j3d", FUZZ_PCI_TIMING_NONE | FUZZ_PCI_CONFIG_NOR_X8 |
+              FUZZ_PCI_FAULTS_POWER_CUT, 3, "nor-intel-x8-power-cut");
+  g_ptr_array_unref (chips);
+  return 0;
+}

@@ -1,0 +1,572 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The flashmodel-pci register interface (fm-pci-regs.h) as a guest drives
+ * it through QEMU's device: BAR0's registers at every width, a NAND chip
+ * through CMD/ADDR/DATA, a NOR chip through BAR1, the accesses the
+ * interface does not define, the power-cut report, the guest's clock and
+ * a system reset.
+ */
+#include "fm-test-util.h"
+
+#include "flashmodel-pci.h"
+
+#include <glib/gstdio.h>
+
+#include <errno.h>
+#include <string.h>
+
+/* A chip behind the interface, and what its hooks saw. */
+typedef struct {
+  FmChipDesc *desc;
+  FmNand *nand;
+  FmNor *nor;
+  FmPciRegs *regs;
+  guint guest_errors;
+  gchar *last_error;
+  guint power_cuts;
+  guint64 power_cut_at;
+  guint64 guest_ns;     /* the guest's clock, for timing=guest */
+  guint storage_errors;
+  gchar *storage_message;
+} Fixture;
+
+static void
+on_guest_error (gpointer data, const gchar *message)
+{
+  Fixture *f = data;
+
+  f->guest_errors++;
+  g_free (f->last_error);
+  f->last_error = g_strdup (message);
+}
+
+static void
+on_power_cut (gpointer data, guint64 at)
+{
+  Fixture *f = data;
+
+  f->power_cuts++;
+  f->power_cut_at = at;
+}
+
+static void
+on_storage_error (gpointer data, const GError *error)
+{
+  Fixture *f = data;
+
+  f->storage_errors++;
+  g_free (f->storage_message);
+  f->storage_message = g_strdup (error->message);
+}
+
+static guint64
+guest_now (gpointer data)
+{
+  return ((Fixture *) data)->guest_ns;
+}
+
+static void
+fixture_init (Fixture *f, const gchar *chip, FmTimingMode timing, gboolean guest_clock,
+              const gchar *faults)
+{
+  FmPciRegsHooks hooks = {
+    .guest_error = on_guest_error,
+    .power_cut = on_power_cut,
+    .storage_error = on_storage_error,
+    .guest_now_ns = guest_clock ? guest_now : NULL,
+  };
+  g_autoptr (GError) error = NULL;
+
+  memset (f, 0, sizeof *f);
+  f->guest_ns = 5000;
+  f->desc = fm_test_chip (chip);
+  if (fm_chip_desc_is_nor (f->desc))
+    {
+      FmImage *image = fm_nor_create_image (f->desc, NULL, 1, &error);
+
+      g_assert_no_error (error);
+      f->nor = fm_nor_new (f->desc, image, timing, &error);
+      g_assert_no_error (error);
+      if (faults)
+        fm_nand_set_faults (fm_nor_cells (f->nor), fm_fault_set_parse (faults, NULL));
+      f->regs = fm_pci_regs_new_nor (f->nor, 16, &hooks, f, &error);
+      g_assert_no_error (error);
+    }
+  else
+    {
+      f->nand = fm_test_nand (f->desc, 1, 0, timing);
+      if (faults)
+        fm_nand_set_faults (f->nand, fm_fault_set_parse (faults, NULL));
+      f->regs = fm_pci_regs_new_nand (f->nand, &hooks, f);
+    }
+  g_assert_nonnull (f->regs);
+}
+
+static void
+fixture_clear (Fixture *f)
+{
+  fm_pci_regs_free (f->regs);
+  fm_nand_free (f->nand);
+  fm_nor_free (f->nor);
+  fm_chip_desc_free (f->desc);
+  g_free (f->last_error);
+  g_free (f->storage_message);
+}
+
+static guint32
+rd32 (Fixture *f, guint64 offset)
+{
+  return (guint32) fm_pci_regs_read (f->regs, offset, 4);
+}
+
+static void
+wr32 (Fixture *f, guint64 offset, guint32 value)
+{
+  fm_pci_regs_write (f->regs, offset, value, 4);
+}
+
+static void
+nand_cmd_addr (Fixture *f, guint8 cmd, const guint8 *addr, guint naddr)
+{
+  wr32 (f, FMPCI_CMD, cmd);
+  for (guint i = 0; i < naddr; i++)
+    wr32 (f, FMPCI_ADDR, addr[i]);
+}
+
+static void
+wait_ready (Fixture *f)
+{
+  for (guint i = 0; i < 1000000 && !(rd32 (f, FMPCI_STATUS) & FMPCI_STATUS_READY); i++)
+    ;
+  g_assert_true (rd32 (f, FMPCI_STATUS) & FMPCI_STATUS_READY);
+}
+
+/* ---- BAR0's identification registers ------------------------------------ */
+
+static void
+check_id_registers (const gchar *chip, guint32 type, guint bus_width, guint64 size)
+{
+  Fixture f;
+  gsize len;
+  guint64 name8;
+
+  fixture_init (&f, chip, FM_TIMING_NONE, FALSE, NULL);
+  len = strlen (f.desc->name);
+  g_assert_cmpuint (len, >=, 8);
+  g_assert_cmphex (rd32 (&f, FMPCI_MAGIC), ==, FMPCI_MAGIC_VALUE);
+  g_assert_cmphex (fm_pci_regs_read (f.regs, FMPCI_MAGIC, 1), ==, 'F');
+  g_assert_cmphex (fm_pci_regs_read (f.regs, FMPCI_MAGIC + 3, 1), ==, 'C');
+  g_assert_cmphex (fm_pci_regs_read (f.regs, FMPCI_MAGIC + 2, 2), ==, FMPCI_MAGIC_VALUE >> 16);
+  g_assert_cmpuint (rd32 (&f, FMPCI_VERSION), ==, FMPCI_VERSION_VALUE);
+  g_assert_cmpuint (rd32 (&f, FMPCI_TYPE), ==, type);
+  g_assert_cmpuint (rd32 (&f, FMPCI_BUSWIDTH), ==, bus_width);
+  g_assert_cmpuint (fm_pci_regs_read (f.regs, FMPCI_SIZE_LO, 8), ==, size);
+  g_assert_cmpuint (rd32 (&f, FMPCI_SIZE_LO) | (guint64) rd32 (&f, FMPCI_SIZE_HI) << 32, ==, size);
+  for (guint i = 0; i < FMPCI_NAME_LEN; i++)
+    g_assert_cmphex (fm_pci_regs_read (f.regs, FMPCI_NAME + i, 1), ==,
+                     i < len ? (guint8) f.desc->name[i] : 0);
+  memcpy (&name8, f.desc->name, 8);
+  g_assert_cmphex (fm_pci_regs_read (f.regs, FMPCI_NAME, 8), ==, GUINT64_FROM_LE (name8));
+  g_assert_cmpuint (f.guest_errors, ==, 0);
+  fixture_clear (&f);
+}
+
+static void
+test_id_registers (void)
+{
+  check_id_registers ("micron-mt29f4g", FMPCI_TYPE_NAND, 8, G_GUINT64_CONSTANT (512) << 20);
+  check_id_registers ("micron-mt29f32g", FMPCI_TYPE_NAND, 8, G_GUINT64_CONSTANT (4) << 30);
+  check_id_registers ("spansion-s29gl128p", FMPCI_TYPE_CFI_NOR, 16, 16 << 20);
+}
+
+/* ---- a NAND chip through CMD, ADDR and DATA ------------------------------ */
+
+static void
+test_nand_read_id_every_width (void)
+{
+  Fixture f;
+  guint64 v;
+
+  fixture_init (&f, "micron-mt29f4g", FM_TIMING_NONE, FALSE, NULL);
+  /* Deselected (CE# high): the chip ignores every cycle. */
+  nand_cmd_addr (&f, 0x90, (const guint8[]) { 0x00 }, 1);
+  g_assert_cmphex (fm_pci_regs_read (f.regs, FMPCI_DATA, 1), ==, 0xff);
+
+  wr32 (&f, FMPCI_CTRL, FMPCI_CTRL_CE);
+  g_assert_cmphex (rd32 (&f, FMPCI_CTRL), ==, FMPCI_CTRL_CE);
+  for (guint size = 1; size <= 8; size *= 2)
+    {
+      nand_cmd_addr (&f, 0x90, (const guint8[]) { 0x00 }, 1);
+      v = fm_pci_regs_read (f.regs, FMPCI_DATA, size);
+      /* Past its ID bytes the part repeats them. */
+      for (guint i = 0; i < size; i++)
+        g_assert_cmphex ((guint8) (v >> (8 * i)), ==, f.desc->id[i % f.desc->id_len]);
+    }
+  /* A 1-byte CMD write is the whole command. */
+  fm_pci_regs_write (f.regs, FMPCI_CMD, 0x90, 1);
+  fm_pci_regs_write (f.regs, FMPCI_ADDR, 0x20, 1);
+  g_assert_cmphex (fm_pci_regs_read (f.regs, FMPCI_DATA, 4), ==, 'O' | 'N' << 8 | 'F' << 16 | 'I' << 24);
+  g_assert_cmpuint (f.guest_errors, ==, 0);
+  fixture_clear (&f);
+}
+
+/* Erase, program a page with 8-byte DATA writes, read it back with 4-byte
+ * reads, as the Linux driver's ioread32_rep() does. */
+static void
+test_nand_program_and_read (void)
+{
+  Fixture f;
+  gsize n;
+  g_autofree guint8 *data = NULL;
+  g_autofree guint8 *back = NULL;
+  guint8 addr[8];
+  guint na;
+
+  fixture_init (&f, "micron-mt29f4g", FM_TIMING_VIRTUAL, FALSE, NULL);
+  n = f.desc->page_size + f.desc->oob_size;
+  data = fm_test_pattern (n, 3);
+  back = g_malloc (n);
+  wr32 (&f, FMPCI_CTRL, FMPCI_CTRL_CE);
+  wr32 (&f, FMPCI_CMD, 0xff);
+  wait_ready (&f);
+
+  na = fm_test_bus_address (f.desc, 20, 0, 0, addr);
+  nand_cmd_addr (&f, 0x60, addr + 2, na - 2);
+  wr32 (&f, FMPCI_CMD, 0xd0);
+  g_assert_false (rd32 (&f, FMPCI_STATUS) & FMPCI_STATUS_READY);
+  wait_ready (&f);
+
+  nand_cmd_addr (&f, 0x80, addr, na);
+  for (gsize i = 0; i < n; i += 8)
+    {
+      guint64 v = 0;
+
+      for (guint b = 0; b < 8; b++)
+        v |= (guint64) data[i + b] << (8 * b);
+      fm_pci_regs_write (f.regs, FMPCI_DATA, v, 8);
+    }
+  wr32 (&f, FMPCI_CMD, 0x10);
+  wait_ready (&f);
+  wr32 (&f, FMPCI_CMD, 0x70);
+  g_assert_cmphex (fm_pci_regs_read (f.regs, FMPCI_DATA, 1) & FM_STATUS_FAIL, ==, 0);
+
+  g_assert_true (fm_nand_read_page (f.nand, 20, 0, back, NULL));
+  g_assert_cmpmem (back, n, data, n);
+
+  memset (back, 0, n);
+  nand_cmd_addr (&f, 0x00, addr, na);
+  wr32 (&f, FMPCI_CMD, 0x30);
+  wait_ready (&f);
+  for (gsize i = 0; i < n; i += 4)
+    {
+      guint32 v = rd32 (&f, FMPCI_DATA);
+
+      memcpy (back + i, &v, 4);
+    }
+  g_assert_cmpmem (back, n, data, n);
+  g_assert_cmpuint (f.guest_errors, ==, 0);
+  fixture_clear (&f);
+}
+
+/* WP# in CTRL: program and erase fail, and the status says so. */
+static void
+test_nand_write_protect (void)
+{
+  Fixture f;
+  guint8 addr[8];
+  guint na;
+
+  fixture_init (&f, "micron-mt29f4g", FM_TIMING_NONE, FALSE, NULL);
+  wr32 (&f, FMPCI_CTRL, FMPCI_CTRL_CE | FMPCI_CTRL_WP);
+  wr32 (&f, FMPCI_CMD, 0x70);
+  g_assert_cmphex (fm_pci_regs_read (f.regs, FMPCI_DATA, 1) & FM_STATUS_WP_N, ==, 0);
+  na = fm_test_bus_address (f.desc, 20, 0, 0, addr);
+  nand_cmd_addr (&f, 0x60, addr + 2, na - 2);
+  wr32 (&f, FMPCI_CMD, 0xd0);
+  wr32 (&f, FMPCI_CMD, 0x70);
+  g_assert_cmphex (fm_pci_regs_read (f.regs, FMPCI_DATA, 1) & FM_STATUS_FAIL, ==, FM_STATUS_FAIL);
+  g_assert_cmpuint (fm_image_block (fm_nand_image (f.nand), 20)->erase_count, ==, 0);
+  fixture_clear (&f);
+}
+
+/* ---- undefined accesses ---------------------------------------------------- */
+
+static void
+expect_guest_error (Fixture *f, guint *count, const gchar *fragment)
+{
+  g_assert_cmpuint (f->guest_errors, ==, ++*count);
+  g_assert_nonnull (strstr (f->last_error, fragment));
+}
+
+static void
+test_undefined_accesses (void)
+{
+  Fixture f;
+  guint errors = 0;
+  guint64 erases;
+
+  fixture_init (&f, "micron-mt29f4g", FM_TIMING_NONE, FALSE, NULL);
+  wr32 (&f, FMPCI_CTRL, FMPCI_CTRL_CE);
+  erases = fm_nand_stats (f.nand)->block_erases;
+
+  g_assert_cmphex (rd32 (&f, FMPCI_CMD), ==, 0);
+  expect_guest_error (&f, &errors, "write-only");
+  g_assert_cmphex (rd32 (&f, 0x30), ==, 0);
+  expect_guest_error (&f, &errors, "unknown register 0x30");
+  wr32 (&f, FMPCI_MAGIC, 0);
+  expect_guest_error (&f, &errors, "read-only or unknown register 0x0");
+  g_assert_cmphex (rd32 (&f, FMPCI_MAGIC), ==, FMPCI_MAGIC_VALUE);
+  fm_pci_regs_write (f.regs, FMPCI_CMD + 1, 0x60, 1);
+  expect_guest_error (&f, &errors, "middle of register 0x14");
+  g_assert_cmphex (fm_pci_regs_read (f.regs, FMPCI_DATA + 4, 4), ==, 0);
+  expect_guest_error (&f, &errors, "must start at 0x40");
+  /* What QEMU's memory core never passes: misaligned, odd sizes, beyond
+   * the BAR, and BAR1 of a NAND chip. */
+  g_assert_cmphex (fm_pci_regs_read (f.regs, FMPCI_MAGIC + 1, 4), ==, 0);
+  expect_guest_error (&f, &errors, "naturally aligned");
+  g_assert_cmphex (fm_pci_regs_read (f.regs, FMPCI_MAGIC, 3), ==, 0);
+  expect_guest_error (&f, &errors, "naturally aligned");
+  fm_pci_regs_write (f.regs, FMPCI_CMD, 0x60, 0);
+  expect_guest_error (&f, &errors, "naturally aligned");
+  g_assert_cmphex (fm_pci_regs_read (f.regs, FMPCI_REGS_SIZE, 4), ==, 0);
+  expect_guest_error (&f, &errors, "naturally aligned");
+  g_assert_cmphex (fm_pci_regs_read (f.regs, G_MAXUINT64 - 3, 4), ==, 0);
+  expect_guest_error (&f, &errors, "naturally aligned");
+  g_assert_cmpuint (fm_pci_regs_window_size (f.regs), ==, 0);
+  g_assert_cmphex (fm_pci_regs_window_read (f.regs, 0, 4), ==, G_MAXUINT64);
+  expect_guest_error (&f, &errors, "no BAR1");
+  fm_pci_regs_window_write (f.regs, 0, 0x98, 1);
+  expect_guest_error (&f, &errors, "no BAR1");
+
+  /* None of it reached the chip: a RESET and READ ID still work. */
+  g_assert_cmpuint (fm_nand_stats (f.nand)->block_erases, ==, erases);
+  wr32 (&f, FMPCI_CMD, 0xff);
+  nand_cmd_addr (&f, 0x90, (const guint8[]) { 0x00 }, 1);
+  g_assert_cmphex (fm_pci_regs_read (f.regs, FMPCI_DATA, 1), ==, f.desc->id[0]);
+  g_assert_cmpuint (f.guest_errors, ==, errors);
+  fixture_clear (&f);
+}
+
+static void
+test_nor_undefined_accesses (void)
+{
+  Fixture f;
+  guint errors = 0;
+  guint64 window;
+
+  fixture_init (&f, "spansion-s29gl128p", FM_TIMING_NONE, FALSE, NULL);
+  window = fm_pci_regs_window_size (f.regs);
+  g_assert_cmpuint (window, ==, 16 << 20);
+  wr32 (&f, FMPCI_CMD, 0x90);
+  expect_guest_error (&f, &errors, "for NAND chips");
+  g_assert_cmphex (rd32 (&f, FMPCI_DATA), ==, 0);
+  expect_guest_error (&f, &errors, "DATA is for NAND chips");
+  g_assert_cmphex (fm_pci_regs_window_read (f.regs, window, 2), ==, G_MAXUINT64);
+  expect_guest_error (&f, &errors, "beyond the window");
+  g_assert_cmphex (fm_pci_regs_window_read (f.regs, 0, 16), ==, G_MAXUINT64);
+  expect_guest_error (&f, &errors, "not 1, 2, 4 or 8 bytes");
+  fm_pci_regs_window_write (f.regs, 0, 0, 3);
+  expect_guest_error (&f, &errors, "not 1, 2, 4 or 8 bytes");
+  fixture_clear (&f);
+}
+
+/* ---- a NOR chip through BAR1 ---------------------------------------------- */
+
+static void
+test_nor_window (void)
+{
+  Fixture f;
+  guint64 v;
+
+  fixture_init (&f, "spansion-s29gl128p", FM_TIMING_NONE, FALSE, NULL);
+  /* CFI query on the x16 bus: 98h at word 55h, "QRY" at words 10h-12h. */
+  fm_pci_regs_window_write (f.regs, 0x55 * 2, 0x98, 2);
+  g_assert_cmphex (fm_pci_regs_window_read (f.regs, 0x10 * 2, 2), ==, 'Q');
+  /* An 8-byte read is four words, lowest first. */
+  v = fm_pci_regs_window_read (f.regs, 0x10 * 2, 8);
+  g_assert_cmphex (v, ==, 'Q' | (guint64) 'R' << 16 | (guint64) 'Y' << 32 |
+                   (guint64) fm_pci_regs_window_read (f.regs, 0x13 * 2, 2) << 48);
+  /* A byte read on the x16 bus: its byte lane. */
+  g_assert_cmphex (fm_pci_regs_window_read (f.regs, 0x11 * 2, 1), ==, 'R');
+  g_assert_cmphex (fm_pci_regs_window_read (f.regs, 0x11 * 2 + 1, 1), ==, 0);
+  fm_pci_regs_window_write (f.regs, 0, 0xf0, 2);
+
+  /* Word program AAh 55h A0h, then the word reads back. */
+  fm_pci_regs_window_write (f.regs, 0x555 * 2, 0xaa, 2);
+  fm_pci_regs_window_write (f.regs, 0x2aa * 2, 0x55, 2);
+  fm_pci_regs_window_write (f.regs, 0x555 * 2, 0xa0, 2);
+  fm_pci_regs_window_write (f.regs, 0x1000, 0x1234, 2);
+  g_assert_true (rd32 (&f, FMPCI_STATUS) & FMPCI_STATUS_READY);
+  g_assert_cmphex (fm_pci_regs_window_read (f.regs, 0x1000, 4), ==, 0xffff1234);
+  g_assert_cmpuint (f.guest_errors, ==, 0);
+  fixture_clear (&f);
+}
+
+/* A system reset: CTRL cleared, and RESET# returns the NOR chip to read
+ * array from the query mode. */
+static void
+test_reset (void)
+{
+  Fixture f;
+
+  fixture_init (&f, "spansion-s29gl128p", FM_TIMING_NONE, FALSE, NULL);
+  wr32 (&f, FMPCI_CTRL, FMPCI_CTRL_WP | FMPCI_CTRL_CE | 0xf0);
+  g_assert_cmphex (rd32 (&f, FMPCI_CTRL), ==, FMPCI_CTRL_WP | FMPCI_CTRL_CE);
+  fm_pci_regs_window_write (f.regs, 0x55 * 2, 0x98, 2);
+  g_assert_cmphex (fm_pci_regs_window_read (f.regs, 0x10 * 2, 2), ==, 'Q');
+  fm_pci_regs_reset (f.regs);
+  g_assert_cmphex (rd32 (&f, FMPCI_CTRL), ==, 0);
+  g_assert_cmphex (fm_pci_regs_window_read (f.regs, 0x10 * 2, 2), ==, 0xffff);
+  fixture_clear (&f);
+
+  /* NAND: CE# deasserted. */
+  fixture_init (&f, "micron-mt29f4g", FM_TIMING_NONE, FALSE, NULL);
+  wr32 (&f, FMPCI_CTRL, FMPCI_CTRL_CE);
+  fm_pci_regs_reset (f.regs);
+  nand_cmd_addr (&f, 0x90, (const guint8[]) { 0x00 }, 1);
+  g_assert_cmphex (fm_pci_regs_read (f.regs, FMPCI_DATA, 1), ==, 0xff);
+  fixture_clear (&f);
+}
+
+/* ---- time and power ---------------------------------------------------------- */
+
+/* Virtual timing: each STATUS read lets FM_PCI_REGS_POLL_NS pass, so a
+ * block erase ends after about tBERS / 1 us polls. */
+static void
+test_status_polls_let_time_pass (void)
+{
+  Fixture f;
+  guint8 addr[8];
+  guint na, polls = 0;
+
+  fixture_init (&f, "micron-mt29f4g", FM_TIMING_VIRTUAL, FALSE, NULL);
+  wr32 (&f, FMPCI_CTRL, FMPCI_CTRL_CE);
+  wr32 (&f, FMPCI_CMD, 0xff);
+  wait_ready (&f);
+  na = fm_test_bus_address (f.desc, 20, 0, 0, addr);
+  nand_cmd_addr (&f, 0x60, addr + 2, na - 2);
+  wr32 (&f, FMPCI_CMD, 0xd0);
+  while (!(rd32 (&f, FMPCI_STATUS) & FMPCI_STATUS_READY))
+    polls++;
+  g_assert_cmpuint (polls, >=, f.desc->t_bers.typ_ns / FM_PCI_REGS_POLL_NS - 2);
+  g_assert_cmpuint (polls, <=, f.desc->t_bers.typ_ns / FM_PCI_REGS_POLL_NS + 2);
+  fixture_clear (&f);
+}
+
+/* timing=guest: the chip's time is the guest's; STATUS reads alone do not
+ * move it, the guest's clock does. */
+static void
+test_guest_clock (void)
+{
+  Fixture f;
+  guint8 addr[8];
+  guint na;
+
+  fixture_init (&f, "micron-mt29f4g", FM_TIMING_VIRTUAL, TRUE, NULL);
+  wr32 (&f, FMPCI_CTRL, FMPCI_CTRL_CE);
+  na = fm_test_bus_address (f.desc, 20, 0, 0, addr);
+  nand_cmd_addr (&f, 0x60, addr + 2, na - 2);
+  wr32 (&f, FMPCI_CMD, 0xd0);
+  for (guint i = 0; i < 10000; i++)
+    g_assert_false (rd32 (&f, FMPCI_STATUS) & FMPCI_STATUS_READY);
+  f.guest_ns += f.desc->t_bers.typ_ns / 2;
+  g_assert_false (rd32 (&f, FMPCI_STATUS) & FMPCI_STATUS_READY);
+  f.guest_ns += f.desc->t_bers.typ_ns;
+  g_assert_true (rd32 (&f, FMPCI_STATUS) & FMPCI_STATUS_READY);
+  fixture_clear (&f);
+}
+
+/* A "powercut" fault is reported once, at the operation it cut. */
+static void
+test_power_cut_reported_once (void)
+{
+  Fixture f;
+  guint8 addr[8];
+  guint na;
+
+  fixture_init (&f, "micron-mt29f4g", FM_TIMING_NONE, FALSE, "powercut@op=2");
+  wr32 (&f, FMPCI_CTRL, FMPCI_CTRL_CE);
+  for (guint32 block = 20; block < 23; block++)
+    {
+      na = fm_test_bus_address (f.desc, block, 0, 0, addr);
+      nand_cmd_addr (&f, 0x60, addr + 2, na - 2);
+      wr32 (&f, FMPCI_CMD, 0xd0);
+      g_assert_cmpuint (f.power_cuts, ==, block == 20 ? 0 : 1);
+    }
+  g_assert_cmpuint (f.power_cut_at, ==, 2);
+  g_assert_cmphex (rd32 (&f, FMPCI_MAGIC), ==, FMPCI_MAGIC_VALUE);
+  g_assert_cmpuint (f.power_cuts, ==, 1);
+  fixture_clear (&f);
+}
+
+/* A page program that finds no room in the image file (a full disk)
+ * fails with FAIL in the status register, and the host hears why once,
+ * however many programs fail after it. */
+static void
+test_storage_error_reported_once (void)
+{
+  g_autofree gchar *dir = g_dir_make_tmp ("fm-pci-regs-XXXXXX", NULL);
+  g_autofree gchar *path = g_build_filename (dir, "nand.img", NULL);
+  g_autoptr (GError) error = NULL;
+  FmPciRegsHooks hooks = { .storage_error = on_storage_error };
+  Fixture f = { 0 };
+  struct rlimit saved;
+  FmImage *image;
+  guint8 addr[8];
+  gsize n;
+
+  f.desc = fm_test_chip ("micron-mt29f4g");
+  image = fm_nand_create_image (f.desc, path, NULL, &error);
+  g_assert_no_error (error);
+  f.nand = fm_nand_new (f.desc, image, FM_TIMING_NONE, &error);
+  g_assert_no_error (error);
+  f.regs = fm_pci_regs_new_nand (f.nand, &hooks, &f);
+  n = f.desc->page_size + f.desc->oob_size;
+  wr32 (&f, FMPCI_CTRL, FMPCI_CTRL_CE);
+
+  /* The file has room for the slots allocated so far: program pages
+   * until one finds none, then two more. */
+  fm_test_forbid_growth (path, &saved);
+  for (guint i = 0, failed = 0; failed < 3; i++)
+    {
+      guint na = fm_test_bus_address (f.desc, 30 + i / f.desc->pages_per_block,
+                                      i % f.desc->pages_per_block, 0, addr);
+
+      g_assert_cmpuint (i, <, 4096);
+      nand_cmd_addr (&f, 0x80, addr, na);
+      for (gsize b = 0; b < n; b += 8)
+        fm_pci_regs_write (f.regs, FMPCI_DATA, 0x0123456789abcdefull ^ i, 8);
+      wr32 (&f, FMPCI_CMD, 0x10);
+      wait_ready (&f);
+      wr32 (&f, FMPCI_CMD, 0x70);
+      if (fm_pci_regs_read (f.regs, FMPCI_DATA, 1) & FM_STATUS_FAIL)
+        failed++;
+      g_assert_cmpuint (f.storage_errors, ==, failed ? 1 : 0);
+    }
+  fm_test_allow_growth (&saved);
+  g_test_message ("%s", f.storage_message);
+  g_assert_nonnull (strstr (f.storage_message, path));
+  g_assert_nonnull (strstr (f.storage_message, g_strerror (EFBIG)));
+  fixture_clear (&f);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/pci-regs/id-registers", test_id_registers);
+  g_test_add_func ("/pci-regs/nand/read-id-every-width", test_nand_read_id_every_width);
+  g_test_add_func ("/pci-regs/nand/program-and-read", test_nand_program_and_read);
+  g_test_add_func ("/pci-regs/nand/write-protect", test_nand_write_protect);
+  g_test_add_func ("/pci-regs/undefined/nand", test_undefined_accesses);
+  g_test_add_func ("/pci-regs/undefined/nor", test_nor_undefined_accesses);
+  g_test_add_func ("/pci-regs/nor/window", test_nor_window);
+  g_test_add_func ("/pci-regs/reset", test_reset);
+  g_test_add_func ("/pci-regs/time/status-polls", test_status_polls_let_time_pass);
+  g_test_add_func ("/pci-regs/time/guest-clock", test_guest_clock);
+  g_test_add_func ("/pci-regs/power-cut", test_power_cut_reported_once);
+  g_test_add_func ("/pci-regs/storage-error", test_storage_error_reported_once);
+  return g_test_run ();
+}
