@@ -33,7 +33,12 @@
 #include <linux/pci.h>
 #include <linux/sched.h>
 #include <linux/string.h>
+/* Linux 6.12 moved it from asm/ (the one API difference with 6.1 here). */
+#if __has_include(<linux/unaligned.h>)
+#include <linux/unaligned.h>
+#else
 #include <asm/unaligned.h>
+#endif
 
 #include "flashmodel-pci.h"
 

@@ -2,10 +2,9 @@
 /*
  * MUSE: MTD in userspace, over the FUSE device protocol on /dev/muse.
  *
- * This header is the one definition of the wire protocol: the kernel
- * patch installs it as include/uapi/linux/muse.h, and muse-frontend
- * includes it from here. Every integer is in host byte order, as on the
- * FUSE device. A request is a struct fuse_in_header with one of the
+ * This header is the one definition of the wire protocol: the muse
+ * module (muse-mtd.c) and muse-frontend both include it from here. Every
+ * integer is in host byte order, as on the FUSE device. A request is a struct fuse_in_header with one of the
  * opcodes below followed by its arguments; a reply is a struct
  * fuse_out_header (error = 0 or -errno) followed by the reply arguments.
  *

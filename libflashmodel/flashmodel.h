@@ -6,6 +6,7 @@
 #include "fm-chip-desc.h"
 #include "fm-clock.h"
 #include "fm-crc.h"
+#include "fm-cut-image.h"
 #include "fm-dump.h"
 #include "fm-digest.h"
 #include "fm-ecc.h"

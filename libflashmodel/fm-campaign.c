@@ -4,42 +4,35 @@
 
 #include <glib/gstdio.h>
 
-/* Copies WORK to PATH and cuts REC there. */
+/* Makes at PATH the image REC cut as KIND leaves after the records the
+ * maker followed. */
 static gboolean
-make_cut (FmImage *work, const FmChipDesc *desc, const FmJournalRecord *rec, FmCutKind kind,
-          const gchar *path, GError **error)
+make_cut (FmCutMaker *maker, const FmJournalRecord *rec, FmCutKind kind, const gchar *path,
+          GError **error)
 {
-  g_autoptr (FmImage) cut = NULL;
-
-  g_unlink (path);
-  if (!fm_image_copy_to (work, path, error))
-    return FALSE;
-  cut = fm_image_open (path, desc, FALSE, error);
-  if (!cut)
-    return FALSE;
-  if (!(kind == FM_CUT_TORN ? fm_replay_tear (cut, desc, rec, error)
-                            : fm_replay_apply (cut, desc, rec, error)))
-    return FALSE;
-  fm_replay_set_age (cut, rec);
-  return TRUE;
+  return fm_cut_maker_make (maker, rec, kind, path, error);
 }
 
 gboolean
-fm_campaign_run (FmImage *work, const FmChipDesc *desc, FmJournalReader *reader,
+fm_campaign_run (FmImage *base, const FmChipDesc *desc, FmJournalReader *reader,
                  const guint64 *points, guint n_points, const FmCutKind *kinds, guint n_kinds,
                  const gchar *cut_path, FmCampaignCheck check, gpointer user_data,
                  GError **error)
 {
+  g_autofree gchar *dir = g_path_get_dirname (cut_path);
+  g_autoptr (FmCutMaker) maker = fm_cut_maker_new (base, desc, dir, error);
   FmJournalRecord rec = { 0 };
   guint next = 0;
 
+  if (!maker)
+    return FALSE;
   while (next < n_points && fm_journal_reader_next (reader, &rec))
     {
       if (rec.seq == points[next])
         {
           for (guint k = 0; k < n_kinds; k++)
             {
-              gboolean ok = make_cut (work, desc, &rec, kinds[k], cut_path, error) &&
+              gboolean ok = make_cut (maker, &rec, kinds[k], cut_path, error) &&
                             check (user_data, cut_path, &rec, kinds[k], error);
 
               g_unlink (cut_path);
@@ -48,11 +41,9 @@ fm_campaign_run (FmImage *work, const FmChipDesc *desc, FmJournalReader *reader,
             }
           next++;
         }
-      if (!fm_replay_apply (work, desc, &rec, error))
+      if (!fm_cut_maker_advance (maker, &rec, error))
         return FALSE;
     }
-  if (rec.seq)
-    fm_replay_set_age (work, &rec);
   if (next < n_points)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE,

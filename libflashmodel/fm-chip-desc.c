@@ -509,9 +509,11 @@ fm_chip_catalog_dir (void)
 
   if (env && *env)
     return env;
-  if (g_file_test (FM_CHIPS_DATADIR, G_FILE_TEST_IS_DIR))
-    return FM_CHIPS_DATADIR;
-  return FM_CHIPS_SRCDIR;
+#ifdef FM_CHIPS_SRCDIR
+  if (!g_file_test (FM_CHIPS_DATADIR, G_FILE_TEST_IS_DIR))
+    return FM_CHIPS_SRCDIR;
+#endif
+  return FM_CHIPS_DATADIR;
 }
 
 static gint

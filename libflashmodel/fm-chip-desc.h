@@ -240,7 +240,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmChipDesc, fm_chip_desc_free)
 
 /*
  * The directory chips are looked up in: $FLASHMODEL_CHIPS_DIR if set, else
- * the installed data directory if it exists, else the source tree's chips/.
+ * the installed data directory if it exists, else the source tree's chips/
+ * (not in builds with -Dsource_tree_chips=false, such as the packages).
  */
 const gchar *fm_chip_catalog_dir   (void);
 /* Sorted names of every descriptor in the catalog. */

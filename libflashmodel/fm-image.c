@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #define _GNU_SOURCE
-#include "fm-image.h"
+#include "fm-image-private.h"
 #include "fm-crc.h"
 #include "fm-error.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <linux/fs.h>
 #include <sys/file.h>
@@ -17,7 +18,7 @@
 G_STATIC_ASSERT (G_BYTE_ORDER == G_LITTLE_ENDIAN); /* the format is LE */
 
 /*
- * File layout, every section 4 KiB aligned:
+ * A full image's file layout, every section 4 KiB aligned:
  *   header | block table (64 B/block) | page table (4 B/page) | slots
  * A page table entry holds the page's slot number (1-based, 0 = no data) in
  * its low 28 bits and its partial-program count in the top 4 bits.
@@ -42,10 +43,16 @@ typedef struct {
   guint32 slot_size;
   guint32 flags;
   guint64 age_ns;
+  /* Drawn at random when the image is made, + 1 at every writable open,
+   * so that an overlay knows whether its base may have changed since it
+   * was made; a copy is the same. Deterministic after the draw, so that
+   * the same replay of a copy gives the same file. (0 in images older
+   * than overlays.) */
+  guint64 generation;
 } ImageHeader;
 
 #define HEADER_CRC_OFF (FM_IMAGE_HEADER_SIZE - 4)
-#define HEADER_FLAG_FACTORY_DONE 1u
+#define HEADER_FLAG_FACTORY_DONE FM_IMAGE_FLAG_FACTORY_DONE
 
 /* What a header says once it has passed geometry_problem(). */
 typedef struct {
@@ -54,12 +61,16 @@ typedef struct {
   guint64 n_pages;
   guint64 page_table_off, slot_area_off;
   guint64 map_len;        /* header to the last slot of a full chip */
+  FmImageGeometry shared; /* the same, for fm-image-delta.c */
 } Geometry;
 
 struct _FmImage {
   gchar *path;
   int fd;
   gboolean read_only;
+  /* An overlay: its delta, which holds the rest (the base included);
+   * of the fields below only GEO (the base's) is set. */
+  FmDelta *delta;
   guint8 *map;
   gsize map_len;
   /* In the mapping: only the seed, the flags and the age are read from
@@ -190,6 +201,13 @@ geometry_problem (const ImageHeader *h, Geometry *g)
   g->n_pages = pages;
   g->page_table_off = h->page_table_off;
   g->slot_area_off = h->slot_area_off;
+  memcpy (g->shared.chip_name, g->chip_name, sizeof g->shared.chip_name);
+  g->shared.page_size = g->page_size;
+  g->shared.oob_size = g->oob_size;
+  g->shared.slot_size = g->slot_size;
+  g->shared.pages_per_block = g->pages_per_block;
+  g->shared.blocks = g->blocks;
+  g->shared.n_pages = g->n_pages;
   return NULL;
 }
 
@@ -289,6 +307,18 @@ check_header (FmImage *img, const guint8 *raw, guint64 file_size, GError **error
 #undef CORRUPT
 }
 
+gchar *
+fm_image_block_problem (const FmBlockMeta *m, guint32 pages_per_block)
+{
+  if (m->flags & ~FM_BLOCK_KNOWN_FLAGS)
+    return g_strdup_printf ("flags has unknown bits 0x%x", m->flags & ~FM_BLOCK_KNOWN_FLAGS);
+  if (m->next_page > pages_per_block)
+    return g_strdup_printf ("next_page is %u, past the block's %u pages", m->next_page, pages_per_block);
+  if (m->unstable_page > pages_per_block)
+    return g_strdup_printf ("unstable_page is %u, past the block's %u pages", m->unstable_page, pages_per_block);
+  return NULL;
+}
+
 /* Walks the tables once, so that nothing read from them later can reach
  * outside the file: every block's page numbers within the block, every
  * slot number within the file and used by one page at most. Builds the
@@ -301,16 +331,8 @@ check_tables (FmImage *img, GError **error)
 
   for (guint32 b = 0; b < g->blocks; b++)
     {
-      const FmBlockMeta *m = &img->block_table[b];
-      g_autofree gchar *why = NULL;
+      g_autofree gchar *why = fm_image_block_problem (&img->block_table[b], g->pages_per_block);
 
-      if (m->flags & ~FM_BLOCK_KNOWN_FLAGS)
-        why = g_strdup_printf ("flags has unknown bits 0x%x", m->flags & ~FM_BLOCK_KNOWN_FLAGS);
-      else if (m->next_page > g->pages_per_block)
-        why = g_strdup_printf ("next_page is %u, past the block's %u pages", m->next_page, g->pages_per_block);
-      else if (m->unstable_page > g->pages_per_block)
-        why = g_strdup_printf ("unstable_page is %u, past the block's %u pages",
-                               m->unstable_page, g->pages_per_block);
       if (why)
         {
           g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT,
@@ -369,35 +391,36 @@ lock_file (FmImage *img, GError **error)
   return set_errno_error (error, img->path, "lock");
 }
 
-FmImage *
-fm_image_create (const gchar *path, const FmChipDesc *desc, guint64 seed, GError **error)
+/* A header of a chip named NAME with SEED, its geometry to be filled in. */
+static void
+header_init (ImageHeader *h, const gchar *name, guint64 seed)
+{
+  memset (h, 0, sizeof *h);
+  memcpy (h->magic, FM_IMAGE_MAGIC, sizeof FM_IMAGE_MAGIC);
+  h->version = FM_IMAGE_VERSION;
+  h->header_size = FM_IMAGE_HEADER_SIZE;
+  g_strlcpy (h->chip_name, name, sizeof h->chip_name);
+  h->seed = seed;
+  /* A lineage of its own, so that two images made alike (same chip and
+   * seed, the same number of writable opens) are still told apart. */
+  h->generation = (guint64) g_random_int () << 32 | g_random_int ();
+}
+
+/* A new image file at PATH (NULL: in memory) with header H. */
+static FmImage *
+create_with_header (const gchar *path, ImageHeader *h, GError **error)
 {
   g_autoptr (FmImage) img = image_new (path, FALSE);
   g_autofree gchar *problem = NULL;
-  ImageHeader h = { 0 };
   int err;
 
-  g_return_val_if_fail (desc != NULL, NULL);
-  if (fm_chip_desc_pages (desc) > SLOT_MASK)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED,
-                   "%s: %" G_GUINT64_FORMAT " pages exceed the image format's limit",
-                   desc->name, fm_chip_desc_pages (desc));
-      return NULL;
-    }
-  memcpy (h.magic, FM_IMAGE_MAGIC, sizeof FM_IMAGE_MAGIC);
-  h.version = FM_IMAGE_VERSION;
-  h.header_size = FM_IMAGE_HEADER_SIZE;
-  g_strlcpy (h.chip_name, desc->name, sizeof h.chip_name);
-  h.seed = seed;
-  layout (desc, &h);
   /* The open checks every image it reads this way: never write one it
    * would refuse. */
-  problem = geometry_problem (&h, &img->geo);
+  problem = geometry_problem (h, &img->geo);
   if (problem)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED,
-                   "chip '%s' does not fit the image format: %s", desc->name, problem);
+                   "chip '%s' does not fit the image format: %s", h->chip_name, problem);
       return NULL;
     }
   if (path)
@@ -413,8 +436,8 @@ fm_image_create (const gchar *path, const FmChipDesc *desc, guint64 seed, GError
     return NULL;
 
   /* The tables are zeros (erased, never programmed), on real blocks. */
-  err = reserve (img->fd, 0, h.slot_area_off);
-  if (err || pwrite (img->fd, &h, sizeof h, 0) != (ssize_t) sizeof h)
+  err = reserve (img->fd, 0, h->slot_area_off);
+  if (err || pwrite (img->fd, h, sizeof *h, 0) != (ssize_t) sizeof *h)
     {
       if (err)
         errno = err;
@@ -431,6 +454,24 @@ fm_image_create (const gchar *path, const FmChipDesc *desc, guint64 seed, GError
     }
   seal_header (img);
   return g_steal_pointer (&img);
+}
+
+FmImage *
+fm_image_create (const gchar *path, const FmChipDesc *desc, guint64 seed, GError **error)
+{
+  ImageHeader h;
+
+  g_return_val_if_fail (desc != NULL, NULL);
+  if (fm_chip_desc_pages (desc) > SLOT_MASK)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED,
+                   "%s: %" G_GUINT64_FORMAT " pages exceed the image format's limit",
+                   desc->name, fm_chip_desc_pages (desc));
+      return NULL;
+    }
+  header_init (&h, desc->name, seed);
+  layout (desc, &h);
+  return create_with_header (path, &h, error);
 }
 
 gboolean
@@ -473,23 +514,40 @@ fm_image_check_chip (const FmImage *img, const FmChipDesc *desc, GError **error)
   return TRUE;
 }
 
-FmImage *
-fm_image_open (const gchar *path, const FmChipDesc *desc, gboolean read_only, GError **error)
+/* Opens an overlay whose delta's header is RAW; FD is taken. */
+static FmImage *
+open_overlay (FmImage *img, const guint8 *raw, guint64 file_size, const FmImageIdentity *frozen,
+              guint depth, GError **error)
+{
+  img->delta = fm_delta_open (img->path, img->fd, raw, file_size, img->read_only, frozen,
+                              depth, error);
+  if (!img->delta)
+    return NULL;
+  img->fd = -1;
+  img->geo = fm_delta_base (img->delta)->geo;
+  return img;
+}
+
+/* fm_image_open(), for a user (DEPTH 0) or as the base of an overlay
+ * DEPTH deltas above; FROZEN: see fm_delta_open(). */
+static FmImage *
+image_open (const gchar *path, const FmChipDesc *desc, gboolean read_only,
+            const FmImageIdentity *frozen, guint depth, GError **error)
 {
   g_autoptr (FmImage) img = image_new (path, read_only);
   guint8 raw[FM_IMAGE_HEADER_SIZE] = { 0 };
   struct stat st;
+  gboolean is_delta;
   ssize_t got;
   int err;
 
-  img->fd = open (path, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+  /* O_NONBLOCK: a FIFO (refused below) must not hang the open. */
+  img->fd = open (path, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (img->fd < 0)
     {
       set_errno_error (error, path, "open");
       return NULL;
     }
-  if (!lock_file (img, error))
-    return NULL;
   if (fstat (img->fd, &st) < 0)
     {
       set_errno_error (error, path, "stat");
@@ -501,6 +559,14 @@ fm_image_open (const gchar *path, const FmChipDesc *desc, gboolean read_only, GE
                    "%s: not a flashmodel image (not a regular file)", path);
       return NULL;
     }
+  /* The magic never changes: it tells how to lock before the rest is
+   * read. A delta that is an overlay's base is not locked: it only ever
+   * grows, and its base reads it up to where it was made on it. */
+  got = pread (img->fd, raw, sizeof FM_IMAGE_DELTA_MAGIC, 0);
+  is_delta = got == (ssize_t) sizeof FM_IMAGE_DELTA_MAGIC &&
+             memcmp (raw, FM_IMAGE_DELTA_MAGIC, sizeof FM_IMAGE_DELTA_MAGIC) == 0;
+  if (!(is_delta && depth > 0) && !lock_file (img, error))
+    return NULL;
   got = pread (img->fd, raw, sizeof raw, 0);
   if (got < 0)
     {
@@ -513,6 +579,13 @@ fm_image_open (const gchar *path, const FmChipDesc *desc, gboolean read_only, GE
                    "%s: not a flashmodel image (%zd bytes, a header alone is %d)",
                    path, got, FM_IMAGE_HEADER_SIZE);
       return NULL;
+    }
+  if (is_delta)
+    {
+      if (!open_overlay (img, raw, st.st_size, frozen, depth, error) ||
+          (desc && !fm_image_check_chip (img, desc, error)))
+        return NULL;
+      return g_steal_pointer (&img);
     }
   /* From here on only the checked copy of the header sizes anything. */
   if (!check_header (img, raw, st.st_size, error))
@@ -529,6 +602,60 @@ fm_image_open (const gchar *path, const FmChipDesc *desc, gboolean read_only, GE
     }
   if (!map_file (img, error) || !check_tables (img, error))
     return NULL;
+  if (!read_only)
+    {
+      /* Whatever this open does, overlays made on the image before it
+       * will not take it for their base any more. */
+      img->header->generation++;
+      seal_header (img);
+    }
+  return g_steal_pointer (&img);
+}
+
+FmImage *
+fm_image_open (const gchar *path, const FmChipDesc *desc, gboolean read_only, GError **error)
+{
+  return image_open (path, desc, read_only, NULL, 0, error);
+}
+
+FmImage *
+fm_image_open_base (const gchar *path, const FmImageIdentity *expect, guint depth, GError **error)
+{
+  g_autoptr (FmImage) img = NULL;
+  FmImageIdentity have;
+  struct stat st;
+
+  /* Whatever a hostile delta names: nothing but a regular file is even
+   * opened (a device might act on an open). */
+  if (g_stat (path, &st) < 0)
+    {
+      set_errno_error (error, path, "open");
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT,
+                   "%s: not a flashmodel image (not a regular file)", path);
+      return NULL;
+    }
+  img = image_open (path, NULL, TRUE, expect->kind == FM_IMAGE_KIND_DELTA ? expect : NULL,
+                    depth, error);
+  if (!img)
+    return NULL;
+  fm_image_identity (img, &have);
+  if (have.kind != expect->kind || have.generation != expect->generation ||
+      have.length != expect->length || have.crc != expect->crc)
+    {
+      const gchar *kinds[] = { "?", "image", "overlay" };
+
+      g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH,
+                   "%s has changed since the overlay was made on it: it is an %s of generation %"
+                   G_GINT64_MODIFIER "x, %" G_GUINT64_FORMAT " bytes, checksum %08x; the overlay was made on "
+                   "an %s of generation %" G_GINT64_MODIFIER "x, %" G_GUINT64_FORMAT " bytes, checksum %08x",
+                   path, kinds[have.kind], have.generation, have.length, have.crc,
+                   kinds[expect->kind], expect->generation, expect->length, expect->crc);
+      return NULL;
+    }
   return g_steal_pointer (&img);
 }
 
@@ -556,6 +683,8 @@ fm_image_open_find_chip (const gchar *path, gboolean read_only, FmChipDesc **des
 gboolean
 fm_image_sync (FmImage *img, GError **error)
 {
+  if (img->delta)
+    return fm_delta_commit (img->delta, error);
   if (img->read_only || !img->map)
     return TRUE;
   if (msync (img->map, img->map_len, MS_SYNC) < 0)
@@ -601,6 +730,8 @@ fm_image_copy_to (FmImage *img, const gchar *dest, GError **error)
   loff_t in_off = 0, out_off = 0;
   int out;
 
+  if (img->delta)
+    return fm_image_flatten_to (img, dest, error);
   out = open (dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (out < 0)
     return set_errno_error (error, dest, "create");
@@ -647,6 +778,7 @@ fm_image_close (FmImage *img)
 {
   if (!img)
     return;
+  fm_delta_free (img->delta);
   if (img->map)
     {
       fm_image_sync (img, NULL);
@@ -674,7 +806,7 @@ fm_image_chip_name (const FmImage *img)
 guint64
 fm_image_seed (const FmImage *img)
 {
-  return img->header->seed;
+  return img->delta ? fm_image_seed (fm_delta_base (img->delta)) : img->header->seed;
 }
 
 guint32
@@ -692,20 +824,27 @@ fm_image_pages_per_block (const FmImage *img)
 gboolean
 fm_image_is_factory_initialised (const FmImage *img)
 {
+  if (img->delta)
+    return fm_delta_factory_done (img->delta);
   return (img->header->flags & HEADER_FLAG_FACTORY_DONE) != 0;
 }
 
 guint64
 fm_image_age_ns (const FmImage *img)
 {
-  return img->header->age_ns;
+  return img->delta ? fm_delta_age_ns (img->delta) : img->header->age_ns;
 }
 
 void
 fm_image_set_age_ns (FmImage *img, guint64 age_ns)
 {
-  if (img->read_only || img->header->age_ns == age_ns)
+  if (img->read_only || fm_image_age_ns (img) == age_ns)
     return;
+  if (img->delta)
+    {
+      fm_delta_set_age_ns (img->delta, age_ns);
+      return;
+    }
   img->header->age_ns = age_ns;
   seal_header (img);
 }
@@ -713,6 +852,11 @@ fm_image_set_age_ns (FmImage *img, guint64 age_ns)
 void
 fm_image_set_factory_initialised (FmImage *img)
 {
+  if (img->delta)
+    {
+      fm_delta_set_factory_done (img->delta);
+      return;
+    }
   img->header->flags |= HEADER_FLAG_FACTORY_DONE;
   seal_header (img);
 }
@@ -721,6 +865,8 @@ FmBlockMeta *
 fm_image_block (FmImage *img, guint32 block)
 {
   g_return_val_if_fail (block < img->geo.blocks, NULL);
+  if (img->delta)
+    return fm_delta_block (img->delta, block);
   return &img->block_table[block];
 }
 
@@ -733,8 +879,11 @@ slot_ptr (const FmImage *img, guint32 slot)
 const guint8 *
 fm_image_page (const FmImage *img, guint64 page)
 {
-  guint32 slot = img->page_table[page] & SLOT_MASK;
+  guint32 slot;
 
+  if (img->delta)
+    return fm_delta_page (img->delta, page);
+  slot = img->page_table[page] & SLOT_MASK;
   return slot ? slot_ptr (img, slot) : NULL;
 }
 
@@ -768,10 +917,13 @@ grow (FmImage *img, guint64 page, GError **error)
 guint8 *
 fm_image_page_mut (FmImage *img, guint64 page, GError **error)
 {
-  guint32 entry = img->page_table[page];
-  guint32 slot = entry & SLOT_MASK;
+  guint32 entry, slot;
   guint8 *data;
 
+  if (img->delta)
+    return fm_delta_page_mut (img->delta, page, error);
+  entry = img->page_table[page];
+  slot = entry & SLOT_MASK;
   if (slot)
     return slot_ptr (img, slot);
   if (img->free_slots->len)
@@ -795,6 +947,8 @@ fm_image_page_mut (FmImage *img, guint64 page, GError **error)
 guint
 fm_image_page_programs (const FmImage *img, guint64 page)
 {
+  if (img->delta)
+    return fm_delta_page_programs (img->delta, page);
   return img->page_table[page] >> PROGRAMS_SHIFT;
 }
 
@@ -802,14 +956,25 @@ void
 fm_image_set_page_programs (FmImage *img, guint64 page, guint n)
 {
   n = MIN (n, 15u);
+  if (img->delta)
+    {
+      fm_delta_set_page_programs (img->delta, page, n);
+      return;
+    }
   img->page_table[page] = (img->page_table[page] & SLOT_MASK) | (n << PROGRAMS_SHIFT);
 }
 
 void
 fm_image_clear_page (FmImage *img, guint64 page)
 {
-  guint32 slot = img->page_table[page] & SLOT_MASK;
+  guint32 slot;
 
+  if (img->delta)
+    {
+      fm_delta_clear_page (img->delta, page);
+      return;
+    }
+  slot = img->page_table[page] & SLOT_MASK;
   if (slot)
     {
       g_array_append_val (img->free_slots, slot);
@@ -822,7 +987,7 @@ void
 fm_image_clear_block (FmImage *img, guint32 block)
 {
   guint64 first = (guint64) block * img->geo.pages_per_block;
-  FmBlockMeta *m = &img->block_table[block];
+  FmBlockMeta *m = fm_image_block (img, block);
 
   for (guint64 p = first; p < first + img->geo.pages_per_block; p++)
     fm_image_clear_page (img, p);
@@ -834,11 +999,167 @@ fm_image_clear_block (FmImage *img, guint32 block)
 guint64
 fm_image_pages_with_data (const FmImage *img)
 {
-  return img->pages_with_data;
+  return img->delta ? fm_delta_pages_with_data (img->delta) : img->pages_with_data;
 }
 
 guint64
 fm_image_file_bytes (const FmImage *img)
 {
+  if (img->delta)
+    return fm_delta_file_bytes (img->delta);
   return img->geo.slot_area_off + (guint64) img->capacity * img->geo.slot_size;
 }
+
+/* ---- overlays ---- */
+
+const FmImageGeometry *
+fm_image_geometry (const FmImage *img)
+{
+  return &img->geo.shared;
+}
+
+void
+fm_image_identity (FmImage *img, FmImageIdentity *id)
+{
+  guint32 crc;
+
+  if (img->delta)
+    {
+      fm_delta_identity (img->delta, id);
+      return;
+    }
+  memcpy (&crc, img->map + HEADER_CRC_OFF, sizeof crc);
+  id->kind = FM_IMAGE_KIND_FULL;
+  id->generation = img->header->generation;
+  id->length = fm_image_file_bytes (img);
+  id->crc = crc;
+}
+
+static FmImage *
+overlay_new (const gchar *path, FmImage *base, gboolean owns_base, const gchar *stored_base,
+             gboolean scratch, GError **error)
+{
+  g_autoptr (FmImage) img = image_new (path, FALSE);
+
+  img->delta = fm_delta_create (path, base, owns_base, stored_base, scratch, error);
+  if (!img->delta)
+    return NULL;
+  img->geo = base->geo;
+  return g_steal_pointer (&img);
+}
+
+FmImage *
+fm_image_create_overlay (const gchar *path, const gchar *base_path, GError **error)
+{
+  g_autofree gchar *dir = g_path_get_dirname (path);
+  g_autofree gchar *resolved = g_path_is_absolute (base_path) ? g_strdup (base_path)
+                                                             : g_build_filename (dir, base_path, NULL);
+  /* Opened as a base is: a delta, unlocked, as of its last sync (it may
+   * be written meanwhile; the overlay will not see that). */
+  FmImage *base = image_open (resolved, NULL, TRUE, NULL, 1, error);
+
+  if (!base)
+    {
+      if (!g_path_is_absolute (base_path))
+        g_prefix_error (error, "%s: its base '%s' is taken from the overlay's directory: ", path, base_path);
+      return NULL;
+    }
+  return overlay_new (path, base, TRUE, base_path, FALSE, error);
+}
+
+FmImage *
+fm_image_create_overlay_on (const gchar *path, FmImage *base, const gchar *stored_base,
+                            gboolean scratch, GError **error)
+{
+  if (!base->delta && !base->read_only)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID,
+                   "%s: the base of an overlay is opened read-only (it must not change under it)",
+                   fm_image_path (base));
+      return NULL;
+    }
+  /* The overlay names the base by its last sync: its changes first. */
+  if (base->delta && !fm_delta_commit (base->delta, error))
+    return NULL;
+  return overlay_new (path, base, FALSE, stored_base, scratch, error);
+}
+
+gboolean
+fm_image_is_overlay (const FmImage *img)
+{
+  return img->delta != NULL;
+}
+
+gboolean
+fm_image_overlay_info (FmImage *img, FmImageOverlayInfo *info)
+{
+  if (!img->delta)
+    return FALSE;
+  fm_delta_info (img->delta, info);
+  return TRUE;
+}
+
+FmImage *
+fm_image_overlay_base (FmImage *img)
+{
+  return img->delta ? fm_delta_base (img->delta) : NULL;
+}
+
+void
+fm_image_set_scratch (FmImage *img)
+{
+  if (img->delta)
+    fm_delta_set_scratch (img->delta);
+}
+
+gboolean
+fm_image_flatten_to (FmImage *img, const gchar *dest, GError **error)
+{
+  const Geometry *g = &img->geo;
+  g_autoptr (FmImage) out = NULL;
+  ImageHeader h;
+
+  header_init (&h, g->chip_name, fm_image_seed (img));
+  h.page_size = g->page_size;
+  h.oob_size = g->oob_size;
+  h.pages_per_block = g->pages_per_block;
+  h.blocks = g->blocks;
+  h.block_table_off = FM_IMAGE_HEADER_SIZE;
+  h.page_table_off = page_table_off_for (g->blocks);
+  h.slot_area_off = slot_area_off_for (g->blocks, g->pages_per_block);
+  h.slot_size = g->slot_size;
+  out = create_with_header (dest, &h, error);
+  if (!out)
+    return FALSE;
+  for (guint32 b = 0; b < g->blocks; b++)
+    out->block_table[b] = *fm_image_block (img, b);
+  for (guint64 p = 0; p < g->n_pages; p++)
+    {
+      const guint8 *data = fm_image_page (img, p);
+      guint programs = fm_image_page_programs (img, p);
+
+      if (data)
+        {
+          guint8 *cells = fm_image_page_mut (out, p, error);
+
+          if (!cells)
+            goto fail;
+          memcpy (cells, data, g->slot_size);
+        }
+      if (programs)
+        fm_image_set_page_programs (out, p, programs);
+    }
+  out->header->age_ns = fm_image_age_ns (img);
+  if (fm_image_is_factory_initialised (img))
+    out->header->flags |= HEADER_FLAG_FACTORY_DONE;
+  seal_header (out);
+  if (!fm_image_sync (out, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  g_clear_pointer (&out, fm_image_close);
+  g_unlink (dest);
+  return FALSE;
+}
+

@@ -7,6 +7,12 @@
  * its slots to a free list. The file is memory-mapped; a volatile image
  * lives in an anonymous memory file instead.
  *
+ * An overlay image is a delta file on top of a read-only base image (a
+ * full image or another overlay), like a qcow2 file and its backing file:
+ * it holds only the pages, block records and header fields that differ
+ * from the base (fm-image-delta.c tells how). Every function here works
+ * on both alike; an opener never needs to know which it has.
+ *
  * This module stores bytes and counters; the rules of flash (what a program
  * may do, when it fails) live in fm-nand.c.
  */
@@ -19,6 +25,7 @@ G_BEGIN_DECLS
 typedef struct _FmImage FmImage;
 
 #define FM_IMAGE_MAGIC "FMIMAGE"
+#define FM_IMAGE_DELTA_MAGIC "FMDELTA"
 #define FM_IMAGE_VERSION 1
 #define FM_IMAGE_HEADER_SIZE 4096
 
@@ -52,6 +59,20 @@ typedef struct {
 
 G_STATIC_ASSERT (sizeof (FmBlockMeta) == 64);
 
+/* What fm_image_overlay_info() tells of an overlay. */
+typedef struct {
+  const gchar *base_stored;  /* the base's path as the delta stores it */
+  const gchar *base_path;    /* where it was found (relative paths are the delta's directory's) */
+  guint depth;               /* deltas from this one down to a full image, this one included */
+  guint64 delta_bytes;       /* the delta file's size */
+  guint64 pages;             /* pages the delta holds, with data or erased */
+  guint64 pages_with_data;
+  guint32 blocks;            /* block records it holds */
+  guint64 syncs;             /* syncs (commits) it holds */
+  guint64 generation;        /* 1, renewed when the delta is compacted */
+  guint64 dropped_bytes;     /* what followed its last sync when opened (a torn write), dropped */
+} FmImageOverlayInfo;
+
 /* PATH NULL: a volatile image in memory. Fails if PATH exists. */
 FmImage *fm_image_create (const gchar *path, const FmChipDesc *desc,
                           guint64 seed, GError **error);
@@ -63,7 +84,9 @@ FmImage *fm_image_create (const gchar *path, const FmChipDesc *desc,
  * (look at fm_image_chip_name()). The file is locked: exclusively when
  * writable, shared when READ_ONLY. A writable image gets real blocks for
  * its holes, as every page it grows by does, so that a full disk is an
- * error here or in fm_image_page_mut(), never a SIGBUS later. */
+ * error here or in fm_image_page_mut(), never a SIGBUS later. An overlay
+ * opens with its base (fm_image_create_overlay() tells how it is found
+ * and checked), whose errors name both files. */
 FmImage *fm_image_open   (const gchar *path, const FmChipDesc *desc,
                           gboolean read_only, GError **error);
 /* Opens PATH and finds the chip it was made for by the name in its header
@@ -77,11 +100,46 @@ FmImage *fm_image_open_find_chip (const gchar *path, gboolean read_only,
  * FM_ERROR_IMAGE_MISMATCH naming the first field that differs. */
 gboolean fm_image_check_chip (const FmImage *image, const FmChipDesc *desc,
                               GError **error);
+/* On the disk when it returns; an overlay's changes since the last sync
+ * are then what a crash cannot take away (fm-image-delta.c). */
 gboolean fm_image_sync   (FmImage *image, GError **error);
 /* Writes a copy of IMAGE's file to DEST (which must not exist), sharing
  * the file system's blocks where it can (reflink), so that snapshots cost
- * little. IMAGE stays open. */
+ * little; an overlay is flattened (fm_image_flatten_to()). IMAGE stays
+ * open. */
 gboolean fm_image_copy_to (FmImage *image, const gchar *dest, GError **error);
+
+/* An overlay at PATH (which must not exist) on the image at BASE_PATH,
+ * opened read-only and locked shared while the overlay is open. A
+ * relative BASE_PATH is taken from PATH's directory, as qemu-img does,
+ * and stored as given. The overlay is returned writable; writes go to
+ * PATH only. Opening it later checks that the base is still the image it
+ * was made on: a full image that was opened writable since (which renews
+ * its generation), grew or had its header changed is refused; a delta is
+ * read up to the sync the overlay was made on, so that it may grow
+ * meanwhile, and refused once compacted. */
+FmImage *fm_image_create_overlay (const gchar *path, const gchar *base_path, GError **error);
+/* The same on an image already open, which the overlay borrows (it must
+ * stay open until the overlay is closed): a full image opened read-only,
+ * or an overlay (its changes are synced first, and the new one sees it as
+ * it is now). STORED_BASE: how the new delta names it, relative to PATH's
+ * directory or absolute. SCRATCH: as fm_image_set_scratch() (a
+ * campaign's cut images: fm-cut-image.h). */
+FmImage *fm_image_create_overlay_on (const gchar *path, FmImage *base, const gchar *stored_base,
+                                     gboolean scratch, GError **error);
+/* Writes IMAGE's contents (pages, program counts, block records, age,
+ * flags) as a standalone image at DEST (which must not exist). */
+gboolean fm_image_flatten_to (FmImage *image, const gchar *dest, GError **error);
+gboolean fm_image_is_overlay (const FmImage *image);
+/* FALSE for a full image. The strings belong to IMAGE. */
+gboolean fm_image_overlay_info (FmImage *image, FmImageOverlayInfo *info);
+/* The base an overlay reads through, or NULL: the overlay's own, or the
+ * one lent to fm_image_create_overlay_on(). */
+FmImage *fm_image_overlay_base (FmImage *image);
+/* From now on IMAGE, an overlay, is a scratch file: syncs write its
+ * changes to the file but do not wait for the disk, and it is never
+ * compacted, so that overlays made on it stay valid. */
+void     fm_image_set_scratch (FmImage *image);
 void     fm_image_close  (FmImage *image);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmImage, fm_image_close)
 
@@ -98,6 +156,9 @@ void         fm_image_set_factory_initialised (FmImage *image);
 guint64      fm_image_age_ns     (const FmImage *image);
 void         fm_image_set_age_ns (FmImage *image, guint64 age_ns);
 
+/* The block's record, to read or change in place. The pointers this and
+ * fm_image_page_mut() give are not to be kept across an fm_image_sync():
+ * an overlay notes what changed through them until its next sync. */
 FmBlockMeta *fm_image_block (FmImage *image, guint32 block);
 
 /* The stored page+OOB, or NULL when the page holds no data (all 0xFF). */

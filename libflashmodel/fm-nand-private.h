@@ -2,26 +2,14 @@
 /*
  * What the bus-level state machine shares with the array model: array
  * operations without timing (the bus keeps its own busy state per LUN) and
- * the per-LUN ready times that both paths respect.
+ * the per-LUN ready times that both paths respect. Not installed: only
+ * the library's own models use it.
  */
 #pragma once
 
 #include "fm-nand.h"
 
 G_BEGIN_DECLS
-
-typedef enum {
-  FM_ARRAY_PASS,
-  FM_ARRAY_FAIL_BAD_BLOCK,   /* factory bad: nothing changed */
-  FM_ARRAY_FAIL_WORN_OUT,    /* past its endurance */
-  FM_ARRAY_FAIL_NOP,         /* more partial programs than allowed */
-  FM_ARRAY_FAIL_ORDER,       /* page below one already programmed */
-  FM_ARRAY_FAIL_INJECTED,    /* a program-fail or erase-fail fault fired */
-  FM_ARRAY_FAIL_PROTECTED,   /* WP# or a read-only window: nothing changed */
-  FM_ARRAY_FAIL_POWER_OFF,   /* a power cut: interrupted, or never started */
-  FM_ARRAY_FAIL_STORAGE,     /* the image file had no room: nothing changed
-                              * (fm_nand_storage_error() tells why) */
-} FmArrayResult;
 
 /* Page index: block * pages_per_block + page. BUF: page + OOB bytes.
  * A read fails (BUF all FFh) only when the chip has no power. */
@@ -35,7 +23,5 @@ FmArrayResult fm_nand_array_erase   (FmNand *nand, guint32 block);
 guint64 *fm_nand_lun_ready_at (FmNand *nand, guint lun);
 /* Extra busy time injected by latency faults since the last call. */
 guint64  fm_nand_take_extra_busy (FmNand *nand);
-
-const gchar *fm_array_result_to_string (FmArrayResult result);
 
 G_END_DECLS

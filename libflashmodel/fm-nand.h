@@ -101,6 +101,23 @@ void     fm_nand_set_nop_limit (FmNand *nand, guint limit);
 void        fm_nand_set_faults (FmNand *nand, FmFaultSet *faults);
 FmFaultSet *fm_nand_faults     (FmNand *nand);
 
+/* The outcome of one operation on the array, as the command-level models
+ * (fm-nor.h, fm-nand-bus.c) see it before they turn it into a status. */
+typedef enum {
+  FM_ARRAY_PASS,
+  FM_ARRAY_FAIL_BAD_BLOCK,   /* factory bad: nothing changed */
+  FM_ARRAY_FAIL_WORN_OUT,    /* past its endurance */
+  FM_ARRAY_FAIL_NOP,         /* more partial programs than allowed */
+  FM_ARRAY_FAIL_ORDER,       /* page below one already programmed */
+  FM_ARRAY_FAIL_INJECTED,    /* a program-fail or erase-fail fault fired */
+  FM_ARRAY_FAIL_PROTECTED,   /* WP# or a read-only window: nothing changed */
+  FM_ARRAY_FAIL_POWER_OFF,   /* a power cut: interrupted, or never started */
+  FM_ARRAY_FAIL_STORAGE,     /* the image file had no room: nothing changed
+                              * (fm_nand_storage_error() tells why) */
+} FmArrayResult;
+
+const gchar *fm_array_result_to_string (FmArrayResult result);
+
 /* Every array operation, from the page API and the bus alike, after it
  * happened. Used to record journals (fm-journal.h). */
 typedef enum {

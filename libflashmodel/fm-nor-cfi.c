@@ -12,6 +12,7 @@
  * status reads say busy until the clock has passed its end.
  */
 #include "fm-cfi-private.h"
+#include "fm-nand-private.h"
 #include "fm-error.h"
 
 #include <string.h>

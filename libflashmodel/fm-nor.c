@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "fm-nor.h"
+#include "fm-nand-private.h"
 #include "fm-error.h"
 
 #include <string.h>

@@ -22,7 +22,6 @@
 #pragma once
 
 #include "fm-nand.h"
-#include "fm-nand-private.h"
 
 G_BEGIN_DECLS
 

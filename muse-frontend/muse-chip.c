@@ -411,8 +411,8 @@ open_device (const gchar *path, GError **error)
     return fd;
   if (errno == ENOENT)
     g_set_error (error, FM_ERROR, FM_ERROR_IO,
-                 "%s does not exist: this kernel has no MUSE driver (CONFIG_MUSE, see kernel/), "
-                 "or it is a module that is not loaded (modprobe muse)", path);
+                 "%s does not exist: the muse module is not loaded (modprobe muse; "
+                 "kernel/README.md tells how to build and install it)", path);
   else if (errno == EPERM || errno == EACCES)
     g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: %s (MUSE needs CAP_SYS_ADMIN)", path, g_strerror (errno));
   else

@@ -40,21 +40,18 @@ serve (gpointer data)
   return NULL;
 }
 
+/* Serves NAND (a chip of DESC, both taken) from a thread. */
 static void
-harness_init (Harness *h, gint bad_blocks, const gchar *faults)
+harness_start (Harness *h, FmChipDesc *desc, FmNand *nand)
 {
   int fds[2];
   /* Served under a lock, as muse-chip does with --stats-mount. */
   static GMutex lock;
   MuseServerOptions options = { "test-mtd", "64k(boot),-(rest)", 0, FALSE, &lock };
-  FmNand *nand;
 
   memset (h, 0, sizeof *h);
-  h->desc = fm_test_tiny_desc (NULL);
+  h->desc = desc;
   h->ps = h->desc->page_size;
-  nand = fm_test_nand (h->desc, 2, bad_blocks, FM_TIMING_NONE);
-  if (faults)
-    fm_nand_set_faults (nand, fm_fault_set_parse (faults, NULL));
   h->host = fm_nand_host_new (nand, NULL, NULL);
   h->backend = muse_nand_backend_new (h->host);
   h->server = muse_server_new (h->backend, &options);
@@ -62,6 +59,17 @@ harness_init (Harness *h, gint bad_blocks, const gchar *faults)
   h->kernel_fd = fds[0];
   h->server_fd = fds[1];
   h->thread = g_thread_new ("muse-server", serve, h);
+}
+
+static void
+harness_init (Harness *h, gint bad_blocks, const gchar *faults)
+{
+  FmChipDesc *desc = fm_test_tiny_desc (NULL);
+  FmNand *nand = fm_test_nand (desc, 2, bad_blocks, FM_TIMING_NONE);
+
+  if (faults)
+    fm_nand_set_faults (nand, fm_fault_set_parse (faults, NULL));
+  harness_start (h, desc, nand);
 }
 
 static void
@@ -395,6 +403,83 @@ test_no_room (void)
   g_test_trap_assert_stderr_unmatched ("*File too large*File too large*");
 }
 
+static gchar *
+file_digest (const gchar *path)
+{
+  g_autofree gchar *contents = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+}
+
+/* muse-chip --image OVERLAY: the overlay is opened as muse-chip opens an
+ * image (fm_frontend_open_image); the kernel reads the base's pages
+ * through it, its writes land in the overlay, the base is untouched. */
+static void
+test_overlay (void)
+{
+  g_autofree gchar *dir = g_dir_make_tmp ("muse-overlay-XXXXXX", NULL);
+  g_autofree gchar *base = g_build_filename (dir, "base.img", NULL);
+  g_autofree gchar *overlay = g_build_filename (dir, "overlay.img", NULL);
+  g_autofree gchar *before = NULL, *after = NULL;
+  g_autofree guint8 *old = fm_test_pattern (2048, 1), *new = fm_test_pattern (2048, 2);
+  g_autofree guint8 *reply = g_malloc (sizeof (struct muse_io_out) + 2048);
+  FmChipDesc *desc = fm_test_tiny_desc (NULL);
+  struct muse_io_in at_block_2 = { 2 * 16384, 2048, MUSE_IO_INBAND, 0, 0 };
+  struct muse_io_in at_block_3 = { 3 * 16384, 2048, MUSE_IO_INBAND, 0, 0 };
+  struct muse_io_out wo;
+  g_autoptr (GError) error = NULL;
+  gboolean created;
+  Harness h;
+  gsize len;
+
+  /* The base: a page of data in block 2. */
+  {
+    FmNandCreateOptions create = { 2, 0 };
+    g_autoptr (FmNand) nand = fm_nand_new (desc, fm_nand_create_image (desc, base, &create, &error),
+                                           FM_TIMING_NONE, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (fm_nand_program_page (nand, 2, 0, old, &error));
+  }
+  before = file_digest (base);
+  fm_image_close (fm_image_create_overlay (overlay, "base.img", &error));
+  g_assert_no_error (error);
+
+  harness_start (&h, desc, fm_nand_new (desc, fm_frontend_open_image (desc, overlay, 1, &created, &error),
+                                        FM_TIMING_NONE, &error));
+  g_assert_no_error (error);
+  g_assert_false (created);
+  len = sizeof (struct muse_io_out) + 2048;
+  g_assert_cmpint (call (&h, MUSE_READ, &at_block_2, sizeof at_block_2, NULL, 0, NULL, 0, reply, &len), ==, 0);
+  g_assert_cmpmem (reply + sizeof (struct muse_io_out), 2048, old, 2048);
+  len = sizeof wo;
+  g_assert_cmpint (call (&h, MUSE_WRITE, &at_block_3, sizeof at_block_3, new, 2048, NULL, 0, &wo, &len), ==, 0);
+  g_assert_cmpint (call (&h, MUSE_SYNC, NULL, 0, NULL, 0, NULL, 0, NULL, NULL), ==, 0);
+  {
+    /* Synced: the file as a crash would leave it now has the write. */
+    g_autofree gchar *crashed = g_build_filename (dir, "crashed.img", NULL);
+    g_autofree gchar *contents = NULL;
+    g_autoptr (FmImage) seen = NULL;
+    gsize size;
+
+    g_assert_true (g_file_get_contents (overlay, &contents, &size, NULL));
+    g_assert_true (g_file_set_contents (crashed, contents, size, NULL));
+    seen = fm_image_open (crashed, desc, TRUE, &error);
+    g_assert_no_error (error);
+    g_assert_cmpmem (fm_image_page (seen, 3 * 8), 2048, new, 2048);
+    g_clear_pointer (&seen, fm_image_close);
+    g_unlink (crashed);
+  }
+  harness_clear (&h);
+  after = file_digest (base);
+  g_assert_cmpstr (before, ==, after);
+  g_unlink (overlay);
+  g_unlink (base);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -407,5 +492,6 @@ main (int argc, char **argv)
   g_test_add_func ("/muse-server/ram-backend", test_ram_backend);
   g_test_add_func ("/muse-server/ram-server", test_ram_server);
   g_test_add_func ("/muse-server/no-room", test_no_room);
+  g_test_add_func ("/muse-server/overlay", test_overlay);
   return g_test_run ();
 }

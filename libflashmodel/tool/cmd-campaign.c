@@ -129,8 +129,11 @@ run_check (gpointer user_data, const gchar *path, const FmJournalRecord *rec, Fm
         {
           g_autofree gchar *keep = g_strdup_printf ("%s/cut-%" G_GUINT64_FORMAT "-%s.img", c->work_dir,
                                                     rec->seq, fm_cut_kind_to_string (kind));
+          g_autoptr (FmImage) cut = fm_image_open (path, c->desc, TRUE, NULL);
 
-          if (g_rename (path, keep) == 0)
+          /* Standalone: the overlay's prefix goes with the campaign. */
+          g_unlink (keep);
+          if (cut && fm_image_flatten_to (cut, keep, NULL))
             g_print ("#   image kept: %s\n", keep);
         }
     }
@@ -164,10 +167,10 @@ cmd_powercut_campaign (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (FmJournalReader) reader = NULL;
   g_autoptr (FmChipDesc) desc = NULL;
-  g_autoptr (FmImage) work = NULL;
+  g_autoptr (FmImage) base = NULL;
   g_autoptr (GArray) candidates = g_array_new (FALSE, FALSE, sizeof (guint64));
   g_autoptr (GArray) points = NULL;
-  g_autofree gchar *work_path = NULL, *cut_path = NULL;
+  g_autofree gchar *fresh_path = NULL, *cut_path = NULL;
   Campaign c = { 0 };
   guint64 every = 0, sample = 0, seed = 1, from = 0, to = G_MAXUINT64, records = 0;
   FmJournalRecord rec;
@@ -259,10 +262,14 @@ cmd_powercut_campaign (int argc, char **argv)
         }
       made_dir = TRUE;
     }
-  work_path = g_build_filename (c.work_dir, "work.img", NULL);
-  g_unlink (work_path);
-  work = prepare_journal_base (base_path, desc, c.info, work_path, &error);
-  if (!work)
+  /* The base, read-only: the cut images are overlays on it. */
+  if (!base_path)
+    {
+      fresh_path = g_build_filename (c.work_dir, "fresh.img", NULL);
+      g_unlink (fresh_path);
+    }
+  base = open_journal_base (base_path, desc, c.info, fresh_path, &error);
+  if (!base)
     goto out;
 
   c.points = points->len * c.n_kinds;
@@ -274,7 +281,7 @@ cmd_powercut_campaign (int argc, char **argv)
   fflush (stdout);
   start = g_get_monotonic_time ();
   cut_path = g_build_filename (c.work_dir, "cut.img", NULL);
-  if (!fm_campaign_run (work, desc, reader, (const guint64 *) points->data, points->len,
+  if (!fm_campaign_run (base, desc, reader, (const guint64 *) points->data, points->len,
                         c.kinds, c.n_kinds, cut_path, run_check, &c, &error))
     goto out;
   minutes = (g_get_monotonic_time () - start) / 60e6;
@@ -285,9 +292,9 @@ cmd_powercut_campaign (int argc, char **argv)
 out:
   if (error)
     print_error (error);
-  g_clear_pointer (&work, fm_image_close);
-  if (work_path)
-    g_unlink (work_path);
+  g_clear_pointer (&base, fm_image_close);
+  if (fresh_path)
+    g_unlink (fresh_path);
   if (made_dir && !(keep_failed && c.failed))
     g_rmdir (c.work_dir);
   if (c.report)

@@ -122,6 +122,50 @@ cmd_journal (int argc, char **argv)
   return end == FM_JOURNAL_END_CORRUPT ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+/* A fresh image of the journal's chip and seed at PATH, writable. */
+static FmImage *
+fresh_journal_base (const FmChipDesc *desc, const FmJournalInfo *info, const gchar *path,
+                    GError **error)
+{
+  FmNandCreateOptions create = FM_NAND_CREATE_OPTIONS_DEFAULT;
+  g_autoptr (FmImage) image = NULL;
+
+  create.seed = info->chip_seed;
+  image = fm_nand_create_image (desc, path, &create, error);
+  if (!image)
+    return NULL;
+  if (!fm_replay_check_base (image, desc, info, error))
+    {
+      g_prefix_error (error, "without --base, replay starts from a fresh image: ");
+      unlink (path);
+      return NULL;
+    }
+  return g_steal_pointer (&image);
+}
+
+FmImage *
+open_journal_base (const gchar *base_path, const FmChipDesc *desc, const FmJournalInfo *info,
+                   const gchar *path, GError **error)
+{
+  g_autoptr (FmImage) image = NULL;
+
+  if (base_path)
+    {
+      image = fm_image_open (base_path, desc, TRUE, error);
+      if (!image || !fm_replay_check_base (image, desc, info, error))
+        return NULL;
+      return g_steal_pointer (&image);
+    }
+  image = fresh_journal_base (desc, info, path, error);
+  if (!image)
+    return NULL;
+  g_clear_pointer (&image, fm_image_close);
+  image = fm_image_open (path, desc, TRUE, error);
+  if (!image)
+    unlink (path);
+  return g_steal_pointer (&image);
+}
+
 FmImage *
 prepare_journal_base (const gchar *base_path, const FmChipDesc *desc, const FmJournalInfo *info,
               const gchar *tmp, GError **error)
@@ -130,32 +174,16 @@ prepare_journal_base (const gchar *base_path, const FmChipDesc *desc, const FmJo
 
   if (base_path)
     {
-      g_autoptr (FmImage) base = fm_image_open (base_path, desc, TRUE, error);
+      g_autoptr (FmImage) base = open_journal_base (base_path, desc, info, NULL, error);
 
-      if (!base || !fm_replay_check_base (base, desc, info, error) ||
-          !fm_image_copy_to (base, tmp, error))
+      if (!base || !fm_image_copy_to (base, tmp, error))
         return NULL;
       image = fm_image_open (tmp, desc, FALSE, error);
       if (!image)
         unlink (tmp);
       return g_steal_pointer (&image);
     }
-  else
-    {
-      FmNandCreateOptions create = FM_NAND_CREATE_OPTIONS_DEFAULT;
-
-      create.seed = info->chip_seed;
-      image = fm_nand_create_image (desc, tmp, &create, error);
-      if (!image)
-        return NULL;
-      if (!fm_replay_check_base (image, desc, info, error))
-        {
-          g_prefix_error (error, "without --base, replay starts from a fresh image: ");
-          unlink (tmp);
-          return NULL;
-        }
-      return g_steal_pointer (&image);
-    }
+  return fresh_journal_base (desc, info, tmp, error);
 }
 
 static void

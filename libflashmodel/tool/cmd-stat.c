@@ -77,6 +77,7 @@ stat_image (const gchar *path)
   g_print ("chip:             %s (%s %s)\n", o.desc->name, o.desc->vendor, o.desc->part);
   g_print ("seed:             %" G_GUINT64_FORMAT "\n", fm_image_seed (o.image));
   g_print ("file:             %s apparent, %s on disk\n", file_size, disk_size);
+  print_overlay_summary (o.image, o.desc->page_size + o.desc->oob_size);
   g_print ("pages with data:  %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " (%.2f%%, %s)\n",
            fm_image_pages_with_data (o.image), pages,
            100.0 * fm_image_pages_with_data (o.image) / pages, written);

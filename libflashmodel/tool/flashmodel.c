@@ -262,9 +262,11 @@ cmd_create (int argc, char **argv)
 {
   g_autofree gchar *chip = NULL;
   g_autofree gchar *seed_text = NULL;
+  g_autofree gchar *base = NULL;
   gint bad_blocks = -1;
   GOptionEntry entries[] = {
     { "chip", 'c', 0, G_OPTION_ARG_STRING, &chip, "Chip name (see list-chips) or path to a descriptor", "NAME" },
+    { "base", 'B', 0, G_OPTION_ARG_FILENAME, &base, "Make IMAGE an overlay on this image (relative: from IMAGE's directory)", "BASE" },
     { "seed", 's', 0, G_OPTION_ARG_STRING, &seed_text, "Seed for everything random in this chip (default 1)", "N" },
     { "bad-blocks", 'b', 0, G_OPTION_ARG_INT, &bad_blocks, "Factory bad blocks per LUN (default: drawn from the seed)", "N" },
     { NULL }
@@ -277,10 +279,16 @@ cmd_create (int argc, char **argv)
 
   if (!parse_options (find_command ("create"), entries, &argc, &argv))
     return EXIT_USAGE;
-  if (!chip)
+  if (!chip && !base)
     return usage_error ("create", "--chip NAME is required");
   if (argc != 2)
     return usage_error ("create", "exactly one IMAGE file name is required");
+  if (base)
+    {
+      if (seed_text || bad_blocks != -1)
+        return usage_error ("create", "an overlay has its base's seed and bad blocks: no --seed or --bad-blocks with --base");
+      return create_overlay (base, chip, argv[1]);
+    }
   if (seed_text && !parse_u64_arg (seed_text, &options.seed))
     return usage_error ("create", "--seed takes a non-negative integer");
   if (bad_blocks < -1)
@@ -311,17 +319,33 @@ cmd_create (int argc, char **argv)
 static const Command commands[] = {
   { "list-chips", "", "List the chips in the catalog.",
     "The catalog is $FLASHMODEL_CHIPS_DIR if set, else the installed chips\n"
-    "directory, else the source tree's chips/. A descriptor that fails to load is\n"
-    "reported on stderr and the others are still listed.", cmd_list_chips },
+    "directory (in a build that is not installed: the source tree's chips/).\n"
+    "A descriptor that fails to load is reported on stderr and the others are\n"
+    "still listed.", cmd_list_chips },
   { "info", "--chip NAME", "Show a chip's geometry, IDs, ONFI data, timings and reliability.",
     "NAME is a catalog name (see list-chips) or the path of a descriptor file.\n\n"
     "Example:\n  flashmodel info --chip micron-mt29f4g", cmd_info },
-  { "create", "--chip NAME [--seed N] [--bad-blocks N] IMAGE",
-    "Create a fresh, fully erased chip image with its factory bad blocks.",
+  { "create", "--chip NAME [--seed N] [--bad-blocks N] IMAGE | --base BASE IMAGE",
+    "Create a fresh, fully erased chip image, or an overlay on an image.",
     "IMAGE must not exist. The file is sparse: it grows with the pages programmed,\n"
     "not with the chip's size. Factory bad blocks are placed by the seed and carry\n"
     "the marker the datasheet specifies; the same seed gives the same chip.\n\n"
-    "Example:\n  flashmodel create --chip micron-mt29f4g --seed 7 nand.img", cmd_create },
+    "With --base, IMAGE is an overlay on BASE (an image or another overlay), like\n"
+    "a qcow2 file on its backing file: it holds only what differs from BASE, which\n"
+    "is never written. Every tool, muse-chip and the QEMU device use it as the\n"
+    "image it stands for. A relative BASE is taken from IMAGE's directory (as\n"
+    "qemu-img does) and stored as given, so the two can move together. BASE is\n"
+    "locked shared while an overlay on it is open. An overlay refuses a base\n"
+    "that changed since (a writable open of an image changes its generation); an\n"
+    "overlay used as a base is read as it was when the new one was made.\n"
+    "'flashmodel flatten' makes an overlay a standalone image.\n\n"
+    "Examples:\n  flashmodel create --chip micron-mt29f4g --seed 7 nand.img\n"
+    "  flashmodel create --base nand.img try.img", cmd_create },
+  { "flatten", "OVERLAY IMAGE", "Write an overlay's contents as a standalone image.",
+    "IMAGE (which must not exist) gets every page, program count, block record,\n"
+    "the age and flags OVERLAY shows through its bases; it needs none of them.\n"
+    "(Any image can be flattened: the result is a compact copy.)\n\n"
+    "Example:\n  flashmodel flatten try.img try-standalone.img", cmd_flatten },
   { "stat", "IMAGE | --live [--watch SECONDS] DIR",
     "Summarise an image, or a running muse-chip's statistics: wear, errors, bad blocks.",
     "IMAGE is opened read-only (with a shared lock), so it can be inspected\n"
@@ -483,13 +507,15 @@ static const Command commands[] = {
     "/bin/sh; CMD exiting 0 means the image passed. {} in CMD is replaced by\n"
     "the image's path, which is also in $FM_CUT_IMAGE; $FM_CUT_OP holds the\n"
     "operation, $FM_CUT_KIND clean or torn, $FM_CUT_WHAT a description and\n"
-    "$FM_CHIP the chip. The image is a scratch copy: CMD may modify it.\n\n"
+    "$FM_CHIP the chip. The image is a scratch overlay (see 'create --base'): CMD\n"
+    "may modify it, and it opens as any image does while the campaign runs.\n\n"
     "Cut points are programs and erases (with --all-ops, reads too) between\n"
     "--from and --to: all of them, every K-th, or N drawn at random (--seed).\n"
-    "They are visited in order while one working image follows the journal,\n"
-    "and each cut copies it (a reflink where the file system supports it):\n"
-    "a cut point costs one copy of the image plus the operations since the\n"
-    "previous one, however long the journal.\n\n"
+    "They are visited in order while a prefix, an overlay on the base in the\n"
+    "work directory, follows the journal; each cut image is a small overlay on\n"
+    "the prefix holding the cut operation alone: a cut point costs the operations\n"
+    "since the previous one plus the cut, however long the journal and however\n"
+    "big the image. --keep-failed keeps standalone images.\n\n"
     "Output is TAP: one 'ok' or 'not ok' line per cut, with the end of the\n"
     "check's output after a failure, and a summary with the cut points per\n"
     "minute. --report writes the results as CSV.\n\n"

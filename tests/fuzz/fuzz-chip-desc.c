@@ -17,6 +17,7 @@
  * and fault rules of every kind.
  */
 #include "fuzz-chips.h"
+#include "fuzz-log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +51,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 
   (void) argc;
   (void) argv;
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  fuzz_make_warnings_fatal ();
   tiny = fm_chip_desc_load_data (chip_small, "fuzz", &error);
   check (tiny != NULL, "the fuzz chip does not load");
   return 0;

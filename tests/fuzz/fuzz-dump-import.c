@@ -11,6 +11,7 @@
  * were not all FFh, and make exactly the marked blocks bad.
  */
 #include "fuzz-chips.h"
+#include "fuzz-log.h"
 #include "fm-bits.h"
 
 #include <stdio.h>
@@ -55,7 +56,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 
   (void) argc;
   (void) argv;
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  fuzz_make_warnings_fatal ();
   verbose = g_getenv ("FUZZ_DUMP_VERBOSE") != NULL;
   for (guint i = 0; i < 2; i++)
     {

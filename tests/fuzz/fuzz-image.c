@@ -9,6 +9,13 @@
  *
  * Input: one byte of choices, then the file. Bit 0 set: the header's
  * checksum is made right, so that mutations reach the checks behind it.
+ * Bit 1 set: the file is an overlay's delta, OVERLAY_NAME in a directory
+ * that also holds BASE-<chip>.img, an image of each chip (its base path
+ * may name one, or anything at all); bit 2 set as well: the base identity
+ * it records is made that image's (if its header names an image and a
+ * chip) and every frame's CRC is made right, so that mutations reach the
+ * checks of the delta's frames and of the base. The base must never
+ * change, whatever the overlay goes through.
  *
  * An open must succeed or fail with an FM_ERROR, never crash, read past
  * the file (SIGBUS through the mapping) or warn (criticals are fatal
@@ -20,6 +27,7 @@
  */
 #define _GNU_SOURCE
 #include "fuzz-chips.h"
+#include "fuzz-log.h"
 #include "fm-bits.h"
 
 #include <fcntl.h>
@@ -30,9 +38,13 @@
 #include <unistd.h>
 
 #define N_CHIPS 2
+#define OVERLAY_NAME "overlay.img"
 static FmChipDesc *chips[N_CHIPS];
 static int file_fd = -1;
 static gchar *file_path;
+static gchar *overlay_path;
+static gchar *base_paths[N_CHIPS];
+static gchar *base_digests[N_CHIPS];
 static gboolean verbose;  /* $FUZZ_IMAGE_VERBOSE: say why each open failed */
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);
@@ -48,6 +60,16 @@ check (gboolean ok, const char *what)
     }
 }
 
+static gchar *
+file_digest (const gchar *path)
+{
+  g_autofree gchar *contents = NULL;
+  gsize len;
+
+  check (g_file_get_contents (path, &contents, &len, NULL), "cannot read a base");
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+}
+
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
@@ -56,7 +78,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 
   (void) argc;
   (void) argv;
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  fuzz_make_warnings_fatal ();
   check (catalog != NULL, "no temporary directory for the catalog");
   for (guint i = 0; i < N_CHIPS; i++)
     {
@@ -71,6 +93,28 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
     }
   g_setenv ("FLASHMODEL_CHIPS_DIR", catalog, TRUE);
   verbose = g_getenv ("FUZZ_IMAGE_VERBOSE") != NULL;
+  /* The overlays' directory and their bases. */
+  {
+    g_autofree gchar *dir = g_dir_make_tmp ("fuzz-image-overlay-XXXXXX", NULL);
+
+    check (dir != NULL, "no temporary directory for the overlays");
+    overlay_path = g_build_filename (dir, OVERLAY_NAME, NULL);
+    for (guint i = 0; i < N_CHIPS; i++)
+      {
+        g_autofree gchar *name = g_strdup_printf ("base-%s.img", chips[i]->name);
+        GError *error = NULL;
+        FmImage *image;
+
+        base_paths[i] = g_build_filename (dir, name, NULL);
+        image = fm_chip_desc_is_nor (chips[i]) ? fm_nor_create_image (chips[i], base_paths[i], 3, &error)
+                                               : fm_nand_create_image (chips[i], base_paths[i],
+                                                                       &(FmNandCreateOptions) { 3, -1 }, &error);
+        if (!image)
+          g_error ("fuzz base %u: %s", i, error->message);
+        fm_image_close (image);
+        base_digests[i] = file_digest (base_paths[i]);
+      }
+  }
   /* The file lives in memory; the openers take its /proc path. */
   file_fd = memfd_create ("fuzz-image", MFD_CLOEXEC);
   check (file_fd >= 0, "memfd_create failed");
@@ -78,10 +122,18 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   return 0;
 }
 
-/* The input's file, afresh for each open. */
+/* The input's file, afresh for each open: in memory, or the overlay's
+ * delta next to its bases. */
+static gboolean overlay_input;
+
 static void
 write_file (const guint8 *data, size_t size)
 {
+  if (overlay_input)
+    {
+      check (g_file_set_contents (overlay_path, (const gchar *) data, size, NULL), "cannot write the overlay");
+      return;
+    }
   check (ftruncate (file_fd, 0) == 0, "ftruncate failed");
   check (pwrite (file_fd, data, size, 0) == (ssize_t) size, "pwrite failed");
 }
@@ -92,7 +144,8 @@ check_refusal (const GError *error)
   if (verbose)
     fprintf (stderr, "fuzz-image: refused: %s\n", error ? error->message : "(no error)");
   check (error != NULL && error->domain == FM_ERROR, "refused without an FM_ERROR");
-  check (strstr (error->message, file_path) != NULL, "a refusal that does not name the file");
+  check (strstr (error->message, overlay_input ? overlay_path : file_path) != NULL,
+         "a refusal that does not name the file");
 }
 
 /* What stat, wear, export and replay read from an image. */
@@ -209,11 +262,13 @@ open_writable (const FmChipDesc *d, gboolean find_chip, const guint8 *data, size
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (FmChipDesc) found = NULL;
+  const gchar *path;
   FmImage *image;
 
   write_file (data, size);
-  image = find_chip ? fm_image_open_find_chip (file_path, FALSE, &found, &error)
-                    : fm_image_open (file_path, d, FALSE, &error);
+  path = overlay_input ? overlay_path : file_path;
+  image = find_chip ? fm_image_open_find_chip (path, FALSE, &found, &error)
+                    : fm_image_open (path, d, FALSE, &error);
   if (!image)
     {
       check_refusal (error);
@@ -245,7 +300,7 @@ open_writable (const FmChipDesc *d, gboolean find_chip, const guint8 *data, size
       work_nand (nand, d);
     }
   /* The model never leaves an image its own opener refuses. */
-  image = fm_image_open (file_path, d, TRUE, &error);
+  image = fm_image_open (overlay_input ? overlay_path : file_path, d, TRUE, &error);
   if (!image)
     fprintf (stderr, "fuzz-image: after the model: %s\n", error->message);
   check (image != NULL, "the model left an image that does not open");
@@ -261,14 +316,57 @@ open_read_only (const FmChipDesc *d, gboolean find_chip, const guint8 *data, siz
   g_autoptr (FmImage) image = NULL;
 
   write_file (data, size);
-  image = find_chip ? fm_image_open_find_chip (file_path, TRUE, &found, &error)
-                    : fm_image_open (file_path, d, TRUE, &error);
+  image = find_chip ? fm_image_open_find_chip (overlay_input ? overlay_path : file_path, TRUE, &found, &error)
+                    : fm_image_open (overlay_input ? overlay_path : file_path, d, TRUE, &error);
   if (!image)
     {
       check_refusal (error);
       return;
     }
   walk (image, find_chip ? found : d);
+}
+
+/* Where fm-image.c and fm-image-delta.c keep what is made right here
+ * (the file formats). */
+enum {
+  IMAGE_GENERATION = 144,
+  DELTA_CHIP_NAME = 16,
+  DELTA_BASE_KIND = 100,
+  DELTA_BASE_IDENTITY = 120, /* generation, length (8 bytes each), crc */
+  FRAME_HEADER = 32,
+};
+
+/* The base identity the delta records made that of the image it names by
+ * its chip, and every frame's CRC right. */
+static void
+make_delta_right (guint8 *file, size_t size)
+{
+  guint32 kind;
+
+  memcpy (&kind, file + DELTA_BASE_KIND, 4);
+  for (guint i = 0; kind == 1 && i < N_CHIPS; i++)
+    if (strncmp ((const gchar *) file + DELTA_CHIP_NAME, chips[i]->name, 64) == 0)
+      {
+        g_autofree gchar *base = NULL;
+        gsize len;
+
+        check (g_file_get_contents (base_paths[i], &base, &len, NULL), "cannot read a base");
+        memcpy (file + DELTA_BASE_IDENTITY, base + IMAGE_GENERATION, 8);
+        memcpy (file + DELTA_BASE_IDENTITY + 8, &(guint64) { len }, 8);
+        memcpy (file + DELTA_BASE_IDENTITY + 16, base + FM_IMAGE_HEADER_SIZE - 4, 4);
+      }
+  for (size_t off = FM_IMAGE_HEADER_SIZE; size - off >= FRAME_HEADER;)
+    {
+      guint32 len, crc = 0;
+
+      memcpy (&len, file + off + 8, 4);
+      memcpy (file + off, &crc, 4);
+      crc = fm_crc32 (0, file + off, FRAME_HEADER);
+      memcpy (file + off, &crc, 4);
+      if ((guint64) len + 7 > size - off - FRAME_HEADER)
+        break;
+      off += FRAME_HEADER + (((guint64) len + 7) & ~(guint64) 7);
+    }
 }
 
 int
@@ -280,6 +378,9 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
     return 0;
   file = g_memdup2 (data + 1, size - 1);
   size--;
+  overlay_input = (data[0] & 2) != 0;
+  if (overlay_input && (data[0] & 4) && size >= FM_IMAGE_HEADER_SIZE)
+    make_delta_right (file, size);
   if ((data[0] & 1) && size >= FM_IMAGE_HEADER_SIZE)
     {
       guint32 crc = GUINT32_TO_LE (fm_crc32 (0, file, FM_IMAGE_HEADER_SIZE - 4));
@@ -292,5 +393,12 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   open_writable (NULL, TRUE, file, size);
   for (guint i = 0; i < N_CHIPS; i++)
     open_writable (chips[i], FALSE, file, size);
+  if (overlay_input)
+    for (guint i = 0; i < N_CHIPS; i++)
+      {
+        g_autofree gchar *now = file_digest (base_paths[i]);
+
+        check (g_str_equal (now, base_digests[i]), "an overlay changed its base");
+      }
   return 0;
 }

@@ -8,6 +8,7 @@
  * fuzz-chips.h's small chip, made by tests/fuzz/make-journal-seeds.
  */
 #include "fuzz-chips.h"
+#include "fuzz-log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 
   (void) argc;
   (void) argv;
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  fuzz_make_warnings_fatal ();
   chip = fm_chip_desc_load_data (chip_small, "fuzz", &error);
   if (!chip)
     {

@@ -24,6 +24,7 @@
  * tests/fuzz/make-pci-seeds.
  */
 #include "fuzz-pci-input.h"
+#include "fuzz-log.h"
 #include "fm-nand-bus-private.h"
 
 #include <sanitizer/allocator_interface.h>
@@ -58,7 +59,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 {
   (void) argc;
   (void) argv;
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  fuzz_make_warnings_fatal ();
   chips = fuzz_pci_chips ();
   return 0;
 }

@@ -3,7 +3,8 @@
  * make-image-seeds DIR: writes fuzz-image's seed corpus: images of the
  * fuzz chips, fresh and after some work (erases, programs, a program torn
  * by a power cut), each cut to the slots it uses (still a valid image) to
- * stay small, behind fuzz-image's choice byte.
+ * stay small, behind fuzz-image's choice byte; and overlays' deltas on
+ * base-CHIP.img after the same work, synced now and then.
  *
  *   build/tests/fuzz/make-image-seeds tests/fuzz/corpus/fuzz-image
  */
@@ -93,6 +94,51 @@ write_seed (const FmChipDesc *chip, const gchar *dir, const gchar *name, guint32
   }
 }
 
+/* An overlay on a fresh image of CHIP named as fuzz-image names its
+ * bases, after BLOCKS blocks of work; the delta is the seed. */
+static void
+write_overlay_seed (const FmChipDesc *chip, const gchar *dir, const gchar *name, guint32 blocks,
+                    guint8 choices)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *tmp = g_dir_make_tmp ("make-image-seeds-XXXXXX", NULL);
+  g_autofree gchar *base_name = g_strdup_printf ("base-%s.img", chip->name);
+  g_autofree gchar *base = g_build_filename (tmp, base_name, NULL);
+  g_autofree gchar *overlay = g_build_filename (tmp, "overlay.img", NULL);
+  g_autofree gchar *path = g_build_filename (dir, name, NULL);
+  g_autofree gchar *contents = NULL, *seed = NULL;
+  FmImage *image;
+  gsize len;
+
+  image = fm_chip_desc_is_nor (chip) ? fm_nor_create_image (chip, base, 3, &error)
+                                     : fm_nand_create_image (chip, base, &(FmNandCreateOptions) { 3, -1 }, &error);
+  if (!image)
+    g_error ("%s", error->message);
+  fm_image_close (image);
+  image = fm_image_create_overlay (overlay, base_name, &error);
+  if (!image)
+    g_error ("%s", error->message);
+  {
+    g_autoptr (FmNand) nand = fm_nand_new (chip, image, FM_TIMING_VIRTUAL, &error);
+
+    if (!nand)
+      g_error ("%s", error->message);
+    /* A sync between two halves of the work: two commits in the log. */
+    workload (nand, blocks / 2, FALSE);
+    fm_image_sync (fm_nand_image (nand), NULL);
+    workload (nand, blocks, !fm_chip_desc_is_nor (chip));
+  }
+  g_file_get_contents (overlay, &contents, &len, NULL);
+  unlink (overlay);
+  unlink (base);
+  rmdir (tmp);
+  seed = g_malloc (len + 1);
+  seed[0] = choices;
+  memcpy (seed + 1, contents, len);
+  if (!g_file_set_contents (path, seed, len + 1, &error))
+    g_error ("%s", error->message);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -115,5 +161,11 @@ main (int argc, char **argv)
   write_seed (nand, argv[1], "small-torn-own-checksum", 3, TRUE, 0);
   write_seed (nor, argv[1], "spi-fresh", 0, FALSE, 1);
   write_seed (nor, argv[1], "spi-used", 3, TRUE, 1);
+  /* Choice bits 1 and 2: an overlay, its base identity and frame CRCs
+   * made right by fuzz-image; without bit 2 the base it was made on is
+   * not the fuzzer's (refused as changed). */
+  write_overlay_seed (nand, argv[1], "small-overlay", 4, 7);
+  write_overlay_seed (nand, argv[1], "small-overlay-other-base", 2, 3);
+  write_overlay_seed (nor, argv[1], "spi-overlay", 3, 7);
   return 0;
 }

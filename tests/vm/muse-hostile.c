@@ -5,7 +5,7 @@
  * tests/vm/guest/tests/muse-hostile.sh drives it.
  *
  *   muse-hostile serve [--case CASE] [--max-read N] [--max-write N]
- *                      [--no-defaults] [KEY=VALUE...]
+ *                      [--poll] [--iovecs N] [--no-defaults] [KEY=VALUE...]
  *
  * serves a small NAND from memory on /dev/muse, described in the INIT
  * reply by default strings (NAME=hostile, 4 MiB, 2 KiB pages, 64 OOB
@@ -15,7 +15,17 @@
  * of CASE's opcode gets CASE's misbehaviour (cases[] below). INIT cases
  * misbehave at once. It writes what it does and what the kernel said to
  * each reply on stderr, and exits with status 3 when the kernel aborts
- * the connection (a refused INIT reply), 0 on SIGTERM.
+ * the connection (a refused INIT reply), 0 on SIGTERM. Where the kernel
+ * breaks a rule of the transport (kernel/muse-chan.h), the line says
+ * UNEXPECTED.
+ *
+ * Ways of speaking the protocol that are allowed, which the kernel must
+ * take: --poll reads with O_NONBLOCK and waits in poll() when there is
+ * nothing to read (it counts both on stderr at the end); --iovecs N
+ * writes each reply in up to N pieces (writev; N at most IOV_MAX).
+ *
+ * Cases that hold or withdraw a request wait for SIGUSR2 from the test
+ * before they go on, so that the test kills a caller at a known point.
  *
  * The callers print one line and exit 1 when the kernel refused the call:
  *
@@ -36,8 +46,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/fuse.h>
 #include <mtd/mtd-user.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -45,6 +57,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -77,6 +90,13 @@ enum action {
   ACT_NOTIFY,        /* unsolicited notifications (unique 0), then the reply */
   ACT_HDR_LEN,       /* a header whose len is not what is written, then the reply */
   ACT_STALL,         /* no reply; close after STALL_SECONDS */
+  ACT_HOLD,          /* the reply after SIGUSR2 (the caller is killed meanwhile) */
+  ACT_REPLY_FAULT,   /* a reply whose data faults */
+  /* the transport: what the next read does */
+  ACT_WITHDRAW,      /* none until SIGUSR2, then a reply to the request killed meanwhile */
+  ACT_READ_TINY,     /* a buffer below FUSE_MIN_READ_BUFFER */
+  ACT_READ_SMALL,    /* a buffer of FUSE_MIN_READ_BUFFER bytes, less than the request */
+  ACT_READ_FAULT,    /* a buffer that faults after a few bytes */
   /* INIT only */
   ACT_INIT_MAJOR,    /* another major version */
   ACT_INIT_NO_NUL,   /* strings without their last NUL */
@@ -139,6 +159,13 @@ static const struct hostile_case cases[] = {
   { "init-major", MUSE_INIT, ACT_INIT_MAJOR, 0 },
   { "init-double", MUSE_INIT, ACT_DOUBLE, 0 },
   { "init-stall", MUSE_INIT, ACT_STALL, 0 },
+  /* the transport */
+  { "read-hold", MUSE_READ, ACT_HOLD, 0 },
+  { "read-efault-reply", MUSE_READ, ACT_REPLY_FAULT, 0 },
+  { "read-withdraw", MUSE_READ, ACT_WITHDRAW, 0 },
+  { "read-buffer-tiny", MUSE_READ, ACT_READ_TINY, 0 },
+  { "write-buffer-small", MUSE_WRITE, ACT_READ_SMALL, 0 },
+  { "read-efault-request", MUSE_READ, ACT_READ_FAULT, 0 },
 };
 
 /* ---- the served NAND ---------------------------------------------------- */
@@ -157,17 +184,46 @@ struct server {
   uint8_t **blocks;       /* data then spare of each block; NULL: untouched */
   uint8_t *bad;           /* one byte per block */
   uint8_t *request;
+  uint64_t last_unique;   /* of the last request read */
+  bool poll;              /* --poll */
+  unsigned long eagain, pollin, pollerr;
+  int iovecs;             /* --iovecs; 0: as the reply comes */
 };
 
-static volatile sig_atomic_t armed, stop;
+static volatile sig_atomic_t armed, stop, go_on;
 
 static void
 on_signal (int sig)
 {
   if (sig == SIGUSR1)
     armed = 1;
+  else if (sig == SIGUSR2)
+    go_on = 1;
   else
     stop = 1;
+}
+
+/* Waits for the test's SIGUSR2 (or SIGTERM). */
+static void
+wait_go_on (const char *what)
+{
+  fprintf (stderr, "muse-hostile: %s; waiting for SIGUSR2\n", what);
+  while (!go_on && !stop)
+    usleep (10000);  /* not pause(): the signal may come before it */
+  go_on = 0;
+}
+
+/* A pointer READABLE bytes before a page that is not accessible: a copy
+ * into or out of it faults after READABLE bytes. */
+static uint8_t *
+faulting_buffer (size_t readable)
+{
+  long page = sysconf (_SC_PAGESIZE);
+  uint8_t *p = mmap (NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+  if (p == MAP_FAILED || mprotect (p + 2 * page, page, PROT_NONE))
+    exit (2);
+  return p + 2 * page - readable;
 }
 
 static void
@@ -311,7 +367,8 @@ send_raw (struct server *s, uint64_t unique, int32_t error, int len_delta, const
           int n_iov, const char *what)
 {
   struct fuse_out_header out = { sizeof out, error, unique };
-  struct iovec all[8];
+  struct iovec all[8], pieces[IOV_MAX];
+  int n_all = 1 + n_iov;
   ssize_t written;
 
   all[0] = (struct iovec) { &out, sizeof out };
@@ -321,7 +378,22 @@ send_raw (struct server *s, uint64_t unique, int32_t error, int len_delta, const
       out.len += iov[i].iov_len;
     }
   out.len += len_delta;
-  written = writev (s->fd, all, 1 + n_iov);
+  if (s->iovecs > n_all)
+    {
+      /* Each iovec cut in pieces of at most CHUNK bytes: at most
+       * total / chunk + n_all <= s->iovecs pieces in all. */
+      size_t total = out.len - len_delta;
+      size_t chunk = (total + s->iovecs - n_all - 1) / (s->iovecs - n_all);
+      int n = 0;
+
+      for (int i = 0; i < n_all; i++)
+        for (size_t off = 0; off < all[i].iov_len; off += chunk)
+          pieces[n++] = (struct iovec) { (uint8_t *) all[i].iov_base + off,
+                                         all[i].iov_len - off < chunk ? all[i].iov_len - off : chunk };
+      written = writev (s->fd, pieces, n);
+    }
+  else
+    written = writev (s->fd, all, n_all);
   if (written < 0)
     fprintf (stderr, "muse-hostile: %s: reply refused: %s\n", what, strerror (errno));
   else
@@ -436,6 +508,16 @@ answer (struct server *s, uint64_t unique, uint32_t opcode, struct iovec *iov, i
       fprintf (stderr, "muse-hostile: no reply; closing in %d s\n", STALL_SECONDS);
       sleep (STALL_SECONDS);
       exit (0);
+    case ACT_HOLD:
+      /* The caller is killed meanwhile; the request stays the server's. */
+      wait_go_on ("holding the request");
+      send_raw (s, unique, 0, 0, iov, n_iov, "reply to the held request");
+      break;
+    case ACT_REPLY_FAULT:
+      /* The data from a page that faults: the reply cannot be taken. */
+      iov[n_iov - 1].iov_base = faulting_buffer (0);
+      send_raw (s, unique, 0, 0, iov, n_iov, hc->name);
+      break;
     default:
       /* Field changes were made by the request's handler. */
       send_raw (s, unique, 0, 0, iov, n_iov, hc->name);
@@ -592,17 +674,111 @@ handle_block (struct server *s, uint64_t unique, uint32_t opcode, const uint8_t 
   answer (s, unique, opcode, iov, 1);
 }
 
+#define REQUEST_BUFFER (sizeof (struct fuse_in_header) + sizeof (struct muse_io_in) + REQUEST_MAX)
+
+/* One read of /dev/muse; with --poll, poll() waits while there is nothing
+ * to read (a signal ends the wait: -1, EINTR). */
+static ssize_t
+read_request (struct server *s, uint8_t *buf, size_t size)
+{
+  for (;;)
+    {
+      ssize_t n = read (s->fd, buf, size);
+      struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+
+      if (!s->poll || n >= 0 || errno != EAGAIN)
+        return n;
+      s->eagain++;
+      if (poll (&pfd, 1, -1) < 0)
+        return -1;
+      if (pfd.revents & POLLIN)
+        s->pollin++;
+      if (pfd.revents & POLLERR)
+        s->pollerr++;
+    }
+}
+
+/* read-withdraw: no read until the test has killed the caller whose
+ * request was queued; then there must be nothing to read, and a reply to
+ * that request (the next unique) must be refused. */
+static void
+withdraw (struct server *s)
+{
+  struct muse_io_out out = { 0 };
+  struct iovec iov[1] = { { &out, sizeof out } };
+  int flags = fcntl (s->fd, F_GETFL);
+  ssize_t n;
+
+  wait_go_on ("not reading");
+  fcntl (s->fd, F_SETFL, flags | O_NONBLOCK);
+  n = read (s->fd, s->request, REQUEST_BUFFER);
+  fcntl (s->fd, F_SETFL, flags);
+  if (n < 0 && errno == EAGAIN)
+    fprintf (stderr, "muse-hostile: after the withdrawal: nothing to read\n");
+  else
+    fprintf (stderr, "muse-hostile: UNEXPECTED: after the withdrawal a read says %zd (%s)\n", n,
+             n < 0 ? strerror (errno) : "a request");
+  send_raw (s, s->last_unique + 2, 0, 0, iov, 1, "reply to the withdrawn request");
+}
+
+/* The armed transport case, if any, before the next read: what it does
+ * itself, or the buffer (*BUF, *SIZE) that read gets. Once. */
+static void
+transport_case (struct server *s, uint8_t **buf, size_t *size)
+{
+  ssize_t n;
+
+  if (!armed)
+    return;
+  switch (s->hc->action)
+    {
+    case ACT_WITHDRAW:
+      withdraw (s);
+      break;
+    case ACT_READ_TINY:
+      n = read (s->fd, s->request, FUSE_MIN_READ_BUFFER - 1);
+      if (n < 0 && errno == EINVAL)
+        fprintf (stderr, "muse-hostile: a read of %d bytes: refused (EINVAL)\n", FUSE_MIN_READ_BUFFER - 1);
+      else
+        fprintf (stderr, "muse-hostile: UNEXPECTED: a read of %d bytes says %zd (%s)\n",
+                 FUSE_MIN_READ_BUFFER - 1, n, n < 0 ? strerror (errno) : "a request");
+      break;
+    case ACT_READ_SMALL:
+      fprintf (stderr, "muse-hostile: reading with a %d-byte buffer\n", FUSE_MIN_READ_BUFFER);
+      *size = FUSE_MIN_READ_BUFFER;
+      break;
+    case ACT_READ_FAULT:
+      fprintf (stderr, "muse-hostile: reading into a buffer that faults after 20 bytes\n");
+      *buf = faulting_buffer (20);
+      *size = FUSE_MIN_READ_BUFFER;
+      break;
+    default:
+      return;
+    }
+  armed = 0;
+}
+
+static int
+stop_serving (struct server *s, int status)
+{
+  if (s->poll)
+    fprintf (stderr, "muse-hostile: --poll: reads said EAGAIN %lu times, poll said POLLIN %lu times, POLLERR %lu times\n",
+             s->eagain, s->pollin, s->pollerr);
+  return status;
+}
+
 static int
 serve (struct server *s)
 {
   struct sigaction sa = { .sa_handler = on_signal };
 
   sigaction (SIGUSR1, &sa, NULL);
+  sigaction (SIGUSR2, &sa, NULL);
   sigaction (SIGTERM, &sa, NULL);
-  s->request = malloc (sizeof (struct fuse_in_header) + sizeof (struct muse_io_in) + REQUEST_MAX);
+  s->request = malloc (REQUEST_BUFFER);
   if (!s->request)
     return 2;
-  s->fd = open ("/dev/muse", O_RDWR);
+  s->fd = open ("/dev/muse", O_RDWR | (s->poll ? O_NONBLOCK : 0));
   if (s->fd < 0)
     {
       fprintf (stderr, "muse-hostile: /dev/muse: %s\n", strerror (errno));
@@ -610,24 +786,44 @@ serve (struct server *s)
     }
   while (!stop)
     {
-      ssize_t n = read (s->fd, s->request, sizeof (struct fuse_in_header) + sizeof (struct muse_io_in) + REQUEST_MAX);
-      const struct fuse_in_header *in = (const void *) s->request;
-      const uint8_t *arg = s->request + sizeof *in;
+      uint8_t *buf = s->request;
+      size_t size = REQUEST_BUFFER;
+      ssize_t n;
+      const struct fuse_in_header *in;
+      const uint8_t *arg;
       size_t len;
 
+      transport_case (s, &buf, &size);
+      if (stop)
+        break;  /* SIGTERM while the case waited */
+      n = read_request (s, buf, size);
+      if (n < 0 && buf != s->request)
+        {
+          fprintf (stderr, "muse-hostile: %sthe read says %s\n", errno == EFAULT ? "" : "UNEXPECTED: ",
+                   strerror (errno));
+          continue;
+        }
       if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == ENOENT))
         continue;
       if (n < 0 && errno == ENODEV)
         {
           fprintf (stderr, "muse-hostile: the kernel aborted the connection\n");
-          return 3;
+          return stop_serving (s, 3);
         }
+      in = (const void *) buf;
       if (n < (ssize_t) sizeof *in || in->len != (uint32_t) n)
         {
-          fprintf (stderr, "muse-hostile: reading /dev/muse: %s\n", n < 0 ? strerror (errno) : "short");
-          return 2;
+          fprintf (stderr, "muse-hostile: UNEXPECTED: reading /dev/muse: %s\n", n < 0 ? strerror (errno) : "short");
+          return stop_serving (s, 2);
         }
+      if (buf != s->request)
+        {
+          fprintf (stderr, "muse-hostile: UNEXPECTED: a whole request in a buffer that faults\n");
+          continue;
+        }
+      arg = buf + sizeof *in;
       len = n - sizeof *in;
+      s->last_unique = in->unique;
       switch (in->opcode)
         {
         case MUSE_INIT:
@@ -661,15 +857,18 @@ serve (struct server *s)
           break;
         }
     }
-  return 0;
+  return stop_serving (s, 0);
 }
 
 /* ---- callers -------------------------------------------------------------- */
 
+/* Callers that only read open the MTD read-only: a close after a write
+ * open asks the server to sync (mtdchar), which a caller killed while
+ * the server is not reading would wait for. */
 static int
-open_mtd (const char *path)
+open_mtd (const char *path, int flags)
 {
-  int fd = open (path, O_RDWR);
+  int fd = open (path, flags);
 
   if (fd < 0)
     {
@@ -690,7 +889,7 @@ errno_name (int e)
 static int
 memread (const char *path, uint64_t offset, uint64_t len)
 {
-  int fd = open_mtd (path);
+  int fd = open_mtd (path, O_RDONLY);
   uint8_t *buf = malloc (len);
   struct mtd_read_req req = { .start = offset, .len = len, .mode = MTD_OPS_PLACE_OOB };
   bool is_pattern = true, is_erased = true;
@@ -716,7 +915,7 @@ memread (const char *path, uint64_t offset, uint64_t len)
 static int
 memwrite (const char *path, uint64_t offset, uint64_t len)
 {
-  int fd = open_mtd (path);
+  int fd = open_mtd (path, O_RDWR);
   uint8_t *buf = malloc (len);
   struct mtd_write_req req = { .start = offset, .len = len, .mode = MTD_OPS_PLACE_OOB };
   int ret;
@@ -734,7 +933,7 @@ memwrite (const char *path, uint64_t offset, uint64_t len)
 static int
 block_call (const char *path, unsigned long request, uint64_t offset)
 {
-  int fd = open_mtd (path);
+  int fd = open_mtd (path, request == MEMGETBADBLOCK ? O_RDONLY : O_RDWR);
   loff_t ofs = offset;
   int ret = ioctl (fd, request, &ofs);
 
@@ -750,7 +949,8 @@ block_call (const char *path, unsigned long request, uint64_t offset)
 static void
 usage (void)
 {
-  fprintf (stderr, "usage: muse-hostile serve [--case CASE] [--max-read N] [--max-write N] [--no-defaults] [KEY=VALUE...]\n"
+  fprintf (stderr, "usage: muse-hostile serve [--case CASE] [--max-read N] [--max-write N] [--poll] [--iovecs N]\n"
+                   "                          [--no-defaults] [KEY=VALUE...]\n"
                    "       muse-hostile memread|memwrite DEVICE OFFSET LENGTH\n"
                    "       muse-hostile isbad|markbad DEVICE OFFSET\n"
                    "cases:");
@@ -791,12 +991,20 @@ main (int argc, char **argv)
     {
       if (!strcmp (argv[i], "--no-defaults"))
         use_defaults = false;
+      else if (!strcmp (argv[i], "--poll"))
+        s.poll = true;
       else if (i + 1 == argc)
         usage ();
       else if (!strcmp (argv[i], "--max-read"))
         s.max_read = strtoul (argv[++i], NULL, 0);
       else if (!strcmp (argv[i], "--max-write"))
         s.max_write = strtoul (argv[++i], NULL, 0);
+      else if (!strcmp (argv[i], "--iovecs"))
+        {
+          s.iovecs = atoi (argv[++i]);
+          if (s.iovecs < 0 || s.iovecs > IOV_MAX)
+            usage ();
+        }
       else if (!strcmp (argv[i], "--case"))
         {
           const char *name = argv[++i];

@@ -2,10 +2,14 @@
 # replies with wrong lengths, an inconsistent retlen, huge max_bitflips,
 # errors in the reply header, replies to requests that do not exist,
 # double replies, notifications, a stall then a close, and absurd or
-# garbled INIT replies. Each case passes when its caller gets an error (or,
-# where the kernel tolerates the misbehaviour, the right result) without
-# hanging, the MTD goes when the server closes, and the kernel log gains
-# no oops, BUG, WARNING, soft lockup or failed allocation.
+# garbled INIT replies; and the transport's own rules (kernel/muse-chan.h):
+# read buffers too small or faulting, replies that fault, in many iovecs,
+# a server that polls, callers killed while their request is queued, held
+# by the server, or anywhere. Each case passes when its caller gets an
+# error (or, where the kernel tolerates the misbehaviour, the right result)
+# without hanging, the MTD goes when the server closes, the server saw
+# nothing UNEXPECTED, and the kernel log gains no oops, BUG, WARNING, soft
+# lockup or failed allocation.
 #
 # Regressions (issue 16): an -EBADMSG in a READ reply's header made the
 # read loop send the same request forever (read-hdr-ebadmsg hung); a
@@ -42,6 +46,18 @@ stop_hostile() {
 
 # Kernel log lines since start_hostile.
 new_kernel_log() { dmesg | tail -n +$((log_mark + 1)); }
+
+# after_checks WHY: WHY, or what else went wrong: the server saw the
+# kernel break a rule of the transport, or the kernel log has trouble.
+after_checks() {
+  if [ -n "$1" ]; then
+    echo "$1"
+  elif grep -q UNEXPECTED /tmp/hostile.log; then
+    echo "the server saw: $(grep UNEXPECTED /tmp/hostile.log | head -n 3)"
+  elif new_kernel_log | grep -qE "$trouble_re"; then
+    echo "kernel trouble: $(new_kernel_log | grep -E "$trouble_re" | head -n 3)"
+  fi
+}
 
 # report NAME WHY: one test point; WHY empty means it passed.
 report() {
@@ -109,10 +125,7 @@ io_case() {
            why="the caller's output does not match ${expect#*:}" ;;
   esac
   stop_hostile || [ -n "$why" ] || why="the MTD stayed after the server closed"
-  if [ -z "$why" ] && new_kernel_log | grep -qE "$trouble_re"; then
-    why="kernel trouble: $(new_kernel_log | grep -E "$trouble_re" | head -n 3)"
-  fi
-  report "$case${serve_args:+ ($serve_args)}: $* -> ${expect%%:*}" "$why"
+  report "$case${serve_args:+ ($serve_args)}: $* -> ${expect%%:*}" "$(after_checks "$why")"
 }
 
 # refused DESCRIPTION PATTERN [SERVE_ARG...]: the kernel refuses this INIT
@@ -133,10 +146,7 @@ refused() {
   if [ -z "$why" ] && ! new_kernel_log | grep -E "MUSE: " | grep -qE -- "$pattern"; then
     why="no MUSE line of the kernel log matches $pattern"
   fi
-  if [ -z "$why" ] && new_kernel_log | grep -qE "$trouble_re"; then
-    why="kernel trouble: $(new_kernel_log | grep -E "$trouble_re" | head -n 3)"
-  fi
-  report "INIT refused: $desc" "$why"
+  report "INIT refused: $desc" "$(after_checks "$why")"
 }
 
 rd="dd if=DEV of=/dev/null bs=2048 count=4"
@@ -307,5 +317,135 @@ io_case none ok $rd
 serve_args="SIZE=68719476736"
 io_case none "ok:data=pattern" muse-hostile memread DEV 68719474688 2048
 serve_args=
+
+# ---- the transport (kernel/muse-chan.c) ---------------------------------------
+# A read buffer below FUSE_MIN_READ_BUFFER is refused and takes nothing; a
+# request larger than the buffer fails (its caller gets an error) and the
+# read waits for the next; a read or a reply that faults fails its request.
+io_case read-buffer-tiny "ok:data=pattern" muse-hostile memread DEV 0 2048
+io_case write-buffer-small error muse-hostile memwrite DEV 0 8192
+io_case read-efault-request error muse-hostile memread DEV 0 2048
+io_case read-efault-reply error muse-hostile memread DEV 0 2048
+# Servers that write replies in up to IOV_MAX pieces, or poll.
+serve_args="--iovecs 1024"
+io_case none "ok:ret=0 .*data=pattern" muse-hostile memread DEV 0 8192
+io_case none ok sh -c "mtd_debug erase DEV 0 131072 && muse-hostile memwrite DEV 0 8192 && muse-hostile memread DEV 0 8192 | grep data=pattern"
+serve_args="--poll"
+io_case none ok sh -c "mtd_debug erase DEV 0 131072 && muse-hostile memwrite DEV 0 8192 && muse-hostile memread DEV 0 8192 | grep data=pattern"
+if grep -qE "EAGAIN [1-9][0-9]* times, poll said POLLIN [1-9]" /tmp/hostile.log; then
+  pass "--poll: reads said EAGAIN and poll() woke for requests"
+else
+  fail "--poll: reads said EAGAIN and poll() woke for requests"
+  diag "$(grep -e "--poll" /tmp/hostile.log)"
+fi
+serve_args=
+refused "another major version, to a server that polls" "server speaks MUSE 2" --poll --case init-major
+
+# in_kernel_wait PID: the process sleeps in the kernel (state D, as MUSE's
+# wait for a request shows), within 10 s.
+in_kernel_wait() {
+  local i
+  for i in $(seq 1 100); do
+    grep -q '^State:.*D' "/proc/$1/status" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# gone PID SECONDS: the process has ended within SECONDS (then reaped).
+gone() {
+  local i
+  for i in $(seq 1 $(($2 * 10))); do
+    kill -0 "$1" 2>/dev/null || { wait "$1"; return 0; }
+    sleep 0.1
+  done
+  return 1
+}
+
+# in_log PATTERN: a line of the server's log matches PATTERN within 10 s.
+in_log() {
+  local i
+  for i in $(seq 1 100); do
+    grep -qE -- "$1" /tmp/hostile.log && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# A caller killed while its request is queued: withdrawn at once, the
+# server never sees it, and a reply to it is refused.
+why=
+start_hostile --case read-withdraw
+mtd=$(wait_mtd hostile) || why="the MTD did not appear"
+if [ -z "$why" ]; then
+  kill -USR1 "$hostile_pid"
+  in_log "not reading" || why="the server did not stop reading"
+fi
+if [ -z "$why" ]; then
+  muse-hostile memread "/dev/mtd$mtd" 0 2048 > /tmp/caller.out 2>&1 &
+  caller=$!
+  in_kernel_wait "$caller" || why="the caller never waited in the kernel"
+  kill -KILL "$caller"
+  gone "$caller" 5 || why="${why:-the killed caller still waits 5 s later}"
+  kill -USR2 "$hostile_pid"
+  in_log "reply to the withdrawn request" || why="${why:-the server did not reply}"
+  grep -q "after the withdrawal: nothing to read" /tmp/hostile.log ||
+    why="${why:-the server could read the withdrawn request}"
+  grep -q "reply to the withdrawn request: reply refused: No such file or directory" /tmp/hostile.log ||
+    why="${why:-the reply to the withdrawn request was not refused with ENOENT}"
+fi
+if [ -z "$why" ]; then
+  muse-hostile memread "/dev/mtd$mtd" 0 2048 > /tmp/caller.out 2>&1 ||
+    why="a read after the withdrawal failed"
+  grep -q "data=pattern" /tmp/caller.out || why="${why:-a read after the withdrawal gave other data}"
+fi
+stop_hostile || why="${why:-the MTD stayed after the server closed}"
+wait "$caller" 2>/dev/null   # the server's close ended it at the latest
+report "a caller killed while its request is queued: withdrawn, a reply to it refused" "$(after_checks "$why")"
+
+# A caller killed once the server has its request: it waits for the reply
+# (the server may be writing into its buffers), which is taken.
+why=
+start_hostile --case read-hold
+mtd=$(wait_mtd hostile) || why="the MTD did not appear"
+if [ -z "$why" ]; then
+  kill -USR1 "$hostile_pid"
+  muse-hostile memread "/dev/mtd$mtd" 0 2048 > /tmp/caller.out 2>&1 &
+  caller=$!
+  in_log "holding the request" || why="the server got no request"
+  kill -KILL "$caller"
+  sleep 0.5
+  kill -0 "$caller" 2>/dev/null || why="${why:-the killed caller did not wait for the reply}"
+  kill -USR2 "$hostile_pid"
+  in_log "reply to the held request: reply taken" ||
+    why="${why:-the reply to the held request was not taken: $(grep "held request" /tmp/hostile.log)}"
+  gone "$caller" 10 || why="${why:-the killed caller still waits 10 s after the reply}"
+fi
+stop_hostile || why="${why:-the MTD stayed after the server closed}"
+wait "$caller" 2>/dev/null   # the server's close ended it at the latest
+report "a caller killed while the server has its request: waits, the reply taken" "$(after_checks "$why")"
+
+# Callers killed at any point of their requests, 40 times: every reply
+# finds its request (a withdrawn one is never read), and the MTD works.
+why=
+start_hostile
+mtd=$(wait_mtd hostile) || why="the MTD did not appear"
+if [ -z "$why" ]; then
+  for i in $(seq 1 40); do
+    muse-hostile memread "/dev/mtd$mtd" 0 65536 > /dev/null 2>&1 &
+    caller=$!
+    sleep "0.0$((i % 10))"
+    kill -KILL "$caller" 2>/dev/null
+    gone "$caller" 10 || { why="a killed caller still waits 10 s later"; break; }
+  done
+  muse-hostile memread "/dev/mtd$mtd" 0 65536 > /tmp/caller.out 2>&1 ||
+    why="${why:-a read after the kills failed}"
+  grep -q "data=pattern" /tmp/caller.out || why="${why:-a read after the kills gave other data}"
+  if grep -q "reply refused" /tmp/hostile.log; then
+    why="${why:-replies refused: $(grep "reply refused" /tmp/hostile.log | head -n 3)}"
+  fi
+fi
+stop_hostile || why="${why:-the MTD stayed after the server closed}"
+report "40 callers killed at random points of their requests" "$(after_checks "$why")"
 
 finish

@@ -1,38 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * MUSE: MTD in userspace.
+ * MUSE: MTD in userspace, the MTD side.
  *
  * A server opens /dev/muse and answers the MUSE_INIT request with the
  * geometry of an MTD device as KEY=VALUE strings; MUSE registers that MTD
  * and serves each of its operations (read, write, erase, bad block query
  * and mark, sync) by a request to the server over the FUSE device
  * protocol, like CUSE does for character devices. The wire format is
- * include/uapi/linux/muse.h.
+ * muse.h; the transport is muse-chan.c.
  *
  * Objects and their lifetime:
  *
- *  muse_conn	the fuse_conn, a dummy fuse_mount and the mtd_info. It is
- *		freed when the fuse_conn's last reference goes: the channel
- *		(/dev/muse file) holds one, and every user of the MTD holds
- *		one through _get_device/_put_device.
+ *  muse_conn	the channel and the mtd_info. It is freed when its last
+ *		reference goes: the /dev/muse file holds one, and every user
+ *		of the MTD holds one through _get_device/_put_device.
  *  channel	the /dev/muse file of the server. Closing it (or the server
- *		dying) aborts the connection, so pending and later IO fails
+ *		dying) aborts the channel, so pending and later IO fails
  *		with -ENOTCONN, and unregisters the MTD; users that still
  *		hold it (a mounted file system, UBI) keep a valid mtd_info
  *		until they let go.
  *
- * The MTD is registered from a work item after the init reply, not from
- * the reply itself: registration does IO (partition parsers, notifiers),
- * which a single-threaded server could not answer while it is still in
- * the write() that delivers the reply.
+ * The INIT request is sent, and the MTD registered, from a work item, not
+ * from open() or the write() of the reply: registration does IO
+ * (partition parsers, notifiers), which a single-threaded server could
+ * not answer while it is still in the write() that delivers the reply.
  */
 
 #define pr_fmt(fmt) "MUSE: " fmt
 
-#include <linux/fuse.h>
-#include <linux/muse.h>
 #include <linux/capability.h>
+#include <linux/fs.h>
 #include <linux/kernel.h>
+#include <linux/kref.h>
 #include <linux/log2.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -45,7 +44,8 @@
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
-#include "fuse_i.h"
+#include "muse.h"
+#include "muse-chan.h"
 
 #define MUSE_MAX_PARTS		32
 #define MUSE_NAME_MAX		64
@@ -63,10 +63,10 @@
 #define MUSE_MAX_BLOCKS		(KMALLOC_MAX_SIZE / sizeof(void *))
 
 struct muse_conn {
-	struct fuse_mount	fm;	/* dummy mount referencing fc */
-	struct fuse_conn	fc;
+	struct muse_chan	chan;
+	struct kref		ref;	/* the /dev/muse file, each MTD user */
 	struct mtd_info		mtd;
-	struct work_struct	register_work;
+	struct work_struct	init_work;
 	bool			registered;	/* mtd_device_register() succeeded */
 	spinlock_t		stats_lock;	/* mtd.ecc_stats */
 
@@ -74,14 +74,10 @@ struct muse_conn {
 	u32			max_read, max_write;	/* payload per request */
 	char			name[MUSE_NAME_MAX];
 	struct mtd_partition	parts[MUSE_MAX_PARTS];
-	char			part_names[MUSE_MAX_PARTS][MUSE_NAME_MAX];
+	/* a name from PARTSCMDLINE, or NAME-partN (room for any int N) */
+	char			part_names[MUSE_MAX_PARTS][MUSE_NAME_MAX + 16];
 	int			nr_parts;
 };
-
-static struct muse_conn *fc_to_mc(struct fuse_conn *fc)
-{
-	return container_of(fc, struct muse_conn, fc);
-}
 
 static struct muse_conn *mtd_to_mc(struct mtd_info *mtd)
 {
@@ -107,12 +103,12 @@ static bool muse_is_nand(const struct mtd_info *mtd)
  * a caller's loop over requests must still let others run (registering a
  * partition asks about each of its blocks in turn, for one).
  */
-static ssize_t muse_request(struct muse_conn *mc, struct fuse_args *args)
+static int muse_request(struct muse_conn *mc, struct muse_args *args)
 {
-	ssize_t ret;
+	int ret;
 
 	cond_resched();
-	ret = fuse_simple_request(&mc->fm, args);
+	ret = muse_chan_request(&mc->chan, args);
 
 	if (ret == -EUCLEAN || ret == -EBADMSG)
 		return -EIO;
@@ -198,8 +194,13 @@ static int muse_read_chunk(struct muse_conn *mc, struct mtd_oob_ops *ops,
 	u8 small[sizeof(struct muse_io_out) + MUSE_SMALL_OOB] __aligned(8);
 	struct muse_io_out *out = (struct muse_io_out *)small;
 	size_t outsize = sizeof(*out) + c->ooblen;
-	FUSE_ARGS(args);
-	ssize_t ret;
+	struct muse_args args = {
+		.opcode = MUSE_READ,
+		.in_numargs = 1,
+		.in_args = { { sizeof(in), &in } },
+		.out_numargs = 2,
+	};
+	int ret;
 
 	/* The reply's fixed part and the OOB share one buffer (see muse.h);
 	 * the in-band bytes go straight into the caller's buffer. The OOB of
@@ -209,15 +210,9 @@ static int muse_read_chunk(struct muse_conn *mc, struct mtd_oob_ops *ops,
 		if (!out)
 			return -ENOMEM;
 	}
-	args.opcode = MUSE_READ;
-	args.in_numargs = 1;
-	args.in_args[0].size = sizeof(in);
-	args.in_args[0].value = &in;
-	args.out_numargs = 2;
-	args.out_args[0].size = outsize;
-	args.out_args[0].value = out;
-	args.out_args[1].size = c->len;
-	args.out_args[1].value = c->len ? ops->datbuf + ops->retlen : NULL;
+	args.out_args[0] = (struct muse_out_arg){ outsize, out };
+	args.out_args[1] = (struct muse_out_arg){
+		c->len, c->len ? ops->datbuf + ops->retlen : NULL };
 	ret = muse_request(mc, &args);
 	if (ret < 0)
 		goto out;
@@ -300,20 +295,20 @@ static int muse_write_chunk(struct muse_conn *mc, struct mtd_oob_ops *ops,
 		.ooblen = c->ooblen,
 	};
 	struct muse_io_out out;
-	FUSE_ARGS(args);
-	ssize_t ret;
+	struct muse_args args = {
+		.opcode = MUSE_WRITE,
+		.in_numargs = 3,
+		.in_args = {
+			{ sizeof(in), &in },
+			{ c->len, c->len ? ops->datbuf + ops->retlen : NULL },
+			{ c->ooblen,
+			  c->ooblen ? ops->oobbuf + ops->oobretlen : NULL },
+		},
+		.out_numargs = 1,
+		.out_args = { { sizeof(out), &out } },
+	};
+	int ret;
 
-	args.opcode = MUSE_WRITE;
-	args.in_numargs = 3;
-	args.in_args[0].size = sizeof(in);
-	args.in_args[0].value = &in;
-	args.in_args[1].size = c->len;
-	args.in_args[1].value = c->len ? ops->datbuf + ops->retlen : NULL;
-	args.in_args[2].size = c->ooblen;
-	args.in_args[2].value = c->ooblen ? ops->oobbuf + ops->oobretlen : NULL;
-	args.out_numargs = 1;
-	args.out_args[0].size = sizeof(out);
-	args.out_args[0].value = &out;
 	ret = muse_request(mc, &args);
 	if (ret < 0)
 		return ret;
@@ -349,13 +344,13 @@ static int muse_erase(struct mtd_info *mtd, struct erase_info *instr)
 {
 	struct muse_conn *mc = mtd_to_mc(mtd);
 	struct muse_erase_in in = { .addr = instr->addr, .len = instr->len };
-	FUSE_ARGS(args);
-	ssize_t ret;
+	struct muse_args args = {
+		.opcode = MUSE_ERASE,
+		.in_numargs = 1,
+		.in_args = { { sizeof(in), &in } },
+	};
+	int ret;
 
-	args.opcode = MUSE_ERASE;
-	args.in_numargs = 1;
-	args.in_args[0].size = sizeof(in);
-	args.in_args[0].value = &in;
 	ret = muse_request(mc, &args);
 	/* The reply says nothing of where a multi-block erase failed. */
 	if (ret < 0)
@@ -368,17 +363,14 @@ static int muse_block_request(struct mtd_info *mtd, u32 opcode, loff_t ofs,
 			      struct muse_isbad_out *out)
 {
 	struct muse_block_in in = { .addr = ofs };
-	FUSE_ARGS(args);
+	struct muse_args args = {
+		.opcode = opcode,
+		.in_numargs = 1,
+		.in_args = { { sizeof(in), &in } },
+		.out_numargs = out ? 1 : 0,
+		.out_args = { { out ? sizeof(*out) : 0, out } },
+	};
 
-	args.opcode = opcode;
-	args.in_numargs = 1;
-	args.in_args[0].size = sizeof(in);
-	args.in_args[0].value = &in;
-	if (out) {
-		args.out_numargs = 1;
-		args.out_args[0].size = sizeof(*out);
-		args.out_args[0].value = out;
-	}
 	return muse_request(mtd_to_mc(mtd), &args);
 }
 
@@ -405,31 +397,33 @@ static int muse_block_markbad(struct mtd_info *mtd, loff_t ofs)
 
 static void muse_sync(struct mtd_info *mtd)
 {
-	FUSE_ARGS(args);
+	struct muse_args args = { .opcode = MUSE_SYNC };
 
-	args.opcode = MUSE_SYNC;
-	fuse_simple_request(&mtd_to_mc(mtd)->fm, &args);
+	muse_chan_request(&mtd_to_mc(mtd)->chan, &args);
+}
+
+static void muse_conn_free(struct kref *ref)
+{
+	kfree(container_of(ref, struct muse_conn, ref));
 }
 
 /* Every user of the MTD keeps the connection, and so mtd_info, alive. */
 static int muse_get_device(struct mtd_info *mtd)
 {
-	fuse_conn_get(&mtd_to_mc(mtd)->fc);
+	kref_get(&mtd_to_mc(mtd)->ref);
 	return 0;
 }
 
 static void muse_put_device(struct mtd_info *mtd)
 {
-	fuse_conn_put(&mtd_to_mc(mtd)->fc);
+	kref_put(&mtd_to_mc(mtd)->ref, muse_conn_free);
 }
 
 /**************************************************************************
  * Init reply: KEY=VALUE strings, each checked before anything is used.
  */
 
-struct muse_init_args {
-	struct fuse_args args;
-	struct muse_init_in in;
+struct muse_init_reply {
 	struct muse_init_out out;
 	char info[MUSE_INIT_INFO_MAX];
 };
@@ -518,7 +512,8 @@ static int muse_parse_parts(struct muse_conn *mc, char *val)
 			memcpy(mc->part_names[mc->nr_parts], p + 1, close - p - 1);
 			p = close + 1;
 		} else {
-			snprintf(mc->part_names[mc->nr_parts], MUSE_NAME_MAX,
+			snprintf(mc->part_names[mc->nr_parts],
+				 sizeof(mc->part_names[0]),
 				 "%s-part%d", mc->name, mc->nr_parts);
 		}
 		part->name = mc->part_names[mc->nr_parts];
@@ -772,136 +767,107 @@ static void muse_setup_mtd(struct muse_conn *mc)
 	}
 }
 
-static void muse_register_work(struct work_struct *work)
+/* The reply to MUSE_INIT, checked and taken into mc. */
+static int muse_take_init_reply(struct muse_conn *mc,
+				struct muse_init_reply *reply, size_t info_len)
 {
-	struct muse_conn *mc = container_of(work, struct muse_conn, register_work);
-	int ret;
+	struct muse_init_out *out = &reply->out;
 
-	if (!READ_ONCE(mc->fc.connected))
-		return;
-	ret = mtd_device_register(&mc->mtd, mc->nr_parts ? mc->parts : NULL,
-				  mc->nr_parts);
-	if (ret) {
-		pr_err("%s: registering the MTD failed: %d\n", mc->name, ret);
-		fuse_abort_conn(&mc->fc);
-		return;
-	}
-	mc->registered = true;
-	pr_info("%s: MTD device served from userspace, %llu bytes, %u-byte pages\n",
-		mc->name, mc->mtd.size, mc->mtd.writesize);
-}
-
-static void muse_process_init_reply(struct fuse_mount *fm,
-				    struct fuse_args *args, int error)
-{
-	struct muse_init_args *ia = container_of(args, typeof(*ia), args);
-	struct muse_conn *mc = fc_to_mc(fm->fc);
-	struct muse_init_out *out = &ia->out;
-
-	if (error) {
-		pr_err("init request failed: %d\n", error);
-		goto abort;
-	}
 	if (out->major != MUSE_KERNEL_VERSION) {
 		pr_err("server speaks MUSE %u.%u, the kernel %u.%u\n",
 		       out->major, out->minor, MUSE_KERNEL_VERSION,
 		       MUSE_KERNEL_MINOR_VERSION);
-		goto abort;
+		return -EPROTO;
 	}
 	/* More per request than the driver is built for is no faster. */
 	mc->max_read = min_t(u32, out->max_read, MUSE_MAX_PAYLOAD);
 	mc->max_write = min_t(u32, out->max_write, MUSE_MAX_PAYLOAD);
-	if (muse_parse_info(mc, ia->info, args->out_args[1].size) ||
+	if (muse_parse_info(mc, reply->info, info_len) ||
 	    muse_check_geometry(mc))
-		goto abort;
+		return -EINVAL;
 	muse_setup_mtd(mc);
-	schedule_work(&mc->register_work);
-	kfree(ia);
-	return;
-abort:
-	fuse_abort_conn(fm->fc);
-	kfree(ia);
+	return 0;
 }
 
-static int muse_send_init(struct muse_conn *mc)
+/* Asks the server what it serves, then registers that MTD. */
+static void muse_init_work(struct work_struct *work)
 {
-	struct muse_init_args *ia;
+	struct muse_conn *mc = container_of(work, struct muse_conn, init_work);
+	struct muse_init_in in = {
+		.major = MUSE_KERNEL_VERSION,
+		.minor = MUSE_KERNEL_MINOR_VERSION,
+	};
+	struct muse_init_reply *reply;
+	struct muse_args args = {
+		.opcode = MUSE_INIT,
+		.in_numargs = 1,
+		.in_args = { { sizeof(in), &in } },
+		.out_numargs = 2,
+		.out_argvar = true,
+	};
 	int ret;
 
-	ia = kzalloc(sizeof(*ia), GFP_KERNEL);
-	if (!ia)
-		return -ENOMEM;
-	ia->in.major = MUSE_KERNEL_VERSION;
-	ia->in.minor = MUSE_KERNEL_MINOR_VERSION;
-	ia->args.opcode = MUSE_INIT;
-	ia->args.in_numargs = 1;
-	ia->args.in_args[0].size = sizeof(ia->in);
-	ia->args.in_args[0].value = &ia->in;
-	ia->args.out_numargs = 2;
-	ia->args.out_args[0].size = sizeof(ia->out);
-	ia->args.out_args[0].value = &ia->out;
-	ia->args.out_args[1].size = MUSE_INIT_INFO_MAX;
-	ia->args.out_args[1].value = ia->info;
-	ia->args.out_argvar = true;
-	ia->args.end = muse_process_init_reply;
-	ret = fuse_simple_background(&mc->fm, &ia->args, GFP_KERNEL);
-	if (ret)
-		kfree(ia);
-	return ret;
+	reply = kzalloc(sizeof(*reply), GFP_KERNEL);
+	if (!reply)
+		goto abort;
+	args.out_args[0] = (struct muse_out_arg){ sizeof(reply->out), &reply->out };
+	args.out_args[1] = (struct muse_out_arg){ MUSE_INIT_INFO_MAX, reply->info };
+	ret = muse_chan_request(&mc->chan, &args);
+	if (ret) {
+		pr_err("init request failed: %d\n", ret);
+		goto abort;
+	}
+	if (muse_take_init_reply(mc, reply, args.out_args[1].size))
+		goto abort;
+	kfree(reply);
+	reply = NULL;
+
+	ret = mtd_device_register(&mc->mtd, mc->nr_parts ? mc->parts : NULL,
+				  mc->nr_parts);
+	if (ret) {
+		pr_err("%s: registering the MTD failed: %d\n", mc->name, ret);
+		goto abort;
+	}
+	mc->registered = true;
+	pr_info("%s: MTD device served from userspace, %llu bytes, %u-byte pages\n",
+		mc->name, mc->mtd.size, mc->mtd.writesize);
+	return;
+abort:
+	kfree(reply);
+	muse_chan_abort(&mc->chan);
 }
 
 /**************************************************************************
- * The /dev/muse channel.
+ * /dev/muse: one open file is one server, one channel, one MTD.
  */
 
-static void muse_fc_release(struct fuse_conn *fc)
+static int muse_dev_open(struct inode *inode, struct file *file)
 {
-	kfree(fc_to_mc(fc));
-}
-
-static int muse_channel_open(struct inode *inode, struct file *file)
-{
-	struct fuse_dev *fud;
 	struct muse_conn *mc;
-	int ret;
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	mc = kzalloc(sizeof(*mc), GFP_KERNEL);
 	if (!mc)
 		return -ENOMEM;
-	fuse_conn_init(&mc->fc, &mc->fm, file->f_cred->user_ns,
-		       &fuse_dev_fiq_ops, NULL);
-	mc->fc.release = muse_fc_release;
-	/* Requests are short and the server answers them in order; a signal
-	 * should not leave the server working for a caller that is gone. */
-	mc->fc.no_interrupt = 1;
-	INIT_WORK(&mc->register_work, muse_register_work);
+	muse_chan_init(&mc->chan);
+	kref_init(&mc->ref);
+	INIT_WORK(&mc->init_work, muse_init_work);
 	spin_lock_init(&mc->stats_lock);
-
-	fud = fuse_dev_alloc_install(&mc->fc);
-	fuse_conn_put(&mc->fc);
-	if (!fud)
-		return -ENOMEM;
-	mc->fc.initialized = 1;
-	ret = muse_send_init(mc);
-	if (ret) {
-		fuse_dev_free(fud);
-		return ret;
-	}
-	file->private_data = fud;
+	stream_open(inode, file);
+	file->private_data = mc;
+	/* It waits for the server's reply: a long work. */
+	queue_work(system_long_wq, &mc->init_work);
 	return 0;
 }
 
-static int muse_channel_release(struct inode *inode, struct file *file)
+static int muse_dev_release(struct inode *inode, struct file *file)
 {
-	struct fuse_dev *fud = file->private_data;
-	struct muse_conn *mc = fc_to_mc(fud->fc);
+	struct muse_conn *mc = file->private_data;
 
-	fuse_conn_get(&mc->fc);		/* mc outlives the channel's reference */
-	/* Aborts the connection: IO in flight and to come fails. */
-	fuse_dev_release(inode, file);
-	flush_work(&mc->register_work);
+	/* IO in flight and to come fails; the init work stops waiting. */
+	muse_chan_abort(&mc->chan);
+	cancel_work_sync(&mc->init_work);
 	if (mc->registered) {
 		int ret = mtd_device_unregister(&mc->mtd);
 
@@ -911,39 +877,47 @@ static int muse_channel_release(struct inode *inode, struct file *file)
 		else
 			pr_info("%s: server gone, MTD removed\n", mc->name);
 	}
-	fuse_conn_put(&mc->fc);
+	kref_put(&mc->ref, muse_conn_free);
 	return 0;
 }
 
-static struct file_operations muse_channel_fops; /* set up in muse_init() */
+static ssize_t muse_dev_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct muse_conn *mc = iocb->ki_filp->private_data;
+
+	return muse_chan_read(&mc->chan, iocb, to);
+}
+
+static ssize_t muse_dev_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct muse_conn *mc = iocb->ki_filp->private_data;
+
+	return muse_chan_write(&mc->chan, from);
+}
+
+static __poll_t muse_dev_poll(struct file *file, poll_table *wait)
+{
+	struct muse_conn *mc = file->private_data;
+
+	return muse_chan_poll(&mc->chan, file, wait);
+}
+
+static const struct file_operations muse_dev_fops = {
+	.owner		= THIS_MODULE,
+	.open		= muse_dev_open,
+	.release	= muse_dev_release,
+	.read_iter	= muse_dev_read_iter,
+	.write_iter	= muse_dev_write_iter,
+	.poll		= muse_dev_poll,
+};
 
 static struct miscdevice muse_miscdev = {
 	.minor	= MISC_DYNAMIC_MINOR,
 	.name	= "muse",
-	.fops	= &muse_channel_fops,
+	.fops	= &muse_dev_fops,
 };
 
-static int __init muse_init(void)
-{
-	/* The FUSE device protocol, with our own open and release. */
-	muse_channel_fops = fuse_dev_operations;
-	muse_channel_fops.owner = THIS_MODULE;
-	muse_channel_fops.open = muse_channel_open;
-	muse_channel_fops.release = muse_channel_release;
-	/* FUSE_DEV_IOC_CLONE would make a second channel we do not track. */
-	muse_channel_fops.unlocked_ioctl = NULL;
-	return misc_register(&muse_miscdev);
-}
-
-static void __exit muse_exit(void)
-{
-	misc_deregister(&muse_miscdev);
-	/* muse_fc_release() runs from an RCU callback. */
-	rcu_barrier();
-}
-
-module_init(muse_init);
-module_exit(muse_exit);
+module_misc_device(muse_miscdev);
 
 MODULE_DESCRIPTION("MTD in userspace");
 MODULE_LICENSE("GPL");
