@@ -92,6 +92,26 @@ run_mtd_test() {
   fi
 }
 
+# run_nandbiterrs MTD: the kernel's mtd_nandbiterrs on MTD's page 64, which
+# adds one bit error per ECC step at a time, rewriting the page each time
+# (more partial programs than a part's NOP allows: the chip must lift the
+# limit), until the ECC gives up: BCH-4 per 512 bytes corrects 4, reports
+# the fifth. Skipped on a kernel without the MTD test modules.
+run_nandbiterrs() {
+  local log
+  if ! have_mtd_tests; then
+    skip "mtd_nandbiterrs: 4 bit errors per step corrected, the fifth not" "$fm_kernel has no MTD test modules"
+    return
+  fi
+  dmesg -c > /dev/null
+  modprobe mtd_nandbiterrs dev="$1" page_offset=64 2>/dev/null
+  log=$(dmesg -c)
+  check "mtd_nandbiterrs finished" sh -c "printf '%s\n' \"\$1\" | grep -q 'finished successfully'" - "$log"
+  check "4 bit errors per step corrected" sh -c "printf '%s\n' \"\$1\" | grep -q 'Successfully corrected 4 bit errors per subpage'" - "$log"
+  check "5 bit errors per step reported uncorrectable" sh -c "printf '%s\n' \"\$1\" | grep -q 'After 5 biterrors per subpage, read reported error -74'" - "$log"
+  check "no miscorrection" sh -c "! printf '%s\n' \"\$1\" | grep -q 'ECC failure'" - "$log"
+}
+
 # Lines of the kernel log that mean the kernel itself went wrong. (A bare
 # call trace is not one: UBI and UBIFS dump the stack when an I/O error
 # makes them go read-only, which some tests cause on purpose.)

@@ -24,18 +24,8 @@ run_mtd_test mtd_pagetest "finished with 0 errors" dev="$part"
 run_mtd_test mtd_oobtest "finished with 0 errors" dev="$part"
 run_mtd_test mtd_stresstest "mtd_stresstest: finished" dev="$part" count=1000
 
-# One bit error per ECC step is added at a time, the page rewritten each
-# time (hence nop=0 on the device), until BCH-4 gives up at the fifth.
-if have_mtd_tests; then
-  dmesg -c > /dev/null
-  modprobe mtd_nandbiterrs dev="$part" page_offset=64 2>/dev/null
-  log=$(dmesg -c)
-  check "mtd_nandbiterrs finished" sh -c "printf '%s\n' \"\$1\" | grep -q 'finished successfully'" - "$log"
-  check "4 bit errors per step corrected" sh -c "printf '%s\n' \"\$1\" | grep -q 'Successfully corrected 4 bit errors per subpage'" - "$log"
-  check "5 bit errors per step reported uncorrectable" sh -c "printf '%s\n' \"\$1\" | grep -q 'After 5 biterrors per subpage, read reported error -74'" - "$log"
-else
-  skip "mtd_nandbiterrs: 4 bit errors per step corrected, the fifth not" "$fm_kernel has no MTD test modules"
-fi
+# nop=0 on the device: mtd_nandbiterrs rewrites the page.
+run_nandbiterrs "$part"
 
 check "ubiformat" ubiformat -q -y "/dev/mtd$ubi"
 check "ubiattach" ubiattach -m "$ubi" -d 0
