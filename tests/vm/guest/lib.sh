@@ -185,23 +185,33 @@ partition_mtd() {
 
 # start_muse NAME [muse-chip ARG...]: serves a chip as the MTD called NAME
 # (passed as --name) and waits until it is registered; sets $mtd to its
-# number and $muse_pid. Its messages go to /tmp/muse-NAME.log.
+# number and $muse_pid. Its messages go to /tmp/muse-NAME.log. With
+# --mtdparts, a kernel without CONFIG_MTD_PARTITIONED_MASTER (Debian's)
+# registers the partitions alone: then it waits for the first partition,
+# and $mtd is empty (use the partitions).
 start_muse() {
-  local name="$1" i
+  local name="$1" first="$1" prev= arg i
   shift
+  for arg; do
+    case "$prev" in --mtdparts) first=$(echo "$arg" | sed -n 's/^[^(]*(\([^)]*\)).*/\1/p') ;; esac
+    case "$arg" in --mtdparts=*) first=$(echo "${arg#*=}" | sed -n 's/^[^(]*(\([^)]*\)).*/\1/p') ;; esac
+    prev=$arg
+  done
   [ -e /dev/muse ] || modprobe muse || bail "modprobe muse failed"
   muse-chip --name "$name" "$@" > "/tmp/muse-$name.log" 2>&1 &
   muse_pid=$!
   for i in $(seq 1 300); do
     mtd=$(mtd_number "$name")
     [ -n "$mtd" ] && return 0
+    # The master is registered before its partitions.
+    [ -n "$first" ] && [ -n "$(mtd_number "$first")" ] && return 0
     if ! kill -0 "$muse_pid" 2>/dev/null; then
       diag "muse-chip exited:" "$(cat "/tmp/muse-$name.log")"
       return 1
     fi
     sleep 0.1
   done
-  diag "no MTD called $name after 30 s:" "$(cat "/tmp/muse-$name.log")"
+  diag "no MTD called $first after 30 s:" "$(cat "/tmp/muse-$name.log")"
   return 1
 }
 
