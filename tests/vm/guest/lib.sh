@@ -203,8 +203,11 @@ start_muse() {
   for i in $(seq 1 300); do
     mtd=$(mtd_number "$name")
     [ -n "$mtd" ] && return 0
-    # The master is registered before its partitions.
-    [ -n "$first" ] && [ -n "$(mtd_number "$first")" ] && return 0
+    # The master is registered before its partitions: read again.
+    if [ "$first" != "$name" ] && [ -n "$(mtd_number "$first")" ]; then
+      mtd=$(mtd_number "$name")
+      return 0
+    fi
     if ! kill -0 "$muse_pid" 2>/dev/null; then
       diag "muse-chip exited:" "$(cat "/tmp/muse-$name.log")"
       return 1
