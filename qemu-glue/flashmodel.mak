@@ -2,8 +2,8 @@
 # Devices of the flashmodel QEMU build (qemu-glue/build-qemu installs this
 # as configs/devices/x86_64-softmmu/flashmodel.mak): the pc machine
 # (i440fx) with its usual companions (e1000 as its default NIC, std VGA,
-# serial, IDE, ACPI), virtio-blk/net over virtio-pci, isa-debug-exit and
-# flashmodel-pci; no q35, microvm or isapc, and none of the optional PCI
+# serial, IDE, ACPI), virtio-blk/net/9p over virtio-pci, isa-debug-exit
+# and flashmodel-pci; no q35, microvm or isapc, and none of the optional PCI
 # cards (PCI_DEVICES).
 
 CONFIG_I440FX=y
@@ -17,6 +17,7 @@ CONFIG_VGA_PCI=y
 CONFIG_VIRTIO_PCI=y
 CONFIG_VIRTIO_BLK=y
 CONFIG_VIRTIO_NET=y
+CONFIG_VIRTIO_9P=y
 CONFIG_ISA_DEBUG=y
 CONFIG_FLASHMODEL_PCI=y
 

@@ -6,7 +6,21 @@ tap_failed=0
 
 pass() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
 fail() { tap_n=$((tap_n + 1)); tap_failed=$((tap_failed + 1)); echo "not ok $tap_n - $*"; }
+# skip DESCRIPTION REASON: a test point this kernel cannot run.
+skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
 diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
+
+# The kernel the host booted (tests/vm/run --kernel): built (the test
+# kernel, tests/vm/kernel.config) or stock-6.1 / stock-6.12 (Debian's).
+fm_kernel=$(sed -n 's/.*fm\.kernel=\([^ ]*\).*/\1/p' /proc/cmdline)
+fm_kernel=${fm_kernel:-built}
+
+# have_mtd_tests: the kernel's MTD test modules (drivers/mtd/tests) can be
+# loaded. Debian's kernels have none (CONFIG_MTD_TESTS is off); the test
+# kernel must have them, so there a missing one fails where it is used.
+have_mtd_tests() {
+  [ "$fm_kernel" = built ] || grep -q '/mtd_readtest\.ko:' "/lib/modules/$(uname -r)/modules.dep"
+}
 
 # wait_until SECONDS COMMAND [ARG...]: runs COMMAND every 0.1 s until it
 # succeeds (status 0) or SECONDS have passed (status 1). For what the
@@ -57,10 +71,14 @@ check_ge() {
 
 # run_mtd_test MODULE SUCCESS_PATTERN [PARAM...]: loads a kernel MTD test module
 # (it runs in its init), unloads it, and passes if the kernel log shows
-# SUCCESS_PATTERN and no error report.
+# SUCCESS_PATTERN and no error report. Skipped on a kernel without them.
 run_mtd_test() {
   local module="$1" pattern="$2" log
   shift 2
+  if ! have_mtd_tests; then
+    skip "$module $*" "$fm_kernel has no MTD test modules"
+    return
+  fi
   dmesg -c > /dev/null
   modprobe "$module" "$@" 2>/dev/null
   rmmod "$module" 2>/dev/null
@@ -72,6 +90,26 @@ run_mtd_test() {
     fail "$module $*"
     printf '%s\n' "$log" | tail -n 30 | sed 's/^/# /'
   fi
+}
+
+# run_nandbiterrs MTD: the kernel's mtd_nandbiterrs on MTD's page 64, which
+# adds one bit error per ECC step at a time, rewriting the page each time
+# (more partial programs than a part's NOP allows: the chip must lift the
+# limit), until the ECC gives up: BCH-4 per 512 bytes corrects 4, reports
+# the fifth. Skipped on a kernel without the MTD test modules.
+run_nandbiterrs() {
+  local log
+  if ! have_mtd_tests; then
+    skip "mtd_nandbiterrs: 4 bit errors per step corrected, the fifth not" "$fm_kernel has no MTD test modules"
+    return
+  fi
+  dmesg -c > /dev/null
+  modprobe mtd_nandbiterrs dev="$1" page_offset=64 2>/dev/null
+  log=$(dmesg -c)
+  check "mtd_nandbiterrs finished" sh -c "printf '%s\n' \"\$1\" | grep -q 'finished successfully'" - "$log"
+  check "4 bit errors per step corrected" sh -c "printf '%s\n' \"\$1\" | grep -q 'Successfully corrected 4 bit errors per subpage'" - "$log"
+  check "5 bit errors per step reported uncorrectable" sh -c "printf '%s\n' \"\$1\" | grep -q 'After 5 biterrors per subpage, read reported error -74'" - "$log"
+  check "no miscorrection" sh -c "! printf '%s\n' \"\$1\" | grep -q 'ECC failure'" - "$log"
 }
 
 # Lines of the kernel log that mean the kernel itself went wrong. (A bare
@@ -126,25 +164,57 @@ wait_mtd() {
   return 1
 }
 
+# partition_mtd MASTER NAME:SIZE...: partitions the MTD called MASTER
+# as mtdparts= on the kernel command line would (SIZE in MiB, or - for the
+# rest), for kernels without the command-line parser
+# (CONFIG_MTD_CMDLINE_PARTS; Debian's have none): mtdpart, BLKPG ioctls
+# that any kernel's MTD core answers. Unlike mtdparts=, MASTER stays.
+partition_mtd() {
+  local master part name size offset=0 total
+  master=$(mtd_number "$1") || return 1
+  [ -n "$master" ] || { echo "no MTD called $1"; return 1; }
+  total=$(mtd_attr "$master" size)
+  shift
+  for part; do
+    name=${part%%:*} size=${part#*:}
+    if [ "$size" = - ]; then size=$((total - offset)); else size=$((size * 1048576)); fi
+    mtdpart add "/dev/mtd$master" "$name" "$offset" "$size" || return 1
+    offset=$((offset + size))
+  done
+}
+
 # start_muse NAME [muse-chip ARG...]: serves a chip as the MTD called NAME
 # (passed as --name) and waits until it is registered; sets $mtd to its
-# number and $muse_pid. Its messages go to /tmp/muse-NAME.log.
+# number and $muse_pid. Its messages go to /tmp/muse-NAME.log. With
+# --mtdparts, a kernel without CONFIG_MTD_PARTITIONED_MASTER (Debian's)
+# registers the partitions alone: then it waits for the first partition,
+# and $mtd is empty (use the partitions).
 start_muse() {
-  local name="$1" i
+  local name="$1" first="$1" prev= arg i
   shift
+  for arg; do
+    case "$prev" in --mtdparts) first=$(echo "$arg" | sed -n 's/^[^(]*(\([^)]*\)).*/\1/p') ;; esac
+    case "$arg" in --mtdparts=*) first=$(echo "${arg#*=}" | sed -n 's/^[^(]*(\([^)]*\)).*/\1/p') ;; esac
+    prev=$arg
+  done
   [ -e /dev/muse ] || modprobe muse || bail "modprobe muse failed"
   muse-chip --name "$name" "$@" > "/tmp/muse-$name.log" 2>&1 &
   muse_pid=$!
   for i in $(seq 1 300); do
     mtd=$(mtd_number "$name")
     [ -n "$mtd" ] && return 0
+    # The master is registered before its partitions: read again.
+    if [ "$first" != "$name" ] && [ -n "$(mtd_number "$first")" ]; then
+      mtd=$(mtd_number "$name")
+      return 0
+    fi
     if ! kill -0 "$muse_pid" 2>/dev/null; then
       diag "muse-chip exited:" "$(cat "/tmp/muse-$name.log")"
       return 1
     fi
     sleep 0.1
   done
-  diag "no MTD called $name after 30 s:" "$(cat "/tmp/muse-$name.log")"
+  diag "no MTD called $first after 30 s:" "$(cat "/tmp/muse-$name.log")"
   return 1
 }
 

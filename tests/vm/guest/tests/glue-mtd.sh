@@ -1,11 +1,17 @@
 # micron-mt29f4g on QEMU's flashmodel-pci device under Linux's nand_base
 # (software BCH-4 chosen from the ONFI ECC requirement): the kernel's MTD
-# test modules on a 16 MiB partition, mtd_nandbiterrs, and UBIFS.
+# test modules on a 16 MiB partition, mtd_nandbiterrs, and UBIFS. The
+# partitions come from mtdparts= on the command line; Debian's kernels have
+# no parser for it, nor the test modules (skipped there).
 #glue-qemu: -device flashmodel-pci,chip=micron-mt29f4g,nop=0
 #kernel-append: mtdparts=micron-mt29f4g:16M(tests),-(ubi)
 . /fm/lib.sh
 
 check "the driver chose BCH-4 per 512 bytes" sh -c "dmesg | grep -q 'micron-mt29f4g: ONFI NAND .*BCH ECC 4/512'"
+if [ "$fm_kernel" != built ]; then
+  check "partitions made with mtdpart ($fm_kernel has no mtdparts= parser)" \
+    partition_mtd micron-mt29f4g tests:16 ubi:-
+fi
 part=$(wait_mtd tests)
 ubi=$(wait_mtd ubi)
 [ -n "$part" ] && [ -n "$ubi" ] || bail "no partitions from mtdparts= ($(cat /proc/mtd))"
@@ -18,14 +24,8 @@ run_mtd_test mtd_pagetest "finished with 0 errors" dev="$part"
 run_mtd_test mtd_oobtest "finished with 0 errors" dev="$part"
 run_mtd_test mtd_stresstest "mtd_stresstest: finished" dev="$part" count=1000
 
-# One bit error per ECC step is added at a time, the page rewritten each
-# time (hence nop=0 on the device), until BCH-4 gives up at the fifth.
-dmesg -c > /dev/null
-modprobe mtd_nandbiterrs dev="$part" page_offset=64 2>/dev/null
-log=$(dmesg -c)
-check "mtd_nandbiterrs finished" sh -c "printf '%s\n' \"\$1\" | grep -q 'finished successfully'" - "$log"
-check "4 bit errors per step corrected" sh -c "printf '%s\n' \"\$1\" | grep -q 'Successfully corrected 4 bit errors per subpage'" - "$log"
-check "5 bit errors per step reported uncorrectable" sh -c "printf '%s\n' \"\$1\" | grep -q 'After 5 biterrors per subpage, read reported error -74'" - "$log"
+# nop=0 on the device: mtd_nandbiterrs rewrites the page.
+run_nandbiterrs "$part"
 
 check "ubiformat" ubiformat -q -y "/dev/mtd$ubi"
 check "ubiattach" ubiattach -m "$ubi" -d 0
