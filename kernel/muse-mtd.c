@@ -16,9 +16,12 @@
  *		of the MTD holds one through _get_device/_put_device.
  *  channel	the /dev/muse file of the server. Closing it (or the server
  *		dying) aborts the channel, so pending and later IO fails
- *		with -ENOTCONN, and unregisters the MTD; users that still
- *		hold it (a mounted file system, UBI) keep a valid mtd_info
- *		until they let go.
+ *		with -ENOTCONN, and the MTD takes no new user. It is
+ *		unregistered at once if nobody holds it, else when its last
+ *		user (a mounted file system, UBI) lets go: unregistering an
+ *		MTD whose users hold its struct device (6.12's UBI device is
+ *		its child) makes mtdcore clear that device under them, and
+ *		the /dev/mtdN entry then outlives the memory it points to.
  *
  * The INIT request is sent, and the MTD registered, from a work item, not
  * from open() or the write() of the reply: registration does IO
@@ -68,6 +71,12 @@ struct muse_conn {
 	struct mtd_info		mtd;
 	struct work_struct	init_work;
 	bool			registered;	/* mtd_device_register() succeeded */
+	/* The MTD's users, and its removal once the server is gone. */
+	spinlock_t		users_lock;
+	unsigned int		users;		/* _get_device minus _put_device */
+	bool			gone;		/* the server closed /dev/muse */
+	bool			removing;	/* unregistered, or about to be */
+	struct work_struct	remove_work;
 	spinlock_t		stats_lock;	/* mtd.ecc_stats */
 
 	/* From the init reply; fixed afterwards. */
@@ -402,21 +411,68 @@ static void muse_sync(struct mtd_info *mtd)
 	muse_chan_request(&mtd_to_mc(mtd)->chan, &args);
 }
 
+static struct workqueue_struct *muse_wq;	/* removals: drained at exit */
+
 static void muse_conn_free(struct kref *ref)
 {
 	kfree(container_of(ref, struct muse_conn, ref));
 }
 
-/* Every user of the MTD keeps the connection, and so mtd_info, alive. */
+static void muse_unregister(struct muse_conn *mc)
+{
+	int ret = mtd_device_unregister(&mc->mtd);
+
+	if (ret)
+		pr_err("%s: unregistering the MTD failed: %d\n", mc->name, ret);
+	else
+		pr_info("%s: server gone, MTD removed\n", mc->name);
+}
+
+/* The last user of a server that is gone let go: mtdcore's locks may be
+ * held there, so the MTD is unregistered from a work item. */
+static void muse_remove_work(struct work_struct *work)
+{
+	struct muse_conn *mc = container_of(work, struct muse_conn, remove_work);
+
+	muse_unregister(mc);
+	kref_put(&mc->ref, muse_conn_free);
+}
+
+/*
+ * Every user of the MTD keeps the connection, and so mtd_info, alive.
+ * Once the server is gone the MTD takes no new user.
+ */
 static int muse_get_device(struct mtd_info *mtd)
 {
-	kref_get(&mtd_to_mc(mtd)->ref);
-	return 0;
+	struct muse_conn *mc = mtd_to_mc(mtd);
+	int ret = 0;
+
+	spin_lock(&mc->users_lock);
+	if (mc->gone)
+		ret = -ENODEV;
+	else
+		mc->users++;
+	spin_unlock(&mc->users_lock);
+	if (!ret)
+		kref_get(&mc->ref);
+	return ret;
 }
 
 static void muse_put_device(struct mtd_info *mtd)
 {
-	kref_put(&mtd_to_mc(mtd)->ref, muse_conn_free);
+	struct muse_conn *mc = mtd_to_mc(mtd);
+	bool remove;
+
+	spin_lock(&mc->users_lock);
+	remove = --mc->users == 0 && mc->gone && mc->registered && !mc->removing;
+	if (remove)
+		mc->removing = true;
+	spin_unlock(&mc->users_lock);
+	if (remove) {
+		kref_get(&mc->ref);	/* the work's */
+		queue_work(muse_wq, &mc->remove_work);
+	}
+	kref_put(&mc->ref, muse_conn_free);
 }
 
 /**************************************************************************
@@ -853,6 +909,8 @@ static int muse_dev_open(struct inode *inode, struct file *file)
 	muse_chan_init(&mc->chan);
 	kref_init(&mc->ref);
 	INIT_WORK(&mc->init_work, muse_init_work);
+	INIT_WORK(&mc->remove_work, muse_remove_work);
+	spin_lock_init(&mc->users_lock);
 	spin_lock_init(&mc->stats_lock);
 	stream_open(inode, file);
 	file->private_data = mc;
@@ -864,19 +922,22 @@ static int muse_dev_open(struct inode *inode, struct file *file)
 static int muse_dev_release(struct inode *inode, struct file *file)
 {
 	struct muse_conn *mc = file->private_data;
+	bool remove;
 
 	/* IO in flight and to come fails; the init work stops waiting. */
 	muse_chan_abort(&mc->chan);
 	cancel_work_sync(&mc->init_work);
-	if (mc->registered) {
-		int ret = mtd_device_unregister(&mc->mtd);
-
-		if (ret)
-			pr_err("%s: unregistering the MTD failed: %d\n",
-			       mc->name, ret);
-		else
-			pr_info("%s: server gone, MTD removed\n", mc->name);
-	}
+	spin_lock(&mc->users_lock);
+	mc->gone = true;
+	remove = mc->registered && mc->users == 0;
+	if (remove)
+		mc->removing = true;
+	spin_unlock(&mc->users_lock);
+	if (remove)
+		muse_unregister(mc);
+	else if (mc->registered)
+		pr_info("%s: server gone, the MTD goes with its last user\n",
+			mc->name);
 	kref_put(&mc->ref, muse_conn_free);
 	return 0;
 }
@@ -917,7 +978,28 @@ static struct miscdevice muse_miscdev = {
 	.fops	= &muse_dev_fops,
 };
 
-module_misc_device(muse_miscdev);
+static int __init muse_init(void)
+{
+	int ret;
+
+	muse_wq = alloc_workqueue("muse", 0, 0);
+	if (!muse_wq)
+		return -ENOMEM;
+	ret = misc_register(&muse_miscdev);
+	if (ret)
+		destroy_workqueue(muse_wq);
+	return ret;
+}
+
+static void __exit muse_exit(void)
+{
+	misc_deregister(&muse_miscdev);
+	/* An MTD whose last user just let go may still be unregistering. */
+	destroy_workqueue(muse_wq);
+}
+
+module_init(muse_init);
+module_exit(muse_exit);
 
 MODULE_DESCRIPTION("MTD in userspace");
 MODULE_LICENSE("GPL");
