@@ -54,7 +54,7 @@ static const gchar description[] =
   "\n"
   "Faults (--faults): rules such as 'bitflip block=3 page=0 count=2 always'\n"
   "or 'erase-fail block=7 nth=2', separated by ';', or @FILE with one rule\n"
-  "per line; the language is described in libflashmodel/fm-faults.h. How\n"
+  "per line; the language is described in libflashmodel/nand/fm-faults.h. How\n"
   "often each rule fired is printed on exit.\n"
   "\n"
   "Power cuts: the fault 'powercut@op=N' (or 'powercut at-op=N', 'powercut\n"
