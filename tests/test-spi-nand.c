@@ -84,6 +84,7 @@ static gint status_gd5fxgq4uexxg (Host *h, guint8 status);
 static gint status_gd5fxgq5xexxg (Host *h, guint8 status);
 static gint status_tx58cxgxsxraix (Host *h, guint8 status);
 static gint status_xt26g0xa (Host *h, guint8 status);
+static gint status_pn26g0xa (Host *h, guint8 status);
 
 static const LinuxPart linux_parts[] = {
   /* winbond.c */
@@ -141,6 +142,22 @@ static const LinuxPart linux_parts[] = {
     { QUADIO (1), X4 (1), DUALIO (1), X2 (1), FAST (1), SLOW (1) },
     { LOAD_X4 (TRUE), LOAD (TRUE) }, { LOAD_X4 (FALSE), LOAD (FALSE) }, TRUE, FALSE,
     { 0, 1, 2, 3, 4, 5, 6, 7, 8 } },
+  /* paragon.c: 13 parity bytes per sector */
+  { "paragon-pn26g01a", "PN26G01A", 0xa1, { 0xe1 }, 1, FM_SPI_NAND_ID_DUMMY,
+    2048, 128, 64, 1024, 21, 1, 8,
+    { { 6, 13 }, { 21, 13 }, { 36, 13 }, { 51, 13 } }, 4,
+    { { 4, 2 }, { 19, 2 }, { 34, 2 }, { 49, 2 }, { 64, 64 } }, 5, status_pn26g0xa,
+    { QUADIO (2), X4 (1), DUALIO (1), X2 (1), FAST (1), SLOW (1) },
+    { LOAD_X4 (TRUE), LOAD (TRUE) }, { LOAD_X4 (FALSE), LOAD (FALSE) }, FALSE, FALSE,
+    { 0, 7, 7, 7, 7, 7, 7, 7, 8 } },
+  /* ato.c */
+  { "ato-ato25d1ga", "ATO25D1GA", 0x9b, { 0x12 }, 1, FM_SPI_NAND_ID_ADDRESS,
+    2048, 64, 64, 1024, 20, 1, 1,
+    { { 8, 8 }, { 24, 8 }, { 40, 8 }, { 56, 8 } }, 4,
+    { { 1, 7 }, { 16, 8 }, { 32, 8 }, { 48, 8 } }, 4, NULL,
+    { X4 (1), FAST (1), SLOW (1) },
+    { LOAD_X4 (TRUE), LOAD (TRUE) }, { LOAD_X4 (FALSE), LOAD (FALSE) }, TRUE, FALSE,
+    { 0, 1 } },
 };
 
 static const LinuxPart *
@@ -564,6 +581,21 @@ status_xt26g0xa (Host *h, guint8 status)
   if (status > 0x20)
     return -EINVAL;
   return status >> 2;
+}
+
+/* paragon.c pn26g0xa_ecc_get_status() */
+static gint
+status_pn26g0xa (Host *h, guint8 status)
+{
+  (void) h;
+  switch (status & STATUS_ECC_MASK)
+    {
+    case 0x00: return 0;
+    case 0x10: return 7;
+    case 0x30: return 8;
+    case 0x20: return -EBADMSG;
+    default: return -EINVAL;
+    }
 }
 
 /* ---- helpers ----------------------------------------------------------------- */
