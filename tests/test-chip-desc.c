@@ -561,7 +561,9 @@ static const gchar spi_nand_text[] =
   "protected-regions=4+4;20+4;36+4;52+4\n"
   "[spi-nand]\nread-id=dummy\necc-status=spinand-default\n"
   "read-from-cache=1-1-1:1;1-1-1-fast:1;1-1-2:1;1-2-2:1;1-1-4:1;1-4-4:2\nprogram-load=1-1-1;1-1-4\n"
-  "configuration-reset=0x18\nbuffer-read-bit=3\nprotection-reset=0x7c\nblock-protect-bits=4\n"
+  "configuration-reset=0x18\nbuffer-read-bit=3\n"
+  "continuous-read=1-1-1:3;1-1-1-fast:4;1-1-2:4;1-2-2:3;1-1-4:4;1-4-4:4\n"
+  "protection-reset=0x7c\nblock-protect-bits=4\n"
   "top-bottom-bit=2\nprotect-first-fraction=512\n";
 
 #define SNAND(g, k, l, e) { spi_nand_text, g, k, l, NULL, NULL, NULL, e }
@@ -620,6 +622,10 @@ static const BadNorCase bad_spi_nand_cases[] = {
   SNAND ("spi-nand", "configuration-writable", "configuration-writable=0x48", "[spi-nand] configuration-writable: 0x48: OTP_EN (bit 6) and ECC_EN (bit 4) are writable on every part"),
   SNAND ("spi-nand", "configuration-writable", "configuration-writable=0x50", "[spi-nand] configuration-writable: 0x50 leaves out the buffer-read or QE bit"),
   SNAND ("spi-nand", "buffer-read-bit", "buffer-read-bit=4", "[spi-nand] buffer-read-bit: bit 4 is OTP_EN, ECC_EN or QE"),
+  SNAND ("spi-nand", "buffer-read-bit", "", "[spi-nand] continuous-read: needs buffer-read-bit"),
+  SNAND ("spi-nand", "continuous-read", "continuous-read=1-1-1:3;1-1-4:4",
+         "[spi-nand] continuous-read: give the dummy bytes of every read-from-cache instruction"),
+  SNAND ("spi-nand", "continuous-read", "continuous-read=1-1-1:3;1-1-1:4", "[spi-nand] continuous-read: 1-1-1 given twice"),
   SNAND ("spi-nand", "buffer-read-bit", "buffer-read-bit=8", "[spi-nand] buffer-read-bit: 8 is out of range [0, 7]"),
   SNAND ("spi-nand", "block-protect-bits", "block-protect-bits=5", "[spi-nand] block-protect-bits: 5 is out of range [0, 4]"),
   SNAND ("spi-nand", "top-bottom-bit", "top-bottom-bit=3", "[spi-nand] top-bottom-bit: collides with BRWD (bit 7) or the BP bits (from bit 3)"),
@@ -628,12 +634,6 @@ static const BadNorCase bad_spi_nand_cases[] = {
   SNAND ("spi-nand", "protect-first-fraction", "", "[spi-nand] protect-first-fraction: required key is missing"),
   SNAND ("spi-nand", "protection-reset", "protection-reset=0x7d", "[spi-nand] protection-reset: 0x7d sets bits that are not writable"),
   SNAND ("spi-nand", "protection-writable", "protection-writable=0x7f", "[spi-nand] protection-writable: 0x7f leaves out BRWD or a BP bit"),
-  /* QE gates the x4 loads even without x4 reads; a part with neither
-   * loads only without a QE bit (test_spi_nand_base_text). */
-  { spi_nand_text, "spi-nand", "read-from-cache", "read-from-cache=1-1-1:1", "spi-nand", "quad-enable", "quad-enable=true",
-    NULL },
-  { spi_nand_text, "spi-nand", "read-from-cache", "read-from-cache=1-1-1:1", "spi-nand", "program-load", "program-load=1-1-1",
-    NULL },
   SNAND ("spi-nand", "otp-pages", "otp-pages=65", "[spi-nand] otp-pages: 65 is out of range [0, 64]"),
 };
 
@@ -664,12 +664,21 @@ test_spi_nand_base_text (void)
   with_qe = fm_chip_desc_load_data (qe_writable, "qe.ini", &error);
   g_assert_no_error (error);
   g_clear_pointer (&with_qe, fm_chip_desc_free);
-  /* A QE bit on a part without x4 instructions. */
+  /* QE gates the x4 loads even without x4 reads; a part with neither
+   * x4 reads nor x4 loads has no QE bit. */
   {
-    g_autofree gchar *x1_reads = fm_test_text_with (qe, "spi-nand", "read-from-cache", "read-from-cache=1-1-1:1");
+    g_autofree gchar *reads = fm_test_text_with (spi_nand_text, "spi-nand", "read-from-cache", "read-from-cache=1-1-1:1");
+    g_autofree gchar *x1_reads = fm_test_text_with (reads, "spi-nand", "continuous-read", "continuous-read=1-1-1:3");
+    g_autofree gchar *x1_reads_qe = fm_test_text_with (x1_reads, "spi-nand", "quad-enable", "quad-enable=true");
     g_autofree gchar *x1 = fm_test_text_with (x1_reads, "spi-nand", "program-load", "program-load=1-1-1");
+    g_autofree gchar *x1_qe = fm_test_text_with (x1, "spi-nand", "quad-enable", "quad-enable=true");
+    g_autoptr (FmChipDesc) a = fm_chip_desc_load_data (x1_reads_qe, "x1.ini", &error);
+    g_autoptr (FmChipDesc) b = NULL;
 
-    g_assert_null (fm_chip_desc_load_data (x1, "x1.ini", &error));
+    g_assert_no_error (error);
+    b = fm_chip_desc_load_data (x1, "x1.ini", &error);
+    g_assert_no_error (error);
+    g_assert_null (fm_chip_desc_load_data (x1_qe, "x1.ini", &error));
     g_assert_error (error, FM_ERROR, FM_ERROR_DESCRIPTOR);
     g_assert_cmpstr (error->message, ==, "x1.ini: [spi-nand] quad-enable: a QE bit on a part without x4 instructions");
   }

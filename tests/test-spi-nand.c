@@ -1395,6 +1395,89 @@ test_illegal (gconstpointer data)
   host_clear (&h);
 }
 
+/* Continuous read (Winbond, BUF = 0): the dummy bytes in place of the
+ * column, then the main areas of the loaded page and the next ones. */
+static void
+test_continuous_read (void)
+{
+  Host h;
+  gsize len, page;
+  const guint32 block = 7, last = 1023;
+  g_autofree guint8 *got = NULL;
+  guint8 *pages[3];
+  const FmSpiNandDesc *s;
+  MemOp read = { 0x03, 0, 1, 3, 1 }, quad = { 0xeb, 0, 4, 4, 4 };
+
+  host_setup (&h, "winbond-w25n01gv", FM_TIMING_NONE, 0, TRUE);
+  s = &h.desc->spi_nand;
+  g_assert_cmpint (s->buffer_read_bit, ==, 3);
+  g_assert_cmpuint (s->continuous_dummy[0], ==, 3);
+  len = h.part->page + h.part->oob;
+  page = h.part->page;
+  got = g_malloc (4 * page);
+  g_assert_cmpint (host_erase (&h, block), ==, 0);
+  g_assert_cmpint (host_erase (&h, last), ==, 0);
+  for (guint p = 0; p < 3; p++)
+    {
+      pages[p] = page_with_oob (&h, 70 + p);
+      g_assert_cmpint (host_write_page (&h, block, p, pages[p], FALSE), ==, 0);
+    }
+  g_assert_cmpint (host_write_page (&h, last, 63, pages[0], FALSE), ==, 0);
+
+  /* BUF = 0, ECC on; PAGE READ loads page 0; 03h streams pages 0-2. */
+  host_upd_cfg (&h, 0x08, 0);
+  host_ecc_enable (&h, TRUE);
+  host_op (&h, 0x13, host_row (&h, block, 0), 3, 0, NULL, NULL, 0);
+  host_wait (&h);
+  host_exec (&h, &read, 0, NULL, got, 3 * page);
+  for (guint p = 0; p < 3; p++)
+    g_assert_cmpmem (got + p * page, page, pages[p], page);
+  /* EBh: its own dummy bytes, the same data. */
+  host_op (&h, 0x13, host_row (&h, block, 1), 3, 0, NULL, NULL, 0);
+  host_wait (&h);
+  host_exec (&h, &quad, 0, NULL, got, 2 * page);
+  g_assert_cmpmem (got, page, pages[1], page);
+  g_assert_cmpmem (got + page, page, pages[2], page);
+  /* Past the chip's last page: FFh. */
+  host_op (&h, 0x13, host_row (&h, last, 63), 3, 0, NULL, NULL, 0);
+  host_wait (&h);
+  host_exec (&h, &read, 0, NULL, got, 2 * page);
+  g_assert_cmpmem (got, page, pages[0], page);
+  g_assert_true (fm_test_all_ff (got + page, page));
+  /* Two uncorrectable pages in one continuous read: ECC status 11. */
+  {
+    g_autoptr (GError) error = NULL;
+
+    fm_nand_set_faults (h.nand, fm_fault_set_parse ("bitflip block=7 page=1 byte=1 bit=0;"
+                                                    "bitflip block=7 page=1 byte=2 bit=0;"
+                                                    "bitflip block=7 page=2 byte=1 bit=0;"
+                                                    "bitflip block=7 page=2 byte=2 bit=0", &error));
+    g_assert_no_error (error);
+    host_op (&h, 0x13, host_row (&h, block, 0), 3, 0, NULL, NULL, 0);
+    g_assert_cmpuint (host_wait (&h) & STATUS_ECC_MASK, ==, 0x00);
+    host_exec (&h, &read, 0, NULL, got, 2 * page);
+    g_assert_cmpuint (host_get_feature (&h, REG_STATUS) & STATUS_ECC_MASK, ==, 0x20);
+    host_exec (&h, &read, 0, NULL, got, 3 * page);
+    g_assert_cmpuint (host_get_feature (&h, REG_STATUS) & STATUS_ECC_MASK, ==, 0x30);
+  }
+  /* OTP mode reads with the buffer read structure whatever BUF says. */
+  host_upd_cfg (&h, CFG_OTP_ENABLE, CFG_OTP_ENABLE);
+  host_op (&h, 0x13, 1, 3, 0, NULL, NULL, 0);
+  host_wait (&h);
+  host_op (&h, 0x03, 0, 2, 1, NULL, got, len);
+  g_assert_cmpmem (got, 4, "ONFI", 4);
+  host_upd_cfg (&h, CFG_OTP_ENABLE, 0);
+  /* BUF = 1 again: 03h takes its column. */
+  host_upd_cfg (&h, 0x08, 0x08);
+  host_op (&h, 0x13, host_row (&h, block, 2), 3, 0, NULL, NULL, 0);
+  host_wait (&h);
+  host_op (&h, 0x03, 100, 2, 1, NULL, got, 16);
+  g_assert_cmpmem (got, 16, pages[2] + 100, 16);
+  for (guint p = 0; p < 3; p++)
+    g_free (pages[p]);
+  host_clear (&h);
+}
+
 /* A power cut: the chip stops; MISO reads FFh, nothing runs. */
 static void
 test_power_cut (void)
@@ -1462,6 +1545,7 @@ main (int argc, char **argv)
   add_per_chip ("illegal", test_illegal, chips);
   g_test_add_func ("/spi-nand/plane-select", test_plane_select);
   g_test_add_func ("/spi-nand/power-cut", test_power_cut);
+  g_test_add_func ("/spi-nand/continuous-read", test_continuous_read);
   g_test_add_func ("/spi-nand/wrong-type", test_wrong_type);
   return g_test_run ();
 }
