@@ -16,6 +16,8 @@ struct _FmNandHost {
   guint8 *page;         /* scratch: one page + spare */
   gboolean on_die;      /* the chip's own ECC corrects (no host ECC) */
   gchar *on_die_name;
+  FmHostOnDieReport on_die_report;  /* NULL: the chip's own counts */
+  gpointer on_die_report_data;
 };
 
 FmNandHost *
@@ -130,6 +132,13 @@ fm_nand_host_ecc_name (const FmNandHost *host)
   if (host->on_die)
     return host->on_die_name;
   return host->ecc ? host->ecc->name : "none";
+}
+
+void
+fm_nand_host_set_on_die_report (FmNandHost *host, FmHostOnDieReport report, gpointer user_data)
+{
+  host->on_die_report = report;
+  host->on_die_report_data = user_data;
 }
 
 /* A raw access on a chip that corrects on its own: the chip's ECC is
@@ -294,10 +303,23 @@ fm_nand_host_read (FmNandHost *host, guint64 addr, gsize len, guint8 *data,
         {
           /* The chip corrected and counted; the host only reports. */
           const FmOnDieEccResult *od = fm_nand_last_on_die_ecc (host->nand);
+          gint bits;
 
-          r.corrected += od->corrected;
-          r.failed += od->failed;
-          r.max_bitflips = MAX (r.max_bitflips, od->max_corrected);
+          if (!host->on_die_report)
+            {
+              r.corrected += od->corrected;
+              r.failed += od->failed;
+              r.max_bitflips = MAX (r.max_bitflips, od->max_corrected);
+            }
+          else if (!host->on_die_report (host->on_die_report_data, d, od, &bits, error))
+            return FALSE;
+          else if (bits < 0)
+            r.failed++;
+          else
+            {
+              r.corrected += bits;
+              r.max_bitflips = MAX (r.max_bitflips, (guint) bits);
+            }
         }
       if (len)
         {
