@@ -67,11 +67,14 @@ fm_nand_host_new (FmNand *nand, FmEcc *ecc, GError **error)
   host->ecc_offset = d->oob_size - ecc_total;
   host->free_bytes = g_new (guint16, d->oob_size);
   host->on_die = !ecc && fm_nand_on_die_ecc_enabled (nand);
-  if (host->on_die)
+  /* The chip's layout: its parity bytes are not free. A SPI NAND part
+   * keeps it with its ECC off too, as Linux's spinand keeps the vendor's
+   * ooblayout without an ECC engine. */
+  if (host->on_die || (!ecc && d->type == FM_CHIP_SPI_NAND))
     {
-      /* The chip's layout: its parity bytes are not free. */
       host->n_free = fm_on_die_ecc_free_bytes (d, host->free_bytes);
-      host->on_die_name = g_strdup_printf ("on-die-%u/512", d->on_die_ecc_strength);
+      if (host->on_die)
+        host->on_die_name = g_strdup_printf ("on-die-%u/512", d->on_die_ecc_strength);
       return g_steal_pointer (&host);
     }
   for (guint i = 0; i < host->ecc_offset; i++)

@@ -32,7 +32,8 @@ typedef struct {
 } FmHostReadResult;
 
 /* ECC NULL: no host ECC (the host reads what the chip returns, corrected
- * if its on-die ECC is enabled). Takes ownership
+ * if its on-die ECC is enabled; the spare layout is the chip's then, and
+ * a SPI NAND part's always). Takes ownership
  * of ECC (freed on failure too). Fails if the ECC bytes do not fit the spare area. */
 FmNandHost *fm_nand_host_new  (FmNand *nand, FmEcc *ecc, GError **error);
 void        fm_nand_host_free (FmNandHost *host);
