@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Linux 6.1's SPI NAND parts and their ECC status decoders, as data. */
 #include "muse-spinand.h"
+#include "fm-spi-nand-vendors.h"
 
 #include <string.h>
 
@@ -212,6 +213,38 @@ decode (MuseSpinandEccDecode decoder, guint strength, guint8 status, guint8 extr
         }
     }
   return INVALID;
+}
+
+void
+muse_spinand_registers (const MuseSpinandPart *part, const FmChipDesc *desc,
+                        const FmOnDieEccResult *r, MuseSpinandEccRegs *regs)
+{
+  FmSpiNandEccReport report;
+  guint8 feature = 0, opcode = 0;
+
+  fm_spi_nand_ecc_report (desc, TRUE, r, &report);
+  /* The read is over: OIP, WEL and the FAIL bits are clear. */
+  regs->status = report.bits & report.mask;
+  regs->extra = 0x00;
+  switch (part->decode)
+    {
+    case MUSE_SPINAND_ECC_GD_Q4UEXXG:
+    case MUSE_SPINAND_ECC_GD_Q5XEXXG:
+      feature = 0xf0;   /* GD5FXGQXXEXXG_REG_STATUS2 */
+      break;
+    case MUSE_SPINAND_ECC_TOSHIBA:
+      feature = 0x30;
+      break;
+    case MUSE_SPINAND_ECC_MACRONIX:
+      opcode = FM_SPI_NAND_OP_READ_ECCSR;
+      break;
+    default:
+      return;
+    }
+  if (feature && report.feature == feature)
+    regs->extra = report.feature_value;
+  else if (opcode && report.opcode == opcode)
+    regs->extra = report.opcode_value;
 }
 
 gboolean

@@ -51,6 +51,13 @@ typedef struct {
                    * feature 30h; unused by the others */
 } MuseSpinandEccRegs;
 
+/* The registers as DESC's chip leaves them after a read with on-die ECC
+ * result R (the model's encoding of the part, fm-spi-nand-vendors.c),
+ * the second one being the one PART's decoder reads (00h if the chip has
+ * no such register). */
+void muse_spinand_registers (const MuseSpinandPart *part, const FmChipDesc *desc,
+                             const FmOnDieEccResult *r, MuseSpinandEccRegs *regs);
+
 /* What PART's decoder returns for REGS on a part of ECC STRENGTH: the
  * bit flips to count (0 and up), or FM_HOST_PAGE_UNCORRECTABLE for
  * -EBADMSG. A value Linux's decoder rejects (-EINVAL, which fails the
