@@ -133,6 +133,69 @@ muse_nand_backend_host (MuseBackend *backend)
   return backend->free == nand_free ? backend->self : NULL;
 }
 
+/* ---- SPI NAND: the MTD Linux's spinand core makes of the part ---------- */
+
+/* What the chip's status register (and the vendor's other register) say
+ * after the read, decoded as PART's Linux driver does. */
+static gboolean
+spinand_report (gpointer user_data, const FmChipDesc *desc, const FmOnDieEccResult *chip,
+                gint *bitflips, GError **error)
+{
+  const MuseSpinandPart *part = user_data;
+  MuseSpinandEccRegs regs;
+
+  muse_spinand_registers (part, desc, chip, &regs);
+  return muse_spinand_decode (part, desc->on_die_ecc_strength, &regs, bitflips, error);
+}
+
+/* spinand_isbad(): bytes 0 and 1 of the block's first page, read raw. */
+static gboolean
+spinand_is_bad (gpointer self, guint64 addr, gboolean *bad, GError **error)
+{
+  guint8 marker[2];
+
+  if (!fm_nand_host_read (self, addr, 0, NULL, 0, sizeof marker, marker, FM_HOST_OOB_PLACE, TRUE,
+                          NULL, error))
+    return FALSE;
+  *bad = marker[0] != 0xff || marker[1] != 0xff;
+  return TRUE;
+}
+
+/* spinand_markbad(): 00h into both, programmed raw without an erase. A
+ * bad block's program may report FAIL and still leave the marker, which
+ * is what counts. */
+static gboolean
+spinand_mark_bad (gpointer self, guint64 addr, GError **error)
+{
+  static const guint8 marker[2] = { 0x00, 0x00 };
+  gboolean bad = FALSE;
+
+  fm_nand_host_write (self, addr, 0, NULL, 0, sizeof marker, marker, FM_HOST_OOB_PLACE, TRUE, NULL);
+  if (!spinand_is_bad (self, addr, &bad, error))
+    return FALSE;
+  if (!bad)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_PROGRAM_FAILED, "block %u: the bad block marker did not stick",
+                   nand_block (self, addr));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+MuseBackend *
+muse_spinand_backend_new (FmNandHost *host, const MuseSpinandPart *part)
+{
+  MuseBackend *b = muse_nand_backend_new (host);
+
+  if (fm_nand_on_die_ecc_enabled (fm_nand_host_nand (host)))
+    fm_nand_host_set_on_die_report (host, spinand_report, (gpointer) part);
+  b->geometry.type = "MTD_NANDFLASH";
+  b->geometry.bitflip_threshold = b->geometry.ecc_strength;
+  b->is_bad = spinand_is_bad;
+  b->mark_bad = spinand_mark_bad;
+  return b;
+}
+
 /* ---- NOR: byte-addressed cells, no OOB, no bad blocks ------------------- */
 
 static gboolean

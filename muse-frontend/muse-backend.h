@@ -7,6 +7,7 @@
 #pragma once
 
 #include "flashmodel.h"
+#include "muse-spinand.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,9 @@ typedef struct {
   guint32 writesize, erasesize, writebufsize;
   guint32 oobsize, oobavail;
   guint ecc_strength, ecc_step;  /* 0, 0: no ECC */
+  /* What the chip's Linux driver leaves as the MTD's bitflip_threshold;
+   * 0: nand_base's 3/4 of the strength. */
+  guint bitflip_threshold;
 } MuseGeometry;
 
 /* MTD flags, as include/uapi/mtd/mtd-abi.h defines them. */
@@ -55,6 +59,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MuseBackend, muse_backend_free)
  * of the FmNand it drives. */
 MuseBackend *muse_nand_backend_new (FmNandHost *host);
 FmNandHost  *muse_nand_backend_host (MuseBackend *backend);
+
+/* A SPI NAND chip model behind HOST (both taken, as above) as the MTD
+ * Linux's SPI NAND core makes of PART (muse-spinand.h): the part's own
+ * ECC as the MTD's, its strength as the bit flip threshold (the MTD
+ * core's default: spinand sets none), each page's bit flips as PART's
+ * driver decodes the status register (when the chip's ECC is on), and
+ * bad blocks as spinand_isbad()/spinand_markbad() see and make them. */
+MuseBackend *muse_spinand_backend_new (FmNandHost *host, const MuseSpinandPart *part);
 
 /* A NOR chip model (takes ownership) as MTD_NORFLASH: byte writes, no OOB,
  * no bad blocks. ERASESIZE 0: the part's sector size (CFI parts with one

@@ -50,6 +50,7 @@ static const gchar description[] =
   "  bchT[/S]    binary BCH correcting T (1-24) bits per S bytes (512, 1024)\n"
   "  on-die      the chip's own ECC, on parts that have it (Micron's internal\n"
   "              ECC): enabled as SET FEATURES would, the chip's spare layout\n"
+  "              (SPI NAND parts: the default; see below)\n"
   "  none        no ECC: raw bit errors reach the reader\n"
   "\n"
   "Faults (--faults): rules such as 'bitflip block=3 page=0 count=2 always'\n"
@@ -72,6 +73,21 @@ static const gchar description[] =
   "such cut points. Copy IMAGE before starting to keep the base:\n"
   "  flashmodel create --chip micron-mt29f4g base.img && cp base.img nand.img\n"
   "  muse-chip --chip micron-mt29f4g --image nand.img --record run.journal\n"
+  "\n"
+  "SPI NAND chips (spi-nand parts) become the MTD Linux's SPI NAND core\n"
+  "(drivers/mtd/nand/spi) makes of the part, found by its READ ID in Linux\n"
+  "6.1's tables: MTD_NANDFLASH with the part's page, spare and block sizes\n"
+  "and no sub-pages; the chip's own ECC as the MTD's ECC (--ecc auto or\n"
+  "on-die; none serves the cells raw, without ECC), its strength as the bit\n"
+  "flip threshold (spinand leaves the MTD core's default); the OOB layout\n"
+  "of Linux's driver for the vendor (the free bytes MTD_OPS_AUTO_OOB users\n"
+  "get, the chip's parity in its ECC regions); each page's bit flips\n"
+  "counted as the vendor's driver decodes the status register (Winbond's\n"
+  "\"corrected\" as the strength, Micron's \"1-3 bits\" as 3: often more than\n"
+  "the chip fixed; the chip's own counts go to the statistics), an\n"
+  "uncorrectable page as -EBADMSG. Raw accesses turn the chip's ECC off, as\n"
+  "spinand does; a block is bad when byte 0 or 1 of its first page's spare\n"
+  "area is not FFh, and marking it bad programs 00h there.\n"
   "\n"
   "NOR chips (nor-cfi and spi-nor parts) are served as MTD_NORFLASH: byte\n"
   "writes (bits only clear), no OOB, no bad blocks, the part's write buffer\n"
@@ -128,6 +144,7 @@ static const gchar description[] =
   "  muse-chip --chip micron-mt29f4g --image nand.img &\n"
   "  mtdinfo /dev/mtd0\n"
   "  muse-chip --chip micron-mt29f4g --mtdparts '8M(boot),-(ubi)' &\n"
+  "  muse-chip --chip winbond-w25n01gv --image spinand.img &\n"
   "  muse-chip --chip winbond-w25q128jv --image nor.img --erase-size 4K &\n"
   "  muse-chip --ram 16M --name jffs2 &\n"
   "  muse-chip --chip micron-mt29f4g --image nand.img --stats-mount /run/nand &\n"
@@ -293,12 +310,31 @@ attach_journal_and_faults (const Options *o, FmNand *cells, const FmChipDesc *de
   return TRUE;
 }
 
-/* The NAND model of --chip behind a host controller, as a backend. */
+/* A SPI NAND part corrects with its own ECC, as Linux's spinand has it:
+ * --ecc auto or on-die; none serves the cells raw. */
+static gboolean
+spinand_ecc (const Options *o, const FmChipDesc *desc, gboolean *on_die, GError **error)
+{
+  *on_die = !o->ecc || g_str_equal (o->ecc, "auto") || g_str_equal (o->ecc, "on-die");
+  if (!*on_die && g_strcmp0 (o->ecc, "none") != 0)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID,
+                   "--ecc: SPI NAND chip '%s' corrects with its own ECC: auto, on-die or none, not '%s'",
+                   desc->name, o->ecc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The NAND model of --chip behind a host controller, as a backend; a SPI
+ * NAND part as Linux's SPI NAND core shows it. */
 static MuseBackend *
 nand_backend (const Options *o, const FmChipDesc *desc, FmTimingMode timing,
               FmJournalWriter **journal, GError **error)
 {
+  gboolean spi = desc->type == FM_CHIP_SPI_NAND;
   gboolean on_die = g_strcmp0 (o->ecc, "on-die") == 0;
+  const MuseSpinandPart *part = NULL;
   FmEcc *ecc = NULL;
   FmFaultSet *faults;
   FmImage *image;
@@ -312,7 +348,9 @@ nand_backend (const Options *o, const FmChipDesc *desc, FmTimingMode timing,
                    desc->page_size * desc->pages_per_block);
       return NULL;
     }
-  if (!on_die && !fm_ecc_new_from_name (o->ecc ? o->ecc : "auto", desc, &ecc, error))
+  if (spi && (!spinand_ecc (o, desc, &on_die, error) || !(part = muse_spinand_part (desc, error))))
+    return NULL;
+  if (!spi && !on_die && !fm_ecc_new_from_name (o->ecc ? o->ecc : "auto", desc, &ecc, error))
     {
       g_prefix_error (error, "--ecc: ");
       return NULL;
@@ -333,7 +371,9 @@ nand_backend (const Options *o, const FmChipDesc *desc, FmTimingMode timing,
     }
   if (o->nop >= 0)
     fm_nand_set_nop_limit (nand, o->nop);
-  if (on_die && !fm_nand_set_on_die_ecc (nand, TRUE, error))
+  /* A SPI NAND part corrects as --ecc says, as spinand sets ECC_EN for
+   * every page it reads or programs. */
+  if ((on_die || spi) && !fm_nand_set_on_die_ecc (nand, on_die, error))
     {
       g_prefix_error (error, "--ecc on-die: ");
       fm_nand_free (nand);
@@ -345,7 +385,7 @@ nand_backend (const Options *o, const FmChipDesc *desc, FmTimingMode timing,
       fm_nand_free (nand);
       return NULL;
     }
-  return muse_nand_backend_new (host);
+  return spi ? muse_spinand_backend_new (host, part) : muse_nand_backend_new (host);
 }
 
 /* The NOR model of --chip, served as MTD_NORFLASH. */
@@ -635,7 +675,11 @@ main (int argc, char **argv)
       desc = fm_chip_desc_lookup (o.chip, &error);
       if (desc)
         backend = chip_backend (&o, desc, &journal, &error);
-      if (backend && muse_nand_backend_host (backend))
+      if (backend && desc->type == FM_CHIP_SPI_NAND)
+        what = g_strdup_printf ("%s (%s %s, SPI NAND as Linux's %s) with ECC %s", desc->name,
+                                desc->vendor, desc->part, muse_spinand_part (desc, NULL)->name,
+                                fm_nand_host_ecc_name (muse_nand_backend_host (backend)));
+      else if (backend && muse_nand_backend_host (backend))
         what = g_strdup_printf ("%s (%s %s) with ECC %s", desc->name, desc->vendor, desc->part,
                                 fm_nand_host_ecc_name (muse_nand_backend_host (backend)));
       else if (backend)

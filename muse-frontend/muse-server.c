@@ -53,8 +53,9 @@ muse_server_new (MuseBackend *backend, const MuseServerOptions *options)
   s->backend = backend;
   s->g = &backend->geometry;
   s->options = *options;
-  s->bitflip_threshold = options->bitflip_threshold;
-  /* Linux's default for NAND: 3/4 of the strength, rounded up. */
+  s->bitflip_threshold = options->bitflip_threshold ? options->bitflip_threshold
+                                                     : s->g->bitflip_threshold;
+  /* nand_base's default: 3/4 of the strength, rounded up. */
   if (!s->bitflip_threshold && s->g->ecc_strength)
     s->bitflip_threshold = MAX (1u, (s->g->ecc_strength * 3 + 3) / 4);
   s->max_oob = (gsize) (MAX_INBAND / s->g->writesize) * s->g->oobsize;
@@ -85,7 +86,7 @@ muse_server_set_backend (MuseServer *s, MuseBackend *backend, GError **error)
       a->writesize != b->writesize || a->erasesize != b->erasesize ||
       a->writebufsize != b->writebufsize || a->oobsize != b->oobsize ||
       a->oobavail != b->oobavail || a->ecc_strength != b->ecc_strength ||
-      a->ecc_step != b->ecc_step)
+      a->ecc_step != b->ecc_step || a->bitflip_threshold != b->bitflip_threshold)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH,
                    "the new backend's geometry is not the one the kernel was given");

@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 typedef struct {
   const gchar *mtd_name;      /* NAME= (required) */
   const gchar *mtdparts;      /* PARTSCMDLINE=, or NULL */
-  guint bitflip_threshold;    /* 0: 3/4 of the ECC strength, as Linux */
+  guint bitflip_threshold;    /* 0: the backend's, else 3/4 of the ECC strength */
   gboolean verbose;
   /* If not NULL, held while a request is served (not while waiting for
    * one), so that another thread can look at the backend and the counts

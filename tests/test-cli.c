@@ -562,6 +562,72 @@ test_muse_chip_faults_beyond_chip (void)
   remove_tmp_dir (dir);
 }
 
+/* muse-chip on a SPI NAND part: the MTD Linux's spinand makes of it (its
+ * own ECC, the strength as threshold, the vendor's free OOB bytes), ECC
+ * engines refused, and a part Linux would not know refused, all before an
+ * image is made. */
+static void
+test_muse_chip_spi_nand (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *image = g_build_filename (dir, "spi.img", NULL);
+  g_autofree gchar *unknown = g_build_filename (dir, "unknown-spi-nand.ini", NULL);
+
+  if (!muse_chip)
+    {
+      g_test_skip ("MUSE_CHIP is not set");
+      return;
+    }
+  {
+    g_auto (RunResult) r = run_muse_chip ("--chip", "winbond-w25n01gv", "-v",
+                                          "--device", "/nonexistent/muse", NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, "^muse-chip: TYPE=MTD_NANDFLASH$");
+    assert_match (r.err, "^muse-chip: OOBAVAIL=24$");
+    assert_match (r.err, "^muse-chip: SUBPAGESHIFT=0$");
+    assert_match (r.err, "^muse-chip: ECCSTRENGTH=1$");
+    assert_match (r.err, "^muse-chip: BITFLIPTHRESHOLD=1$");
+  }
+  {
+    g_auto (RunResult) r = run_muse_chip ("--chip", "winbond-w25n01gv", "--ecc", "none", "-v",
+                                          "--device", "/nonexistent/muse", NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, "^muse-chip: OOBAVAIL=24$");
+    g_assert_null (strstr (r.err, "ECCSTRENGTH"));
+  }
+  {
+    g_auto (RunResult) r = run_muse_chip ("--chip", "winbond-w25n01gv", "--ecc", "bch8", "--image", image,
+                                          "--device", "/nonexistent/muse", NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, "^muse-chip: --ecc: SPI NAND chip 'winbond-w25n01gv' corrects with its own ECC: "
+                         "auto, on-die or none, not 'bch8'$");
+  }
+  {
+    g_autoptr (FmChipDesc) w = fm_test_chip ("winbond-w25n01gv");
+    g_autofree gchar *text = NULL;
+    g_autofree gchar *renamed = NULL;
+    g_autofree gchar *changed = NULL;
+
+    g_assert_true (g_file_get_contents (w->path, &text, NULL, NULL));
+    renamed = fm_test_text_with (text, "chip", "name", "name=unknown-spi-nand");
+    changed = fm_test_text_with (renamed, "id", "bytes", "bytes=ef;99;21");
+    g_assert_true (g_file_set_contents (unknown, changed, -1, NULL));
+  }
+  {
+    g_auto (RunResult) r = run_muse_chip ("--chip", unknown, "--image", image,
+                                          "--device", "/nonexistent/muse", NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, "^muse-chip: chip 'unknown-spi-nand': Linux 6.1's SPI NAND drivers know no part "
+                         "with READ ID ef 99 21$");
+  }
+  g_assert_false (g_file_test (image, G_FILE_TEST_EXISTS));
+  remove_tmp_dir (dir);
+}
+
 /* replay --base opens the base image with the journal's chip. */
 static void
 test_replay_crafted_base (void)
@@ -1547,6 +1613,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/stat/bad-slot-number", test_stat_bad_slot_number);
   g_test_add_func ("/cli/replay/crafted-base", test_replay_crafted_base);
   g_test_add_func ("/cli/muse-chip/faults-beyond-chip", test_muse_chip_faults_beyond_chip);
+  g_test_add_func ("/cli/muse-chip/spi-nand", test_muse_chip_spi_nand);
   g_test_add_func ("/cli/stat/missing-file", test_stat_missing_file);
   g_test_add_func ("/cli/wear/csv", test_wear_csv);
   g_test_add_func ("/cli/wear/csv-pattern", test_wear_csv_pattern);

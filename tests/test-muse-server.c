@@ -5,7 +5,7 @@
  * one reply per message.
  */
 #include "fm-test-util.h"
-#include "muse-server.h"
+#include "muse-test-util.h"
 #include "muse.h"
 
 #include <errno.h>
@@ -20,45 +20,20 @@
 
 typedef struct {
   FmChipDesc *desc;
-  MuseBackend *backend;
   FmNandHost *host;
-  MuseServer *server;
-  int kernel_fd, server_fd;
-  GThread *thread;
-  guint64 unique;
+  MuseTestServer t;
   gsize ps;
 } Harness;
-
-static gpointer
-serve (gpointer data)
-{
-  Harness *h = data;
-  g_autoptr (GError) error = NULL;
-
-  g_assert_true (muse_server_run (h->server, h->server_fd, NULL, &error));
-  g_assert_no_error (error);
-  return NULL;
-}
 
 /* Serves NAND (a chip of DESC, both taken) from a thread. */
 static void
 harness_start (Harness *h, FmChipDesc *desc, FmNand *nand)
 {
-  int fds[2];
-  /* Served under a lock, as muse-chip does with --stats-mount. */
-  static GMutex lock;
-  MuseServerOptions options = { "test-mtd", "64k(boot),-(rest)", 0, FALSE, &lock };
-
   memset (h, 0, sizeof *h);
   h->desc = desc;
   h->ps = h->desc->page_size;
   h->host = fm_nand_host_new (nand, NULL, NULL);
-  h->backend = muse_nand_backend_new (h->host);
-  h->server = muse_server_new (h->backend, &options);
-  g_assert_cmpint (socketpair (AF_UNIX, SOCK_SEQPACKET, 0, fds), ==, 0);
-  h->kernel_fd = fds[0];
-  h->server_fd = fds[1];
-  h->thread = g_thread_new ("muse-server", serve, h);
+  muse_test_server_start (&h->t, muse_nand_backend_new (h->host), "test-mtd", "64k(boot),-(rest)");
 }
 
 static void
@@ -75,42 +50,15 @@ harness_init (Harness *h, gint bad_blocks, const gchar *faults)
 static void
 harness_clear (Harness *h)
 {
-  close (h->kernel_fd); /* the server sees end of file and returns */
-  g_thread_join (h->thread);
-  close (h->server_fd);
-  muse_server_free (h->server);
-  muse_backend_free (h->backend);
+  muse_test_server_stop (&h->t);
   fm_chip_desc_free (h->desc);
 }
 
-/* Sends OPCODE with ARGS (up to three pieces); returns the reply's error
- * and copies its payload into OUT (OUT_LEN in, payload length out). */
 static gint
 call (Harness *h, guint32 opcode, const void *a0, gsize l0, const void *a1, gsize l1,
       const void *a2, gsize l2, void *out, gsize *out_len)
 {
-  struct fuse_in_header in = { 0 };
-  struct iovec iov[4] = {
-    { &in, sizeof in }, { (void *) a0, l0 }, { (void *) a1, l1 }, { (void *) a2, l2 } };
-  gsize cap = out_len ? *out_len : 0;
-  g_autofree guint8 *buf = g_malloc (sizeof (struct fuse_out_header) + cap + 1);
-  struct fuse_out_header *reply = (void *) buf;
-  ssize_t n;
-
-  in.len = sizeof in + l0 + l1 + l2;
-  in.opcode = opcode;
-  in.unique = ++h->unique;
-  g_assert_cmpint (writev (h->kernel_fd, iov, 4), ==, (gssize) in.len);
-  n = read (h->kernel_fd, buf, sizeof *reply + cap + 1);
-  g_assert_cmpint (n, >=, (gssize) sizeof *reply);
-  g_assert_cmpuint (reply->len, ==, (gsize) n);
-  g_assert_cmpuint (reply->unique, ==, h->unique);
-  if (out_len)
-    {
-      *out_len = n - sizeof *reply;
-      memcpy (out, buf + sizeof *reply, *out_len);
-    }
-  return reply->error;
+  return muse_test_call (&h->t, opcode, a0, l0, a1, l1, a2, l2, out, out_len);
 }
 
 static void
@@ -228,7 +176,7 @@ test_erase_isbad_markbad (void)
   g_assert_cmpuint (isbad.result, ==, 1);
   blk.addr = 5; /* not a block boundary */
   g_assert_cmpint (call (&h, MUSE_ISBAD, &blk, sizeof blk, NULL, 0, NULL, 0, &isbad, &len), ==, -EINVAL);
-  g_assert_cmpuint (muse_server_counts (h.server)->isbad, ==, 4);
+  g_assert_cmpuint (muse_server_counts (h.t.server)->isbad, ==, 4);
   harness_clear (&h);
 }
 

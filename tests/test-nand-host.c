@@ -323,6 +323,79 @@ test_bch_engine (void)
   g_assert_cmpuint (fm_nand_stats (nand)->ecc_corrected, ==, 4);
 }
 
+/* A status-register host's view of the chip's on-die ECC: "corrected"
+ * without a count, counted as the strength (as Linux's SPI NAND core
+ * does), or "uncorrectable"; a value it cannot decode fails the read. */
+static gboolean
+status_report (gpointer user_data, const FmChipDesc *desc, const FmOnDieEccResult *chip,
+               gint *bitflips, GError **error)
+{
+  guint *calls = user_data;
+
+  (*calls)++;
+  if (chip->corrected == 3)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_IO, "status not decoded");
+      return FALSE;
+    }
+  *bitflips = chip->failed ? FM_HOST_PAGE_UNCORRECTABLE : chip->corrected ? (gint) desc->on_die_ecc_strength : 0;
+  return TRUE;
+}
+
+static void
+test_on_die_report (void)
+{
+  g_autoptr (FmChipDesc) d = fm_test_chip ("micron-mt29f4g");
+  FmNand *nand = fm_test_nand (d, 4, 0, FM_TIMING_NONE);
+  g_autoptr (FmNandHost) host = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree guint8 *data = fm_test_pattern (4 * 2048, 12);
+  g_autofree guint8 *back = g_malloc (4 * 2048);
+  g_autoptr (GString) rules = g_string_new (NULL);
+  guint64 addr = 9 * 64 * 2048;
+  FmHostReadResult r;
+  guint calls = 0;
+
+  /* Page 0: one flip; page 1: clean; page 2: five in one sector (beyond
+   * the 4 bits the chip corrects); page 3: two. */
+  g_string_append (rules, "bitflip block=9 page=0 byte=5 bit=1 always;");
+  for (guint i = 0; i < 5; i++)
+    g_string_append_printf (rules, "bitflip block=9 page=2 byte=%u bit=3 always;", 10 + i);
+  g_string_append (rules, "bitflip block=9 page=3 byte=1 bit=0 always;bitflip block=9 page=3 byte=900 bit=0 always");
+  fm_nand_set_faults (nand, fm_fault_set_parse (rules->str, NULL));
+  g_assert_true (fm_nand_set_on_die_ecc (nand, TRUE, NULL));
+  host = fm_nand_host_new (nand, NULL, &error);
+  g_assert_no_error (error);
+  fm_nand_host_set_on_die_report (host, status_report, &calls);
+  g_assert_true (fm_nand_host_write (host, addr, 4 * 2048, data, 0, 0, NULL, FM_HOST_OOB_AUTO, FALSE, &error));
+
+  /* Per page: 4 (the strength, for 1 bit), 0, uncorrectable, 4. */
+  g_assert_true (fm_nand_host_read (host, addr, 4 * 2048, back, 0, 0, NULL, FM_HOST_OOB_AUTO, FALSE, &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (calls, ==, 4);
+  g_assert_cmpuint (r.corrected, ==, 8);
+  g_assert_cmpuint (r.max_bitflips, ==, 4);
+  g_assert_cmpuint (r.failed, ==, 1);
+  g_assert_cmpmem (back, 2048, data, 2048);
+  /* The model's statistics keep the chip's own counts: 1 + 2 bits. */
+  g_assert_cmpuint (fm_nand_stats (nand)->ecc_corrected, ==, 3);
+  g_assert_cmpuint (fm_nand_stats (nand)->ecc_failed, ==, 1);
+  /* Raw reads ask nothing. */
+  g_assert_true (fm_nand_host_read (host, addr, 2048, back, 0, 0, NULL, FM_HOST_OOB_AUTO, TRUE, &r, &error));
+  g_assert_cmpuint (calls, ==, 4);
+  g_assert_cmpuint (r.corrected, ==, 0);
+
+  /* A third flip in page 3: the report refuses it, the read fails. */
+  fm_nand_set_faults (nand, fm_fault_set_parse ("bitflip block=9 page=3 byte=1 bit=0 always;"
+                                                "bitflip block=9 page=3 byte=900 bit=0 always;"
+                                                "bitflip block=9 page=3 byte=1500 bit=0 always", NULL));
+  g_assert_false (fm_nand_host_read (host, addr + 3 * 2048, 2048, back, 0, 0, NULL, FM_HOST_OOB_AUTO, FALSE,
+                                     &r, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_IO);
+  g_clear_pointer (&host, fm_nand_host_free);
+  fm_nand_free (nand);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -335,5 +408,6 @@ main (int argc, char **argv)
   g_test_add_func ("/nand-host/erased-with-flips", test_erased_page_with_flips_reads_erased);
   g_test_add_func ("/nand-host/errors", test_errors);
   g_test_add_func ("/nand-host/bch-engine", test_bch_engine);
+  g_test_add_func ("/nand-host/on-die-report", test_on_die_report);
   return g_test_run ();
 }

@@ -16,6 +16,8 @@ struct _FmNandHost {
   guint8 *page;         /* scratch: one page + spare */
   gboolean on_die;      /* the chip's own ECC corrects (no host ECC) */
   gchar *on_die_name;
+  FmHostOnDieReport on_die_report;  /* NULL: the chip's own counts */
+  gpointer on_die_report_data;
 };
 
 FmNandHost *
@@ -65,11 +67,14 @@ fm_nand_host_new (FmNand *nand, FmEcc *ecc, GError **error)
   host->ecc_offset = d->oob_size - ecc_total;
   host->free_bytes = g_new (guint16, d->oob_size);
   host->on_die = !ecc && fm_nand_on_die_ecc_enabled (nand);
-  if (host->on_die)
+  /* The chip's layout: its parity bytes are not free. A SPI NAND part
+   * keeps it with its ECC off too, as Linux's spinand keeps the vendor's
+   * ooblayout without an ECC engine. */
+  if (host->on_die || (!ecc && d->type == FM_CHIP_SPI_NAND))
     {
-      /* The chip's layout: its parity bytes are not free. */
       host->n_free = fm_on_die_ecc_free_bytes (d, host->free_bytes);
-      host->on_die_name = g_strdup_printf ("on-die-%u/512", d->on_die_ecc_strength);
+      if (host->on_die)
+        host->on_die_name = g_strdup_printf ("on-die-%u/512", d->on_die_ecc_strength);
       return g_steal_pointer (&host);
     }
   for (guint i = 0; i < host->ecc_offset; i++)
@@ -130,6 +135,13 @@ fm_nand_host_ecc_name (const FmNandHost *host)
   if (host->on_die)
     return host->on_die_name;
   return host->ecc ? host->ecc->name : "none";
+}
+
+void
+fm_nand_host_set_on_die_report (FmNandHost *host, FmHostOnDieReport report, gpointer user_data)
+{
+  host->on_die_report = report;
+  host->on_die_report_data = user_data;
 }
 
 /* A raw access on a chip that corrects on its own: the chip's ECC is
@@ -294,10 +306,23 @@ fm_nand_host_read (FmNandHost *host, guint64 addr, gsize len, guint8 *data,
         {
           /* The chip corrected and counted; the host only reports. */
           const FmOnDieEccResult *od = fm_nand_last_on_die_ecc (host->nand);
+          gint bits;
 
-          r.corrected += od->corrected;
-          r.failed += od->failed;
-          r.max_bitflips = MAX (r.max_bitflips, od->max_corrected);
+          if (!host->on_die_report)
+            {
+              r.corrected += od->corrected;
+              r.failed += od->failed;
+              r.max_bitflips = MAX (r.max_bitflips, od->max_corrected);
+            }
+          else if (!host->on_die_report (host->on_die_report_data, d, od, &bits, error))
+            return FALSE;
+          else if (bits < 0)
+            r.failed++;
+          else
+            {
+              r.corrected += bits;
+              r.max_bitflips = MAX (r.max_bitflips, (guint) bits);
+            }
         }
       if (len)
         {

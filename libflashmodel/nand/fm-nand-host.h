@@ -32,7 +32,8 @@ typedef struct {
 } FmHostReadResult;
 
 /* ECC NULL: no host ECC (the host reads what the chip returns, corrected
- * if its on-die ECC is enabled). Takes ownership
+ * if its on-die ECC is enabled; the spare layout is the chip's then, and
+ * a SPI NAND part's always). Takes ownership
  * of ECC (freed on failure too). Fails if the ECC bytes do not fit the spare area. */
 FmNandHost *fm_nand_host_new  (FmNand *nand, FmEcc *ecc, GError **error);
 void        fm_nand_host_free (FmNandHost *host);
@@ -47,6 +48,22 @@ const FmEcc *fm_nand_host_ecc (const FmNandHost *host);
 guint        fm_nand_host_ecc_strength (const FmNandHost *host);
 guint        fm_nand_host_ecc_step     (const FmNandHost *host);
 const gchar *fm_nand_host_ecc_name     (const FmNandHost *host);
+
+/* A page's outcome as a host that reads the chip's status register sees
+ * it: the bit flips it counts, or FM_HOST_PAGE_UNCORRECTABLE. */
+#define FM_HOST_PAGE_UNCORRECTABLE (-1)
+typedef gboolean (*FmHostOnDieReport) (gpointer user_data, const FmChipDesc *desc,
+                                       const FmOnDieEccResult *chip, gint *bitflips,
+                                       GError **error);
+/* How reads report what the chip's on-die ECC did in each page. By
+ * default the chip's own counts (bits corrected, the most in a sector,
+ * sectors failed); a host that learns only what a status register says
+ * (Linux's SPI NAND drivers: "1-3 bits corrected", "corrected") gives
+ * REPORT, whose answer per page becomes the read's counts (corrected:
+ * the sum, max_bitflips: the most, failed: the pages). A REPORT failure
+ * fails the read. The model's statistics keep the chip's own counts. */
+void         fm_nand_host_set_on_die_report (FmNandHost *host, FmHostOnDieReport report,
+                                             gpointer user_data);
 
 /* LEN bytes at ADDR (page aligned when OOB is involved or ECC is on) and
  * OOBLEN bytes of spare (starting at OOBOFFS of the first page's spare or
