@@ -80,6 +80,7 @@ typedef struct {
 
 static gint status_micron_8 (Host *h, guint8 status);
 static gint status_mx35lf1ge4ab (Host *h, guint8 status);
+static gint status_gd5fxgq4xa (Host *h, guint8 status);
 static gint status_gd5fxgq4uexxg (Host *h, guint8 status);
 static gint status_gd5fxgq5xexxg (Host *h, guint8 status);
 static gint status_tx58cxgxsxraix (Host *h, guint8 status);
@@ -109,6 +110,13 @@ static const LinuxPart linux_parts[] = {
     { QUADIO (1), X4 (1), DUALIO (1), X2 (1), FAST (1), SLOW (1) },
     { LOAD_X4 (TRUE), LOAD (TRUE) }, { LOAD_X4 (FALSE), LOAD (FALSE) }, TRUE, FALSE,
     { 0, 4, 4, 4, 4, 5, 6, 7, 8 } },
+  { "gigadevice-gd5f1gq4uayig", "GD5F1GQ4xA", 0xc8, { 0xf1 }, 1, FM_SPI_NAND_ID_ADDRESS,
+    2048, 64, 64, 1024, 20, 1, 8,
+    { { 8, 8 }, { 24, 8 }, { 40, 8 }, { 56, 8 } }, 4,
+    { { 1, 7 }, { 16, 8 }, { 32, 8 }, { 48, 8 } }, 4, status_gd5fxgq4xa,
+    { QUADIO (1), X4 (1), DUALIO (1), X2 (1), FAST (1), SLOW (1) },
+    { LOAD_X4 (TRUE), LOAD (TRUE) }, { LOAD_X4 (FALSE), LOAD (FALSE) }, TRUE, FALSE,
+    { 0, 7, 7, 7, 7, 7, 7, 7, 8 } },
   { "gigadevice-gd5f1gq5uexxg", "GD5F1GQ5UExxG", 0xc8, { 0x51 }, 1, FM_SPI_NAND_ID_DUMMY,
     2048, 128, 64, 1024, 20, 1, 4,
     { { 64, 64 } }, 1, { { 1, 63 } }, 1, status_gd5fxgq5xexxg,
@@ -529,6 +537,21 @@ status_mx35lf1ge4ab (Host *h, guint8 status)
       eccsr &= 0x0f;
       g_assert_true (eccsr && eccsr <= h->part->strength);
       return eccsr;
+    default: return -EINVAL;
+    }
+}
+
+/* gigadevice.c gd5fxgq4xa_ecc_get_status() */
+static gint
+status_gd5fxgq4xa (Host *h, guint8 status)
+{
+  (void) h;
+  switch (status & STATUS_ECC_MASK)
+    {
+    case 0x00: return 0;
+    case 0x10: return 7;
+    case 0x30: return 8;
+    case 0x20: return -EBADMSG;
     default: return -EINVAL;
     }
 }
