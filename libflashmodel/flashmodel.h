@@ -20,6 +20,7 @@
 #include "fm-nor.h"
 #include "fm-nor-cfi.h"
 #include "fm-spi-nand.h"
+#include "fm-spi-nand-vendors.h"
 #include "fm-spi-nor.h"
 #include "fm-faults.h"
 #include "fm-frontend.h"

@@ -4,8 +4,9 @@
  * bits of the status register (C0h), and the extra detail some keep in
  * another feature register (GigaDevice F0h, Toshiba 30h) or behind their
  * own instruction (Macronix 7Ch). One entry per FmSpiNandEccStatus, each
- * written against the Linux function that decodes it. Private to the
- * SPI NAND model and its tests.
+ * written against the Linux function that decodes it. The SPI NAND model
+ * sets its registers with it; muse-chip, which has no SPI bus, uses it to
+ * count a read's bit flips as the part's Linux driver would.
  */
 #pragma once
 
