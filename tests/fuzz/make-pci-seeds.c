@@ -2,7 +2,7 @@
 /*
  * make-pci-seeds DIR: writes fuzz-pci-regs' seed corpus: the register
  * accesses Linux's drivers make through flashmodel-pci (kernel/
- * flashmodel-pci.c for NAND: nand_base's detection with READ ID and the
+ * flashmodel-pci-core.c for NAND: nand_base's detection with READ ID and the
  * ONFI parameter page, page program, read, erase, cache and multi-plane
  * operations; cfi_probe and cfi_cmdset_0001/0002 for NOR: the CFI query,
  * AMD and Intel program, buffered program and erase; flashmodel-pci-spi.c
