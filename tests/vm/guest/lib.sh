@@ -112,6 +112,25 @@ run_nandbiterrs() {
   check "no miscorrection" sh -c "! printf '%s\n' \"\$1\" | grep -q 'ECC failure'" - "$log"
 }
 
+# jffs2_round MTD LABEL: JFFS2 on NOR MTD number MTD holds files across a
+# remount (the glue tests' NOR chips, CFI and SPI).
+jffs2_round() {
+  local mtd=$1 label=$2
+  # -j: with JFFS2 clean markers, so that every sector is free at once
+  check "$label: flash_erase -j" flash_erase -q -j "/dev/mtd$mtd" 0 0
+  mkdir -p /mnt/nor
+  check "$label: mount JFFS2" mount -t jffs2 "mtd$mtd" /mnt/nor || return
+  check "$label: write 1 MiB" dd if=/dev/urandom of=/mnt/nor/random bs=4096 count=256
+  check "$label: write 50 files" sh -c 'for i in $(seq 1 50); do echo "file $i" > /mnt/nor/f$i || exit 1; done'
+  check "$label: delete some" sh -c 'rm /mnt/nor/f1*'
+  check "$label: checksums" sh -c '(cd /mnt/nor && md5sum random f2 f50) > /tmp/sums'
+  check "$label: unmount" umount /mnt/nor
+  check "$label: mount again" mount -t jffs2 "mtd$mtd" /mnt/nor
+  check "$label: files intact" sh -c "cd /mnt/nor && md5sum -c -s /tmp/sums"
+  check_eq "$label: deleted files stay deleted" 0 "$(ls /mnt/nor | grep -c '^f1')"
+  check "$label: unmount again" umount /mnt/nor
+}
+
 # Lines of the kernel log that mean the kernel itself went wrong. (A bare
 # call trace is not one: UBI and UBIFS dump the stack when an I/O error
 # makes them go read-only, which some tests cause on purpose.)
