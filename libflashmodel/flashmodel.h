@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* libflashmodel: software models of real NAND flash chips. */
+/* libflashmodel: software models of real NAND and NOR flash chips. */
 #pragma once
 
 #include "fm-campaign.h"
@@ -19,6 +19,7 @@
 #include "fm-nand-host.h"
 #include "fm-nor.h"
 #include "fm-nor-cfi.h"
+#include "fm-spi-nand.h"
 #include "fm-spi-nor.h"
 #include "fm-faults.h"
 #include "fm-frontend.h"

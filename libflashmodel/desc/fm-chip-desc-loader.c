@@ -29,7 +29,8 @@ fm_desc_fail (const FmDescLoader *ld, GError **error, const gchar *group,
 static const FmDescGroup *
 find_group (const gchar *name)
 {
-  static const FmDescGroup *const families[] = { fm_desc_nand_groups, fm_desc_nor_groups };
+  static const FmDescGroup *const families[] = { fm_desc_nand_groups, fm_desc_nor_groups,
+                                                  fm_desc_spi_nand_groups };
 
   for (guint f = 0; f < G_N_ELEMENTS (families); f++)
     for (const FmDescGroup *g = families[f]; g->group; g++)
@@ -64,7 +65,9 @@ family_name (guint types)
 {
   switch (types)
     {
-    case FM_DESC_NAND: return "NAND";
+    case FM_DESC_ANY_NAND: return "NAND";
+    case FM_DESC_NAND: return "raw NAND";
+    case FM_DESC_SPI_NAND: return "spi-nand";
     case FM_DESC_NOR: return "NOR";
     case FM_DESC_CFI: return "nor-cfi";
     case FM_DESC_SPI: return "spi-nor";

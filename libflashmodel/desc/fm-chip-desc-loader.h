@@ -24,10 +24,12 @@ typedef struct {
 
 /* The chip types a group belongs to, as bits (1 << FmChipType). */
 #define FM_DESC_NAND ((1u << FM_CHIP_NAND_SLC) | (1u << FM_CHIP_NAND_MLC))
+#define FM_DESC_SPI_NAND (1u << FM_CHIP_SPI_NAND)
+#define FM_DESC_ANY_NAND (FM_DESC_NAND | FM_DESC_SPI_NAND)
 #define FM_DESC_CFI  (1u << FM_CHIP_NOR_CFI)
 #define FM_DESC_SPI  (1u << FM_CHIP_SPI_NOR)
 #define FM_DESC_NOR  (FM_DESC_CFI | FM_DESC_SPI)
-#define FM_DESC_ALL  (FM_DESC_NAND | FM_DESC_NOR)
+#define FM_DESC_ALL  (FM_DESC_ANY_NAND | FM_DESC_NOR)
 
 /* A group of the schema: every key it may hold and who may use it. */
 typedef struct {
@@ -39,6 +41,7 @@ typedef struct {
 /* The groups of each family, each list ending with a NULL group. */
 G_GNUC_INTERNAL extern const FmDescGroup fm_desc_nand_groups[];
 G_GNUC_INTERNAL extern const FmDescGroup fm_desc_nor_groups[];
+G_GNUC_INTERNAL extern const FmDescGroup fm_desc_spi_nand_groups[];
 
 /* Sets ERROR to "ORIGIN: [GROUP] KEY: reason" (KEY may be NULL); FALSE. */
 G_GNUC_INTERNAL G_GNUC_PRINTF (5, 6) gboolean
@@ -105,5 +108,21 @@ fm_desc_get_op_time (const FmDescLoader *ld, const gchar *group, const gchar *pr
  * (fm-chip-desc-nor.c). D->type is already a NOR type. */
 G_GNUC_INTERNAL gboolean fm_desc_load_nor (const FmDescLoader *ld, FmChipDesc *d,
                                            GError **error);
+
+/* A ';' list of OFFSET+LENGTH spare ranges, each inside OOB_SIZE bytes,
+ * in ascending order without overlap (at most FM_MAX_OOB_REGIONS). */
+G_GNUC_INTERNAL gboolean
+fm_desc_get_oob_regions (const FmDescLoader *ld, const gchar *group, const gchar *key,
+                         guint oob_size, FmOobRegion *out, guint *n_out, GError **error);
+
+/* [on-die-ecc]'s layout keys, or the layout Linux's nand_micron.c gives a
+ * raw part that has none (fm-chip-desc-ecc.c). D's geometry and strength
+ * are loaded. */
+G_GNUC_INTERNAL gboolean fm_desc_load_oob_layout (const FmDescLoader *ld, FmChipDesc *d,
+                                                  GError **error);
+
+/* [spi-nand], after the NAND groups (fm-chip-desc-spi-nand.c). */
+G_GNUC_INTERNAL gboolean fm_desc_load_spi_nand (const FmDescLoader *ld, FmChipDesc *d,
+                                                GError **error);
 
 G_END_DECLS

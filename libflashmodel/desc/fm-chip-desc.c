@@ -33,24 +33,25 @@ static const gchar *const reliability_keys[] = {
 static const gchar *const mlc_keys[] = { "pairing", NULL };
 static const gchar *const on_die_ecc_keys[] = {
   "strength", "feature-address", "enable-mask", "id-byte", "id-enabled-mask",
-  "rewrite-recommended-bits", NULL };
+  "rewrite-recommended-bits", "ecc-regions", "free-regions", "protected-regions", NULL };
 static const gchar *const bit_error_keys[] = {
   "rber-fresh", "rber-endurance", "wear-exponent", "read-disturb-per-read",
   "retention-per-hour", NULL };
 
-/* [chip] is every part's; the rest describe a NAND part only ([mlc]:
- * nand-mlc, which load_mlc() checks with its own message). */
+/* [chip] is every part's; the rest describe a NAND part, raw or SPI
+ * ([commands] and [mlc] raw parts only; [mlc]: nand-mlc, which load_mlc()
+ * checks with its own message). */
 const FmDescGroup fm_desc_nand_groups[] = {
   { "chip", chip_keys, FM_DESC_ALL },
-  { "id", id_keys, FM_DESC_NAND },
-  { "geometry", geometry_keys, FM_DESC_NAND },
+  { "id", id_keys, FM_DESC_ANY_NAND },
+  { "geometry", geometry_keys, FM_DESC_ANY_NAND },
   { "commands", commands_keys, FM_DESC_NAND },
-  { "onfi", onfi_keys, FM_DESC_NAND },
-  { "timing", timing_keys, FM_DESC_NAND },
-  { "reliability", reliability_keys, FM_DESC_NAND },
+  { "onfi", onfi_keys, FM_DESC_ANY_NAND },
+  { "timing", timing_keys, FM_DESC_ANY_NAND },
+  { "reliability", reliability_keys, FM_DESC_ANY_NAND },
   { "mlc", mlc_keys, FM_DESC_NAND },
-  { "bit-errors", bit_error_keys, FM_DESC_NAND },
-  { "on-die-ecc", on_die_ecc_keys, FM_DESC_NAND },
+  { "bit-errors", bit_error_keys, FM_DESC_ANY_NAND },
+  { "on-die-ecc", on_die_ecc_keys, FM_DESC_ANY_NAND },
   { NULL, NULL, 0 }
 };
 
@@ -149,7 +150,7 @@ load_chip_group (const Loader *ld, FmChipDesc *d, GError **error)
         return fm_desc_fail (ld, error, "chip", "name", "'%s' does not match the file name", d->name);
     }
 
-  for (FmChipType t = FM_CHIP_NAND_SLC; t <= FM_CHIP_SPI_NOR; t++)
+  for (FmChipType t = FM_CHIP_NAND_SLC; t <= FM_CHIP_SPI_NAND; t++)
     if (g_str_equal (type, fm_chip_type_to_string (t)))
       {
         d->type = t;
@@ -183,6 +184,9 @@ load_geometry (const Loader *ld, FmChipDesc *d, GError **error)
     return fm_desc_fail (ld, error, "geometry", "blocks-per-lun", "not a multiple of planes (%" G_GUINT64_FORMAT ")", planes);
   if (bus != 8 && bus != 16)
     return fm_desc_fail (ld, error, "geometry", "bus-width", "must be 8 or 16");
+  if (d->type == FM_CHIP_SPI_NAND && (bus != 8 || luns != 1 || page < 2048))
+    return fm_desc_fail (ld, error, "geometry", bus != 8 ? "bus-width" : luns != 1 ? "luns" : "page-size",
+                         "SPI NAND parts are modelled with one LUN of pages of at least 2048 bytes on a serial bus (bus-width 8)");
   if (oob >= page)
     return fm_desc_fail (ld, error, "geometry", "oob-size", "must be smaller than page-size");
   if (bus == 16 && (oob & 1))
@@ -272,48 +276,65 @@ load_onfi (const Loader *ld, FmChipDesc *d, GError **error)
 }
 
 /*
- * [on-die-ecc]: a part that corrects its own sectors when a feature bit
- * says so (Micron's internal ECC). The spare layout follows Linux's
- * nand_micron.c: 4-bit parts keep a 16-byte spare section per 512-byte
- * sector (ECC at 8-15, bytes 4-7 protected), 8-bit parts keep 16 ECC
- * bytes per sector at the end of the spare area.
+ * [on-die-ecc]: a part that corrects its own sectors. Raw parts switch it
+ * with a feature bit (Micron's internal ECC); SPI NAND parts always have
+ * it, switched by the configuration register's ECC_EN. Where the parity
+ * goes and which spare bytes are the host's is the layout (Linux's
+ * ooblayout), given as regions or, on raw parts without them, Micron's
+ * as nand_micron.c declares it (fm_desc_load_oob_layout()).
  */
 static gboolean
 load_on_die_ecc (const Loader *ld, FmChipDesc *d, GError **error)
 {
   const gchar *g = "on-die-ecc";
+  static const gchar *const raw_only[] = { "feature-address", "enable-mask", "id-byte", "id-enabled-mask" };
+  gboolean spi = d->type == FM_CHIP_SPI_NAND;
   guint64 strength = 0, feature = 0x90, enable = 0x08, id_byte = 4, id_mask = 0x80, rewrite = 1;
-  guint sectors = d->page_size / 512;
 
   if (!g_key_file_has_group (ld->kf, g))
-    return TRUE;
-  if (!fm_desc_get_uint (ld, g, "strength", TRUE, 4, 8, &strength, error) ||
-      !fm_desc_get_uint (ld, g, "feature-address", FALSE, 0, 0xff, &feature, error) ||
-      !fm_desc_get_uint (ld, g, "enable-mask", FALSE, 1, 0xff, &enable, error) ||
-      !fm_desc_get_uint (ld, g, "id-byte", FALSE, 0, FM_MAX_ID_BYTES - 1, &id_byte, error) ||
-      !fm_desc_get_uint (ld, g, "id-enabled-mask", FALSE, 1, 0xff, &id_mask, error) ||
+    {
+      if (spi)
+        return fm_desc_fail (ld, error, g, NULL, "required group is missing: every SPI NAND part has on-die ECC");
+      return TRUE;
+    }
+  if (!fm_desc_get_uint (ld, g, "strength", TRUE, 1, 8, &strength, error) ||
       !fm_desc_get_uint (ld, g, "rewrite-recommended-bits", FALSE, 1, strength, &rewrite, error))
     return FALSE;
-  if (strength != 4 && strength != 8)
-    return fm_desc_fail (ld, error, g, "strength", "%" G_GUINT64_FORMAT " is not 4 or 8", strength);
+  if (spi ? strength != 1 && strength != 4 && strength != 8 : strength != 4 && strength != 8)
+    return fm_desc_fail (ld, error, g, "strength", "%" G_GUINT64_FORMAT " is not %s", strength,
+                         spi ? "1, 4 or 8" : "4 or 8");
   if (d->page_size % 512 || d->bus_width != 8)
     return fm_desc_fail (ld, error, g, NULL, "modelled for x8 parts with 512-byte sectors");
-  if (d->oob_size < 16 * sectors + (strength == 8 ? 2 : 0))
-    return fm_desc_fail (ld, error, g, "strength", "%u spare bytes cannot hold 16 per sector", d->oob_size);
-  if (id_byte >= d->id_len)
-    return fm_desc_fail (ld, error, g, "id-byte", "the part has %u ID bytes", d->id_len);
-  if (!memchr (d->feature_addrs, (int) feature, d->n_feature_addrs))
-    return fm_desc_fail (ld, error, g, "feature-address", "0x%02x is not in [onfi] feature-addresses",
-                 (guint) feature);
   if (!g_key_file_has_key (ld->kf, "timing", "tR-ECC-typ-us", NULL))
     return fm_desc_fail (ld, error, "timing", "tR-ECC-typ-us", "required with [on-die-ecc]");
+  if (spi)
+    {
+      /* ECC_EN in the configuration register switches it (fm-spi-nand.h). */
+      for (guint i = 0; i < G_N_ELEMENTS (raw_only); i++)
+        if (g_key_file_has_key (ld->kf, g, raw_only[i], NULL))
+          return fm_desc_fail (ld, error, g, raw_only[i],
+                               "raw NAND only: SPI NAND parts switch their ECC with ECC_EN (B0h bit 4)");
+    }
+  else
+    {
+      if (!fm_desc_get_uint (ld, g, "feature-address", FALSE, 0, 0xff, &feature, error) ||
+          !fm_desc_get_uint (ld, g, "enable-mask", FALSE, 1, 0xff, &enable, error) ||
+          !fm_desc_get_uint (ld, g, "id-byte", FALSE, 0, FM_MAX_ID_BYTES - 1, &id_byte, error) ||
+          !fm_desc_get_uint (ld, g, "id-enabled-mask", FALSE, 1, 0xff, &id_mask, error))
+        return FALSE;
+      if (id_byte >= d->id_len)
+        return fm_desc_fail (ld, error, g, "id-byte", "the part has %u ID bytes", d->id_len);
+      if (!memchr (d->feature_addrs, (int) feature, d->n_feature_addrs))
+        return fm_desc_fail (ld, error, g, "feature-address", "0x%02x is not in [onfi] feature-addresses",
+                     (guint) feature);
+    }
   d->on_die_ecc_strength = strength;
-  d->on_die_ecc_feature = feature;
-  d->on_die_ecc_enable_mask = enable;
-  d->on_die_ecc_id_byte = id_byte;
-  d->on_die_ecc_id_mask = id_mask;
+  d->on_die_ecc_feature = spi ? 0 : feature;
+  d->on_die_ecc_enable_mask = spi ? 0 : enable;
+  d->on_die_ecc_id_byte = spi ? 0 : id_byte;
+  d->on_die_ecc_id_mask = spi ? 0 : id_mask;
   d->on_die_ecc_rewrite_bits = rewrite;
-  return TRUE;
+  return fm_desc_load_oob_layout (ld, d, error);
 }
 
 static gboolean
@@ -430,12 +451,14 @@ load_nand (const Loader *ld, FmChipDesc *d, GError **error)
     return fm_desc_fail (ld, error, "commands", "optional", "small-page parts are modelled without optional commands");
   if ((commands & FM_CMD_MULTI_PLANE) && d->planes < 2)
     return fm_desc_fail (ld, error, "commands", "optional", "multi-plane on a part with one plane");
-  return load_onfi (ld, d, error) &&
-         load_on_die_ecc (ld, d, error) &&
-         load_timing (ld, d, error) &&
-         load_reliability (ld, d, error) &&
-         load_mlc (ld, d, error) &&
-         load_bit_errors (ld, d, error);
+  if (!load_onfi (ld, d, error) ||
+      !load_on_die_ecc (ld, d, error) ||
+      !load_timing (ld, d, error) ||
+      !load_reliability (ld, d, error) ||
+      !load_mlc (ld, d, error) ||
+      !load_bit_errors (ld, d, error))
+    return FALSE;
+  return d->type != FM_CHIP_SPI_NAND || fm_desc_load_spi_nand (ld, d, error);
 }
 
 static FmChipDesc *
@@ -594,6 +617,7 @@ fm_chip_type_to_string (FmChipType type)
     case FM_CHIP_NAND_MLC: return "nand-mlc";
     case FM_CHIP_NOR_CFI: return "nor-cfi";
     case FM_CHIP_SPI_NOR: return "spi-nor";
+    case FM_CHIP_SPI_NAND: return "spi-nand";
     }
   return "unknown";
 }
@@ -658,4 +682,10 @@ gboolean
 fm_chip_desc_is_nor (const FmChipDesc *d)
 {
   return d->type == FM_CHIP_NOR_CFI || d->type == FM_CHIP_SPI_NOR;
+}
+
+gboolean
+fm_chip_desc_is_nand (const FmChipDesc *d)
+{
+  return !fm_chip_desc_is_nor (d);
 }

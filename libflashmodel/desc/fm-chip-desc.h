@@ -17,6 +17,7 @@ typedef enum {
   FM_CHIP_NAND_MLC,
   FM_CHIP_NOR_CFI,
   FM_CHIP_SPI_NOR,
+  FM_CHIP_SPI_NAND,
 } FmChipType;
 
 /* Optional commands ([commands] optional=). */
@@ -143,6 +144,92 @@ typedef struct {
 } FmNorDesc;
 
 /*
+ * A range of spare bytes, as Linux's struct mtd_oob_region. On-die ECC
+ * layouts ([on-die-ecc]) are lists of them: where the chip writes its
+ * parity, which spare bytes the host may use, and which of those the
+ * chip's code also protects.
+ */
+typedef struct {
+  guint16 offset;
+  guint16 length;
+} FmOobRegion;
+
+#define FM_MAX_OOB_REGIONS 256
+
+typedef struct {
+  FmOobRegion ecc[FM_MAX_OOB_REGIONS];        /* parity, in sector order */
+  guint n_ecc;
+  FmOobRegion free[FM_MAX_OOB_REGIONS];       /* the host's, in order */
+  guint n_free;
+  FmOobRegion protected[FM_MAX_OOB_REGIONS];  /* free bytes the code covers */
+  guint n_protected;
+} FmOobLayout;
+
+/*
+ * SPI NAND parts ([spi-nand]): the bus facts Linux's spinand core and
+ * vendor drivers (drivers/mtd/nand/spi) rely on. The cells are a NAND
+ * array (the NAND groups give geometry, timing and reliability), always
+ * with on-die ECC ([on-die-ecc]).
+ */
+typedef enum {
+  FM_SPI_NAND_ID_OPCODE,   /* the ID follows 9Fh at once */
+  FM_SPI_NAND_ID_ADDRESS,  /* after one address byte */
+  FM_SPI_NAND_ID_DUMMY,    /* after one dummy byte */
+} FmSpiNandIdMethod;
+
+/* How the status register (and the vendor's extra registers) report what
+ * the on-die ECC did, named after the Linux function that decodes it. */
+typedef enum {
+  FM_SPI_NAND_ECC_SPINAND_DEFAULT, /* core.c spinand_check_ecc_status(): 00/01/10 */
+  FM_SPI_NAND_ECC_MX35LF1GE4AB,    /* macronix.c: the default + 7Ch bit flip count */
+  FM_SPI_NAND_ECC_MICRON_8,        /* micron.c micron_8_ecc_get_status(): 3 bits */
+  FM_SPI_NAND_ECC_GD5FXGQ4XA,      /* gigadevice.c: 01 1-7, 11 8, 10 failed */
+  FM_SPI_NAND_ECC_GD5FXGQ4UEXXG,   /* gigadevice.c: ECCS + ECCSE in F0h */
+  FM_SPI_NAND_ECC_GD5FXGQ5XEXXG,   /* gigadevice.c: 01 + ECCSE in F0h (1-4) */
+  FM_SPI_NAND_ECC_GD5FXGQ4UFXXG,   /* gigadevice.c: 3 bits */
+  FM_SPI_NAND_ECC_TX58CXGXSXRAIX,  /* toshiba.c: 01/11 + 30h bit flip count */
+  FM_SPI_NAND_ECC_XT26G0XA,        /* xtx.c: 4 bits at 5:2 */
+  FM_SPI_NAND_ECC_PN26G0XA,        /* paragon.c: 01 1-7, 11 8, 10 failed */
+} FmSpiNandEccStatus;
+
+#define FM_SPI_NAND_N_ECC_STATUS 10
+
+/* READ FROM CACHE instructions, as Linux's SPINAND_PAGE_READ_FROM_CACHE_*. */
+typedef enum {
+  FM_SPI_NAND_READ_1_1_1 = 1 << 0,      /* 03h */
+  FM_SPI_NAND_READ_1_1_1_FAST = 1 << 1, /* 0Bh */
+  FM_SPI_NAND_READ_1_1_2 = 1 << 2,      /* 3Bh */
+  FM_SPI_NAND_READ_1_2_2 = 1 << 3,      /* BBh */
+  FM_SPI_NAND_READ_1_1_4 = 1 << 4,      /* 6Bh */
+  FM_SPI_NAND_READ_1_4_4 = 1 << 5,      /* EBh */
+} FmSpiNandReadOps;
+
+#define FM_SPI_NAND_N_READ_OPS 6
+
+typedef struct {
+  FmSpiNandIdMethod read_id;
+  FmSpiNandEccStatus ecc_status;
+  FmSpiNandReadOps read_ops;
+  /* Per read op (by its bit): dummy bytes after the 2-byte column, as
+   * Linux's spi-mem counts them (at the address phase's width). */
+  guint8 read_dummy[FM_SPI_NAND_N_READ_OPS];
+  gboolean program_load_x4;   /* 32h and 34h besides 02h and 84h */
+  gboolean quad_enable;       /* QE, configuration bit 0, gates the x4 ops */
+  guint8 config_reset;        /* B0h at power-on */
+  guint8 config_writable;     /* its bits SET FEATURE changes */
+  gint buffer_read_bit;       /* B0h bit that selects buffer (not
+                               * continuous) reads when set; -1: none */
+  guint8 protect_reset;       /* A0h at power-on */
+  guint8 protect_writable;
+  guint bp_bits;              /* BP0 at bit 3 and up */
+  gint tb_bit;                /* protect from the bottom; -1: none */
+  gint cmp_bit;               /* protect the complement; -1: none */
+  guint protect_first_fraction; /* BP = 1 protects 1/this of the chip */
+  guint otp_pages;            /* user OTP pages, from page 02h in OTP mode */
+  gboolean unique_id_page;    /* page 00h in OTP mode */
+} FmSpiNandDesc;
+
+/*
  * The bounds of a chip's array, NAND and NOR alike (a NOR part's page is
  * its program buffer, with no spare area): the descriptor loader keeps
  * every part inside them, and images (fm-image.h) are checked against
@@ -219,7 +306,8 @@ typedef struct {
   FmBitErrorModel bit_errors;
 
   /* [on-die-ecc]; strength 0 when the part has none */
-  guint on_die_ecc_strength;      /* 4 or 8 bits per 512-byte sector */
+  guint on_die_ecc_strength;      /* bits per 512-byte sector: 4 or 8
+                                   * (raw NAND), 1, 4 or 8 (SPI NAND) */
   guint8 on_die_ecc_feature;      /* SET FEATURES address that switches it */
   guint8 on_die_ecc_enable_mask;  /* its bit in that feature's first byte */
   guint on_die_ecc_id_byte;       /* READ ID byte that shows it enabled */
@@ -227,6 +315,10 @@ typedef struct {
   guint on_die_ecc_rewrite_bits;  /* 4-bit parts: corrected bits per sector
                                    * that set "rewrite recommended" */
   FmOpTime t_r_ecc;               /* page read with the ECC enabled */
+  FmOobLayout on_die_layout;      /* where its parity goes, what is free */
+
+  /* SPI NAND parts only (type spi-nand). */
+  FmSpiNandDesc spi_nand;
 
   /* NOR parts only (type nor-cfi or spi-nor). */
   FmNorDesc nor;
@@ -250,6 +342,11 @@ GStrv        fm_chip_catalog_names (GError **error);
 FmChipDesc  *fm_chip_desc_lookup   (const gchar *name, GError **error);
 
 const gchar *fm_chip_type_to_string (FmChipType type);
+/* What [spi-nand] calls these ("spinand-default", "opcode", "1-1-4" ...). */
+const gchar *fm_spi_nand_ecc_status_to_string (FmSpiNandEccStatus status);
+const gchar *fm_spi_nand_id_method_to_string  (FmSpiNandIdMethod method);
+/* INDEX: a FmSpiNandReadOps bit number. */
+const gchar *fm_spi_nand_read_op_to_string    (guint index);
 /* NAME is what a descriptor's [chip] name may be: 1 to FM_CHIP_NAME_MAX
  * of a-z, 0-9 and '-' (so also a catalog name, never a path). */
 gboolean     fm_chip_name_valid     (const gchar *name);
@@ -265,5 +362,7 @@ guint   fm_chip_desc_row_cycles  (const FmChipDesc *desc);
 guint   fm_chip_desc_col_cycles  (const FmChipDesc *desc);
 guint   fm_chip_desc_bits_per_cell (const FmChipDesc *desc);
 gboolean fm_chip_desc_is_nor      (const FmChipDesc *desc);
+/* An array of NAND pages with a spare area: raw (parallel) or SPI NAND. */
+gboolean fm_chip_desc_is_nand     (const FmChipDesc *desc);
 
 G_END_DECLS

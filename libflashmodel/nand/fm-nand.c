@@ -650,7 +650,8 @@ fm_nand_array_read (FmNand *nand, guint64 page_index, guint8 *buf)
   nand->stats.bitflips_injected += flips;
   if (nand->on_die_enabled)
     {
-      fm_on_die_ecc_correct (nand->on_die, buf, &nand->last_on_die);
+      /* A code whose parity the host cannot see compares with the cells. */
+      fm_on_die_ecc_correct_stored (nand->on_die, buf, stored, &nand->last_on_die);
       fm_nand_note_ecc (nand, page_index / d->pages_per_block, nand->last_on_die.corrected,
                         nand->last_on_die.failed > 0);
     }
