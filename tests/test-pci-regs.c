@@ -81,7 +81,15 @@ fixture_init (Fixture *f, const gchar *chip, FmTimingMode timing, gboolean guest
   memset (f, 0, sizeof *f);
   f->guest_ns = 5000;
   f->desc = fm_test_chip (chip);
-  if (f->desc->type == FM_CHIP_SPI_NOR)
+  if (f->desc->type == FM_CHIP_SPI_NAND)
+    {
+      f->nand = fm_test_nand (f->desc, 1, 0, timing);
+      if (faults)
+        fm_nand_set_faults (f->nand, fm_fault_set_parse (faults, NULL));
+      f->regs = fm_pci_regs_new_spi_nand (f->nand, &hooks, f, &error);
+      g_assert_no_error (error);
+    }
+  else if (f->desc->type == FM_CHIP_SPI_NOR)
     {
       FmImage *image = fm_nor_create_image (f->desc, NULL, 1, &error);
 
@@ -606,6 +614,111 @@ test_spi_nor_program_and_read (void)
   fixture_clear (&f);
 }
 
+/* spinand's operations (drivers/mtd/nand/spi, include/linux/mtd/spinand.h). */
+static guint8
+spi_nand_get_feature (Fixture *f, guint8 reg)
+{
+  SpiOp op = { 0x0f, reg, 1, 0, { 1, 1, 1, 1 } };
+  guint8 v;
+
+  spi_exec (f, &op, NULL, &v, 1, 1);
+  return v;
+}
+
+static void
+spi_nand_set_feature (Fixture *f, guint8 reg, guint8 v)
+{
+  SpiOp op = { 0x1f, reg, 1, 0, { 1, 1, 1, 1 } };
+
+  spi_exec (f, &op, &v, NULL, 1, 1);
+}
+
+/* spinand_wait(): GET FEATURE C0h until OIP clears; STATUS's READY says
+ * the same. Returns the status register. */
+static guint8
+spi_nand_wait (Fixture *f)
+{
+  guint8 status;
+
+  wait_ready (f);
+  status = spi_nand_get_feature (f, 0xc0);
+  g_assert_cmphex (status & 0x01, ==, 0);
+  return status;
+}
+
+static void
+spi_nand_row_op (Fixture *f, guint8 opcode, guint32 row)
+{
+  SpiOp op = { opcode, row, 3, 0, { 1, 1, 1, 1 } };
+
+  spi_exec (f, &op, NULL, NULL, 0, 1);
+}
+
+static void
+test_spi_nand_id_registers (void)
+{
+  Fixture f;
+
+  fixture_init (&f, "winbond-w25n01gv", FM_TIMING_NONE, FALSE, NULL);
+  g_assert_cmpuint (rd32 (&f, FMPCI_TYPE), ==, FMPCI_TYPE_SPI_NAND);
+  g_assert_cmpuint (rd32 (&f, FMPCI_BUSWIDTH), ==, 4);
+  g_assert_cmpuint (fm_pci_regs_read (f.regs, FMPCI_SIZE_LO, 8), ==, 128 << 20);
+  g_assert_cmpuint (fm_pci_regs_window_size (f.regs), ==, 0);
+  g_assert_cmpuint (f.guest_errors, ==, 0);
+  fixture_clear (&f);
+}
+
+/* READ ID (9Fh, a dummy byte), then a page erased, loaded with quad
+ * PROGRAM LOAD (32h) in 8-byte writes, executed, read to the cache and
+ * out with quad I/O READ FROM CACHE (EBh) in 4-byte reads, as spinand
+ * does with the fastest operations the part and the controller share. */
+static void
+test_spi_nand_program_and_read (void)
+{
+  SpiOp rdid = { 0x9f, 0, 0, 1, { 1, 1, 1, 1 } };
+  Fixture f;
+  g_autofree guint8 *data = NULL;
+  g_autofree guint8 *back = NULL;
+  guint32 row = 5 * 64 + 3;
+  gsize n;
+  guint8 id[3];
+
+  fixture_init (&f, "winbond-w25n01gv", FM_TIMING_VIRTUAL, FALSE, NULL);
+  n = f.desc->page_size;
+  data = fm_test_pattern (n, 7);
+  back = g_malloc0 (n);
+  spi_cmd (&f, 0xff);
+  spi_nand_wait (&f);
+  spi_exec (&f, &rdid, NULL, id, 3, 1);
+  g_assert_cmpmem (id, 3, f.desc->id, 3);
+  /* Unlock every block (the part starts locked). */
+  spi_nand_set_feature (&f, 0xa0, 0);
+
+  spi_cmd (&f, 0x06);
+  spi_nand_row_op (&f, 0xd8, row);
+  g_assert_false (rd32 (&f, FMPCI_STATUS) & FMPCI_STATUS_READY);
+  g_assert_cmphex (spi_nand_wait (&f) & 0x04, ==, 0);
+
+  spi_cmd (&f, 0x06);
+  spi_exec (&f, &(SpiOp) { 0x32, 0, 2, 0, { 1, 1, 1, 4 } }, data, NULL, n, 8);
+  spi_nand_row_op (&f, 0x10, row);
+  g_assert_cmphex (spi_nand_wait (&f) & 0x08, ==, 0);
+
+  spi_nand_row_op (&f, 0x13, row);
+  spi_nand_wait (&f);
+  spi_exec (&f, &(SpiOp) { 0xeb, 0, 2, 2, { 1, 4, 4, 4 } }, NULL, back, n, 4);
+  g_assert_cmpmem (back, n, data, n);
+  g_assert_cmpuint (f.guest_errors, ==, 0);
+
+  /* The same read with its address on one line: a guest error, FFh. */
+  memset (back, 0, n);
+  spi_exec (&f, &(SpiOp) { 0xeb, 0, 2, 2, { 1, 1, 4, 4 } }, NULL, back, 16, 4);
+  g_assert_cmpuint (f.guest_errors, ==, 1);
+  g_assert_nonnull (strstr (f.last_error, "byte 1 of instruction EBh went out on 1 line(s), "
+                            "the chip takes it on 4"));
+  fixture_clear (&f);
+}
+
 /* A phase on other lines than the chip's: one guest error per instruction
  * naming it, FFh read, FFh sent; the next instruction is unaffected. */
 static void
@@ -847,6 +960,8 @@ main (int argc, char **argv)
   g_test_add_func ("/pci-regs/spi-nor/id-registers", test_spi_nor_id_registers);
   g_test_add_func ("/pci-regs/spi-nor/read-id", test_spi_nor_read_id);
   g_test_add_func ("/pci-regs/spi-nor/program-and-read", test_spi_nor_program_and_read);
+  g_test_add_func ("/pci-regs/spi-nand/id-registers", test_spi_nand_id_registers);
+  g_test_add_func ("/pci-regs/spi-nand/program-and-read", test_spi_nand_program_and_read);
   g_test_add_func ("/pci-regs/spi/width-mismatch", test_spi_width_mismatch);
   g_test_add_func ("/pci-regs/spi/undefined", test_spi_undefined_accesses);
   g_test_add_func ("/pci-regs/spi/reset", test_spi_reset);

@@ -91,6 +91,20 @@ fm_pci_regs_new_nor (FmNor *nor, guint bus_width, const FmPciRegsHooks *hooks, g
 }
 
 FmPciRegs *
+fm_pci_regs_new_spi_nand (FmNand *nand, const FmPciRegsHooks *hooks, gpointer data,
+                          GError **error)
+{
+  FmPciSpi *spi = fm_pci_spi_new_nand (nand, error);
+  FmPciRegs *regs;
+
+  if (!spi)
+    return NULL;
+  regs = regs_new (FMPCI_TYPE_SPI_NAND, nand, fm_nand_clock (nand), hooks, data);
+  regs->spi = spi;
+  return regs;
+}
+
+FmPciRegs *
 fm_pci_regs_new_spi_nor (FmNor *nor, const FmPciRegsHooks *hooks, gpointer data,
                          GError **error)
 {

@@ -9,10 +9,10 @@
  * BAR0 is the register file: MAGIC, VERSION, TYPE, CTRL (CE#, WP#),
  * STATUS (R/B#, RY/BY#), BUSWIDTH, SIZE, NAME, and for a NAND chip
  * (FmNandBus) the CMD and ADDR latches and the DATA FIFO, with 1-, 2-, 4-
- * and 8-byte accesses. For a SPI chip (FmSpiNor) BAR0 is a SPI controller:
- * CE is CS#, SPI_LINES the lines of the phase under way, DATA clocks bytes
- * through the chip, each checked against the lines the chip expects for
- * it (fm-pci-spi.h). BAR1 is the address space of a parallel NOR chip
+ * and 8-byte accesses. For a SPI chip (FmSpiNor, FmSpiNand) BAR0 is a SPI
+ * controller: CE is CS#, SPI_LINES the lines of the phase under way, DATA
+ * clocks bytes through the chip, each checked against the lines the chip
+ * expects for it (fm-pci-spi.h). BAR1 is the address space of a parallel NOR chip
  * (FmNorCfi): every access of any width at any address is a bus cycle.
  *
  * Every value a guest sends crosses the trust boundary here: an offset,
@@ -63,9 +63,12 @@ FmPciRegs *fm_pci_regs_new_nand (FmNand *nand, const FmPciRegsHooks *hooks, gpoi
 FmPciRegs *fm_pci_regs_new_nor  (FmNor *nor, guint bus_width, const FmPciRegsHooks *hooks,
                                  gpointer data, GError **error);
 /* The SPI controller in front of a SPI NOR chip (whose FmSpiNor it makes
- * and owns; NOR must outlive it). */
-FmPciRegs *fm_pci_regs_new_spi_nor (FmNor *nor, const FmPciRegsHooks *hooks, gpointer data,
-                                    GError **error);
+ * and owns; NOR must outlive it), or of a SPI NAND chip (whose FmSpiNand
+ * it makes and owns; NAND must outlive it). */
+FmPciRegs *fm_pci_regs_new_spi_nor  (FmNor *nor, const FmPciRegsHooks *hooks, gpointer data,
+                                     GError **error);
+FmPciRegs *fm_pci_regs_new_spi_nand (FmNand *nand, const FmPciRegsHooks *hooks, gpointer data,
+                                     GError **error);
 void       fm_pci_regs_free     (FmPciRegs *regs);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmPciRegs, fm_pci_regs_free)
 

@@ -6,6 +6,7 @@
  */
 #include "fm-pci-spi.h"
 
+#include "fm-spi-nand.h"
 #include "fm-spi-nor.h"
 
 #include <string.h>
@@ -74,6 +75,48 @@ static const SerialChipOps spi_nor_ops = {
   nor_select, nor_transfer, nor_set_wp, nor_phase_lines, nor_busy, nor_free,
 };
 
+/* ---- SPI NAND ---------------------------------------------------------------- */
+
+static void
+nand_select (gpointer chip, gboolean asserted)
+{
+  fm_spi_nand_select (chip, asserted);
+}
+
+static void
+nand_transfer (gpointer chip, const guint8 *tx, guint8 *rx, gsize len)
+{
+  fm_spi_nand_transfer (chip, tx, rx, len);
+}
+
+static void
+nand_set_wp (gpointer chip, gboolean asserted)
+{
+  fm_spi_nand_set_wp (chip, asserted);
+}
+
+static guint
+nand_phase_lines (gconstpointer chip)
+{
+  return fm_spi_nand_phase_lines (chip);
+}
+
+static gboolean
+nand_busy (gpointer chip)
+{
+  return fm_spi_nand_busy (chip);
+}
+
+static void
+nand_free (gpointer chip)
+{
+  fm_spi_nand_free (chip);
+}
+
+static const SerialChipOps spi_nand_ops = {
+  nand_select, nand_transfer, nand_set_wp, nand_phase_lines, nand_busy, nand_free,
+};
+
 /* ---- the controller ---------------------------------------------------------- */
 
 static FmPciSpi *
@@ -94,6 +137,14 @@ fm_pci_spi_new_nor (FmNor *nor, GError **error)
   FmSpiNor *chip = fm_spi_nor_new (nor, error);
 
   return chip ? controller_new (&spi_nor_ops, chip, fm_nor_cells (nor)) : NULL;
+}
+
+FmPciSpi *
+fm_pci_spi_new_nand (FmNand *cells, GError **error)
+{
+  FmSpiNand *chip = fm_spi_nand_new (cells, error);
+
+  return chip ? controller_new (&spi_nand_ops, chip, cells) : NULL;
 }
 
 void

@@ -19,8 +19,10 @@ G_BEGIN_DECLS
 typedef struct _FmPciSpi FmPciSpi;
 
 /* The controller in front of a SPI NOR chip (whose FmSpiNor it makes and
- * owns; NOR must outlive it). Fails for other descriptor types. */
-FmPciSpi *fm_pci_spi_new_nor (FmNor *nor, GError **error);
+ * owns; NOR must outlive it), or of a SPI NAND chip (whose FmSpiNand it
+ * makes and owns; CELLS must outlive it). Fail for other descriptor types. */
+FmPciSpi *fm_pci_spi_new_nor  (FmNor *nor, GError **error);
+FmPciSpi *fm_pci_spi_new_nand (FmNand *cells, GError **error);
 void      fm_pci_spi_free    (FmPciSpi *spi);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmPciSpi, fm_pci_spi_free)
 

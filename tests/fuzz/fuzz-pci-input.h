@@ -84,7 +84,7 @@ fuzz_pci_op (guint where, guint sub, gboolean write, guint size)
 static inline gboolean
 fuzz_pci_is_serial (const FmChipDesc *desc)
 {
-  return desc->type == FM_CHIP_SPI_NOR;
+  return desc->type == FM_CHIP_SPI_NOR || desc->type == FM_CHIP_SPI_NAND;
 }
 
 /* The catalog's parts that flashmodel-pci serves: NAND and parallel NOR

@@ -5,9 +5,9 @@
  * they all go through FmPciRegs (fm-pci-regs.h), as here: every width at
  * every BAR0 offset and BAR1 address, CE#/WP#, system resets, time
  * passing, and loops (fuzz-pci-input.h gives the input format), on every
- * NAND, parallel NOR and SPI NOR part of the catalog (a SPI part behind
- * the SPI controller: SPI_LINES and DATA), in each timing mode, with and
- * without factory bad blocks and injected faults.
+ * NAND, parallel NOR, SPI NOR and SPI NAND part of the catalog (a SPI
+ * part behind the SPI controller: SPI_LINES and DATA), in each timing
+ * mode, with and without factory bad blocks and injected faults.
  *
  * Nothing a guest sends may crash the model, trip ASan or UBSan, log a
  * GLib warning or critical (fatal here), or grow its memory without bound:
@@ -272,8 +272,17 @@ machine_init (Machine *m, const FmChipDesc *desc, guint config, guint fault_para
         fm_nand_set_nop_limit (m->nand, 0);
       if (faults)
         fm_nand_set_faults (m->cells, fm_fault_set_parse (faults, NULL));
-      m->regs = fm_pci_regs_new_nand (m->nand, &hooks, m);
-      m->type = FMPCI_TYPE_NAND;
+      if (desc->type == FM_CHIP_SPI_NAND)
+        {
+          m->regs = fm_pci_regs_new_spi_nand (m->nand, &hooks, m, &error);
+          check (m->regs != NULL, "cannot make a SPI NAND chip's registers");
+          m->type = FMPCI_TYPE_SPI_NAND;
+        }
+      else
+        {
+          m->regs = fm_pci_regs_new_nand (m->nand, &hooks, m);
+          m->type = FMPCI_TYPE_NAND;
+        }
     }
 }
 

@@ -7,7 +7,9 @@
  * operations; cfi_probe and cfi_cmdset_0001/0002 for NOR: the CFI query,
  * AMD and Intel program, buffered program and erase; flashmodel-pci-spi.c
  * for spi-nor: JEDEC ID, SFDP, quad enable, erase, page program, the
- * multi-I/O reads, 4-byte addressing, reset), in the input format
+ * multi-I/O reads, 4-byte addressing, reset; and for spinand: READ ID,
+ * features, unlock, erase, quad program load and execute, page read and
+ * quad reads from the cache, ECC off), in the input format
  * of fuzz-pci-input.h, for the catalog's parts. Each file is small.
  *
  *   FLASHMODEL_CHIPS_DIR=chips build/tests/fuzz/make-pci-seeds tests/fuzz/corpus/fuzz-pci-regs
@@ -621,6 +623,60 @@ spi_nor_seed (const gchar *dir, const gchar *chip, guint config, guint fault_par
   seed_write (&s, dir, name);
 }
 
+/* spinand_wait(): GET FEATURE C0h after polling READY (what the status
+ * register's OIP says), time passing on the guest's clock first. */
+static void
+spi_nand_wait (Seed *s)
+{
+  poll_ready (s);
+  spi_op (s, 0x0f, 0xc0, 1, 0, &spi_single, 1, 0);
+}
+
+static void
+spi_nand_seed (const gchar *dir, const gchar *chip, guint config, guint fault_param,
+               const gchar *name)
+{
+  const SpiLines quad_out = { 1, 1, 1, 4 }, quad_io = { 1, 4, 4, 4 };
+  Seed s;
+  guint32 row;
+  guint page;
+
+  seed_begin (&s, chip, config, fault_param);
+  row = 3 * s.desc->pages_per_block;
+  page = s.desc->page_size;
+  /* spinand_reset_op(), spinand_id_detect() (opcode, dummy byte). */
+  spi_cmd (&s, 0xff);
+  spi_nand_wait (&s);
+  spi_op (&s, 0x9f, 0, 0, 1, &spi_single, 4, 0);
+  spi_op (&s, 0x0f, 0xa0, 1, 0, &spi_single, 1, 0);
+  spi_op (&s, 0x0f, 0xb0, 1, 0, &spi_single, 1, 0);
+  /* spinand_init(): unlock, ECC on (configuration B0h). */
+  spi_op (&s, 0x1f, 0xa0, 1, 0, &spi_single, -1, 0x00);
+  spi_op (&s, 0x1f, 0xb0, 1, 0, &spi_single, -1, 0x18);
+  /* Erase, quad program load of a page and its OOB, execute. */
+  spi_cmd (&s, 0x06);
+  spi_op (&s, 0xd8, row, 3, 0, &spi_single, 0, 0);
+  spi_nand_wait (&s);
+  spi_cmd (&s, 0x06);
+  spi_op (&s, 0x32, 0, 2, 0, &quad_out, -(gint) MIN (page + s.desc->oob_size, 2048u), 0x20);
+  spi_op (&s, 0x10, row, 3, 0, &spi_single, 0, 0);
+  spi_nand_wait (&s);
+  /* Page read, then the cache out with quad I/O and quad output. */
+  spi_op (&s, 0x13, row, 3, 0, &spi_single, 0, 0);
+  spi_nand_wait (&s);
+  spi_op (&s, 0xeb, 0, 2, 2, &quad_io, 256, 0);
+  spi_op (&s, 0x6b, 0, 2, 1, &quad_out, 256, 0);
+  /* The same with its address on one line: a width the chip refuses. */
+  spi_op (&s, 0xeb, 0, 2, 2, &quad_out, 64, 0);
+  /* ECC off (a raw read), and the OOB. */
+  spi_op (&s, 0x1f, 0xb0, 1, 0, &spi_single, -1, 0x08);
+  spi_op (&s, 0x13, row, 3, 0, &spi_single, 0, 0);
+  spi_nand_wait (&s);
+  spi_op (&s, 0x03, page, 2, 1, &spi_single, 64, 0);
+  control (&s, FUZZ_PCI_CTL_RESET, 1);
+  seed_write (&s, dir, name);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -645,6 +701,11 @@ main (int argc, char **argv)
   spi_nor_seed (argv[1], "macronix-mx25l25645g", FUZZ_PCI_TIMING_GUEST, 0, "spi-nor-macronix");
   spi_nor_seed (argv[1], "winbond-w25q128jv", FUZZ_PCI_TIMING_NONE | FUZZ_PCI_FAULTS_POWER_CUT,
                 2, "spi-nor-power-cut");
+  spi_nand_seed (argv[1], "winbond-w25n01gv", FUZZ_PCI_TIMING_VIRTUAL, 0, "spi-nand-winbond");
+  spi_nand_seed (argv[1], "micron-mt29f2g01abagd", FUZZ_PCI_TIMING_GUEST |
+                 FUZZ_PCI_CONFIG_BAD_BLOCKS, 0, "spi-nand-micron");
+  spi_nand_seed (argv[1], "winbond-w25n01gv", FUZZ_PCI_TIMING_NONE | FUZZ_PCI_FAULTS_FAIL,
+                 0, "spi-nand-failures");
   g_ptr_array_unref (chips);
   return 0;
 }
