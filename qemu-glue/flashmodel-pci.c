@@ -11,9 +11,10 @@
  * (FmNandBus) BAR0 is a minimal raw NAND controller, the guest writing
  * command, address and data cycles and polling R/B#; for a parallel CFI
  * NOR part (FmNorCfi) BAR1 is the chip's address space and every access is
- * a bus cycle of the chip; for a SPI NOR part (FmSpiNor) BAR0 is a SPI
- * controller, the guest selecting the chip and clocking bytes through it
- * on the lines of each phase. The register interface is
+ * a bus cycle of the chip; for a SPI NOR or SPI NAND part (FmSpiNor,
+ * FmSpiNand) BAR0 is a SPI controller, the guest selecting the chip and
+ * clocking bytes through it on the lines of each phase. The register
+ * interface is
  * kernel/flashmodel-pci.h of flashmodel, shared with the Linux driver;
  * what every register does is libflashmodel's FmPciRegs (fm-pci-regs.h),
  * so this file is the properties, the memory regions and the life cycle
@@ -220,7 +221,8 @@ static bool flashmodel_pci_open(FlashmodelPCIState *s, Error **errp)
                    "limit is a NAND rule", s->nop, s->desc->name);
         goto fail_early;
     }
-    if (s->desc->type == FM_CHIP_SPI_NOR) {
+    if (s->desc->type == FM_CHIP_SPI_NOR ||
+        s->desc->type == FM_CHIP_SPI_NAND) {
         bus_width = 0;  /* the SPI controller's four I/O lines */
         if (s->bus_width) {
             error_setg(errp, "bus-width=%u: chip %s is a SPI part, on the "
@@ -314,7 +316,14 @@ static bool flashmodel_pci_open(FlashmodelPCIState *s, Error **errp)
         if (s->nop >= 0) {
             fm_nand_set_nop_limit(s->nand, s->nop);
         }
-        s->iface = fm_pci_regs_new_nand(s->nand, &hooks, s);
+        if (s->desc->type == FM_CHIP_SPI_NAND) {
+            s->iface = fm_pci_regs_new_spi_nand(s->nand, &hooks, s, &err);
+            if (!s->iface) {
+                goto fail;
+            }
+        } else {
+            s->iface = fm_pci_regs_new_nand(s->nand, &hooks, s);
+        }
     }
     return true;
 
