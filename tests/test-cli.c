@@ -174,6 +174,8 @@ test_list_chips (void)
   g_assert_cmpstr (r.err, ==, "");
   assert_match (r.out, "^NAME +TYPE +VENDOR +PART +SIZE +PAGE\\+OOB +ONFI$");
   assert_match (r.out, "^micron-mt29f4g +nand-slc +Micron +MT29F4G08ABADAWP +512\\.0.MiB +2048\\+64 +1\\.0$");
+  assert_match (r.out, "^micron-mt29f2g01abagd +spi-nand +Micron +MT29F2G01ABAGDWB +256\\.0.MiB +2048\\+128 +1\\.0$");
+  assert_match (r.out, "^xtx-xt26g01a +spi-nand +XTX +XT26G01AWSEGA +128\\.0.MiB +2048\\+64 +-$");
 }
 
 static void
@@ -226,6 +228,37 @@ test_info_nor (void)
   assert_match (spi.out, "^  fast reads +1-1-2, 8 dummy clocks$");
   assert_match (spi.out, "^ +1-4-4, 6 dummy clocks$");
   assert_match (spi.out, "^  quad enable +SR1 bit 6$");
+}
+
+static void
+test_info_spi_nand (void)
+{
+  g_auto (RunResult) w = run_tool ("info", "winbond-w25n01gv", NULL);
+  g_auto (RunResult) m = run_tool ("info", "--chip", "micron-mt29f2g01abagd", NULL);
+  g_auto (RunResult) x = run_tool ("info", "macronix-mx35lf1ge4ab", NULL);
+
+  g_assert_cmpint (w.status, ==, 0);
+  g_assert_cmpstr (w.err, ==, "");
+  assert_match (w.out, "^winbond-w25n01gv: Winbond W25N01GVZEIG \\(spi-nand\\)$");
+  assert_match (w.out, "^  READ ID \\(9Fh\\) +EF AA 21$");
+  assert_match (w.out, "^  READ ID +after a dummy byte \\(dummy\\)$");
+  assert_match (w.out, "^  read from cache +03h 1-1-1 \\(1 dummy\\), .*EBh 1-4-4 \\(2 dummy\\)$");
+  assert_match (w.out, "^  ECC status +spinand-default$");
+  assert_match (w.out, "^  continuous read +B0h bit 3 clear \\(power-on: buffer read\\)$");
+  assert_match (w.out, "^On-die ECC: 1 bit per 512 bytes, ECC_EN \\(B0h bit 4\\), on at power-on$");
+  assert_match (w.out, "^  parity \\(spare bytes\\) +8-15, 24-31, 40-47, 56-63$");
+  assert_match (w.out, "^  protected free bytes +4-7, 20-23, 36-39, 52-55$");
+  assert_match (w.out, "^  OTP area +unique ID page 00h, parameter page 01h \\(ONFI 1\\.0\\), 10 user pages from 02h$");
+  g_assert_null (strstr (w.out, "address cycles"));
+  g_assert_cmpint (m.status, ==, 0);
+  assert_match (m.out, "^  planes +2$");
+  assert_match (m.out, "^  ECC status +micron-8$");
+  assert_match (m.out, "^  continuous read +no$");
+  assert_match (m.out, "^  parity \\(spare bytes\\) +64-127$");
+  assert_match (m.out, "^  free \\(spare bytes\\) +2-63$");
+  g_assert_cmpint (x.status, ==, 0);
+  assert_match (x.out, "^  ECC status +mx35lf1ge4ab$");
+  assert_match (x.out, "^  parity \\(spare bytes\\) +none \\(hidden from the host\\)$");
 }
 
 static void
@@ -1506,6 +1539,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/cli/list-chips", test_list_chips);
   g_test_add_func ("/cli/list-chips/extra-argument", test_list_chips_extra_argument);
+  g_test_add_func ("/cli/info/spi-nand", test_info_spi_nand);
   g_test_add_func ("/cli/info", test_info);
   g_test_add_func ("/cli/info/positional", test_info_positional);
   g_test_add_func ("/cli/info/nor", test_info_nor);

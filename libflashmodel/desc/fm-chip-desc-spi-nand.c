@@ -14,7 +14,7 @@ typedef FmDescLoader Loader;
 
 static const gchar *const spi_nand_keys[] = {
   "read-id", "ecc-status", "read-from-cache", "program-load", "quad-enable",
-  "configuration-reset", "configuration-writable", "buffer-read-bit",
+  "configuration-reset", "configuration-writable", "buffer-read-bit", "continuous-read",
   "protection-reset", "protection-writable", "block-protect-bits",
   "top-bottom-bit", "complement-bit", "protect-first-fraction", "otp-pages",
   "unique-id-page", NULL };
@@ -116,16 +116,19 @@ load_ecc_status (const Loader *ld, FmSpiNandDesc *s, guint strength, GError **er
   return TRUE;
 }
 
-/* "MODE:DUMMY-BYTES;..." */
+/* KEY's "MODE:DUMMY-BYTES;..." into DUMMY (by op bit) and *OPS. */
 static gboolean
-load_read_ops (const Loader *ld, FmSpiNandDesc *s, GError **error)
+load_read_op_list (const Loader *ld, const gchar *key, gboolean required, guint *ops,
+                   guint8 *dummies, GError **error)
 {
   g_autofree gchar *text = NULL;
   g_auto (GStrv) items = NULL;
 
-  s->read_ops = 0;
-  if (!fm_desc_get_string (ld, "spi-nand", "read-from-cache", TRUE, 0, &text, error))
+  *ops = 0;
+  if (!fm_desc_get_string (ld, "spi-nand", key, required, 0, &text, error))
     return FALSE;
+  if (!text)
+    return TRUE;
   items = g_strsplit (text, ";", -1);
   for (guint i = 0; items[i]; i++)
     {
@@ -140,18 +143,38 @@ load_read_ops (const Loader *ld, FmSpiNandDesc *s, GError **error)
           m = k;
       if (g_strv_length (mode_dummy) != 2 || m == FM_SPI_NAND_N_READ_OPS ||
           !fm_desc_parse_u64 (mode_dummy[1], &dummy))
-        return fm_desc_fail (ld, error, "spi-nand", "read-from-cache",
+        return fm_desc_fail (ld, error, "spi-nand", key,
                              "'%s' is not MODE:DUMMY-BYTES with MODE 1-1-1, 1-1-1-fast, 1-1-2, 1-2-2, 1-1-4 or 1-4-4",
                              items[i]);
       if (dummy > 4)
-        return fm_desc_fail (ld, error, "spi-nand", "read-from-cache", "'%s': more than 4 dummy bytes", items[i]);
-      if (s->read_ops & (1u << m))
-        return fm_desc_fail (ld, error, "spi-nand", "read-from-cache", "%s given twice", read_op_names[m]);
-      s->read_ops |= 1u << m;
-      s->read_dummy[m] = dummy;
+        return fm_desc_fail (ld, error, "spi-nand", key, "'%s': more than 4 dummy bytes", items[i]);
+      if (*ops & (1u << m))
+        return fm_desc_fail (ld, error, "spi-nand", key, "%s given twice", read_op_names[m]);
+      *ops |= 1u << m;
+      dummies[m] = dummy;
     }
+  return TRUE;
+}
+
+static gboolean
+load_read_ops (const Loader *ld, FmSpiNandDesc *s, GError **error)
+{
+  guint ops = 0, continuous = 0;
+
+  if (!load_read_op_list (ld, "read-from-cache", TRUE, &ops, s->read_dummy, error))
+    return FALSE;
+  s->read_ops = ops;
   if (!(s->read_ops & FM_SPI_NAND_READ_1_1_1))
     return fm_desc_fail (ld, error, "spi-nand", "read-from-cache", "every part has 1-1-1 (03h)");
+  /* Continuous read: the same instructions, other dummy bytes. */
+  if (!load_read_op_list (ld, "continuous-read", FALSE, &continuous, s->continuous_dummy, error))
+    return FALSE;
+  if (g_key_file_has_key (ld->kf, "spi-nand", "continuous-read", NULL) &&
+      !g_key_file_has_key (ld->kf, "spi-nand", "buffer-read-bit", NULL))
+    return fm_desc_fail (ld, error, "spi-nand", "continuous-read", "needs buffer-read-bit");
+  if (g_key_file_has_key (ld->kf, "spi-nand", "buffer-read-bit", NULL) && continuous != ops)
+    return fm_desc_fail (ld, error, "spi-nand", "continuous-read",
+                         "give the dummy bytes of every read-from-cache instruction");
   return TRUE;
 }
 

@@ -187,6 +187,12 @@ load_geometry (const Loader *ld, FmChipDesc *d, GError **error)
   if (d->type == FM_CHIP_SPI_NAND && (bus != 8 || luns != 1 || page < 2048))
     return fm_desc_fail (ld, error, "geometry", bus != 8 ? "bus-width" : luns != 1 ? "luns" : "page-size",
                          "SPI NAND parts are modelled with one LUN of pages of at least 2048 bytes on a serial bus (bus-width 8)");
+  /* The plane number goes right above the column, in the 16-bit column
+   * address of READ FROM CACHE and PROGRAM LOAD. */
+  if (d->type == FM_CHIP_SPI_NAND && g_bit_storage (page) + g_bit_storage (planes) - 1 > 16)
+    return fm_desc_fail (ld, error, "geometry", "planes",
+                         "%" G_GUINT64_FORMAT " planes of %" G_GUINT64_FORMAT "-byte pages do not fit a 16-bit column address",
+                         planes, page);
   if (oob >= page)
     return fm_desc_fail (ld, error, "geometry", "oob-size", "must be smaller than page-size");
   if (bus == 16 && (oob & 1))

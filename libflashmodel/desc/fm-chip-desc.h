@@ -219,6 +219,9 @@ typedef struct {
   guint8 config_writable;     /* its bits SET FEATURE changes */
   gint buffer_read_bit;       /* B0h bit that selects buffer (not
                                * continuous) reads when set; -1: none */
+  /* Per read op: the dummy bytes that replace the column and dummy bytes
+   * in continuous read mode. */
+  guint8 continuous_dummy[FM_SPI_NAND_N_READ_OPS];
   guint8 protect_reset;       /* A0h at power-on */
   guint8 protect_writable;
   guint bp_bits;              /* BP0 at bit 3 and up */

@@ -122,9 +122,12 @@ protected_at (const FmOnDieEcc *e, guint s, guint i)
 static void
 load_step (FmOnDieEcc *e, const guint8 *page, guint s)
 {
+  /* A hidden code's visible parity covers what fits the step. */
+  guint n = MIN (e->protected_share, sizeof e->step - SECTOR);
+
   memset (e->step, 0xff, sizeof e->step);
   memcpy (e->step, page + s * SECTOR, SECTOR);
-  for (guint i = 0; i < e->protected_share; i++)
+  for (guint i = 0; i < n; i++)
     e->step[SECTOR + i] = page[protected_at (e, s, i)];
 }
 

@@ -84,6 +84,92 @@ print_time (const gchar *label, const FmOpTime *t)
     g_print ("  %-26s %s typical, %s max\n", label, typ, max);
 }
 
+/* "8-15, 24-31" */
+static gchar *
+format_regions (const FmOobRegion *r, guint n)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (s, "%s%u-%u", i ? ", " : "", r[i].offset, r[i].offset + r[i].length - 1);
+  if (!n)
+    g_string_append (s, "none");
+  return g_string_free (s, FALSE);
+}
+
+static void
+print_on_die_ecc (const FmChipDesc *d)
+{
+  const FmOobLayout *l = &d->on_die_layout;
+  g_autofree gchar *ecc = format_regions (l->ecc, l->n_ecc);
+  g_autofree gchar *free_bytes = format_regions (l->free, l->n_free);
+  g_autofree gchar *protected = format_regions (l->protected, l->n_protected);
+
+  if (!d->on_die_ecc_strength)
+    return;
+  if (d->type == FM_CHIP_SPI_NAND)
+    g_print ("On-die ECC: %u bit%s per 512 bytes, ECC_EN (B0h bit 4), %s at power-on\n",
+             d->on_die_ecc_strength, d->on_die_ecc_strength == 1 ? "" : "s",
+             d->spi_nand.config_reset & 0x10 ? "on" : "off");
+  else
+    g_print ("On-die ECC: %u bits per 512 bytes, SET FEATURES %02Xh mask %02Xh\n",
+             d->on_die_ecc_strength, d->on_die_ecc_feature, d->on_die_ecc_enable_mask);
+  {
+    g_autoptr (FmOnDieEcc) code = fm_on_die_ecc_new (d);
+
+    g_print ("  %-26s %s%s\n", "parity (spare bytes)", ecc,
+             !fm_on_die_ecc_parity_hidden (code) ? ""
+             : l->n_ecc ? " (the rest hidden from the host)" : " (hidden from the host)");
+  }
+  g_print ("  %-26s %s\n", "free (spare bytes)", free_bytes);
+  if (l->n_protected)
+    g_print ("  %-26s %s\n", "protected free bytes", protected);
+}
+
+/* What [spi-nand] gives a SPI NAND part. */
+static void
+print_spi_nand_info (const FmChipDesc *d)
+{
+  static const guint8 read_opcodes[FM_SPI_NAND_N_READ_OPS] = { 0x03, 0x0b, 0x3b, 0xbb, 0x6b, 0xeb };
+  static const gchar *const id_method[] = { "the opcode", "an address byte", "a dummy byte" };
+  const FmSpiNandDesc *s = &d->spi_nand;
+  GString *reads = g_string_new (NULL);
+  GString *otp = g_string_new (NULL);
+
+  for (guint i = 0; i < FM_SPI_NAND_N_READ_OPS; i++)
+    if (s->read_ops & (1u << i))
+      g_string_append_printf (reads, "%s%02Xh %s (%u dummy)", reads->len ? ", " : "", read_opcodes[i],
+                              fm_spi_nand_read_op_to_string (i), s->read_dummy[i]);
+  if (s->unique_id_page)
+    g_string_append (otp, "unique ID page 00h");
+  if (d->onfi_version)
+    g_string_append_printf (otp, "%sparameter page 01h (ONFI %u.%u)", otp->len ? ", " : "",
+                            d->onfi_version / 10, d->onfi_version % 10);
+  if (s->otp_pages)
+    g_string_append_printf (otp, "%s%u user pages from 02h", otp->len ? ", " : "", s->otp_pages);
+  g_print ("SPI NAND\n");
+  g_print ("  %-26s after %s (%s)\n", "READ ID", id_method[s->read_id],
+           fm_spi_nand_id_method_to_string (s->read_id));
+  g_print ("  %-26s %s\n", "read from cache", reads->str);
+  g_print ("  %-26s 02h, 84h%s\n", "program load", s->program_load_x4 ? ", 32h, 34h (x4)" : "");
+  g_print ("  %-26s %s\n", "quad enable", s->quad_enable ? "QE, B0h bit 0" : "no QE bit");
+  g_print ("  %-26s %s\n", "ECC status", fm_spi_nand_ecc_status_to_string (s->ecc_status));
+  if (s->buffer_read_bit >= 0)
+    g_print ("  %-26s B0h bit %d clear (power-on: %s)\n", "continuous read", s->buffer_read_bit,
+             s->config_reset & (1u << s->buffer_read_bit) ? "buffer read" : "continuous read");
+  else
+    g_print ("  %-26s no\n", "continuous read");
+  g_print ("  %-26s %u\n", "planes", d->planes);
+  g_print ("  %-26s A0h %02Xh, B0h %02Xh\n", "power-on registers", s->protect_reset, s->config_reset);
+  if (s->bp_bits)
+    g_print ("  %-26s %u BP bits from bit 3%s%s, BP=1 protects 1/%u\n", "block protection", s->bp_bits,
+             s->tb_bit >= 0 ? ", bottom bit" : "", s->cmp_bit >= 0 ? ", complement bit" : "",
+             s->protect_first_fraction);
+  g_print ("  %-26s %s\n", "OTP area", otp->len ? otp->str : "not modelled");
+  g_string_free (reads, TRUE);
+  g_string_free (otp, TRUE);
+}
+
 /* The NAND half of 'info'. */
 static void
 print_nand_info (const FmChipDesc *d)
@@ -103,30 +189,33 @@ print_nand_info (const FmChipDesc *d)
   g_print ("  %-26s %u blocks per LUN x %u LUN(s) = %u blocks\n", "blocks",
            d->blocks_per_lun, d->luns, fm_chip_desc_blocks (d));
   g_print ("  %-26s %u\n", "planes per LUN", d->planes);
-  g_print ("  %-26s x%u%s\n", "bus width", d->bus_width, d->small_page ? " (small-page command set)" : "");
-  g_print ("  %-26s %u column + %u row\n", "address cycles",
-           fm_chip_desc_col_cycles (d), fm_chip_desc_row_cycles (d));
-  g_print ("Commands\n");
-  print_flag_list ("optional commands", d->commands, command_names);
-  if (d->onfi_version)
-    {
-      GString *modes = g_string_new (NULL);
-
-      for (guint m = 0; m < 6; m++)
-        if (d->timing_modes & (1u << m))
-          g_string_append_printf (modes, "%s%u", modes->len ? ", " : "", m);
-      g_print ("ONFI %u.%u\n", d->onfi_version / 10, d->onfi_version % 10);
-      g_print ("  %-26s %s / %s (JEDEC ID %02Xh)\n", "manufacturer / model",
-               d->onfi_manufacturer, d->onfi_model, d->jedec_id);
-      g_print ("  %-26s %s\n", "timing modes", modes->str);
-      g_print ("  %-26s %u bits per %u bytes\n", "ECC required", d->ecc_bits, d->ecc_codeword_size);
-      g_string_free (modes, TRUE);
-    }
+  if (d->type == FM_CHIP_SPI_NAND)
+    print_spi_nand_info (d);
   else
-    g_print ("ONFI: not supported\n");
-  if (d->on_die_ecc_strength)
-    g_print ("On-die ECC: %u bits per 512 bytes, SET FEATURES %02Xh mask %02Xh\n",
-             d->on_die_ecc_strength, d->on_die_ecc_feature, d->on_die_ecc_enable_mask);
+    {
+      g_print ("  %-26s x%u%s\n", "bus width", d->bus_width, d->small_page ? " (small-page command set)" : "");
+      g_print ("  %-26s %u column + %u row\n", "address cycles",
+               fm_chip_desc_col_cycles (d), fm_chip_desc_row_cycles (d));
+      g_print ("Commands\n");
+      print_flag_list ("optional commands", d->commands, command_names);
+      if (d->onfi_version)
+        {
+          GString *modes = g_string_new (NULL);
+
+          for (guint m = 0; m < 6; m++)
+            if (d->timing_modes & (1u << m))
+              g_string_append_printf (modes, "%s%u", modes->len ? ", " : "", m);
+          g_print ("ONFI %u.%u\n", d->onfi_version / 10, d->onfi_version % 10);
+          g_print ("  %-26s %s / %s (JEDEC ID %02Xh)\n", "manufacturer / model",
+                   d->onfi_manufacturer, d->onfi_model, d->jedec_id);
+          g_print ("  %-26s %s\n", "timing modes", modes->str);
+          g_print ("  %-26s %u bits per %u bytes\n", "ECC required", d->ecc_bits, d->ecc_codeword_size);
+          g_string_free (modes, TRUE);
+        }
+      else
+        g_print ("ONFI: not supported\n");
+    }
+  print_on_die_ecc (d);
   g_print ("Timing\n");
   print_time ("tR (page read)", &d->t_r);
   print_time ("tR (with on-die ECC)", &d->t_r_ecc);
@@ -265,7 +354,8 @@ cmd_info (int argc, char **argv)
   g_print ("  %-26s %s\n", "datasheet", d->datasheet);
   g_print ("  %-26s %s\n", "descriptor", d->path ? d->path : "-");
   if (d->type != FM_CHIP_NOR_CFI)
-    g_print ("  %-26s %s\n", d->type == FM_CHIP_SPI_NOR ? "READ JEDEC ID (9Fh)" : "READ ID (90h-00h)", id->str);
+    g_print ("  %-26s %s\n", d->type == FM_CHIP_SPI_NOR ? "READ JEDEC ID (9Fh)"
+                             : d->type == FM_CHIP_SPI_NAND ? "READ ID (9Fh)" : "READ ID (90h-00h)", id->str);
   g_string_free (id, TRUE);
   if (fm_chip_desc_is_nor (d))
     print_nor_info (d);
@@ -341,7 +431,7 @@ static const Command commands[] = {
     "directory (in a build that is not installed: the source tree's chips/).\n"
     "A descriptor that fails to load is reported on stderr and the others are\n"
     "still listed.", cmd_list_chips },
-  { "info", "--chip NAME", "Show a chip's geometry, IDs, ONFI data, timings and reliability.",
+  { "info", "--chip NAME", "Show a chip's geometry, IDs, ONFI or SPI NAND data, on-die ECC, timings and reliability.",
     "NAME is a catalog name (see list-chips) or the path of a descriptor file.\n\n"
     "Example:\n  flashmodel info --chip micron-mt29f4g", cmd_info },
   { "create", "--chip NAME [--seed N] [--bad-blocks N] IMAGE | --base BASE IMAGE",

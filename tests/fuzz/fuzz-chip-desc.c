@@ -8,12 +8,14 @@
  * warn (criticals are fatal here). What loads must build everything the
  * model builds from a descriptor: a chip over a volatile image (where its
  * tables stay small), the ONFI parameter pages (which must parse back),
- * the CFI query table or SFDP, the bus, the host controller's ECC and
- * on-die ECC, and work on a few blocks.
+ * the CFI query table or SFDP, the bus (raw NAND, SPI NAND, CFI or SPI
+ * NOR), the host controller's ECC and on-die ECC, and work on a few
+ * blocks.
  *
  * Fault rules must parse or be refused with an FM_ERROR; what parses is
  * checked against a tiny chip (fuzz-chips.h) and fires on every block of
- * it. The seeds (corpus/fuzz-chip-desc/) are the descriptors of chips/, the fuzz chips
+ * it. The seeds (corpus/fuzz-chip-desc/) are descriptors of chips/ (a SPI NAND
+ * part with visible and one with hidden parity among them), the fuzz chips
  * and fault rules of every kind.
  */
 #include "fuzz-chips.h"
@@ -102,6 +104,35 @@ onfi_pages (const FmChipDesc *d)
     }
 }
 
+/* A SPI NAND part on its bus, as Linux's spinand core probes and uses
+ * it: RESET, READ ID, the registers, unlock, erase, program and read a
+ * page, and the OTP area. */
+static void
+spi_nand_bus (FmNand *nand)
+{
+  static const guint8 script[][8] = {
+    { 1, 0xff }, { 2, 0x9f, 0x00 }, { 2, 0x0f, 0xb0 }, { 3, 0x1f, 0xa0, 0x00 },
+    { 1, 0x06 }, { 4, 0xd8, 0x00, 0x00, 0x40 }, { 1, 0x06 }, { 3, 0x84, 0x00, 0x00 },
+    { 4, 0x10, 0x00, 0x00, 0x40 }, { 4, 0x13, 0x00, 0x00, 0x40 }, { 2, 0x0f, 0xc0 },
+    { 4, 0x03, 0x00, 0x00, 0x00 }, { 1, 0x7c }, { 2, 0x0f, 0xf0 }, { 2, 0x0f, 0x30 },
+    { 3, 0x1f, 0xb0, 0x40 }, { 4, 0x13, 0x00, 0x00, 0x01 }, { 4, 0x03, 0x00, 0x00, 0x00 },
+    { 3, 0x1f, 0xb0, 0x10 },
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmSpiNand) spi = fm_spi_nand_new (nand, &error);
+  guint8 rx[64];
+
+  check (spi != NULL, "no SPI NAND model for a spi-nand descriptor");
+  for (guint i = 0; i < G_N_ELEMENTS (script); i++)
+    {
+      fm_spi_nand_select (spi, TRUE);
+      fm_spi_nand_transfer (spi, script[i] + 1, rx, script[i][0]);
+      fm_spi_nand_transfer (spi, NULL, rx, sizeof rx);
+      check (fm_spi_nand_phase_lines (spi) == 1, "a x1 instruction left x1");
+      fm_spi_nand_select (spi, FALSE);
+    }
+}
+
 static void
 build_nand (const FmChipDesc *d)
 {
@@ -124,22 +155,27 @@ build_nand (const FmChipDesc *d)
       work (nand, d, 2);
       fm_nand_set_on_die_ecc (nand, FALSE, NULL);
     }
-  /* The bus: READ ID and the parameter page, as Linux probes. */
-  bus = fm_nand_bus_new (nand);
-  fm_nand_bus_set_ce (bus, TRUE);
-  fm_nand_bus_command (bus, 0xff);
-  fm_nand_bus_wait_ready (bus);
-  fm_nand_bus_command (bus, 0x90);
-  fm_nand_bus_address (bus, 0x00);
-  fm_nand_bus_read_buf (bus, id, sizeof id);
-  if (d->onfi_version)
+  if (d->type == FM_CHIP_SPI_NAND)
+    spi_nand_bus (nand);
+  else
     {
-      guint8 page[FM_ONFI_PARAM_PAGE_SIZE];
-
-      fm_nand_bus_command (bus, 0xec);
-      fm_nand_bus_address (bus, 0x00);
+      /* The bus: READ ID and the parameter page, as Linux probes. */
+      bus = fm_nand_bus_new (nand);
+      fm_nand_bus_set_ce (bus, TRUE);
+      fm_nand_bus_command (bus, 0xff);
       fm_nand_bus_wait_ready (bus);
-      fm_nand_bus_read_buf (bus, page, sizeof page);
+      fm_nand_bus_command (bus, 0x90);
+      fm_nand_bus_address (bus, 0x00);
+      fm_nand_bus_read_buf (bus, id, sizeof id);
+      if (d->onfi_version)
+        {
+          guint8 page[FM_ONFI_PARAM_PAGE_SIZE];
+
+          fm_nand_bus_command (bus, 0xec);
+          fm_nand_bus_address (bus, 0x00);
+          fm_nand_bus_wait_ready (bus);
+          fm_nand_bus_read_buf (bus, page, sizeof page);
+        }
     }
   /* The host controller with the ECC Linux would pick. */
   if (fm_ecc_new_from_name ("auto", d, &ecc, NULL))

@@ -100,6 +100,7 @@ fm_spi_nand_ecc_report (const FmChipDesc *desc, gboolean ecc_enabled,
 
   out->mask = e->mask;
   out->bits = 0;
+  out->failed_bits = e->failed;
   out->feature = e->feature;
   out->opcode = e->opcode;
   out->feature_value = out->opcode_value = 0;

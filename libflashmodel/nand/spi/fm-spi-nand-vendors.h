@@ -28,6 +28,7 @@ enum {
 typedef struct {
   guint8 mask;           /* status register bits the encoding owns */
   guint8 bits;           /* their value after the read */
+  guint8 failed_bits;    /* their value after an uncorrectable read */
   guint8 feature;        /* feature register with more detail; 0: none */
   guint8 feature_value;
   guint8 opcode;         /* instruction that reads more detail; 0: none */

@@ -28,7 +28,15 @@
  *    or E_FAIL and change nothing;
  *  - OTP pages live in the model (not in the image): programmed for the
  *    life of the model, locked by PROGRAM EXECUTE with OTP_EN and OTP_PRT
- *    set. The unique ID is drawn from the image's seed.
+ *    set. The unique ID is drawn from the image's seed;
+ *  - continuous read (the buffer-read bit clear, not in OTP mode, where
+ *    every read has the buffer read structure): a read instruction takes
+ *    the descriptor's dummy bytes instead of the column, and streams the
+ *    main area of the page the last PAGE READ loaded from its start, then
+ *    of the following pages, each read from the array (with the ECC as
+ *    ECC_EN says) as the previous one ends, until CS# goes high; past the
+ *    chip's last page it reads FFh. The ECC status is the last page's,
+ *    both bits set (Winbond's 11) once two pages were uncorrectable.
  */
 #include "fm-spi-nand.h"
 #include "fm-spi-nand-vendors.h"
@@ -79,6 +87,7 @@ static const struct {
 #define OTP_PAGE_FIRST_USER 2
 #define UNIQUE_ID_LEN 16
 #define UNIQUE_ID_COPIES 16
+#define NO_PAGE G_MAXUINT64
 
 typedef enum {
   CMD_IGNORED,
@@ -90,6 +99,7 @@ typedef enum {
   CMD_WRITE_DISABLE,
   CMD_PAGE_READ,
   CMD_READ_CACHE,
+  CMD_READ_CONTINUOUS,
   CMD_PROGRAM_LOAD,     /* the cache register to FFh first */
   CMD_RANDOM_LOAD,
   CMD_PROGRAM_EXECUTE,
@@ -128,6 +138,8 @@ struct _FmSpiNand {
   guint8 *param_pages;      /* the parameter page's copies, or NULL */
   guint8 unique_id[UNIQUE_ID_LEN];
   gboolean otp_locked;
+  guint64 loaded_page;      /* the array page PAGE READ last loaded, or NO_PAGE */
+  guint continuous_failed;  /* uncorrectable pages in this continuous read */
 
   /* The instruction under way while CS# is low. */
   gboolean selected;
@@ -194,6 +206,14 @@ static gboolean
 otp_mode (const FmSpiNand *spi)
 {
   return (spi->config & CFG_OTP_ENABLE) != 0;
+}
+
+static gboolean
+continuous_mode (const FmSpiNand *spi)
+{
+  gint bit = spi->desc->spi_nand.buffer_read_bit;
+
+  return bit >= 0 && !(spi->config & (1u << bit)) && !otp_mode (spi);
 }
 
 /* Program and erase consume WEL whether or not they go ahead. */
@@ -279,9 +299,17 @@ decode_read_cache (const FmSpiNand *spi, guint8 op, Command *c)
       /* IO2 and IO3 are WP# and HOLD# until QE is set. */
       if (read_ops[i].data_lines == 4 && !quad_enabled (spi))
         return FALSE;
-      *c = command (CMD_READ_CACHE, 2);
+      if (continuous_mode (spi))
+        {
+          *c = command (CMD_READ_CONTINUOUS, 0);
+          c->dummy_bytes = s->continuous_dummy[i];
+        }
+      else
+        {
+          *c = command (CMD_READ_CACHE, 2);
+          c->dummy_bytes = s->read_dummy[i];
+        }
       c->addr_lines = read_ops[i].addr_lines;
-      c->dummy_bytes = s->read_dummy[i];
       c->data_lines = read_ops[i].data_lines;
       return TRUE;
     }
@@ -379,6 +407,49 @@ start_load (FmSpiNand *spi)
     memset (spi->cache[column_plane (spi)], 0xff, spi->page_bytes);
 }
 
+static void note_ecc (FmSpiNand *spi, gboolean ecc_enabled, const FmOnDieEccResult *r);
+
+/* Continuous read: the main area of the loaded page from its start, then
+ * of the next pages, each read from the array when the previous ends. */
+static gsize
+continuous_run (FmSpiNand *spi, guint8 *rx, gsize len)
+{
+  const FmChipDesc *d = spi->desc;
+  gsize at = spi->data_count % d->page_size;
+  gsize n = MIN (len, d->page_size - at);
+  guint8 *cache;
+
+  if (at == 0 && spi->data_count > 0 && spi->loaded_page != NO_PAGE)
+    {
+      guint64 next = spi->loaded_page + 1;
+      gboolean ecc_on = fm_nand_on_die_ecc_enabled (spi->cells);
+
+      spi->loaded_page = NO_PAGE;
+      if (next < fm_chip_desc_pages (d) &&
+          fm_nand_array_read (spi->cells, next, spi->cache[(next / d->pages_per_block) % d->planes]))
+        {
+          const FmOnDieEccResult *r = fm_nand_last_on_die_ecc (spi->cells);
+
+          spi->loaded_page = next;
+          if (ecc_on && r->failed)
+            spi->continuous_failed++;
+          note_ecc (spi, ecc_on, r);
+          if (spi->continuous_failed > 1)
+            spi->status |= spi->ecc.failed_bits | 0x10;
+        }
+    }
+  if (spi->loaded_page == NO_PAGE)
+    {
+      if (rx)
+        memset (rx, 0xff, n);
+      return n;
+    }
+  cache = spi->cache[(spi->loaded_page / d->pages_per_block) % d->planes];
+  if (rx)
+    memcpy (rx, cache + at, n);
+  return n;
+}
+
 /* Clocks a run of READ FROM CACHE or PROGRAM LOAD data at once, wrapping
  * at the end of the cache register; 0 when the next byte is not one. */
 static gsize
@@ -388,8 +459,17 @@ clock_data_run (FmSpiNand *spi, const guint8 *tx, guint8 *rx, gsize len)
   guint8 *cache;
   gsize at, n;
 
-  if (spi->count < header_bytes (spi) ||
-      (k != CMD_READ_CACHE && k != CMD_PROGRAM_LOAD && k != CMD_RANDOM_LOAD))
+  if (spi->count < header_bytes (spi))
+    return 0;
+  if (k == CMD_READ_CONTINUOUS)
+    {
+      n = continuous_run (spi, rx, len);
+      spi->count += n;
+      spi->data_count += n;
+      bus_clocks (spi, n, spi->cmd.data_lines);
+      return n;
+    }
+  if (k != CMD_READ_CACHE && k != CMD_PROGRAM_LOAD && k != CMD_RANDOM_LOAD)
     return 0;
   cache = spi->cache[column_plane (spi)];
   at = (column_start (spi) + spi->data_count) % spi->page_bytes;
@@ -575,6 +655,8 @@ page_read (FmSpiNand *spi)
   guint32 block, page;
   guint8 *cache;
 
+  spi->loaded_page = NO_PAGE;
+  spi->continuous_failed = 0;
   if (otp_mode (spi))
     {
       read_otp_page (spi, spi->addr, spi->cache[0]);
@@ -585,6 +667,9 @@ page_read (FmSpiNand *spi)
   cache = spi->cache[block_plane (spi, block)];
   if (!fm_nand_array_read (spi->cells, (guint64) block * spi->desc->pages_per_block + page, cache))
     return; /* no power */
+  spi->loaded_page = (guint64) block * spi->desc->pages_per_block + page;
+  if (ecc_on && fm_nand_last_on_die_ecc (spi->cells)->failed)
+    spi->continuous_failed = 1;
   note_ecc (spi, ecc_on, fm_nand_last_on_die_ecc (spi->cells));
   start_busy (spi, fm_nand_read_ns (spi->cells), FALSE);
 }
@@ -776,6 +861,7 @@ fm_spi_nand_new (FmNand *cells, GError **error)
   spi->protection = s->protect_reset;
   spi->config = s->config_reset;
   fm_nand_set_on_die_ecc (cells, (spi->config & CFG_ECC_ENABLE) != 0, NULL);
+  spi->loaded_page = NO_PAGE;
   spi->cmd = command (CMD_IGNORED, 0);
   return spi;
 }
