@@ -39,6 +39,7 @@
 #include <linux/pci.h>
 #include <linux/sched.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
 /* Linux 6.12 moved it from asm/ (the one API difference with 6.1 here). */
 #if __has_include(<linux/unaligned.h>)
 #include <linux/unaligned.h>
@@ -728,11 +729,32 @@ static const struct pci_device_id fmpci_ids[] = {
 };
 MODULE_DEVICE_TABLE(pci, fmpci_ids);
 
+/*
+ * The chip's name in the PCI device's sysfs directory: nand_base, cfi_probe
+ * and spi-nor name their MTD after the chip, spinand after its spi device
+ * (spi0.0), so this is how userspace tells which SPI NAND chip is which.
+ */
+static ssize_t chip_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct fmpci *fm = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%s\n", fm->name);
+}
+static DEVICE_ATTR_RO(chip);
+
+static struct attribute *fmpci_attrs[] = {
+	&dev_attr_chip.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(fmpci);
+
 static struct pci_driver fmpci_driver = {
 	.name = "flashmodel-pci",
 	.id_table = fmpci_ids,
 	.probe = fmpci_probe,
 	.remove = fmpci_remove,
+	.dev_groups = fmpci_groups,
 };
 module_pci_driver(fmpci_driver);
 
