@@ -132,8 +132,10 @@ int fmpci_spi_probe(struct fmpci *fm)
 	struct spi_board_info info = {
 		.max_speed_hz = FMPCI_SPI_SPEED_HZ,
 		.chip_select = 0,
-		/* Quad I/O (which covers dual) both ways: spi-mem then
-		 * offers the cores every x2 and x4 operation. */
+		/*
+		 * Quad I/O (which covers dual) both ways: spi-mem then
+		 * offers the cores every x2 and x4 operation.
+		 */
 		.mode = SPI_MODE_0 | SPI_TX_QUAD | SPI_RX_QUAD,
 	};
 	struct spi_controller *ctlr;

@@ -52,8 +52,10 @@
 #define FMPCI_STATUS    0x010   /* RO: FMPCI_STATUS_* */
 #define FMPCI_CMD       0x014   /* WO: bits 7:0 go out as a command cycle */
 #define FMPCI_ADDR      0x018   /* WO: bits 7:0 go out as an address cycle */
-/* BUSWIDTH: NAND and CFI NOR: the data bus width of the chip, 8 or 16;
- * SPI: 4, the I/O lines wired (IO0-IO3), for single, dual and quad phases */
+/*
+ * BUSWIDTH: NAND and CFI NOR: the data bus width of the chip, 8 or 16;
+ * SPI: 4, the I/O lines wired (IO0-IO3), for single, dual and quad phases
+ */
 #define FMPCI_BUSWIDTH  0x01c   /* RO */
 #define FMPCI_SIZE_LO   0x020   /* RO: chip size in bytes (NAND: data area) */
 #define FMPCI_SIZE_HI   0x024
