@@ -19,6 +19,15 @@
  * is a 32-bit, non-prefetchable memory BAR of the chip's size rounded up
  * to a power of two, the chip repeating above its size. There is no
  * interrupt (interrupt pin 0): R/B# is polled in STATUS.
+ *
+ * For a serial chip (SPI NAND, SPI NOR), BAR0 is a SPI controller with one
+ * chip select: CTRL's CE is CS#, SPI_LINES the number of I/O lines of the
+ * phase under way, and DATA moves bytes (see SPI_LINES). A spi-mem
+ * operation is: set CE; SPI_LINES = the command's buswidth, the opcode
+ * to DATA; SPI_LINES = the address's buswidth, its bytes to DATA, most
+ * significant first; the dummy bytes (any value) at their buswidth; the
+ * data at theirs, through DATA; clear CE. The chip tells the phases apart
+ * as the part does, from the opcode. There is no BAR1.
  */
 #ifndef FLASHMODEL_PCI_H
 #define FLASHMODEL_PCI_H
@@ -43,16 +52,34 @@
 #define FMPCI_STATUS    0x010   /* RO: FMPCI_STATUS_* */
 #define FMPCI_CMD       0x014   /* WO: bits 7:0 go out as a command cycle */
 #define FMPCI_ADDR      0x018   /* WO: bits 7:0 go out as an address cycle */
-#define FMPCI_BUSWIDTH  0x01c   /* RO: data bus width of the chip, 8 or 16 */
+/*
+ * BUSWIDTH: NAND and CFI NOR: the data bus width of the chip, 8 or 16;
+ * SPI: 4, the I/O lines wired (IO0-IO3), for single, dual and quad phases
+ */
+#define FMPCI_BUSWIDTH  0x01c   /* RO */
 #define FMPCI_SIZE_LO   0x020   /* RO: chip size in bytes (NAND: data area) */
 #define FMPCI_SIZE_HI   0x024
+/*
+ * SPI_LINES (SPI types only): the I/O lines (1, 2 or 4) the following DATA
+ * bytes travel on, 1 after a reset; other values are refused (a guest
+ * error, the register keeps its value). A DATA write sends its bytes, a
+ * DATA read clocks as many and returns what the chip drove (FFh where it
+ * drove nothing). Each byte must travel on the lines the chip expects for
+ * it at that point of the instruction (the opcode on 1, the address,
+ * dummy and data phases on what the opcode defines): one sent on other
+ * lines is a guest error, reaches the chip as FFh and reads as FFh, as
+ * a real controller would sample garbage. STATUS's READY is the chip's
+ * busy bit (WIP, OIP) inverted, at the chip's time, for a driver that
+ * prefers it to the chip's own status register.
+ */
+#define FMPCI_SPI_LINES 0x028   /* RW */
 /*
  * DATA: data cycles. An 8-bit access is one cycle on a x8 chip (on a x16
  * chip, one cycle on D7-D0: the high byte is dropped on reads, zero on
  * writes); a 16-bit access is one cycle on a x16 chip or two on a x8
  * chip; a 32-bit access is 4 bytes of cycles, a 64-bit one 8. Bytes go
  * out and come in lowest address first (little-endian), so ioread32_rep()
- * moves a buffer.
+ * moves a buffer. SPI: an access of N bytes moves N bytes (SPI_LINES).
  */
 #define FMPCI_DATA      0x040
 #define FMPCI_NAME      0x100   /* RO: the chip's name, NUL-padded */
@@ -63,15 +90,18 @@
 
 #define FMPCI_TYPE_NAND     0
 #define FMPCI_TYPE_CFI_NOR  1
+#define FMPCI_TYPE_SPI_NAND 2   /* a SPI NAND chip behind BAR0's SPI controller */
+#define FMPCI_TYPE_SPI_NOR  3   /* a SPI NOR chip behind BAR0's SPI controller */
 
 /*
  * A NOR chip is selected by every access of BAR1, so CE has no effect on
  * it; WP drives its WP#/VPP. A system reset clears CTRL and pulses a NOR
- * chip's RESET# (a NAND chip has none: the driver sends RESET FFh).
+ * chip's RESET# (a NAND chip has none: the driver sends RESET FFh; nor
+ * has a SPI chip, whose CS# goes high and SPI_LINES back to 1).
  */
-#define FMPCI_CTRL_CE       (1u << 0)   /* CE# asserted: chip selected */
+#define FMPCI_CTRL_CE       (1u << 0)   /* CE# (CS#) asserted: chip selected */
 #define FMPCI_CTRL_WP       (1u << 1)   /* WP# asserted: program/erase refused */
 
-#define FMPCI_STATUS_READY  (1u << 0)   /* R/B# high (NAND), RY/BY# (NOR) */
+#define FMPCI_STATUS_READY  (1u << 0)   /* R/B# high (NAND), RY/BY# (NOR), idle (SPI) */
 
 #endif /* FLASHMODEL_PCI_H */

@@ -11,7 +11,10 @@
  * (FmNandBus) BAR0 is a minimal raw NAND controller, the guest writing
  * command, address and data cycles and polling R/B#; for a parallel CFI
  * NOR part (FmNorCfi) BAR1 is the chip's address space and every access is
- * a bus cycle of the chip. The register interface is
+ * a bus cycle of the chip; for a SPI NOR or SPI NAND part (FmSpiNor,
+ * FmSpiNand) BAR0 is a SPI controller, the guest selecting the chip and
+ * clocking bytes through it on the lines of each phase. The register
+ * interface is
  * kernel/flashmodel-pci.h of flashmodel, shared with the Linux driver;
  * what every register does is libflashmodel's FmPciRegs (fm-pci-regs.h),
  * so this file is the properties, the memory regions and the life cycle
@@ -213,17 +216,21 @@ static bool flashmodel_pci_open(FlashmodelPCIState *s, Error **errp)
         error_setg(errp, "%s", err->message);
         return false;
     }
-    if (s->desc->type == FM_CHIP_SPI_NOR) {
-        error_setg(errp, "chip %s is a SPI NOR part; flashmodel-pci serves "
-                   "NAND and parallel (CFI) NOR parts only", s->desc->name);
+    if (fm_chip_desc_is_nor(s->desc) && s->nop >= 0) {
+        error_setg(errp, "nop=%d: chip %s is NOR; the partial-program "
+                   "limit is a NAND rule", s->nop, s->desc->name);
         goto fail_early;
     }
-    if (fm_chip_desc_is_nor(s->desc)) {
-        if (s->nop >= 0) {
-            error_setg(errp, "nop=%d: chip %s is NOR; the partial-program "
-                       "limit is a NAND rule", s->nop, s->desc->name);
+    if (s->desc->type == FM_CHIP_SPI_NOR ||
+        s->desc->type == FM_CHIP_SPI_NAND) {
+        bus_width = 0;  /* the SPI controller's four I/O lines */
+        if (s->bus_width) {
+            error_setg(errp, "bus-width=%u: chip %s is a SPI part, on the "
+                       "controller's four I/O lines", s->bus_width,
+                       s->desc->name);
             goto fail_early;
         }
+    } else if (fm_chip_desc_is_nor(s->desc)) {
         bus_width = s->bus_width ? s->bus_width
                     : (s->desc->nor.bus_widths & 16) ? 16 : 8;
         if ((bus_width != 8 && bus_width != 16) ||
@@ -295,7 +302,12 @@ static bool flashmodel_pci_open(FlashmodelPCIState *s, Error **errp)
         goto fail;
     }
     hooks.guest_now_ns = s->guest_timing ? flashmodel_pci_guest_now_ns : NULL;
-    if (s->nor) {
+    if (s->desc->type == FM_CHIP_SPI_NOR) {
+        s->iface = fm_pci_regs_new_spi_nor(s->nor, &hooks, s, &err);
+        if (!s->iface) {
+            goto fail;
+        }
+    } else if (s->nor) {
         s->iface = fm_pci_regs_new_nor(s->nor, bus_width, &hooks, s, &err);
         if (!s->iface) {
             goto fail;
@@ -304,7 +316,14 @@ static bool flashmodel_pci_open(FlashmodelPCIState *s, Error **errp)
         if (s->nop >= 0) {
             fm_nand_set_nop_limit(s->nand, s->nop);
         }
-        s->iface = fm_pci_regs_new_nand(s->nand, &hooks, s);
+        if (s->desc->type == FM_CHIP_SPI_NAND) {
+            s->iface = fm_pci_regs_new_spi_nand(s->nand, &hooks, s, &err);
+            if (!s->iface) {
+                goto fail;
+            }
+        } else {
+            s->iface = fm_pci_regs_new_nand(s->nand, &hooks, s);
+        }
     }
     return true;
 
@@ -504,7 +523,8 @@ static void flashmodel_pci_class_init(ObjectClass *klass, void *data)
     k->device_id = FMPCI_DEVICE_ID;
     k->revision = FMPCI_VERSION_VALUE;
     k->class_id = PCI_CLASS_MEMORY_FLASH;
-    dc->desc = "flashmodel flash chip (NAND controller or CFI NOR window)";
+    dc->desc = "flashmodel flash chip (NAND or SPI controller, or CFI NOR "
+               "window)";
     dc->reset = flashmodel_pci_reset;
     dc->vmsd = &vmstate_flashmodel_pci;
     device_class_set_props(dc, flashmodel_pci_properties);
@@ -522,7 +542,8 @@ static void flashmodel_pci_class_init(ObjectClass *klass, void *data)
         "chip time: none (default), virtual, guest (QEMU's virtual clock) "
         "or real");
     object_class_property_set_description(klass, "bus-width",
-        "NOR: data bus width, 8 or 16 (default: the widest the part has)");
+        "CFI NOR: data bus width, 8 or 16 (default: the widest the part "
+        "has)");
     set_bit(DEVICE_CATEGORY_STORAGE, dc->categories);
 }
 

@@ -222,6 +222,12 @@ test_info_nor (void)
   assert_match (spi.out, "^  READ JEDEC ID \\(9Fh\\) +C2 20 19$");
   assert_match (spi.out, "^  erase sectors +8192 x 4 KiB$");
   assert_match (spi.out, "^  4-byte addressing +B7h/E9h and 4-byte opcodes$");
+  /* What Linux's spi-nor derives from SFDP, for the guest test glue-spi-nor
+   * to compare with. */
+  assert_match (spi.out, "^  erase instructions +4 KiB, 20h \\(4-byte form 21h\\)$");
+  assert_match (spi.out, "^  fast reads +1-1-2, 8 dummy clocks$");
+  assert_match (spi.out, "^ +1-4-4, 6 dummy clocks$");
+  assert_match (spi.out, "^  quad enable +SR1 bit 6$");
 }
 
 static void

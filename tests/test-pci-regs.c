@@ -2,9 +2,10 @@
 /*
  * The flashmodel-pci register interface (fm-pci-regs.h) as a guest drives
  * it through QEMU's device: BAR0's registers at every width, a NAND chip
- * through CMD/ADDR/DATA, a NOR chip through BAR1, the accesses the
- * interface does not define, the power-cut report, the guest's clock and
- * a system reset.
+ * through CMD/ADDR/DATA, a NOR chip through BAR1, a SPI chip through CS#,
+ * SPI_LINES and DATA with the lines of each phase checked, the accesses
+ * the interface does not define, the power-cut report, the guest's clock
+ * and a system reset.
  */
 #include "fm-test-util.h"
 
@@ -80,7 +81,27 @@ fixture_init (Fixture *f, const gchar *chip, FmTimingMode timing, gboolean guest
   memset (f, 0, sizeof *f);
   f->guest_ns = 5000;
   f->desc = fm_test_chip (chip);
-  if (fm_chip_desc_is_nor (f->desc))
+  if (f->desc->type == FM_CHIP_SPI_NAND)
+    {
+      f->nand = fm_test_nand (f->desc, 1, 0, timing);
+      if (faults)
+        fm_nand_set_faults (f->nand, fm_fault_set_parse (faults, NULL));
+      f->regs = fm_pci_regs_new_spi_nand (f->nand, &hooks, f, &error);
+      g_assert_no_error (error);
+    }
+  else if (f->desc->type == FM_CHIP_SPI_NOR)
+    {
+      FmImage *image = fm_nor_create_image (f->desc, NULL, 1, &error);
+
+      g_assert_no_error (error);
+      f->nor = fm_nor_new (f->desc, image, timing, &error);
+      g_assert_no_error (error);
+      if (faults)
+        fm_nand_set_faults (fm_nor_cells (f->nor), fm_fault_set_parse (faults, NULL));
+      f->regs = fm_pci_regs_new_spi_nor (f->nor, &hooks, f, &error);
+      g_assert_no_error (error);
+    }
+  else if (fm_chip_desc_is_nor (f->desc))
     {
       FmImage *image = fm_nor_create_image (f->desc, NULL, 1, &error);
 
@@ -360,7 +381,7 @@ test_nor_undefined_accesses (void)
   wr32 (&f, FMPCI_CMD, 0x90);
   expect_guest_error (&f, &errors, "for NAND chips");
   g_assert_cmphex (rd32 (&f, FMPCI_DATA), ==, 0);
-  expect_guest_error (&f, &errors, "DATA is for NAND chips");
+  expect_guest_error (&f, &errors, "DATA is for NAND and SPI chips");
   g_assert_cmphex (fm_pci_regs_window_read (f.regs, window, 2), ==, G_MAXUINT64);
   expect_guest_error (&f, &errors, "beyond the window");
   g_assert_cmphex (fm_pci_regs_window_read (f.regs, 0, 16), ==, G_MAXUINT64);
@@ -425,6 +446,378 @@ test_reset (void)
   fm_pci_regs_reset (f.regs);
   nand_cmd_addr (&f, 0x90, (const guint8[]) { 0x00 }, 1);
   g_assert_cmphex (fm_pci_regs_read (f.regs, FMPCI_DATA, 1), ==, 0xff);
+  fixture_clear (&f);
+}
+
+/* ---- a SPI chip through CS#, SPI_LINES and DATA ------------------------- */
+
+/* A spi-mem operation: its opcode, address, dummy and data phases with the
+ * buswidth of each, as kernel/flashmodel-pci-spi.c sends it. */
+typedef struct {
+  guint8 opcode;
+  guint64 addr;
+  guint naddr, ndummy;
+  guint lines[4];       /* command, address, dummy, data; 0: 1 */
+} SpiOp;
+
+static void
+spi_lines (Fixture *f, guint lines)
+{
+  wr32 (f, FMPCI_SPI_LINES, lines ? lines : 1);
+}
+
+/* The header one byte per access, the data ACCESS bytes at a time (the
+ * tail in single bytes). */
+static void
+spi_exec (Fixture *f, const SpiOp *op, const guint8 *out, guint8 *in, gsize len, guint access)
+{
+  wr32 (f, FMPCI_CTRL, FMPCI_CTRL_CE);
+  spi_lines (f, op->lines[0]);
+  fm_pci_regs_write (f->regs, FMPCI_DATA, op->opcode, 1);
+  spi_lines (f, op->lines[1]);
+  for (guint i = op->naddr; i-- > 0;)
+    fm_pci_regs_write (f->regs, FMPCI_DATA, (op->addr >> (8 * i)) & 0xff, 1);
+  spi_lines (f, op->lines[2]);
+  for (guint i = 0; i < op->ndummy; i++)
+    fm_pci_regs_write (f->regs, FMPCI_DATA, 0xff, 1);
+  spi_lines (f, op->lines[3]);
+  for (gsize i = 0; i < len;)
+    {
+      guint n = len - i >= access ? access : 1;
+      guint64 v = 0;
+
+      if (out)
+        {
+          for (guint b = 0; b < n; b++)
+            v |= (guint64) out[i + b] << (8 * b);
+          fm_pci_regs_write (f->regs, FMPCI_DATA, v, n);
+        }
+      else
+        {
+          v = fm_pci_regs_read (f->regs, FMPCI_DATA, n);
+          for (guint b = 0; b < n; b++)
+            in[i + b] = (guint8) (v >> (8 * b));
+        }
+      i += n;
+    }
+  wr32 (f, FMPCI_CTRL, 0);
+}
+
+static void
+spi_cmd (Fixture *f, guint8 opcode)
+{
+  SpiOp op = { opcode, 0, 0, 0, { 1, 1, 1, 1 } };
+
+  spi_exec (f, &op, NULL, NULL, 0, 1);
+}
+
+static guint8
+spi_read_sr (Fixture *f)
+{
+  SpiOp op = { 0x05, 0, 0, 0, { 1, 1, 1, 1 } };
+  guint8 sr;
+
+  spi_exec (f, &op, NULL, &sr, 1, 1);
+  return sr;
+}
+
+/* spi-nor's multi-I/O read of mode bit INDEX (FmSpiReadModes), 3-byte
+ * addresses: dummy bytes counted on the address lines, as spi-mem does. */
+static SpiOp
+spi_nor_read_op (const FmChipDesc *desc, guint index, guint64 addr)
+{
+  static const struct { guint8 opcode; guint addr_lines, data_lines; } reads[] = {
+    { 0x3b, 1, 2 }, { 0xbb, 2, 2 }, { 0x6b, 1, 4 }, { 0xeb, 4, 4 },
+  };
+  SpiOp op = { reads[index].opcode, addr, 3,
+               desc->nor.read_dummy_clocks[index] * reads[index].addr_lines / 8,
+               { 1, reads[index].addr_lines, reads[index].addr_lines,
+                 reads[index].data_lines } };
+
+  g_assert_true (desc->nor.read_modes & (1u << index));
+  return op;
+}
+
+static void
+test_spi_nor_id_registers (void)
+{
+  Fixture f;
+
+  fixture_init (&f, "winbond-w25q128jv", FM_TIMING_NONE, FALSE, NULL);
+  g_assert_cmpuint (rd32 (&f, FMPCI_TYPE), ==, FMPCI_TYPE_SPI_NOR);
+  g_assert_cmpuint (rd32 (&f, FMPCI_BUSWIDTH), ==, 4);
+  g_assert_cmpuint (fm_pci_regs_read (f.regs, FMPCI_SIZE_LO, 8), ==, 16 << 20);
+  g_assert_cmpuint (rd32 (&f, FMPCI_SPI_LINES), ==, 1);
+  g_assert_cmpuint (fm_pci_regs_window_size (f.regs), ==, 0);
+  g_assert_true (rd32 (&f, FMPCI_STATUS) & FMPCI_STATUS_READY);
+  g_assert_cmpuint (f.guest_errors, ==, 0);
+  fixture_clear (&f);
+}
+
+/* READ JEDEC ID with every DATA width, and SFDP's signature. */
+static void
+test_spi_nor_read_id (void)
+{
+  SpiOp rdid = { 0x9f, 0, 0, 0, { 1, 1, 1, 1 } };
+  SpiOp sfdp = { 0x5a, 0, 3, 1, { 1, 1, 1, 1 } };
+  Fixture f;
+  guint8 id[8];
+
+  fixture_init (&f, "winbond-w25q128jv", FM_TIMING_NONE, FALSE, NULL);
+  /* Deselected, the chip drives nothing. */
+  fm_pci_regs_write (f.regs, FMPCI_DATA, 0x9f, 1);
+  g_assert_cmphex (fm_pci_regs_read (f.regs, FMPCI_DATA, 4), ==, 0xffffffff);
+  for (guint size = 1; size <= 8; size *= 2)
+    {
+      memset (id, 0, sizeof id);
+      spi_exec (&f, &rdid, NULL, id, 8, size);
+      g_assert_cmpmem (id, 3, f.desc->id, 3);
+    }
+  spi_exec (&f, &sfdp, NULL, id, 4, 4);
+  g_assert_cmpmem (id, 4, "SFDP", 4);
+  g_assert_cmpuint (f.guest_errors, ==, 0);
+  fixture_clear (&f);
+}
+
+/* Page program with 8-byte writes, READY in STATUS while the chip is
+ * busy, then the page back through every multi-I/O read once QE is set. */
+static void
+test_spi_nor_program_and_read (void)
+{
+  SpiOp pp = { 0x02, 0x10000, 3, 0, { 1, 1, 1, 1 } };
+  SpiOp wrsr2 = { 0x31, 0, 0, 0, { 1, 1, 1, 1 } };
+  Fixture f;
+  g_autofree guint8 *data = NULL;
+  guint8 back[256], qe = 0x02;
+
+  fixture_init (&f, "winbond-w25q128jv", FM_TIMING_VIRTUAL, FALSE, NULL);
+  data = fm_test_pattern (256, 5);
+  spi_cmd (&f, 0x06);
+  spi_exec (&f, &pp, data, NULL, 256, 8);
+  g_assert_true (spi_read_sr (&f) & 0x01);
+  g_assert_false (rd32 (&f, FMPCI_STATUS) & FMPCI_STATUS_READY);
+  wait_ready (&f);
+  g_assert_cmphex (spi_read_sr (&f) & 0x03, ==, 0);
+
+  spi_cmd (&f, 0x06);
+  spi_exec (&f, &wrsr2, &qe, NULL, 1, 1);
+  wait_ready (&f);
+  for (guint i = 0; i < FM_SPI_N_READ_MODES; i++)
+    {
+      SpiOp rd = spi_nor_read_op (f.desc, i, 0x10000);
+
+      memset (back, 0, sizeof back);
+      spi_exec (&f, &rd, NULL, back, sizeof back, 4);
+      g_assert_cmpmem (back, sizeof back, data, 256);
+    }
+  g_assert_cmpuint (f.guest_errors, ==, 0);
+  fixture_clear (&f);
+}
+
+/* spinand's operations (drivers/mtd/nand/spi, include/linux/mtd/spinand.h). */
+static guint8
+spi_nand_get_feature (Fixture *f, guint8 reg)
+{
+  SpiOp op = { 0x0f, reg, 1, 0, { 1, 1, 1, 1 } };
+  guint8 v;
+
+  spi_exec (f, &op, NULL, &v, 1, 1);
+  return v;
+}
+
+static void
+spi_nand_set_feature (Fixture *f, guint8 reg, guint8 v)
+{
+  SpiOp op = { 0x1f, reg, 1, 0, { 1, 1, 1, 1 } };
+
+  spi_exec (f, &op, &v, NULL, 1, 1);
+}
+
+/* spinand_wait(): GET FEATURE C0h until OIP clears; STATUS's READY says
+ * the same. Returns the status register. */
+static guint8
+spi_nand_wait (Fixture *f)
+{
+  guint8 status;
+
+  wait_ready (f);
+  status = spi_nand_get_feature (f, 0xc0);
+  g_assert_cmphex (status & 0x01, ==, 0);
+  return status;
+}
+
+static void
+spi_nand_row_op (Fixture *f, guint8 opcode, guint32 row)
+{
+  SpiOp op = { opcode, row, 3, 0, { 1, 1, 1, 1 } };
+
+  spi_exec (f, &op, NULL, NULL, 0, 1);
+}
+
+static void
+test_spi_nand_id_registers (void)
+{
+  Fixture f;
+
+  fixture_init (&f, "winbond-w25n01gv", FM_TIMING_NONE, FALSE, NULL);
+  g_assert_cmpuint (rd32 (&f, FMPCI_TYPE), ==, FMPCI_TYPE_SPI_NAND);
+  g_assert_cmpuint (rd32 (&f, FMPCI_BUSWIDTH), ==, 4);
+  g_assert_cmpuint (fm_pci_regs_read (f.regs, FMPCI_SIZE_LO, 8), ==, 128 << 20);
+  g_assert_cmpuint (fm_pci_regs_window_size (f.regs), ==, 0);
+  g_assert_cmpuint (f.guest_errors, ==, 0);
+  fixture_clear (&f);
+}
+
+/* READ ID (9Fh, a dummy byte), then a page erased, loaded with quad
+ * PROGRAM LOAD (32h) in 8-byte writes, executed, read to the cache and
+ * out with quad I/O READ FROM CACHE (EBh) in 4-byte reads, as spinand
+ * does with the fastest operations the part and the controller share. */
+static void
+test_spi_nand_program_and_read (void)
+{
+  SpiOp rdid = { 0x9f, 0, 0, 1, { 1, 1, 1, 1 } };
+  Fixture f;
+  g_autofree guint8 *data = NULL;
+  g_autofree guint8 *back = NULL;
+  guint32 row = 5 * 64 + 3;
+  gsize n;
+  guint8 id[3];
+
+  fixture_init (&f, "winbond-w25n01gv", FM_TIMING_VIRTUAL, FALSE, NULL);
+  n = f.desc->page_size;
+  data = fm_test_pattern (n, 7);
+  back = g_malloc0 (n);
+  spi_cmd (&f, 0xff);
+  spi_nand_wait (&f);
+  spi_exec (&f, &rdid, NULL, id, 3, 1);
+  g_assert_cmpmem (id, 3, f.desc->id, 3);
+  /* Unlock every block (the part starts locked). */
+  spi_nand_set_feature (&f, 0xa0, 0);
+
+  spi_cmd (&f, 0x06);
+  spi_nand_row_op (&f, 0xd8, row);
+  g_assert_false (rd32 (&f, FMPCI_STATUS) & FMPCI_STATUS_READY);
+  g_assert_cmphex (spi_nand_wait (&f) & 0x04, ==, 0);
+
+  spi_cmd (&f, 0x06);
+  spi_exec (&f, &(SpiOp) { 0x32, 0, 2, 0, { 1, 1, 1, 4 } }, data, NULL, n, 8);
+  spi_nand_row_op (&f, 0x10, row);
+  g_assert_cmphex (spi_nand_wait (&f) & 0x08, ==, 0);
+
+  spi_nand_row_op (&f, 0x13, row);
+  spi_nand_wait (&f);
+  spi_exec (&f, &(SpiOp) { 0xeb, 0, 2, 2, { 1, 4, 4, 4 } }, NULL, back, n, 4);
+  g_assert_cmpmem (back, n, data, n);
+  g_assert_cmpuint (f.guest_errors, ==, 0);
+
+  /* The same read with its address on one line: a guest error, FFh. */
+  memset (back, 0, n);
+  spi_exec (&f, &(SpiOp) { 0xeb, 0, 2, 2, { 1, 1, 4, 4 } }, NULL, back, 16, 4);
+  g_assert_cmpuint (f.guest_errors, ==, 1);
+  g_assert_nonnull (strstr (f.last_error, "byte 1 of instruction EBh went out on 1 line(s), "
+                            "the chip takes it on 4"));
+  fixture_clear (&f);
+}
+
+/* A phase on other lines than the chip's: one guest error per instruction
+ * naming it, FFh read, FFh sent; the next instruction is unaffected. */
+static void
+test_spi_width_mismatch (void)
+{
+  SpiOp pp = { 0x02, 0x2000, 3, 0, { 1, 1, 1, 1 } };
+  Fixture f;
+  guint errors = 0;
+  guint8 byte = 0x3c, back[16];
+  SpiOp rd;
+
+  fixture_init (&f, "winbond-w25q128jv", FM_TIMING_NONE, FALSE, NULL);
+  spi_cmd (&f, 0x06);
+  spi_exec (&f, &pp, &byte, NULL, 1, 1);
+
+  /* Quad I/O before QE: IO2 and IO3 are WP# and HOLD#, the chip does not
+   * know EBh and takes every byte on one line. */
+  rd = spi_nor_read_op (f.desc, 3, 0x2000);
+  spi_exec (&f, &rd, NULL, back, sizeof back, 8);
+  expect_guest_error (&f, &errors, "byte 1 of instruction EBh went out on 4 line(s), "
+                      "the chip takes it on 1");
+  for (guint i = 0; i < sizeof back; i++)
+    g_assert_cmphex (back[i], ==, 0xff);
+
+  /* 1-1-4 with QE set, the data read on one line: the address goes
+   * through, the data reads FFh; one error for the instruction. */
+  spi_cmd (&f, 0x06);
+  spi_exec (&f, &(SpiOp) { 0x31, 0, 0, 0, { 1, 1, 1, 1 } }, (const guint8[]) { 0x02 }, NULL, 1, 1);
+  rd = spi_nor_read_op (f.desc, 2, 0x2000);
+  rd.lines[3] = 1;
+  spi_exec (&f, &rd, NULL, back, sizeof back, 4);
+  expect_guest_error (&f, &errors, "byte 5 of instruction 6Bh went out on 1 line(s), "
+                      "the chip takes it on 4");
+  for (guint i = 0; i < sizeof back; i++)
+    g_assert_cmphex (back[i], ==, 0xff);
+  rd.lines[3] = 4;
+  spi_exec (&f, &rd, NULL, back, 1, 1);
+  g_assert_cmphex (back[0], ==, byte);
+
+  /* An opcode on two lines reaches the chip as FFh, which it ignores:
+   * WREN does not take. */
+  spi_exec (&f, &(SpiOp) { 0x06, 0, 0, 0, { 2, 1, 1, 1 } }, NULL, NULL, 0, 1);
+  expect_guest_error (&f, &errors, "byte 0 of instruction 06h went out on 2 line(s)");
+  g_assert_cmphex (spi_read_sr (&f) & 0x02, ==, 0);
+  g_assert_cmpuint (f.guest_errors, ==, errors);
+  fixture_clear (&f);
+}
+
+static void
+test_spi_undefined_accesses (void)
+{
+  Fixture f;
+  guint errors = 0;
+
+  fixture_init (&f, "winbond-w25q128jv", FM_TIMING_NONE, FALSE, NULL);
+  wr32 (&f, FMPCI_SPI_LINES, 4);
+  wr32 (&f, FMPCI_SPI_LINES, 3);
+  expect_guest_error (&f, &errors, "SPI_LINES 3");
+  wr32 (&f, FMPCI_SPI_LINES, 8);
+  expect_guest_error (&f, &errors, "SPI_LINES 8");
+  fm_pci_regs_write (f.regs, FMPCI_SPI_LINES, G_GUINT64_CONSTANT (1) << 32 | 1, 8);
+  expect_guest_error (&f, &errors, "read-only or unknown register 0x2c");
+  g_assert_cmpuint (rd32 (&f, FMPCI_SPI_LINES), ==, 1);
+  wr32 (&f, FMPCI_CMD, 0x9f);
+  expect_guest_error (&f, &errors, "a SPI chip takes every byte through DATA");
+  wr32 (&f, FMPCI_ADDR, 0);
+  expect_guest_error (&f, &errors, "a SPI chip takes every byte through DATA");
+  g_assert_cmphex (fm_pci_regs_read (f.regs, FMPCI_DATA + 2, 2), ==, 0);
+  expect_guest_error (&f, &errors, "must start at 0x40");
+  g_assert_cmphex (fm_pci_regs_window_read (f.regs, 0, 4), ==, G_MAXUINT64);
+  expect_guest_error (&f, &errors, "no BAR1");
+  fixture_clear (&f);
+
+  /* SPI_LINES is nothing on the other kinds. */
+  fixture_init (&f, "micron-mt29f4g", FM_TIMING_NONE, FALSE, NULL);
+  errors = 0;
+  wr32 (&f, FMPCI_SPI_LINES, 1);
+  expect_guest_error (&f, &errors, "SPI_LINES is for SPI chips");
+  g_assert_cmpuint (rd32 (&f, FMPCI_SPI_LINES), ==, 0);
+  expect_guest_error (&f, &errors, "SPI_LINES is for SPI chips");
+  fixture_clear (&f);
+}
+
+/* A system reset: CS# high (the instruction under way ends) and one line. */
+static void
+test_spi_reset (void)
+{
+  Fixture f;
+
+  fixture_init (&f, "winbond-w25q128jv", FM_TIMING_NONE, FALSE, NULL);
+  wr32 (&f, FMPCI_CTRL, FMPCI_CTRL_CE);
+  fm_pci_regs_write (f.regs, FMPCI_DATA, 0x06, 1);
+  wr32 (&f, FMPCI_SPI_LINES, 4);
+  fm_pci_regs_reset (f.regs);
+  g_assert_cmphex (rd32 (&f, FMPCI_CTRL), ==, 0);
+  g_assert_cmpuint (rd32 (&f, FMPCI_SPI_LINES), ==, 1);
+  /* WREN ended with CS# going high right after its opcode: it took. */
+  g_assert_cmphex (spi_read_sr (&f) & 0x02, ==, 0x02);
+  g_assert_cmpuint (f.guest_errors, ==, 0);
   fixture_clear (&f);
 }
 
@@ -564,6 +957,14 @@ main (int argc, char **argv)
   g_test_add_func ("/pci-regs/undefined/nor", test_nor_undefined_accesses);
   g_test_add_func ("/pci-regs/nor/window", test_nor_window);
   g_test_add_func ("/pci-regs/reset", test_reset);
+  g_test_add_func ("/pci-regs/spi-nor/id-registers", test_spi_nor_id_registers);
+  g_test_add_func ("/pci-regs/spi-nor/read-id", test_spi_nor_read_id);
+  g_test_add_func ("/pci-regs/spi-nor/program-and-read", test_spi_nor_program_and_read);
+  g_test_add_func ("/pci-regs/spi-nand/id-registers", test_spi_nand_id_registers);
+  g_test_add_func ("/pci-regs/spi-nand/program-and-read", test_spi_nand_program_and_read);
+  g_test_add_func ("/pci-regs/spi/width-mismatch", test_spi_width_mismatch);
+  g_test_add_func ("/pci-regs/spi/undefined", test_spi_undefined_accesses);
+  g_test_add_func ("/pci-regs/spi/reset", test_spi_reset);
   g_test_add_func ("/pci-regs/time/status-polls", test_status_polls_let_time_pass);
   g_test_add_func ("/pci-regs/time/guest-clock", test_guest_clock);
   g_test_add_func ("/pci-regs/power-cut", test_power_cut_reported_once);

@@ -95,6 +95,10 @@ typedef struct {
   guint32 bfpt[20];
   guint bfpt_len;
   guint64 polls;
+  /* The buswidths of the next host_op's address (and dummy) and data
+   * phases, as spi-mem's op gives them (0: 1); host_op checks that the
+   * model expects every byte on the lines the op sends it on. */
+  guint op_addr_lines, op_data_lines;
 } Host;
 
 static FmClock *
@@ -110,11 +114,15 @@ host_now (Host *h)
 }
 
 /* One spi-mem operation: opcode, address (MSB first), dummy bytes (FFh as
- * spi-mem sends them), then LEN data bytes out of OUT or into IN. */
+ * spi-mem sends them), then LEN data bytes out of OUT or into IN. Before
+ * each header byte and around the data, the lines the model expects are
+ * those of the op (fm_spi_nor_phase_lines(), what a controller checks). */
 static void
 host_op (Host *h, guint8 opcode, guint64 addr, guint naddr, guint ndummy,
          const guint8 *out, guint8 *in, gsize len)
 {
+  guint addr_lines = h->op_addr_lines ? h->op_addr_lines : 1;
+  guint data_lines = h->op_data_lines ? h->op_data_lines : 1;
   guint8 header[1 + 4 + 32];
   guint n = 0;
 
@@ -125,11 +133,20 @@ host_op (Host *h, guint8 opcode, guint64 addr, guint naddr, guint ndummy,
     header[n++] = (addr >> (8 * i)) & 0xff;
   memset (header + n, 0xff, ndummy);
   n += ndummy;
+  h->op_addr_lines = h->op_data_lines = 0;
+  g_assert_cmpuint (fm_spi_nor_phase_lines (h->spi), ==, 1);
   fm_spi_nor_select (h->spi, TRUE);
-  fm_spi_nor_transfer (h->spi, header, NULL, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpuint (fm_spi_nor_phase_lines (h->spi), ==, i == 0 ? 1 : addr_lines);
+      fm_spi_nor_transfer (h->spi, header + i, NULL, 1);
+    }
+  g_assert_cmpuint (fm_spi_nor_phase_lines (h->spi), ==, data_lines);
   if (len)
     fm_spi_nor_transfer (h->spi, out, in, len);
+  g_assert_cmpuint (fm_spi_nor_phase_lines (h->spi), ==, data_lines);
   fm_spi_nor_select (h->spi, FALSE);
+  g_assert_cmpuint (fm_spi_nor_phase_lines (h->spi), ==, 1);
 }
 
 static void
@@ -198,6 +215,20 @@ host_read_with (Host *h, ReadCmd cmd, guint64 addr, guint8 *buf, gsize len)
   guint dummy = (r->mode_clocks + r->wait_states) * r->addr_lines / 8;
 
   g_assert_true (r->supported);
+  h->op_addr_lines = r->addr_lines;
+  h->op_data_lines = r->data_lines;
+  host_op (h, r->opcode, addr, h->addr_nbytes, dummy, NULL, buf, len);
+}
+
+/* The same read while the part does not take it (a quad read before QE
+ * is set): the opcode means nothing to it, so it expects each byte on one
+ * line, whatever the op's buswidths, and answers FFh. */
+static void
+host_read_refused (Host *h, ReadCmd cmd, guint64 addr, guint8 *buf, gsize len)
+{
+  const HostRead *r = &h->reads[cmd];
+  guint dummy = (r->mode_clocks + r->wait_states) * r->addr_lines / 8;
+
   host_op (h, r->opcode, addr, h->addr_nbytes, dummy, NULL, buf, len);
 }
 
@@ -1076,6 +1107,20 @@ test_busy_time (void)
   t0 = host_now (&h);
   g_assert_true (host_write_sr_and_check (&h, 0));
   g_assert_cmpuint (host_now (&h) - t0, >=, n->t_write_status_ns);
+
+  /* A quad read while busy is ignored, but its bytes are still expected
+   * on the lines of its phases (host_op checks them). */
+  host_quad_enable (&h);
+  host_write_enable (&h);
+  host_erase_with (&h, host_erase_index (&h, n->erase_types[0].size), 0);
+  host_write_enable (&h);
+  host_op (&h, 0x02, 0, 3, 0, &byte, NULL, 1);
+  g_assert_true (host_read_sr (&h) & SR_WIP);
+  host_read_with (&h, RD_1_4_4, 0, id, 1);
+  g_assert_cmphex (id[0], ==, 0xff);
+  host_wait_till_ready (&h);
+  host_read_with (&h, RD_1_4_4, 0, id, 1);
+  g_assert_cmphex (id[0], ==, byte);
   host_clear (&h);
 }
 
@@ -1207,9 +1252,9 @@ test_quad_needs_qe (void)
 
   host_init_chip (&h, "winbond-w25q128jv", FM_TIMING_NONE);
   host_write (&h, 0x400, &byte, 1);
-  host_read_with (&h, RD_1_1_4, 0x400, buf, 1);
+  host_read_refused (&h, RD_1_1_4, 0x400, buf, 1);
   g_assert_cmphex (buf[0], ==, 0xff);
-  host_read_with (&h, RD_1_4_4, 0x400, buf, 1);
+  host_read_refused (&h, RD_1_4_4, 0x400, buf, 1);
   g_assert_cmphex (buf[0], ==, 0xff);
   host_read_with (&h, RD_1_2_2, 0x400, buf, 1);
   g_assert_cmphex (buf[0], ==, byte);

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The flashmodel-pci register interface of a chip model (fm-pci-regs.h):
- * BAR0's register file over FmNandBus or FmNorCfi, BAR1's NOR window, the
- * power-cut report and the guest's clock.
+ * BAR0's register file over FmNandBus, FmNorCfi or a SPI controller
+ * (fm-pci-spi.h), BAR1's NOR window, the power-cut report and the guest's
+ * clock.
  */
 #include "fm-pci-regs.h"
+#include "fm-pci-spi.h"
 
 #include "flashmodel-pci.h"
 
@@ -20,7 +22,9 @@ struct _FmPciRegs {
   FmClock *clock;
   FmNandBus *nand_bus;    /* owned; NULL for NOR */
   FmNor *nor;
-  FmNorCfi *cfi;          /* owned; NULL for NAND */
+  FmNorCfi *cfi;          /* owned; NULL unless parallel NOR */
+  FmPciSpi *spi;          /* owned; NULL unless SPI */
+  guint32 type;           /* FMPCI_TYPE_* */
 
   guint64 guest_clock_base; /* chip time - guest time (modulo 2^64), when the chip follows it */
   guint32 ctrl;
@@ -43,9 +47,12 @@ guest_error (FmPciRegs *regs, const gchar *format, ...)
 }
 
 static FmPciRegs *
-regs_new (FmNand *cells, FmClock *clock, const FmPciRegsHooks *hooks, gpointer data)
+regs_new (guint32 type, FmNand *cells, FmClock *clock, const FmPciRegsHooks *hooks,
+          gpointer data)
 {
   FmPciRegs *regs = g_new0 (FmPciRegs, 1);
+
+  regs->type = type;
 
   if (hooks)
     regs->hooks = *hooks;
@@ -61,7 +68,7 @@ regs_new (FmNand *cells, FmClock *clock, const FmPciRegsHooks *hooks, gpointer d
 FmPciRegs *
 fm_pci_regs_new_nand (FmNand *nand, const FmPciRegsHooks *hooks, gpointer data)
 {
-  FmPciRegs *regs = regs_new (nand, fm_nand_clock (nand), hooks, data);
+  FmPciRegs *regs = regs_new (FMPCI_TYPE_NAND, nand, fm_nand_clock (nand), hooks, data);
 
   regs->nand_bus = fm_nand_bus_new (nand);
   return regs;
@@ -76,10 +83,40 @@ fm_pci_regs_new_nor (FmNor *nor, guint bus_width, const FmPciRegsHooks *hooks, g
 
   if (!cfi)
     return NULL;
-  regs = regs_new (fm_nor_cells (nor), fm_nor_clock (nor), hooks, data);
+  regs = regs_new (FMPCI_TYPE_CFI_NOR, fm_nor_cells (nor), fm_nor_clock (nor), hooks, data);
   regs->desc = fm_nor_desc (nor);
   regs->nor = nor;
   regs->cfi = cfi;
+  return regs;
+}
+
+FmPciRegs *
+fm_pci_regs_new_spi_nand (FmNand *nand, const FmPciRegsHooks *hooks, gpointer data,
+                          GError **error)
+{
+  FmPciSpi *spi = fm_pci_spi_new_nand (nand, error);
+  FmPciRegs *regs;
+
+  if (!spi)
+    return NULL;
+  regs = regs_new (FMPCI_TYPE_SPI_NAND, nand, fm_nand_clock (nand), hooks, data);
+  regs->spi = spi;
+  return regs;
+}
+
+FmPciRegs *
+fm_pci_regs_new_spi_nor (FmNor *nor, const FmPciRegsHooks *hooks, gpointer data,
+                         GError **error)
+{
+  FmPciSpi *spi = fm_pci_spi_new_nor (nor, error);
+  FmPciRegs *regs;
+
+  if (!spi)
+    return NULL;
+  regs = regs_new (FMPCI_TYPE_SPI_NOR, fm_nor_cells (nor), fm_nor_clock (nor), hooks, data);
+  regs->desc = fm_nor_desc (nor);
+  regs->nor = nor;
+  regs->spi = spi;
   return regs;
 }
 
@@ -90,6 +127,7 @@ fm_pci_regs_free (FmPciRegs *regs)
     return;
   fm_nand_bus_free (regs->nand_bus);
   fm_nor_cfi_free (regs->cfi);
+  fm_pci_spi_free (regs->spi);
   g_free (regs);
 }
 
@@ -159,6 +197,7 @@ valid_size (guint size)
 
 /* ---- BAR0: registers ------------------------------------------------------ */
 
+/* A parallel (CFI) NOR chip, on BAR1. */
 static gboolean
 is_nor (const FmPciRegs *regs)
 {
@@ -172,14 +211,28 @@ status (FmPciRegs *regs)
 
   if (regs->clock->mode == FM_TIMING_VIRTUAL && !regs->hooks.guest_now_ns)
     fm_clock_advance (regs->clock, FM_PCI_REGS_POLL_NS);
-  ready = is_nor (regs) ? fm_nor_cfi_ready (regs->cfi) : fm_nand_bus_ready (regs->nand_bus);
+  if (regs->spi)
+    ready = fm_pci_spi_ready (regs->spi);
+  else
+    ready = is_nor (regs) ? fm_nor_cfi_ready (regs->cfi) : fm_nand_bus_ready (regs->nand_bus);
   return ready ? FMPCI_STATUS_READY : 0;
 }
 
 static guint64
 chip_size (const FmPciRegs *regs)
 {
-  return is_nor (regs) ? fm_nor_size (regs->nor) : fm_chip_desc_size_bytes (regs->desc);
+  return regs->nor ? fm_nor_size (regs->nor) : fm_chip_desc_size_bytes (regs->desc);
+}
+
+/* The SPI controller's I/O lines: IO0-IO3. */
+#define SPI_IO_LINES 4
+
+static guint32
+bus_width (const FmPciRegs *regs)
+{
+  if (regs->spi)
+    return SPI_IO_LINES;
+  return is_nor (regs) ? fm_nor_cfi_bus_width (regs->cfi) : regs->desc->bus_width;
 }
 
 /* Four bytes of NAME from OFFSET (a multiple of 4 within it), NUL-padded,
@@ -209,17 +262,22 @@ reg_read (FmPciRegs *regs, guint64 offset)
     case FMPCI_VERSION:
       return FMPCI_VERSION_VALUE;
     case FMPCI_TYPE:
-      return is_nor (regs) ? FMPCI_TYPE_CFI_NOR : FMPCI_TYPE_NAND;
+      return regs->type;
     case FMPCI_CTRL:
       return regs->ctrl;
     case FMPCI_STATUS:
       return status (regs);
     case FMPCI_BUSWIDTH:
-      return is_nor (regs) ? fm_nor_cfi_bus_width (regs->cfi) : regs->desc->bus_width;
+      return bus_width (regs);
     case FMPCI_SIZE_LO:
       return (guint32) chip_size (regs);
     case FMPCI_SIZE_HI:
       return (guint32) (chip_size (regs) >> 32);
+    case FMPCI_SPI_LINES:
+      if (regs->spi)
+        return fm_pci_spi_lines (regs->spi);
+      guest_error (regs, "SPI_LINES is for SPI chips");
+      return 0;
     case FMPCI_CMD:
     case FMPCI_ADDR:
       guest_error (regs, "register 0x%" G_GINT64_MODIFIER "x is write-only", offset);
@@ -234,7 +292,12 @@ static void
 set_ctrl (FmPciRegs *regs, guint32 value)
 {
   regs->ctrl = value & (FMPCI_CTRL_CE | FMPCI_CTRL_WP);
-  if (is_nor (regs))
+  if (regs->spi)
+    {
+      fm_pci_spi_set_wp (regs->spi, (regs->ctrl & FMPCI_CTRL_WP) != 0);
+      fm_pci_spi_set_cs (regs->spi, (regs->ctrl & FMPCI_CTRL_CE) != 0);
+    }
+  else if (is_nor (regs))
     {
       /* The window selects the chip on every access: CE has no use. */
       fm_nor_cfi_set_wp (regs->cfi, (regs->ctrl & FMPCI_CTRL_WP) != 0);
@@ -255,10 +318,19 @@ reg_write (FmPciRegs *regs, guint64 offset, guint32 value)
     case FMPCI_CTRL:
       set_ctrl (regs, value);
       return;
+    case FMPCI_SPI_LINES:
+      if (!regs->spi)
+        guest_error (regs, "SPI_LINES is for SPI chips");
+      else if (!fm_pci_spi_set_lines (regs->spi, value))
+        guest_error (regs, "SPI_LINES %u: a phase travels on 1, 2 or 4 lines", value);
+      return;
     case FMPCI_CMD:
     case FMPCI_ADDR:
       if (is_nor (regs))
         guest_error (regs, "CMD and ADDR are for NAND chips; a NOR chip is driven through BAR1");
+      else if (regs->spi)
+        guest_error (regs, "CMD and ADDR are for NAND chips; a SPI chip takes every byte "
+                     "through DATA");
       else if (offset == FMPCI_CMD)
         fm_nand_bus_command (regs->nand_bus, value & 0xff);
       else
@@ -271,17 +343,34 @@ reg_write (FmPciRegs *regs, guint64 offset, guint32 value)
     }
 }
 
+/* SIZE bytes through the SPI controller; a byte on the wrong lines is
+ * reported once per instruction. */
+static void
+spi_transfer (FmPciRegs *regs, const guint8 *tx, guint8 *rx, guint size)
+{
+  FmPciSpiWidthError e;
+
+  if (!fm_pci_spi_transfer (regs->spi, tx, rx, size, &e))
+    guest_error (regs, "SPI: byte %" G_GSIZE_FORMAT " of instruction %02Xh went out on %u "
+                 "line(s), the chip takes it on %u: the chip got FFh, the guest reads FFh",
+                 e.index, e.opcode, e.sent, e.expected);
+}
+
 /* DATA: SIZE bytes of data cycles, lowest address first. A byte access is
- * one cycle on either bus width (on a x16 chip: the low byte lane). */
+ * one cycle on either bus width (on a x16 chip: the low byte lane). SPI:
+ * SIZE bytes clocked, what came back returned. */
 static guint64
 data_read (FmPciRegs *regs, guint size)
 {
   guint8 buf[8];
   guint64 value = 0;
 
-  if (size == 1)
+  if (regs->spi)
+    spi_transfer (regs, NULL, buf, size);
+  else if (size == 1)
     return fm_nand_bus_read (regs->nand_bus) & 0xff;
-  fm_nand_bus_read_buf (regs->nand_bus, buf, size);
+  else
+    fm_nand_bus_read_buf (regs->nand_bus, buf, size);
   for (guint i = 0; i < size; i++)
     value |= (guint64) buf[i] << (8 * i);
   return value;
@@ -292,14 +381,17 @@ data_write (FmPciRegs *regs, guint64 value, guint size)
 {
   guint8 buf[8];
 
-  if (size == 1)
+  if (size == 1 && !regs->spi)
     {
       fm_nand_bus_write (regs->nand_bus, value & 0xff);
       return;
     }
   for (guint i = 0; i < size; i++)
     buf[i] = (guint8) (value >> (8 * i));
-  fm_nand_bus_write_buf (regs->nand_bus, buf, size);
+  if (regs->spi)
+    spi_transfer (regs, buf, NULL, size);
+  else
+    fm_nand_bus_write_buf (regs->nand_bus, buf, size);
 }
 
 static gboolean
@@ -311,9 +403,9 @@ is_data (guint64 offset)
 static gboolean
 data_ok (FmPciRegs *regs, guint64 offset)
 {
-  if (!regs->nand_bus)
+  if (!regs->nand_bus && !regs->spi)
     {
-      guest_error (regs, "DATA is for NAND chips; a NOR chip is driven through BAR1");
+      guest_error (regs, "DATA is for NAND and SPI chips; a NOR chip is driven through BAR1");
       return FALSE;
     }
   if (offset != FMPCI_DATA)
@@ -407,7 +499,7 @@ window_access_ok (FmPciRegs *regs, guint64 addr, guint size, const gchar *what)
   if (is_nor (regs) && valid_size (size) && addr < fm_pci_regs_window_size (regs))
     return TRUE;
   if (!is_nor (regs))
-    guest_error (regs, "BAR1 %s: a NAND chip has no BAR1", what);
+    guest_error (regs, "BAR1 %s: a NAND or SPI chip has no BAR1", what);
   else
     guest_error (regs, "%u-byte BAR1 %s at 0x%" G_GINT64_MODIFIER "x: beyond the window or "
                  "not 1, 2, 4 or 8 bytes", size, what, addr);
@@ -463,5 +555,7 @@ fm_pci_regs_reset (FmPciRegs *regs)
 {
   if (is_nor (regs))
     fm_nor_cfi_reset (regs->cfi);
+  if (regs->spi)
+    fm_pci_spi_set_lines (regs->spi, 1);
   set_ctrl (regs, 0);
 }

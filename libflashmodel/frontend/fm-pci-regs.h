@@ -9,7 +9,10 @@
  * BAR0 is the register file: MAGIC, VERSION, TYPE, CTRL (CE#, WP#),
  * STATUS (R/B#, RY/BY#), BUSWIDTH, SIZE, NAME, and for a NAND chip
  * (FmNandBus) the CMD and ADDR latches and the DATA FIFO, with 1-, 2-, 4-
- * and 8-byte accesses. BAR1 is the address space of a parallel NOR chip
+ * and 8-byte accesses. For a SPI chip (FmSpiNor, FmSpiNand) BAR0 is a SPI
+ * controller: CE is CS#, SPI_LINES the lines of the phase under way, DATA
+ * clocks bytes through the chip, each checked against the lines the chip
+ * expects for it (fm-pci-spi.h). BAR1 is the address space of a parallel NOR chip
  * (FmNorCfi): every access of any width at any address is a bus cycle.
  *
  * Every value a guest sends crosses the trust boundary here: an offset,
@@ -59,6 +62,13 @@ FmPciRegs *fm_pci_regs_new_nand (FmNand *nand, const FmPciRegsHooks *hooks, gpoi
 /* The interface of a parallel NOR chip on a BUS_WIDTH (8 or 16) bus. */
 FmPciRegs *fm_pci_regs_new_nor  (FmNor *nor, guint bus_width, const FmPciRegsHooks *hooks,
                                  gpointer data, GError **error);
+/* The SPI controller in front of a SPI NOR chip (whose FmSpiNor it makes
+ * and owns; NOR must outlive it), or of a SPI NAND chip (whose FmSpiNand
+ * it makes and owns; NAND must outlive it). */
+FmPciRegs *fm_pci_regs_new_spi_nor  (FmNor *nor, const FmPciRegsHooks *hooks, gpointer data,
+                                     GError **error);
+FmPciRegs *fm_pci_regs_new_spi_nand (FmNand *nand, const FmPciRegsHooks *hooks, gpointer data,
+                                     GError **error);
 void       fm_pci_regs_free     (FmPciRegs *regs);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmPciRegs, fm_pci_regs_free)
 
@@ -71,15 +81,15 @@ void       fm_pci_regs_write (FmPciRegs *regs, guint64 offset, guint64 value, gu
 guint64    fm_pci_regs_window_read  (FmPciRegs *regs, guint64 addr, guint size);
 void       fm_pci_regs_window_write (FmPciRegs *regs, guint64 addr, guint64 value, guint size);
 /* The size of BAR1: the NOR chip's size rounded up to a power of two,
- * the chip repeating above its size; 0 for a NAND chip (no BAR1). */
+ * the chip repeating above its size; 0 for a NAND or SPI chip (no BAR1). */
 guint64    fm_pci_regs_window_size  (const FmPciRegs *regs);
 
 /* A system reset: CTRL is cleared (CE# and WP# deasserted) and a NOR
- * chip's RESET# pulsed; a NAND chip has no reset pin, so its operations
- * go on (the driver sends RESET FFh). */
+ * chip's RESET# pulsed; a NAND or SPI chip has no reset pin, so its
+ * operations go on (the driver sends RESET FFh); SPI_LINES is 1 again. */
 void       fm_pci_regs_reset (FmPciRegs *regs);
 
-/* The bus model behind the interface (NULL for the other kind). */
+/* The bus model behind the interface (NULL for the other kinds). */
 FmNandBus *fm_pci_regs_nand_bus (FmPciRegs *regs);
 FmNorCfi  *fm_pci_regs_nor_cfi  (FmPciRegs *regs);
 

@@ -340,8 +340,10 @@ start_instruction (FmSpiNor *spi, guint8 op)
   spi->cmd = decode (spi, op);
   /* RST counts only right after RSTEN. */
   spi->reset_enabled = FALSE;
+  /* Ignored, but still clocked on the lines its phases use (what a
+   * controller checks with fm_spi_nor_phase_lines()). */
   if (busy (spi) && !accepted_while_busy (spi->cmd.kind))
-    spi->cmd = command (CMD_IGNORED, 0);
+    spi->cmd.kind = CMD_IGNORED;
   spi->addr = 0;
   spi->data_count = 0;
   if (spi->cmd.kind == CMD_PAGE_PROGRAM)
@@ -725,6 +727,16 @@ void
 fm_spi_nor_set_wp (FmSpiNor *spi, gboolean asserted)
 {
   spi->wp_asserted = asserted;
+}
+
+guint
+fm_spi_nor_phase_lines (const FmSpiNor *spi)
+{
+  if (!spi->selected || spi->count == 0)
+    return 1;
+  if (spi->count < header_bytes (spi))
+    return spi->cmd.addr_lines;
+  return spi->cmd.data_lines;
 }
 
 gboolean

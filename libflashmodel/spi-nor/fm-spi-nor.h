@@ -69,6 +69,14 @@ void      fm_spi_nor_transfer (FmSpiNor *spi, const guint8 *tx, guint8 *rx, gsiz
  * the pin IO2. */
 void      fm_spi_nor_set_wp   (FmSpiNor *spi, gboolean asserted);
 
+/* The I/O lines (1, 2 or 4) the next byte of the current instruction
+ * travels on: 1 for the opcode, then the address phase's lines for the
+ * address and dummy bytes and the data phase's for the data, as the
+ * instruction defines them (1 for an opcode the part does not know, and
+ * with CS# high); so that a controller can check the widths a host asked
+ * for. An instruction ignored while the part is busy keeps its widths. */
+guint     fm_spi_nor_phase_lines (const FmSpiNor *spi);
+
 /* Whether 4-byte addressing is on (after EN4B). */
 gboolean  fm_spi_nor_four_byte_mode (const FmSpiNor *spi);
 

@@ -274,13 +274,32 @@ print_nor_info (const FmChipDesc *d)
   else
     {
       static const gchar *const mode_names[] = { "1-1-2", "1-2-2", "1-1-4", "1-4-4", NULL };
+      static const gchar *const qe_names[] = {
+        [FM_SPI_QE_NONE] = "none",
+        [FM_SPI_QE_SR2_BIT1] = "SR2 bit 1 (35h reads it, 31h or a 2-byte 01h writes it)",
+        [FM_SPI_QE_SR1_BIT6] = "SR1 bit 6",
+      };
+      gboolean first = TRUE;
 
       g_print ("SPI\n");
       for (guint i = 0; i < n->n_erase_types; i++)
-        g_print ("  %-26s %u KiB, %02Xh%s\n", i ? "" : "erase instructions",
-                 n->erase_types[i].size / 1024, n->erase_types[i].opcode,
-                 n->erase_types[i].opcode_4b ? " (4-byte form too)" : "");
-      print_flag_list ("fast reads", n->read_modes, mode_names);
+        {
+          g_autofree gchar *form_4b = g_strdup_printf (" (4-byte form %02Xh)", n->erase_types[i].opcode_4b);
+
+          g_print ("  %-26s %u KiB, %02Xh%s\n", i ? "" : "erase instructions",
+                   n->erase_types[i].size / 1024, n->erase_types[i].opcode,
+                   n->erase_types[i].opcode_4b ? form_4b : "");
+        }
+      for (guint i = 0; mode_names[i]; i++)
+        if (n->read_modes & (1u << i))
+          {
+            g_print ("  %-26s %s, %u dummy clocks\n", first ? "fast reads" : "", mode_names[i],
+                     n->read_dummy_clocks[i]);
+            first = FALSE;
+          }
+      if (first)
+        g_print ("  %-26s none\n", "fast reads");
+      g_print ("  %-26s %s\n", "quad enable", qe_names[n->quad_enable]);
       g_print ("  %-26s %s\n", "4-byte addressing", n->four_byte ? "B7h/E9h and 4-byte opcodes" : "no");
     }
   g_print ("Timing\n");

@@ -81,8 +81,16 @@ fuzz_pci_op (guint where, guint sub, gboolean write, guint size)
   return (guint8) (log2 | (write ? 4 : 0) | where << 3 | sub << 5);
 }
 
-/* The catalog's parts that flashmodel-pci serves (NAND and parallel NOR),
- * sorted by name; aborts when there are none. */
+static inline gboolean
+fuzz_pci_is_serial (const FmChipDesc *desc)
+{
+  return desc->type == FM_CHIP_SPI_NOR || desc->type == FM_CHIP_SPI_NAND;
+}
+
+/* The catalog's parts that flashmodel-pci serves: NAND and parallel NOR
+ * sorted by name, then the SPI parts sorted by name (so that the chip
+ * bytes of the seeds written before flashmodel-pci served SPI parts still
+ * name the same chips); aborts when there are none. */
 static inline GPtrArray *
 fuzz_pci_chips (void)
 {
@@ -90,18 +98,19 @@ fuzz_pci_chips (void)
   g_auto (GStrv) names = fm_chip_catalog_names (&error);
   GPtrArray *chips = g_ptr_array_new_with_free_func ((GDestroyNotify) fm_chip_desc_free);
 
-  for (guint i = 0; names && names[i]; i++)
-    {
-      FmChipDesc *desc = fm_chip_desc_lookup (names[i], NULL);
+  for (guint serial = 0; serial < 2; serial++)
+    for (guint i = 0; names && names[i]; i++)
+      {
+        FmChipDesc *desc = fm_chip_desc_lookup (names[i], NULL);
 
-      if (desc && desc->type != FM_CHIP_SPI_NOR)
-        g_ptr_array_add (chips, desc);
-      else if (desc)
-        fm_chip_desc_free (desc);
-    }
+        if (desc && fuzz_pci_is_serial (desc) == (serial == 1))
+          g_ptr_array_add (chips, desc);
+        else if (desc)
+          fm_chip_desc_free (desc);
+      }
   if (chips->len == 0)
     {
-      fprintf (stderr, "fuzz-pci: no NAND or parallel NOR part in the catalog %s%s%s\n",
+      fprintf (stderr, "fuzz-pci: no NAND, NOR or SPI part in the catalog %s%s%s\n",
                fm_chip_catalog_dir (), error ? ": " : "", error ? error->message : "");
       abort ();
     }

@@ -5,8 +5,9 @@
  * they all go through FmPciRegs (fm-pci-regs.h), as here: every width at
  * every BAR0 offset and BAR1 address, CE#/WP#, system resets, time
  * passing, and loops (fuzz-pci-input.h gives the input format), on every
- * NAND and parallel NOR part of the catalog, in each timing mode, with
- * and without factory bad blocks and injected faults.
+ * NAND, parallel NOR, SPI NOR and SPI NAND part of the catalog (a SPI
+ * part behind the SPI controller: SPI_LINES and DATA), in each timing
+ * mode, with and without factory bad blocks and injected faults.
  *
  * Nothing a guest sends may crash the model, trip ASan or UBSan, log a
  * GLib warning or critical (fatal here), or grow its memory without bound:
@@ -171,6 +172,7 @@ decode (Input *in)
 
 typedef struct {
   const FmChipDesc *desc;
+  guint32 type;           /* FMPCI_TYPE_* */
   FmNand *nand;
   FmNor *nor;
   FmNand *cells;
@@ -227,7 +229,20 @@ machine_init (Machine *m, const FmChipDesc *desc, guint config, guint fault_para
     default:
       break;
     }
-  if (fm_chip_desc_is_nor (desc))
+  if (desc->type == FM_CHIP_SPI_NOR)
+    {
+      image = fm_nor_create_image (desc, NULL, 1, &error);
+      check (image != NULL, "cannot create a NOR image");
+      m->nor = fm_nor_new (desc, image, mode, &error);
+      check (m->nor != NULL, "cannot open a NOR image");
+      m->cells = fm_nor_cells (m->nor);
+      if (faults)
+        fm_nand_set_faults (m->cells, fm_fault_set_parse (faults, NULL));
+      m->regs = fm_pci_regs_new_spi_nor (m->nor, &hooks, m, &error);
+      check (m->regs != NULL, "cannot make a SPI NOR chip's registers");
+      m->type = FMPCI_TYPE_SPI_NOR;
+    }
+  else if (fm_chip_desc_is_nor (desc))
     {
       guint width = (config & FUZZ_PCI_CONFIG_NOR_X8) && (desc->nor.bus_widths & 8) ? 8
                     : (desc->nor.bus_widths & 16) ? 16 : 8;
@@ -241,6 +256,7 @@ machine_init (Machine *m, const FmChipDesc *desc, guint config, guint fault_para
         fm_nand_set_faults (m->cells, fm_fault_set_parse (faults, NULL));
       m->regs = fm_pci_regs_new_nor (m->nor, width, &hooks, m, &error);
       check (m->regs != NULL, "cannot make a NOR chip's registers");
+      m->type = FMPCI_TYPE_CFI_NOR;
     }
   else
     {
@@ -256,7 +272,17 @@ machine_init (Machine *m, const FmChipDesc *desc, guint config, guint fault_para
         fm_nand_set_nop_limit (m->nand, 0);
       if (faults)
         fm_nand_set_faults (m->cells, fm_fault_set_parse (faults, NULL));
-      m->regs = fm_pci_regs_new_nand (m->nand, &hooks, m);
+      if (desc->type == FM_CHIP_SPI_NAND)
+        {
+          m->regs = fm_pci_regs_new_spi_nand (m->nand, &hooks, m, &error);
+          check (m->regs != NULL, "cannot make a SPI NAND chip's registers");
+          m->type = FMPCI_TYPE_SPI_NAND;
+        }
+      else
+        {
+          m->regs = fm_pci_regs_new_nand (m->nand, &hooks, m);
+          m->type = FMPCI_TYPE_NAND;
+        }
     }
 }
 
@@ -285,7 +311,7 @@ check_id_read (Machine *m, guint64 offset, guint size, guint64 value)
       check (value == FMPCI_VERSION_VALUE, "VERSION reads wrong");
       break;
     case FMPCI_TYPE:
-      check (value == (m->nor ? FMPCI_TYPE_CFI_NOR : FMPCI_TYPE_NAND), "TYPE reads wrong");
+      check (value == m->type, "TYPE reads wrong");
       break;
     case FMPCI_SIZE_LO:
       check (value == (guint32) chip_size, "SIZE_LO reads wrong");
@@ -311,7 +337,7 @@ spend (Machine *m)
 static void
 after_access (Machine *m)
 {
-  if (m->nand)
+  if (m->type == FMPCI_TYPE_NAND)
     check (fm_nand_bus_queued_planes (fm_pci_regs_nand_bus (m->regs)) <= m->desc->planes,
            "the multi-plane queue holds more addresses than the part has planes");
 }

@@ -2,10 +2,14 @@
 /*
  * make-pci-seeds DIR: writes fuzz-pci-regs' seed corpus: the register
  * accesses Linux's drivers make through flashmodel-pci (kernel/
- * flashmodel-pci.c for NAND: nand_base's detection with READ ID and the
+ * flashmodel-pci-core.c for NAND: nand_base's detection with READ ID and the
  * ONFI parameter page, page program, read, erase, cache and multi-plane
  * operations; cfi_probe and cfi_cmdset_0001/0002 for NOR: the CFI query,
- * AMD and Intel program, buffered program and erase), in the input format
+ * AMD and Intel program, buffered program and erase; flashmodel-pci-spi.c
+ * for spi-nor: JEDEC ID, SFDP, quad enable, erase, page program, the
+ * multi-I/O reads, 4-byte addressing, reset; and for spinand: READ ID,
+ * features, unlock, erase, quad program load and execute, page read and
+ * quad reads from the cache, ECC off), in the input format
  * of fuzz-pci-input.h, for the catalog's parts. Each file is small.
  *
  *   FLASHMODEL_CHIPS_DIR=chips build/tests/fuzz/make-pci-seeds tests/fuzz/corpus/fuzz-pci-regs
@@ -492,6 +496,187 @@ intel_seed (const gchar *dir, const gchar *chip, guint config, guint fault_param
   seed_write (&s, dir, name);
 }
 
+/* ---- SPI: spi-mem operations through CS#, SPI_LINES and DATA ------------ */
+
+static void
+spi_set_lines (Seed *s, guint lines)
+{
+  put (s, fuzz_pci_op (FUZZ_PCI_WHERE_BAR0, 0, TRUE, 4), 1);
+  put (s, FMPCI_SPI_LINES, 2);
+  put (s, lines, 4);
+}
+
+static void
+spi_byte (Seed *s, guint8 b)
+{
+  reg_write (s, FUZZ_PCI_REG_DATA, b, 1);
+}
+
+/* A phase's buswidths: command, address, dummy, data. */
+typedef struct {
+  guint cmd, addr, dummy, data;
+} SpiLines;
+
+static const SpiLines spi_single = { 1, 1, 1, 1 };
+
+/*
+ * One spi-mem operation as kernel/flashmodel-pci-spi.c sends it: CS# low,
+ * the opcode, NADDR address bytes of ADDRESS (most significant first) and
+ * NDUMMY dummy bytes one access each, then DATA bytes (> 0: read, < 0:
+ * written, bytes FILL, FILL + 1, ...) in 8-byte accesses, CS# high.
+ */
+static void
+spi_op (Seed *s, guint8 opcode, guint32 address, guint naddr, guint ndummy,
+        const SpiLines *lines, gint data, guint8 fill)
+{
+  reg_write (s, FUZZ_PCI_REG_CTRL, FMPCI_CTRL_CE, 4);
+  spi_set_lines (s, lines->cmd);
+  spi_byte (s, opcode);
+  if (naddr)
+    spi_set_lines (s, lines->addr);
+  for (guint i = naddr; i-- > 0;)
+    spi_byte (s, (guint8) (address >> (8 * i)));
+  if (ndummy)
+    spi_set_lines (s, lines->dummy);
+  for (guint i = 0; i < ndummy; i++)
+    spi_byte (s, 0xff);
+  if (data)
+    spi_set_lines (s, lines->data);
+  if (data > 0)
+    data_reads (s, (guint) data);
+  else if (data < 0)
+    data_writes (s, (guint) -data, fill);
+  reg_write (s, FUZZ_PCI_REG_CTRL, 0, 4);
+}
+
+static void
+spi_cmd (Seed *s, guint8 opcode)
+{
+  spi_op (s, opcode, 0, 0, 0, &spi_single, 0, 0);
+}
+
+/* spi_nor_wait_till_ready(): RDSR until WIP clears; a sleeping driver
+ * lets time pass between polls (2 s: more than any erase but a chip's). */
+static void
+spi_nor_wait (Seed *s)
+{
+  time_passes (s, G_GUINT64_CONSTANT (2) * 1000 * 1000 * 1000);
+  control (s, FUZZ_PCI_CTL_POLL, 1);
+  spi_op (s, 0x05, 0, 0, 0, &spi_single, 1, 0);
+}
+
+static void
+spi_nor_seed (const gchar *dir, const gchar *chip, guint config, guint fault_param,
+              const gchar *name)
+{
+  const SpiLines quad_out = { 1, 1, 1, 4 }, quad_io = { 1, 4, 4, 4 };
+  const SpiLines dual_io = { 1, 2, 2, 2 };
+  Seed s;
+  const FmNorDesc *n;
+  guint32 sector = 0x30000;
+
+  seed_begin (&s, chip, config, fault_param);
+  n = &s.desc->nor;
+  /* spi_nor_detect(), spi_nor_parse_sfdp(): ID, header, tables. */
+  spi_op (&s, 0x9f, 0, 0, 0, &spi_single, 6, 0);
+  spi_op (&s, 0x5a, 0, 3, 1, &spi_single, 16, 0);
+  spi_op (&s, 0x5a, 0x30, 3, 1, &spi_single, 0x100, 0);
+  spi_op (&s, 0x05, 0, 0, 0, &spi_single, 1, 0);
+  spi_op (&s, 0x35, 0, 0, 0, &spi_single, 1, 0);
+  /* Quad enable the part's way, then unprotect. */
+  spi_cmd (&s, 0x06);
+  if (n->quad_enable == FM_SPI_QE_SR1_BIT6)
+    spi_op (&s, 0x01, 0, 0, 0, &spi_single, -1, 0x40);
+  else
+    spi_op (&s, 0x31, 0, 0, 0, &spi_single, -1, 0x02);
+  spi_nor_wait (&s);
+  /* Erase the smallest and the largest erase type, program a page. */
+  spi_cmd (&s, 0x06);
+  spi_op (&s, n->erase_types[0].opcode, sector, 3, 0, &spi_single, 0, 0);
+  spi_nor_wait (&s);
+  spi_cmd (&s, 0x06);
+  spi_op (&s, n->erase_types[n->n_erase_types - 1].opcode, sector, 3, 0, &spi_single, 0, 0);
+  spi_nor_wait (&s);
+  spi_cmd (&s, 0x06);
+  spi_op (&s, 0x02, sector, 3, 0, &spi_single, -(gint) n->program_buffer, 0x10);
+  spi_nor_wait (&s);
+  /* The reads spi-nor picks: 1-4-4 (mode bits and wait states on four
+   * lines), 1-1-4, 1-2-2; then 1-1-4 with its data on one line (a width
+   * the chip refuses). */
+  spi_op (&s, 0xeb, sector, 3, n->read_dummy_clocks[3] * 4 / 8, &quad_io, 64, 0);
+  spi_op (&s, 0x6b, sector, 3, n->read_dummy_clocks[2] / 8, &quad_out, 64, 0);
+  spi_op (&s, 0xbb, sector, 3, n->read_dummy_clocks[1] * 2 / 8, &dual_io, 64, 0);
+  spi_op (&s, 0x6b, sector, 3, n->read_dummy_clocks[2] / 8, &spi_single, 64, 0);
+  if (n->four_byte)
+    {
+      /* 4-byte opcodes, and 4-byte mode. */
+      spi_op (&s, 0xec, sector, 4, n->read_dummy_clocks[3] * 4 / 8, &quad_io, 64, 0);
+      spi_cmd (&s, 0xb7);
+      spi_op (&s, 0x03, n->size - 0x100, 4, 0, &spi_single, 32, 0);
+      spi_cmd (&s, 0xe9);
+    }
+  /* spi_nor_soft_reset(), then a system reset. */
+  spi_cmd (&s, 0x66);
+  spi_cmd (&s, 0x99);
+  spi_nor_wait (&s);
+  control (&s, FUZZ_PCI_CTL_RESET, 1);
+  seed_write (&s, dir, name);
+}
+
+/* spinand_wait(): GET FEATURE C0h after polling READY (what the status
+ * register's OIP says), time passing on the guest's clock first. */
+static void
+spi_nand_wait (Seed *s)
+{
+  poll_ready (s);
+  spi_op (s, 0x0f, 0xc0, 1, 0, &spi_single, 1, 0);
+}
+
+static void
+spi_nand_seed (const gchar *dir, const gchar *chip, guint config, guint fault_param,
+               const gchar *name)
+{
+  const SpiLines quad_out = { 1, 1, 1, 4 }, quad_io = { 1, 4, 4, 4 };
+  Seed s;
+  guint32 row;
+  guint page;
+
+  seed_begin (&s, chip, config, fault_param);
+  row = 3 * s.desc->pages_per_block;
+  page = s.desc->page_size;
+  /* spinand_reset_op(), spinand_id_detect() (opcode, dummy byte). */
+  spi_cmd (&s, 0xff);
+  spi_nand_wait (&s);
+  spi_op (&s, 0x9f, 0, 0, 1, &spi_single, 4, 0);
+  spi_op (&s, 0x0f, 0xa0, 1, 0, &spi_single, 1, 0);
+  spi_op (&s, 0x0f, 0xb0, 1, 0, &spi_single, 1, 0);
+  /* spinand_init(): unlock, ECC on (configuration B0h). */
+  spi_op (&s, 0x1f, 0xa0, 1, 0, &spi_single, -1, 0x00);
+  spi_op (&s, 0x1f, 0xb0, 1, 0, &spi_single, -1, 0x18);
+  /* Erase, quad program load of a page and its OOB, execute. */
+  spi_cmd (&s, 0x06);
+  spi_op (&s, 0xd8, row, 3, 0, &spi_single, 0, 0);
+  spi_nand_wait (&s);
+  spi_cmd (&s, 0x06);
+  spi_op (&s, 0x32, 0, 2, 0, &quad_out, -(gint) MIN (page + s.desc->oob_size, 2048u), 0x20);
+  spi_op (&s, 0x10, row, 3, 0, &spi_single, 0, 0);
+  spi_nand_wait (&s);
+  /* Page read, then the cache out with quad I/O and quad output. */
+  spi_op (&s, 0x13, row, 3, 0, &spi_single, 0, 0);
+  spi_nand_wait (&s);
+  spi_op (&s, 0xeb, 0, 2, 2, &quad_io, 256, 0);
+  spi_op (&s, 0x6b, 0, 2, 1, &quad_out, 256, 0);
+  /* The same with its address on one line: a width the chip refuses. */
+  spi_op (&s, 0xeb, 0, 2, 2, &quad_out, 64, 0);
+  /* ECC off (a raw read), and the OOB. */
+  spi_op (&s, 0x1f, 0xb0, 1, 0, &spi_single, -1, 0x08);
+  spi_op (&s, 0x13, row, 3, 0, &spi_single, 0, 0);
+  spi_nand_wait (&s);
+  spi_op (&s, 0x03, page, 2, 1, &spi_single, 64, 0);
+  control (&s, FUZZ_PCI_CTL_RESET, 1);
+  seed_write (&s, dir, name);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -512,6 +697,15 @@ main (int argc, char **argv)
   intel_seed (argv[1], "micron-js28f128j3d", FUZZ_PCI_TIMING_GUEST, 0, "nor-intel-x16");
   intel_seed (argv[1], "micron-js28f128j3d", FUZZ_PCI_TIMING_NONE | FUZZ_PCI_CONFIG_NOR_X8 |
               FUZZ_PCI_FAULTS_POWER_CUT, 3, "nor-intel-x8-power-cut");
+  spi_nor_seed (argv[1], "winbond-w25q128jv", FUZZ_PCI_TIMING_VIRTUAL, 0, "spi-nor-winbond");
+  spi_nor_seed (argv[1], "macronix-mx25l25645g", FUZZ_PCI_TIMING_GUEST, 0, "spi-nor-macronix");
+  spi_nor_seed (argv[1], "winbond-w25q128jv", FUZZ_PCI_TIMING_NONE | FUZZ_PCI_FAULTS_POWER_CUT,
+                2, "spi-nor-power-cut");
+  spi_nand_seed (argv[1], "winbond-w25n01gv", FUZZ_PCI_TIMING_VIRTUAL, 0, "spi-nand-winbond");
+  spi_nand_seed (argv[1], "micron-mt29f2g01abagd", FUZZ_PCI_TIMING_GUEST |
+                 FUZZ_PCI_CONFIG_BAD_BLOCKS, 0, "spi-nand-micron");
+  spi_nand_seed (argv[1], "winbond-w25n01gv", FUZZ_PCI_TIMING_NONE | FUZZ_PCI_FAULTS_FAIL,
+                 0, "spi-nand-failures");
   g_ptr_array_unref (chips);
   return 0;
 }

@@ -92,24 +92,46 @@ run_mtd_test() {
   fi
 }
 
-# run_nandbiterrs MTD: the kernel's mtd_nandbiterrs on MTD's page 64, which
-# adds one bit error per ECC step at a time, rewriting the page each time
-# (more partial programs than a part's NOP allows: the chip must lift the
-# limit), until the ECC gives up: BCH-4 per 512 bytes corrects 4, reports
-# the fifth. Skipped on a kernel without the MTD test modules.
+# run_nandbiterrs MTD [STRENGTH]: the kernel's mtd_nandbiterrs on MTD's page
+# 64, which adds one bit error at the start of each subpage at a time (of
+# the page's first ECC step where the MTD has no subpages, as spinand's),
+# rewriting the page each time (more partial programs than a part's NOP
+# allows: the chip must lift the limit), until the ECC gives up: an ECC
+# of STRENGTH bits per step (default 4: BCH-4 per 512 bytes) corrects
+# STRENGTH, reports one more. Skipped on a kernel without the MTD test
+# modules.
 run_nandbiterrs() {
-  local log
+  local log strength=${2:-4}
   if ! have_mtd_tests; then
-    skip "mtd_nandbiterrs: 4 bit errors per step corrected, the fifth not" "$fm_kernel has no MTD test modules"
+    skip "mtd_nandbiterrs: $strength bit errors per step corrected, the next not" "$fm_kernel has no MTD test modules"
     return
   fi
   dmesg -c > /dev/null
   modprobe mtd_nandbiterrs dev="$1" page_offset=64 2>/dev/null
   log=$(dmesg -c)
   check "mtd_nandbiterrs finished" sh -c "printf '%s\n' \"\$1\" | grep -q 'finished successfully'" - "$log"
-  check "4 bit errors per step corrected" sh -c "printf '%s\n' \"\$1\" | grep -q 'Successfully corrected 4 bit errors per subpage'" - "$log"
-  check "5 bit errors per step reported uncorrectable" sh -c "printf '%s\n' \"\$1\" | grep -q 'After 5 biterrors per subpage, read reported error -74'" - "$log"
+  check "$strength bit errors per step corrected" sh -c "printf '%s\n' \"\$1\" | grep -q 'Successfully corrected $strength bit errors per subpage'" - "$log"
+  check "$((strength + 1)) bit errors per step reported uncorrectable" sh -c "printf '%s\n' \"\$1\" | grep -q 'After $((strength + 1)) biterrors per subpage, read reported error -74'" - "$log"
   check "no miscorrection" sh -c "! printf '%s\n' \"\$1\" | grep -q 'ECC failure'" - "$log"
+}
+
+# jffs2_round MTD LABEL: JFFS2 on NOR MTD number MTD holds files across a
+# remount (the glue tests' NOR chips, CFI and SPI).
+jffs2_round() {
+  local mtd=$1 label=$2
+  # -j: with JFFS2 clean markers, so that every sector is free at once
+  check "$label: flash_erase -j" flash_erase -q -j "/dev/mtd$mtd" 0 0
+  mkdir -p /mnt/nor
+  check "$label: mount JFFS2" mount -t jffs2 "mtd$mtd" /mnt/nor || return
+  check "$label: write 1 MiB" dd if=/dev/urandom of=/mnt/nor/random bs=4096 count=256
+  check "$label: write 50 files" sh -c 'for i in $(seq 1 50); do echo "file $i" > /mnt/nor/f$i || exit 1; done'
+  check "$label: delete some" sh -c 'rm /mnt/nor/f1*'
+  check "$label: checksums" sh -c '(cd /mnt/nor && md5sum random f2 f50) > /tmp/sums'
+  check "$label: unmount" umount /mnt/nor
+  check "$label: mount again" mount -t jffs2 "mtd$mtd" /mnt/nor
+  check "$label: files intact" sh -c "cd /mnt/nor && md5sum -c -s /tmp/sums"
+  check_eq "$label: deleted files stay deleted" 0 "$(ls /mnt/nor | grep -c '^f1')"
+  check "$label: unmount again" umount /mnt/nor
 }
 
 # Lines of the kernel log that mean the kernel itself went wrong. (A bare
@@ -162,6 +184,23 @@ wait_mtd() {
     sleep 0.1
   done
   return 1
+}
+
+# glue_mtd_name CHIP: the name of the MTD Linux made of CHIP on QEMU's
+# flashmodel-pci device: CHIP (nand_base, cfi_probe and spi-nor name it
+# after the chip), or for a SPI NAND part the spi device's (spinand names
+# its MTD after that: spi0.0), found under the PCI device whose "chip"
+# attribute is CHIP.
+glue_mtd_name() {
+  local dev mtd
+  for dev in /sys/bus/pci/drivers/flashmodel-pci/0000:*; do
+    [ "$(cat "$dev/chip" 2>/dev/null)" = "$1" ] || continue
+    for mtd in "$dev"/spi_master/spi*/spi*/mtd/mtd*; do
+      case "$mtd" in *ro) continue ;; esac
+      [ -f "$mtd/name" ] && { cat "$mtd/name"; return 0; }
+    done
+  done
+  echo "$1"
 }
 
 # partition_mtd MASTER NAME:SIZE...: partitions the MTD called MASTER

@@ -1,5 +1,5 @@
 # Every shipped NAND descriptor on QEMU's flashmodel-pci device, driven by
-# Linux's own nand_base through kernel/flashmodel-pci.c: the chip is
+# Linux's own nand_base through kernel/flashmodel-pci-core.c: the chip is
 # identified (ONFI parameter page or ID table), with the descriptor's
 # geometry, and ONFI chips run at their best timing mode.
 #glue-qemu: -device flashmodel-pci,chip=micron-mt29f2g

@@ -31,24 +31,6 @@ nor_geometry() {
     grep -q "$chip: CFI NOR, command set $cmdset, .*, x$bus," /tmp/dmesg
 }
 
-# jffs2_round MTD LABEL: JFFS2 holds files across a remount.
-jffs2_round() {
-  local mtd=$1 label=$2
-  # -j: with JFFS2 clean markers, so that every sector is free at once
-  check "$label: flash_erase -j" flash_erase -q -j "/dev/mtd$mtd" 0 0
-  mkdir -p /mnt/nor
-  check "$label: mount JFFS2" mount -t jffs2 "mtd$mtd" /mnt/nor || return
-  check "$label: write 1 MiB" dd if=/dev/urandom of=/mnt/nor/random bs=4096 count=256
-  check "$label: write 50 files" sh -c 'for i in $(seq 1 50); do echo "file $i" > /mnt/nor/f$i || exit 1; done'
-  check "$label: delete some" sh -c 'rm /mnt/nor/f1*'
-  check "$label: checksums" sh -c '(cd /mnt/nor && md5sum random f2 f50) > /tmp/sums'
-  check "$label: unmount" umount /mnt/nor
-  check "$label: mount again" mount -t jffs2 "mtd$mtd" /mnt/nor
-  check "$label: files intact" sh -c "cd /mnt/nor && md5sum -c -s /tmp/sums"
-  check_eq "$label: deleted files stay deleted" 0 "$(ls /mnt/nor | grep -c '^f1')"
-  check "$label: unmount again" umount /mnt/nor
-}
-
 set -- $mtds
 nor_geometry "$1" spansion-s29gl128p 0002 16
 nor_geometry "$2" micron-js28f128j3d 0001 16

@@ -3,6 +3,8 @@
  * flashmodel-pci: the driver of QEMU's flashmodel-pci device, a flash chip
  * emulated by the flashmodel library (qemu-glue/ in the flashmodel project)
  * behind one PCI function. The register interface is flashmodel-pci.h.
+ * This file is the PCI driver with the NAND and CFI NOR personalities;
+ * flashmodel-pci-spi.c is the SPI controller for SPI NAND and SPI NOR.
  *
  * NAND: BAR0 is a minimal raw NAND controller. exec_op turns each
  * instruction nand_base asks for into bus cycles: command and address
@@ -19,6 +21,10 @@
  *
  * Either way the MTD is named after the chip (FMPCI_NAME) and registered
  * with mtd_device_parse_register(), so mtdparts= applies to it.
+ *
+ * SPI NAND, SPI NOR: a spi_controller whose spi-mem operations go through
+ * BAR0's SPI registers, with one "spi-nand" or "spi-nor" device on it, so
+ * that Linux's spinand and spi-nor cores detect and drive the chip.
  */
 
 #include <linux/bits.h>
@@ -33,6 +39,7 @@
 #include <linux/pci.h>
 #include <linux/sched.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
 /* Linux 6.12 moved it from asm/ (the one API difference with 6.1 here). */
 #if __has_include(<linux/unaligned.h>)
 #include <linux/unaligned.h>
@@ -40,7 +47,7 @@
 #include <asm/unaligned.h>
 #endif
 
-#include "flashmodel-pci.h"
+#include "flashmodel-pci-priv.h"
 
 #define FMPCI_BAR_REGS	0
 #define FMPCI_BAR_NOR	1
@@ -60,28 +67,6 @@ static char *ecc = "auto";
 module_param(ecc, charp, 0444);
 MODULE_PARM_DESC(ecc,
 		 "NAND ECC: auto (BCH for the chip's ONFI requirement if above 1 bit, else Hamming 1/256), none, on-die, hamming[/256|/512], bchT[/512|/1024]");
-
-struct fmpci {
-	struct pci_dev *pdev;
-	void __iomem *regs;
-	char name[FMPCI_NAME_LEN + 1];
-	u32 type;
-	unsigned int buswidth;
-	u64 size;
-
-	/* NAND */
-	struct nand_controller controller;
-	struct nand_chip chip;
-
-	/* CFI NOR */
-	struct map_info map;
-	struct mtd_info *nor_mtd;
-};
-
-static struct device *fmpci_dev(struct fmpci *fm)
-{
-	return &fm->pdev->dev;
-}
 
 /* --- NAND: ECC selection */
 
@@ -269,15 +254,15 @@ static void fmpci_nand_select(struct fmpci *fm, bool selected)
 }
 
 /*
- * Data cycles. On a x8 chip every byte is a cycle and the access width
- * only says how many go in one access (32 bits: 4). On a x16 chip a
- * 16-bit access is one cycle, a 32-bit access two. force_8bit (READ ID,
- * parameter page, features, status) means one cycle per byte, the byte on
- * D7-D0: on a x16 chip that is a 16-bit access per byte, of which the high
- * byte is ignored (read) or zero (write).
+ * Data cycles. On a x8 chip (and on SPI) every byte is a cycle and the
+ * access width only says how many go in one access (32 bits: 4). On a x16
+ * chip a 16-bit access is one cycle, a 32-bit access two. force_8bit (READ
+ * ID, parameter page, features, status) means one cycle per byte, the byte
+ * on D7-D0: on a x16 chip that is a 16-bit access per byte, of which the
+ * high byte is ignored (read) or zero (write).
  */
-static void fmpci_nand_read_data(struct fmpci *fm, u8 *buf, unsigned int len,
-				 bool force_8bit)
+void fmpci_read_data(struct fmpci *fm, u8 *buf, unsigned int len,
+		     bool force_8bit)
 {
 	void __iomem *data = fm->regs + FMPCI_DATA;
 
@@ -297,8 +282,8 @@ static void fmpci_nand_read_data(struct fmpci *fm, u8 *buf, unsigned int len,
 		*buf = ioread8(data);
 }
 
-static void fmpci_nand_write_data(struct fmpci *fm, const u8 *buf,
-				  unsigned int len, bool force_8bit)
+void fmpci_write_data(struct fmpci *fm, const u8 *buf, unsigned int len,
+		      bool force_8bit)
 {
 	void __iomem *data = fm->regs + FMPCI_DATA;
 
@@ -362,14 +347,14 @@ static int fmpci_nand_exec_instr(struct fmpci *fm,
 				  fm->regs + FMPCI_ADDR);
 		return 0;
 	case NAND_OP_DATA_IN_INSTR:
-		fmpci_nand_read_data(fm, instr->ctx.data.buf.in,
-				     instr->ctx.data.len,
-				     instr->ctx.data.force_8bit);
+		fmpci_read_data(fm, instr->ctx.data.buf.in,
+				instr->ctx.data.len,
+				instr->ctx.data.force_8bit);
 		return 0;
 	case NAND_OP_DATA_OUT_INSTR:
-		fmpci_nand_write_data(fm, instr->ctx.data.buf.out,
-				      instr->ctx.data.len,
-				      instr->ctx.data.force_8bit);
+		fmpci_write_data(fm, instr->ctx.data.buf.out,
+				 instr->ctx.data.len,
+				 instr->ctx.data.force_8bit);
 		return 0;
 	case NAND_OP_WAITRDY_INSTR:
 		return fmpci_nand_waitrdy(fm, instr->ctx.waitrdy.timeout_ms);
@@ -614,6 +599,27 @@ static void fmpci_nor_remove(struct fmpci *fm)
 
 /* --- PCI */
 
+static const char *fmpci_type_name(u32 type)
+{
+	switch (type) {
+	case FMPCI_TYPE_NAND:
+		return "NAND";
+	case FMPCI_TYPE_CFI_NOR:
+		return "CFI NOR";
+	case FMPCI_TYPE_SPI_NAND:
+		return "SPI NAND";
+	case FMPCI_TYPE_SPI_NOR:
+		return "SPI NOR";
+	}
+	return "unknown";
+}
+
+static bool fmpci_is_spi(struct fmpci *fm)
+{
+	return fm->type == FMPCI_TYPE_SPI_NAND ||
+	       fm->type == FMPCI_TYPE_SPI_NOR;
+}
+
 /* NAME, NUL-padded; anything but [A-Za-z0-9._+-] becomes '_'. */
 static void fmpci_read_name(struct fmpci *fm)
 {
@@ -670,14 +676,16 @@ static int fmpci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	fm->size = ioread32(fm->regs + FMPCI_SIZE_LO) |
 		   (u64)ioread32(fm->regs + FMPCI_SIZE_HI) << 32;
 	fmpci_read_name(fm);
-	if (fm->buswidth != 8 && fm->buswidth != 16)
-		return dev_err_probe(dev, -ENODEV, "%s: %u-bit bus\n",
-				     fm->name, fm->buswidth);
+	/* SPI: the I/O lines of the controller */
+	if (fmpci_is_spi(fm) ? fm->buswidth != 4 :
+	    fm->buswidth != 8 && fm->buswidth != 16)
+		return dev_err_probe(dev, -ENODEV, "%s: %s chip on a %u-bit bus\n",
+				     fm->name, fmpci_type_name(fm->type),
+				     fm->buswidth);
 
 	dev_info(dev, "%s: %s chip, x%u, %llu KiB\n", fm->name,
-		 fm->type == FMPCI_TYPE_NAND ? "NAND" :
-		 fm->type == FMPCI_TYPE_CFI_NOR ? "CFI NOR" : "unknown",
-		 fm->buswidth, (unsigned long long)(fm->size >> 10));
+		 fmpci_type_name(fm->type), fm->buswidth,
+		 (unsigned long long)(fm->size >> 10));
 
 	switch (fm->type) {
 	case FMPCI_TYPE_NAND:
@@ -685,6 +693,10 @@ static int fmpci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		break;
 	case FMPCI_TYPE_CFI_NOR:
 		ret = fmpci_nor_probe(fm);
+		break;
+	case FMPCI_TYPE_SPI_NAND:
+	case FMPCI_TYPE_SPI_NOR:
+		ret = fmpci_spi_probe(fm);
 		break;
 	default:
 		return dev_err_probe(dev, -ENODEV, "%s: chip type %u\n",
@@ -703,8 +715,10 @@ static void fmpci_remove(struct pci_dev *pdev)
 
 	if (fm->type == FMPCI_TYPE_NAND)
 		fmpci_nand_remove(fm);
-	else
+	else if (fm->type == FMPCI_TYPE_CFI_NOR)
 		fmpci_nor_remove(fm);
+	else
+		fmpci_spi_remove(fm);
 	/* Left deselected and write-protected */
 	iowrite32(FMPCI_CTRL_WP, fm->regs + FMPCI_CTRL);
 }
@@ -715,13 +729,34 @@ static const struct pci_device_id fmpci_ids[] = {
 };
 MODULE_DEVICE_TABLE(pci, fmpci_ids);
 
+/*
+ * The chip's name in the PCI device's sysfs directory: nand_base, cfi_probe
+ * and spi-nor name their MTD after the chip, spinand after its spi device
+ * (spi0.0), so this is how userspace tells which SPI NAND chip is which.
+ */
+static ssize_t chip_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct fmpci *fm = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%s\n", fm->name);
+}
+static DEVICE_ATTR_RO(chip);
+
+static struct attribute *fmpci_attrs[] = {
+	&dev_attr_chip.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(fmpci);
+
 static struct pci_driver fmpci_driver = {
 	.name = "flashmodel-pci",
 	.id_table = fmpci_ids,
 	.probe = fmpci_probe,
 	.remove = fmpci_remove,
+	.dev_groups = fmpci_groups,
 };
 module_pci_driver(fmpci_driver);
 
-MODULE_DESCRIPTION("QEMU flashmodel-pci emulated NAND and CFI NOR flash");
+MODULE_DESCRIPTION("QEMU flashmodel-pci emulated NAND, CFI NOR and SPI flash");
 MODULE_LICENSE("GPL");
