@@ -4,12 +4,10 @@
 #include "fm-error.h"
 #include "fm-sfdp.h"
 
+#include "fm-spi-frame.h"
+
 #include <string.h>
 
-/* The serial clock bus time is counted at in virtual timing: a byte takes
- * 8 / lines periods of it. */
-#define SCK_HZ 50000000
-#define SCK_PERIOD_NS (1000000000 / SCK_HZ)
 
 /* Software reset recovery for descriptors that give none (t_rst_ns):
  * Winbond's tRST. */
@@ -73,8 +71,7 @@ struct _FmSpiNor {
   gboolean wp_asserted;
 
   /* The instruction under way while CS# is low. */
-  gboolean selected;
-  gsize count;              /* bytes clocked since CS# went low */
+  FmSpiFrame frame;
   Command cmd;
   guint64 addr;
   gsize data_count;         /* bytes of the data phase so far */
@@ -103,12 +100,6 @@ start_busy (FmSpiNor *spi, guint64 ns, gboolean write_cycle)
 {
   fm_nor_start_busy (spi->nor, ns);
   spi->write_cycle = write_cycle;
-}
-
-static void
-bus_clocks (FmSpiNor *spi, guint64 bytes, guint lines)
-{
-  fm_clock_advance (spi->clock, bytes * (8 / lines) * SCK_PERIOD_NS);
 }
 
 /* WEL reads as set until a write cycle ends, as on the parts. */
@@ -429,7 +420,7 @@ clock_data_run (FmSpiNor *spi, const guint8 *tx, guint8 *rx, gsize len)
 {
   gsize n;
 
-  if (spi->count < header_bytes (spi))
+  if (spi->frame.count < header_bytes (spi))
     return 0;
   if (spi->cmd.kind == CMD_READ_ARRAY)
     n = read_array_data (spi, rx, len);
@@ -441,35 +432,35 @@ clock_data_run (FmSpiNor *spi, const guint8 *tx, guint8 *rx, gsize len)
     }
   else
     return 0;
-  spi->count += n;
+  spi->frame.count += n;
   spi->data_count += n;
-  bus_clocks (spi, n, spi->cmd.data_lines);
+  fm_spi_bus_clocks (spi->clock, n, spi->cmd.data_lines);
   return n;
 }
 
 static guint8
 clock_byte (FmSpiNor *spi, guint8 mosi)
 {
-  gsize i = spi->count++;
+  gsize i = spi->frame.count++;
   guint8 miso = 0xff;
 
   if (i == 0)
     {
       start_instruction (spi, mosi);
-      bus_clocks (spi, 1, 1);
+      fm_spi_bus_clocks (spi->clock, 1, 1);
     }
   else if (i < header_bytes (spi))
     {
       if (i <= spi->cmd.addr_bytes)
         spi->addr = spi->addr << 8 | mosi;
-      bus_clocks (spi, 1, spi->cmd.addr_lines);
+      fm_spi_bus_clocks (spi->clock, 1, spi->cmd.addr_lines);
     }
   else
     {
       miso = data_out_byte (spi, spi->data_count);
       data_in_byte (spi, spi->data_count, mosi);
       spi->data_count++;
-      bus_clocks (spi, 1, spi->cmd.data_lines);
+      fm_spi_bus_clocks (spi->clock, 1, spi->cmd.data_lines);
     }
   return miso;
 }
@@ -562,11 +553,18 @@ soft_reset (FmSpiNor *spi)
 
 /* Instructions without a data phase run only when CS# goes high right
  * after their last address byte (or the opcode), as on the parts. */
+/* CS# changed: what was under way is forgotten. */
+static void
+forget_instruction (FmSpiNor *spi)
+{
+  spi->cmd = command (CMD_IGNORED, 0);
+}
+
 static void
 finish_instruction (FmSpiNor *spi)
 {
   gsize header = header_bytes (spi);
-  gboolean exact = spi->count == header;
+  gboolean exact = spi->frame.count == header;
 
   switch (spi->cmd.kind)
     {
@@ -579,15 +577,15 @@ finish_instruction (FmSpiNor *spi)
         spi->sr1 &= ~FM_SPI_SR_WEL;
       break;
     case CMD_WRITE_SR:
-      if (spi->count == header + 1 || spi->count == header + 2)
-        write_status (spi, spi->count - header);
+      if (spi->frame.count == header + 1 || spi->frame.count == header + 2)
+        write_status (spi, spi->frame.count - header);
       break;
     case CMD_WRITE_SR2:
-      if (spi->count == header + 1)
+      if (spi->frame.count == header + 1)
         write_status_2 (spi);
       break;
     case CMD_PAGE_PROGRAM:
-      if (spi->count > header)
+      if (spi->frame.count > header)
         page_program (spi);
       break;
     case CMD_ERASE:
@@ -683,44 +681,25 @@ fm_spi_nor_nor (FmSpiNor *spi)
   return spi->nor;
 }
 
+/* Casts between pointer parameters, as GLib's callbacks do. */
+static const FmSpiFrameOps frame_ops = {
+  .powered = (gboolean (*) (gpointer)) powered,
+  .clock_run = (gsize (*) (gpointer, const guint8 *, guint8 *, gsize)) clock_data_run,
+  .clock_byte = (guint8 (*) (gpointer, guint8)) clock_byte,
+  .finish = (void (*) (gpointer)) finish_instruction,
+  .forget = (void (*) (gpointer)) forget_instruction,
+};
+
 void
 fm_spi_nor_select (FmSpiNor *spi, gboolean asserted)
 {
-  if (asserted == spi->selected)
-    return;
-  spi->selected = asserted;
-  if (!asserted && spi->count > 0 && powered (spi))
-    finish_instruction (spi);
-  spi->count = 0;
-  spi->cmd = command (CMD_IGNORED, 0);
+  fm_spi_frame_select (&spi->frame, &frame_ops, spi, asserted);
 }
 
 void
 fm_spi_nor_transfer (FmSpiNor *spi, const guint8 *tx, guint8 *rx, gsize len)
 {
-  gsize done = 0;
-
-  if (!spi->selected || !powered (spi))
-    {
-      if (rx)
-        memset (rx, 0xff, len);
-      return;
-    }
-  while (done < len)
-    {
-      gsize n = clock_data_run (spi, tx ? tx + done : NULL, rx ? rx + done : NULL,
-                                len - done);
-
-      if (n == 0)
-        {
-          guint8 miso = clock_byte (spi, tx ? tx[done] : 0xff);
-
-          if (rx)
-            rx[done] = miso;
-          n = 1;
-        }
-      done += n;
-    }
+  fm_spi_frame_transfer (&spi->frame, &frame_ops, spi, tx, rx, len);
 }
 
 void
@@ -732,11 +711,8 @@ fm_spi_nor_set_wp (FmSpiNor *spi, gboolean asserted)
 guint
 fm_spi_nor_phase_lines (const FmSpiNor *spi)
 {
-  if (!spi->selected || spi->count == 0)
-    return 1;
-  if (spi->count < header_bytes (spi))
-    return spi->cmd.addr_lines;
-  return spi->cmd.data_lines;
+  return fm_spi_frame_lines (&spi->frame, header_bytes (spi), spi->cmd.addr_lines,
+                             spi->cmd.data_lines);
 }
 
 gboolean

@@ -46,12 +46,10 @@
 #include "fm-error.h"
 #include "fm-prng.h"
 
+#include "fm-spi-frame.h"
+
 #include <string.h>
 
-/* The serial clock bus time is counted at in virtual timing (as
- * fm-spi-nor's): a byte takes 8 / lines periods of it. */
-#define SCK_HZ 50000000
-#define SCK_PERIOD_NS (1000000000 / SCK_HZ)
 
 enum {
   OP_WRITE_DISABLE = 0x04, OP_WRITE_ENABLE = 0x06, OP_GET_FEATURE = 0x0f,
@@ -142,8 +140,7 @@ struct _FmSpiNand {
   guint continuous_failed;  /* uncorrectable pages in this continuous read */
 
   /* The instruction under way while CS# is low. */
-  gboolean selected;
-  gsize count;              /* bytes clocked since CS# went low */
+  FmSpiFrame frame;
   Command cmd;
   guint32 addr;
   gsize data_count;         /* bytes of the data phase so far */
@@ -173,12 +170,6 @@ start_busy (FmSpiNand *spi, guint64 ns, gboolean write_cycle)
   spi->ready_at = fm_clock_now (spi->clock) +
                   fm_clock_duration (spi->clock, ns + fm_nand_take_extra_busy (spi->cells));
   spi->write_cycle = write_cycle;
-}
-
-static void
-bus_clocks (FmSpiNand *spi, guint64 bytes, guint lines)
-{
-  fm_clock_advance (spi->clock, bytes * (8 / lines) * SCK_PERIOD_NS);
 }
 
 /* WEL reads as set until a program or erase ends, as on the parts. */
@@ -459,14 +450,14 @@ clock_data_run (FmSpiNand *spi, const guint8 *tx, guint8 *rx, gsize len)
   guint8 *cache;
   gsize at, n;
 
-  if (spi->count < header_bytes (spi))
+  if (spi->frame.count < header_bytes (spi))
     return 0;
   if (k == CMD_READ_CONTINUOUS)
     {
       n = continuous_run (spi, rx, len);
-      spi->count += n;
+      spi->frame.count += n;
       spi->data_count += n;
-      bus_clocks (spi, n, spi->cmd.data_lines);
+      fm_spi_bus_clocks (spi->clock, n, spi->cmd.data_lines);
       return n;
     }
   if (k != CMD_READ_CACHE && k != CMD_PROGRAM_LOAD && k != CMD_RANDOM_LOAD)
@@ -488,9 +479,9 @@ clock_data_run (FmSpiNand *spi, const guint8 *tx, guint8 *rx, gsize len)
       if (rx)
         memset (rx, 0xff, n);
     }
-  spi->count += n;
+  spi->frame.count += n;
   spi->data_count += n;
-  bus_clocks (spi, n, spi->cmd.data_lines);
+  fm_spi_bus_clocks (spi->clock, n, spi->cmd.data_lines);
   return n;
 }
 
@@ -563,7 +554,7 @@ data_out_byte (FmSpiNand *spi, gsize i)
 static guint8
 clock_byte (FmSpiNand *spi, guint8 mosi)
 {
-  gsize i = spi->count++;
+  gsize i = spi->frame.count++;
   guint8 miso = 0xff;
 
   if (i == 0)
@@ -573,13 +564,13 @@ clock_byte (FmSpiNand *spi, guint8 mosi)
         spi->cmd = command (CMD_IGNORED, 0);
       spi->addr = 0;
       spi->data_count = 0;
-      bus_clocks (spi, 1, 1);
+      fm_spi_bus_clocks (spi->clock, 1, 1);
     }
   else if (i < header_bytes (spi))
     {
       if (i <= spi->cmd.addr_bytes)
         spi->addr = spi->addr << 8 | mosi;
-      bus_clocks (spi, 1, spi->cmd.addr_lines);
+      fm_spi_bus_clocks (spi->clock, 1, spi->cmd.addr_lines);
       if (i + 1 == header_bytes (spi) &&
           (spi->cmd.kind == CMD_PROGRAM_LOAD || spi->cmd.kind == CMD_RANDOM_LOAD))
         start_load (spi);
@@ -590,7 +581,7 @@ clock_byte (FmSpiNand *spi, guint8 mosi)
       if (spi->data_count == 0)
         spi->data_in = mosi;
       spi->data_count++;
-      bus_clocks (spi, 1, spi->cmd.data_lines);
+      fm_spi_bus_clocks (spi->clock, 1, spi->cmd.data_lines);
     }
   return miso;
 }
@@ -760,10 +751,17 @@ soft_reset (FmSpiNand *spi)
   start_busy (spi, spi->desc->t_rst_ns, FALSE);
 }
 
+/* CS# changed: what was under way is forgotten. */
+static void
+forget_instruction (FmSpiNand *spi)
+{
+  spi->cmd = command (CMD_IGNORED, 0);
+}
+
 static void
 finish_instruction (FmSpiNand *spi)
 {
-  gboolean exact = spi->count == header_bytes (spi);
+  gboolean exact = spi->frame.count == header_bytes (spi);
 
   switch (spi->cmd.kind)
     {
@@ -780,7 +778,7 @@ finish_instruction (FmSpiNand *spi)
         spi->status &= ~FM_SPI_NAND_SR_WEL;
       break;
     case CMD_SET_FEATURE:
-      if (spi->count == header_bytes (spi) + 1)
+      if (spi->frame.count == header_bytes (spi) + 1)
         set_feature (spi, spi->addr, spi->data_in);
       break;
     case CMD_PAGE_READ:
@@ -885,43 +883,25 @@ fm_spi_nand_cells (FmSpiNand *spi)
   return spi->cells;
 }
 
+/* Casts between pointer parameters, as GLib's callbacks do. */
+static const FmSpiFrameOps frame_ops = {
+  .powered = (gboolean (*) (gpointer)) powered,
+  .clock_run = (gsize (*) (gpointer, const guint8 *, guint8 *, gsize)) clock_data_run,
+  .clock_byte = (guint8 (*) (gpointer, guint8)) clock_byte,
+  .finish = (void (*) (gpointer)) finish_instruction,
+  .forget = (void (*) (gpointer)) forget_instruction,
+};
+
 void
 fm_spi_nand_select (FmSpiNand *spi, gboolean asserted)
 {
-  if (asserted == spi->selected)
-    return;
-  spi->selected = asserted;
-  if (!asserted && spi->count > 0 && powered (spi))
-    finish_instruction (spi);
-  spi->count = 0;
-  spi->cmd = command (CMD_IGNORED, 0);
+  fm_spi_frame_select (&spi->frame, &frame_ops, spi, asserted);
 }
 
 void
 fm_spi_nand_transfer (FmSpiNand *spi, const guint8 *tx, guint8 *rx, gsize len)
 {
-  gsize done = 0;
-
-  if (!spi->selected || !powered (spi))
-    {
-      if (rx)
-        memset (rx, 0xff, len);
-      return;
-    }
-  while (done < len)
-    {
-      gsize n = clock_data_run (spi, tx ? tx + done : NULL, rx ? rx + done : NULL, len - done);
-
-      if (n == 0)
-        {
-          guint8 miso = clock_byte (spi, tx ? tx[done] : 0xff);
-
-          if (rx)
-            rx[done] = miso;
-          n = 1;
-        }
-      done += n;
-    }
+  fm_spi_frame_transfer (&spi->frame, &frame_ops, spi, tx, rx, len);
 }
 
 void
@@ -933,9 +913,6 @@ fm_spi_nand_set_wp (FmSpiNand *spi, gboolean asserted)
 guint
 fm_spi_nand_phase_lines (const FmSpiNand *spi)
 {
-  if (!spi->selected || spi->count == 0)
-    return 1;
-  if (spi->count < header_bytes (spi))
-    return spi->cmd.addr_lines;
-  return spi->cmd.data_lines;
+  return fm_spi_frame_lines (&spi->frame, header_bytes (spi), spi->cmd.addr_lines,
+                             spi->cmd.data_lines);
 }
