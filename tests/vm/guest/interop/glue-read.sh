@@ -1,6 +1,7 @@
 # Interop, boot 3: the image muse-chip wrote, back on flashmodel-pci.
 . /fm/lib.sh
-mtd=$(wait_mtd micron-mt29f4g) || bail "no flashmodel-pci NAND"
+chip=${1:-micron-mt29f4g}
+mtd=$(wait_mtd "$(glue_mtd_name "$chip")") || bail "no flashmodel-pci NAND ($chip)"
 check "ubiattach (VID headers at 2048)" ubiattach -m "$mtd" -d 0 -O 2048
 mkdir -p /mnt/ubifs
 check "mount UBIFS" mount -t ubifs ubi0:data /mnt/ubifs || bail "no UBIFS"

@@ -1,7 +1,10 @@
 # Interop, boot 1: UBIFS made through QEMU's flashmodel-pci device (Linux's
-# nand_base, software BCH-4) on the chip kept in the host's image.
+# nand_base with software BCH-4, or for a SPI NAND part spinand with the
+# chip's own ECC) on the chip kept in the host's image. $1: the chip
+# (default micron-mt29f4g).
 . /fm/lib.sh
-mtd=$(wait_mtd micron-mt29f4g) || bail "no flashmodel-pci NAND"
+chip=${1:-micron-mt29f4g}
+mtd=$(wait_mtd "$(glue_mtd_name "$chip")") || bail "no flashmodel-pci NAND ($chip)"
 # Whole-page VID headers: muse-chip serves whole pages, while nand_base
 # would offer 512-byte sub-pages.
 check "ubiformat" ubiformat -q -y -O 2048 "/dev/mtd$mtd"

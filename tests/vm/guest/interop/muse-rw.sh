@@ -1,9 +1,10 @@
 # Interop, boot 2: the same image, copied in from a tar on /dev/vda, served
-# by muse-chip: the file written through the glue reads back, a new file is
+# by muse-chip ($1: the chip, default micron-mt29f4g): the file written through the glue reads back, a new file is
 # written, and the image goes out as a tar on /dev/vdb.
 . /fm/lib.sh
+chip=${1:-micron-mt29f4g}
 check "image copied in" tar xf /dev/vda -C /tmp
-start_muse nand --chip micron-mt29f4g --image /tmp/nand.img || bail "muse-chip did not start"
+start_muse nand --chip "$chip" --image /tmp/nand.img || bail "muse-chip did not start"
 check "ubiattach" ubiattach -m "$mtd" -d 0
 mkdir -p /mnt/ubifs
 check "mount UBIFS" mount -t ubifs ubi0:data /mnt/ubifs || bail "no UBIFS"
