@@ -365,9 +365,33 @@ observe_and_mark (gpointer user_data, const FmNandEvent *event)
     }
 }
 
+/* What fm_test_record_blocks() runs. */
+typedef struct {
+  guint32 blocks;
+  guint64 ops;
+} PageWorkload;
+
+static void
+page_workload (FmNand *nand, gpointer user_data)
+{
+  const PageWorkload *w = user_data;
+
+  fm_test_workload (nand, 0, w->blocks ? w->blocks : fm_chip_desc_blocks (fm_nand_desc (nand)),
+                    w->ops, 11, NULL);
+}
+
 void
 fm_test_record_blocks (FmTestRecording *r, const gchar *chip, guint32 blocks, guint64 ops,
                        const gchar *faults)
+{
+  PageWorkload w = { blocks, ops };
+
+  fm_test_record_with (r, chip, faults, page_workload, &w);
+}
+
+void
+fm_test_record_with (FmTestRecording *r, const gchar *chip, const gchar *faults,
+                     FmTestWorkloadFunc func, gpointer user_data)
 {
   MarkingObserver marking = { 0 };
   g_autoptr (GError) error = NULL;
@@ -406,7 +430,7 @@ fm_test_record_blocks (FmTestRecording *r, const gchar *chip, guint32 blocks, gu
     }
   else
     fm_nand_set_observer (r->nand, fm_journal_writer_observe, w);
-  fm_test_workload (r->nand, 0, blocks ? blocks : fm_chip_desc_blocks (r->desc), ops, 11, NULL);
+  func (r->nand, user_data);
   fm_nand_set_observer (r->nand, NULL, NULL);
   g_assert_null (fm_journal_writer_failed (w));
   r->ops = fm_journal_writer_records (w);

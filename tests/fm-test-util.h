@@ -82,6 +82,11 @@ void     fm_test_record (FmTestRecording *r, const gchar *chip, guint64 ops,
 /* The same, with the workload confined to the first BLOCKS blocks. */
 void     fm_test_record_blocks (FmTestRecording *r, const gchar *chip, guint32 blocks,
                                 guint64 ops, const gchar *faults);
+/* The same with another workload: FUNC drives R->nand (through a bus
+ * model, say) while the journal records. */
+typedef void (*FmTestWorkloadFunc) (FmNand *nand, gpointer user_data);
+void     fm_test_record_with   (FmTestRecording *r, const gchar *chip, const gchar *faults,
+                                FmTestWorkloadFunc func, gpointer user_data);
 void     fm_test_recording_clear (FmTestRecording *r);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FmTestRecording, fm_test_recording_clear)
 /* A copy of the base named NAME with the journal replayed up to UNTIL (0:

@@ -80,6 +80,7 @@ typedef struct {
 
 static gint status_micron_8 (Host *h, guint8 status);
 static gint status_mx35lf1ge4ab (Host *h, guint8 status);
+static gint status_gd5fxgq4xa (Host *h, guint8 status);
 static gint status_gd5fxgq4uexxg (Host *h, guint8 status);
 static gint status_gd5fxgq5xexxg (Host *h, guint8 status);
 static gint status_tx58cxgxsxraix (Host *h, guint8 status);
@@ -109,6 +110,13 @@ static const LinuxPart linux_parts[] = {
     { QUADIO (1), X4 (1), DUALIO (1), X2 (1), FAST (1), SLOW (1) },
     { LOAD_X4 (TRUE), LOAD (TRUE) }, { LOAD_X4 (FALSE), LOAD (FALSE) }, TRUE, FALSE,
     { 0, 4, 4, 4, 4, 5, 6, 7, 8 } },
+  { "gigadevice-gd5f1gq4uayig", "GD5F1GQ4xA", 0xc8, { 0xf1 }, 1, FM_SPI_NAND_ID_ADDRESS,
+    2048, 64, 64, 1024, 20, 1, 8,
+    { { 8, 8 }, { 24, 8 }, { 40, 8 }, { 56, 8 } }, 4,
+    { { 1, 7 }, { 16, 8 }, { 32, 8 }, { 48, 8 } }, 4, status_gd5fxgq4xa,
+    { QUADIO (1), X4 (1), DUALIO (1), X2 (1), FAST (1), SLOW (1) },
+    { LOAD_X4 (TRUE), LOAD (TRUE) }, { LOAD_X4 (FALSE), LOAD (FALSE) }, TRUE, FALSE,
+    { 0, 7, 7, 7, 7, 7, 7, 7, 8 } },
   { "gigadevice-gd5f1gq5uexxg", "GD5F1GQ5UExxG", 0xc8, { 0x51 }, 1, FM_SPI_NAND_ID_DUMMY,
     2048, 128, 64, 1024, 20, 1, 4,
     { { 64, 64 } }, 1, { { 1, 63 } }, 1, status_gd5fxgq5xexxg,
@@ -192,7 +200,8 @@ host_clock (Host *h)
 static void
 expect_lines (Host *h, guint lines)
 {
-  if (h->check_lines)
+  /* A chip without power has no phases. */
+  if (h->check_lines && !fm_nand_powered_off (h->nand))
     g_assert_cmpuint (fm_spi_nand_phase_lines (h->spi), ==, lines);
 }
 
@@ -380,27 +389,44 @@ host_init (Host *h, gboolean all_ops)
   host_ecc_enable (h, FALSE);
 }
 
+/* The SPI NAND model over NAND (of DESC), probed and set up as Linux
+ * does; the host owns neither. */
 static void
-host_setup (Host *h, const gchar *chip, FmTimingMode timing, gint bad, gboolean all_ops)
+host_attach (Host *h, FmChipDesc *desc, FmNand *nand, gboolean all_ops)
 {
   g_autoptr (GError) error = NULL;
 
   memset (h, 0, sizeof *h);
-  h->desc = fm_test_chip (chip);
-  h->nand = fm_test_nand (h->desc, 1, bad, timing);
+  h->desc = desc;
+  h->nand = nand;
   h->spi = fm_spi_nand_new (h->nand, &error);
   g_assert_no_error (error);
   h->check_lines = TRUE;
   h->part = host_detect (h);
   g_assert_nonnull (h->part);
-  g_assert_cmpstr (h->part->chip, ==, chip);
+  g_assert_cmpstr (h->part->chip, ==, desc->name);
   host_init (h, all_ops);
+}
+
+/* The same over a volatile chip the host owns. */
+static void
+host_setup (Host *h, const gchar *chip, FmTimingMode timing, gint bad, gboolean all_ops)
+{
+  FmChipDesc *desc = fm_test_chip (chip);
+
+  host_attach (h, desc, fm_test_nand (desc, 1, bad, timing), all_ops);
+}
+
+static void
+host_detach (Host *h)
+{
+  g_clear_pointer (&h->spi, fm_spi_nand_free);
 }
 
 static void
 host_clear (Host *h)
 {
-  fm_spi_nand_free (h->spi);
+  host_detach (h);
   fm_nand_free (h->nand);
   fm_chip_desc_free (h->desc);
 }
@@ -511,6 +537,21 @@ status_mx35lf1ge4ab (Host *h, guint8 status)
       eccsr &= 0x0f;
       g_assert_true (eccsr && eccsr <= h->part->strength);
       return eccsr;
+    default: return -EINVAL;
+    }
+}
+
+/* gigadevice.c gd5fxgq4xa_ecc_get_status() */
+static gint
+status_gd5fxgq4xa (Host *h, guint8 status)
+{
+  (void) h;
+  switch (status & STATUS_ECC_MASK)
+    {
+    case 0x00: return 0;
+    case 0x10: return 7;
+    case 0x30: return 8;
+    case 0x20: return -EBADMSG;
     default: return -EINVAL;
     }
 }
@@ -969,6 +1010,57 @@ test_write_enable (gconstpointer data)
   host_op (&h, 0x10, host_row (&h, 2, 0), 3, 0, NULL, NULL, 0);
   g_assert_cmpuint (host_wait (&h) & STATUS_WEL, ==, 0);
   g_assert_cmpuint (fm_nand_stats (h.nand)->block_erases, ==, 1);
+  host_clear (&h);
+}
+
+/* P_FAIL and E_FAIL: a factory bad block, injected program and erase
+ * failures, a block gone bad; each cleared by the next program or erase
+ * that succeeds, and never left by an ECC status that shares their bits
+ * (XTX's 4-bit field). */
+static void
+test_fail_status (gconstpointer data)
+{
+  const gchar *chip = data;
+  Host h;
+  g_autofree guint8 *buf = NULL;
+  g_autofree guint8 *got = NULL;
+  g_autoptr (GError) error = NULL;
+  guint32 bad = G_MAXUINT32;
+
+  host_setup (&h, chip, FM_TIMING_NONE, 3, TRUE);
+  buf = page_with_oob (&h, 81);
+  got = g_malloc (h.part->page + h.part->oob);
+  for (guint32 b = 0; b < fm_chip_desc_blocks (h.desc) && bad == G_MAXUINT32; b++)
+    if (fm_image_block (fm_nand_image (h.nand), b)->flags & FM_BLOCK_FACTORY_BAD)
+      bad = b;
+  g_assert_cmpuint (bad, !=, G_MAXUINT32);
+  /* Linux's spinand_isbad(): spare bytes 0-1 of page 0, raw. */
+  g_assert_cmpint (host_read_page (&h, bad, 0, got, TRUE), ==, 0);
+  g_assert_true (got[h.part->page] != 0xff || got[h.part->page + 1] != 0xff);
+  g_assert_cmpint (host_write_page (&h, bad, 1, buf, FALSE), ==, -EIO);
+  g_assert_cmpint (host_erase (&h, bad), ==, -EIO);
+  g_assert_cmpint (host_erase (&h, 0), ==, 0);
+  g_assert_cmpint (host_write_page (&h, 0, 0, buf, FALSE), ==, 0);
+
+  fm_nand_set_faults (h.nand, fm_fault_set_parse ("program-fail block=0 page=1; erase-fail block=1 nth=1;"
+                                                  "grown-bad block=2 at-erase=1", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (host_write_page (&h, 0, 1, buf, FALSE), ==, -EIO);
+  g_assert_cmpint (host_write_page (&h, 0, 2, buf, FALSE), ==, 0);
+  g_assert_cmpint (host_erase (&h, 1), ==, -EIO);
+  g_assert_cmpint (host_erase (&h, 1), ==, 0);
+  g_assert_cmpint (host_erase (&h, 2), ==, -EIO);
+  g_assert_cmpint (host_erase (&h, 2), ==, -EIO);
+  fm_nand_set_faults (h.nand, NULL);
+
+  /* Every count of corrected bits, then a program: no P_FAIL. */
+  for (guint n = 1; n <= h.part->strength; n++)
+    {
+      flip_bits (&h, 0, 0, n);
+      g_assert_cmpint (host_read_page (&h, 0, 0, got, FALSE), >, 0);
+      g_assert_cmpint (host_erase (&h, 3), ==, 0);
+      g_assert_cmpint (host_write_page (&h, 3, 0, buf, FALSE), ==, 0);
+    }
   host_clear (&h);
 }
 
@@ -1501,6 +1593,71 @@ test_power_cut (void)
   host_clear (&h);
 }
 
+/* ---- journals and power cuts through the SPI bus -------------------------------------- */
+
+/* What a file system does to the chip through Linux's spinand: erase,
+ * program pages with the ECC (and one raw), read them back, a bit flip
+ * corrected on the way. */
+static void
+spi_workload (FmNand *nand, gpointer user_data)
+{
+  const gchar *chip = user_data;
+  g_autoptr (FmChipDesc) desc = fm_test_chip (chip);
+  g_autoptr (GError) error = NULL;
+  Host h;
+
+  host_attach (&h, desc, nand, TRUE);
+  if (!fm_nand_faults (nand))
+    fm_nand_set_faults (nand, fm_fault_set_parse ("bitflip block=3 page=1 byte=9 bit=2", &error));
+  for (guint32 block = 2; block < 4 && !fm_nand_powered_off (nand); block++)
+    {
+      gsize len = h.part->page + h.part->oob;
+      g_autofree guint8 *got = g_malloc (len);
+
+      host_erase (&h, block);
+      for (guint page = 0; page < 4 && !fm_nand_powered_off (nand); page++)
+        {
+          g_autofree guint8 *buf = page_with_oob (&h, block * 10 + page);
+
+          host_write_page (&h, block, page, buf, page == 3);
+          host_read_page (&h, block, page, got, page == 3);
+        }
+    }
+  host_detach (&h);
+}
+
+static void
+test_journal (void)
+{
+  g_auto (FmTestRecording) r = { 0 };
+  g_autoptr (FmImage) replayed = NULL;
+
+  fm_test_record_with (&r, "micron-mt29f2g01abagd", NULL, spi_workload, "micron-mt29f2g01abagd");
+  /* 2 erases, 8 programs, 8 reads, and the probe's nothing. */
+  g_assert_cmpuint (r.ops, ==, 18);
+  g_assert_cmpuint (fm_nand_stats (r.nand)->ecc_corrected, ==, 1);
+  replayed = fm_test_replayed (&r, 0, FM_CUT_CLEAN, "replayed.img");
+  fm_test_assert_same_chip (fm_nand_image (r.nand), replayed, r.desc);
+}
+
+/* A live cut during a PROGRAM EXECUTE leaves what replaying the journal
+ * up to that program, torn, leaves. */
+static void
+test_power_cut_replay (void)
+{
+  g_auto (FmTestRecording) whole = { 0 };
+  g_auto (FmTestRecording) cut = { 0 };
+  g_autoptr (FmImage) replayed = NULL;
+
+  /* Operation 4 is the third program (erase, program, read, program). */
+  fm_test_record_with (&whole, "winbond-w25n01gv", NULL, spi_workload, "winbond-w25n01gv");
+  fm_test_record_with (&cut, "winbond-w25n01gv", "powercut at-op=4", spi_workload, "winbond-w25n01gv");
+  g_assert_true (fm_nand_powered_off (cut.nand));
+  g_assert_cmpuint (fm_nand_power_cut_at (cut.nand), ==, 4);
+  replayed = fm_test_replayed (&whole, 4, FM_CUT_TORN, "torn.img");
+  fm_test_assert_same_chip (fm_nand_image (cut.nand), replayed, whole.desc);
+}
+
 /* Not a SPI NAND part: refused. */
 static void
 test_wrong_type (void)
@@ -1538,6 +1695,7 @@ main (int argc, char **argv)
   add_per_chip ("ecc-status", test_ecc_status, chips);
   add_per_chip ("protection", test_protection, chips);
   add_per_chip ("write-enable", test_write_enable, chips);
+  add_per_chip ("fail-status", test_fail_status, chips);
   add_per_chip ("busy", test_busy, chips);
   add_per_chip ("program-load", test_program_load, chips);
   add_per_chip ("read-id", test_read_id, chips);
@@ -1546,6 +1704,8 @@ main (int argc, char **argv)
   g_test_add_func ("/spi-nand/plane-select", test_plane_select);
   g_test_add_func ("/spi-nand/power-cut", test_power_cut);
   g_test_add_func ("/spi-nand/continuous-read", test_continuous_read);
+  g_test_add_func ("/spi-nand/journal", test_journal);
+  g_test_add_func ("/spi-nand/power-cut-replay", test_power_cut_replay);
   g_test_add_func ("/spi-nand/wrong-type", test_wrong_type);
   return g_test_run ();
 }

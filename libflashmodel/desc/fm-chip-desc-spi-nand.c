@@ -50,7 +50,6 @@ static const struct {
   [FM_SPI_NAND_ECC_GD5FXGQ4XA] = { "gd5fxgq4xa", 8 },
   [FM_SPI_NAND_ECC_GD5FXGQ4UEXXG] = { "gd5fxgq4uexxg", 8 },
   [FM_SPI_NAND_ECC_GD5FXGQ5XEXXG] = { "gd5fxgq5xexxg", 4 },
-  [FM_SPI_NAND_ECC_GD5FXGQ4UFXXG] = { "gd5fxgq4ufxxg", 8 },
   [FM_SPI_NAND_ECC_TX58CXGXSXRAIX] = { "tx58cxgxsxraix", 0 },
   [FM_SPI_NAND_ECC_XT26G0XA] = { "xt26g0xa", 8 },
   [FM_SPI_NAND_ECC_PN26G0XA] = { "pn26g0xa", 8 },

@@ -186,13 +186,12 @@ typedef enum {
   FM_SPI_NAND_ECC_GD5FXGQ4XA,      /* gigadevice.c: 01 1-7, 11 8, 10 failed */
   FM_SPI_NAND_ECC_GD5FXGQ4UEXXG,   /* gigadevice.c: ECCS + ECCSE in F0h */
   FM_SPI_NAND_ECC_GD5FXGQ5XEXXG,   /* gigadevice.c: 01 + ECCSE in F0h (1-4) */
-  FM_SPI_NAND_ECC_GD5FXGQ4UFXXG,   /* gigadevice.c: 3 bits */
   FM_SPI_NAND_ECC_TX58CXGXSXRAIX,  /* toshiba.c: 01/11 + 30h bit flip count */
   FM_SPI_NAND_ECC_XT26G0XA,        /* xtx.c: 4 bits at 5:2 */
   FM_SPI_NAND_ECC_PN26G0XA,        /* paragon.c: 01 1-7, 11 8, 10 failed */
 } FmSpiNandEccStatus;
 
-#define FM_SPI_NAND_N_ECC_STATUS 10
+#define FM_SPI_NAND_N_ECC_STATUS 9
 
 /* READ FROM CACHE instructions, as Linux's SPINAND_PAGE_READ_FROM_CACHE_*. */
 typedef enum {

@@ -61,11 +61,6 @@ static const Encoding encodings[FM_SPI_NAND_N_ECC_STATUS] = {
   [FM_SPI_NAND_ECC_GD5FXGQ5XEXXG] = {
     0x30, 0x20, 0xf0, 0, DETAIL_ROW,
     { { 1, 0x10, 0x00 }, { 2, 0x10, 0x10 }, { 3, 0x10, 0x20 }, { 4, 0x10, 0x30 } } },
-  /* gigadevice.c gd5fxgq4ufxxg_ecc_get_status(): bits 6:4, 001 1-3,
-   * 010-110 4-8 corrected (Linux: value + 2), 111 uncorrectable. */
-  [FM_SPI_NAND_ECC_GD5FXGQ4UFXXG] = {
-    0x70, 0x70, 0, 0, DETAIL_NONE,
-    { { 3, 0x10, 0 }, { 4, 0x20, 0 }, { 5, 0x30, 0 }, { 6, 0x40, 0 }, { 7, 0x50, 0 }, { 8, 0x60, 0 } } },
   /* toshiba.c tx58cxgxsxraix_ecc_get_status(): 01 corrected, 11
    * corrected with the bit flip threshold reached, 10 uncorrectable; 30h
    * bits 7:4 the most bit flips of a sector. The threshold row is filled
