@@ -19,6 +19,7 @@
 #glue-qemu: -device flashmodel-pci,chip=micron-mt29f2g01abagd,nop=0
 #glue-qemu: -device flashmodel-pci,chip=gigadevice-gd5f1gq5uexxg,nop=0
 #glue-qemu: -device flashmodel-pci,chip=ato-ato25d1ga
+#glue-qemu: -device flashmodel-pci,chip=gigadevice-gd5f1gq4uayig
 #glue-qemu: -device flashmodel-pci,chip=gigadevice-gd5f1gq4uexxg
 #glue-qemu: -device flashmodel-pci,chip=kioxia-tc58cvg0s3hraig
 #glue-qemu: -device flashmodel-pci,chip=macronix-mx35lf1ge4ab
