@@ -292,6 +292,45 @@ test_host_on_die (void)
   fm_nand_free (nand);
 }
 
+/* A 1-bit code (Winbond W25N01GV) corrects every single error and reports
+ * every double error in a sector uncorrectable, leaving the data as read,
+ * as the datasheet's ECC-1:0 = 10 says; never a wrong "correction". */
+static void
+test_one_bit_detects_double_errors (void)
+{
+  g_autoptr (FmChipDesc) d = fm_test_chip ("winbond-w25n01gv");
+  g_autoptr (FmOnDieEcc) ecc = fm_on_die_ecc_new (d);
+  gsize len = d->page_size + d->oob_size;
+  g_autofree guint8 *page = fm_test_pattern (len, 4);
+  g_autofree guint8 *read = g_malloc (len);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (19);
+  FmOnDieEccResult r;
+
+  fm_on_die_ecc_encode (ecc, page);
+  for (guint trial = 0; trial < 2000; trial++)
+    {
+      /* Two different bits of sector 1's data or of its protected spare. */
+      guint a = g_rand_int_range (rand, 0, 8 * 512);
+      guint b = (a + g_rand_int_range (rand, 1, 8 * 512)) % (8 * 512);
+
+      memcpy (read, page, len);
+      read[512 + a / 8] ^= 1u << (a % 8);
+      fm_on_die_ecc_correct (ecc, read, &r);
+      g_assert_cmpuint (r.failed, ==, 0);
+      g_assert_cmpuint (r.corrected, ==, 1);
+      g_assert_cmpmem (read, len, page, len);
+
+      read[512 + a / 8] ^= 1u << (a % 8);
+      read[512 + b / 8] ^= 1u << (b % 8);
+      fm_on_die_ecc_correct (ecc, read, &r);
+      g_assert_cmpuint (r.failed, ==, 1);
+      g_assert_cmpuint (r.corrected, ==, 0);
+      read[512 + a / 8] ^= 1u << (a % 8);
+      read[512 + b / 8] ^= 1u << (b % 8);
+      g_assert_cmpmem (read, len, page, len);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -303,5 +342,6 @@ main (int argc, char **argv)
   g_test_add_func ("/on-die-ecc/read-time", test_read_time);
   g_test_add_func ("/on-die-ecc/eight-bit-status", test_eight_bit_status);
   g_test_add_func ("/on-die-ecc/host", test_host_on_die);
+  g_test_add_func ("/on-die-ecc/one-bit-detects-double-errors", test_one_bit_detects_double_errors);
   return g_test_run ();
 }

@@ -27,6 +27,7 @@ struct _FmOnDieEcc {
   guint sectors;
   guint share;            /* visible parity bytes per sector */
   guint protected_share;  /* protected spare bytes per sector */
+  gboolean secded;        /* a 1-bit code with an overall parity byte */
   guint16 *ecc_map;       /* spare offsets: sector 0's share, then 1's ... */
   guint16 *protected_map;
   guint8 step[WIDE_STEP]; /* sector data, protected spare, 0xFF padding */
@@ -84,6 +85,11 @@ fm_on_die_ecc_new (const FmChipDesc *desc)
   e->bch = e->kind == CODE_NARROW ? fm_bch_new (NARROW_STEP, t, 13, NULL)
                                   : fm_bch_new (WIDE_STEP, t, 14, NULL);
   g_assert (e->bch);
+  /* A 1-bit code alone "corrects" many double errors into wrong data,
+   * where the parts (Winbond's ECC-1:0 = 10) report them uncorrectable:
+   * extend it with an overall parity bit (SEC-DED), in the byte after the
+   * BCH parity when the share has one. */
+  e->secded = t == 1 && e->kind != CODE_HIDDEN && e->share > fm_bch_ecc_bytes (e->bch);
   return e;
 }
 
@@ -131,6 +137,19 @@ load_step (FmOnDieEcc *e, const guint8 *page, guint s)
     e->step[SECTOR + i] = page[protected_at (e, s, i)];
 }
 
+/* The parity of every bit of the step and of its N parity bytes. */
+static guint
+overall_parity (const FmOnDieEcc *e, guint n)
+{
+  guint8 x = 0;
+
+  for (guint i = 0; i < sizeof e->step; i++)
+    x ^= e->step[i];
+  for (guint i = 0; i < n; i++)
+    x ^= e->parity[i];
+  return __builtin_parity (x);
+}
+
 void
 fm_on_die_ecc_encode (FmOnDieEcc *e, guint8 *page)
 {
@@ -142,6 +161,9 @@ fm_on_die_ecc_encode (FmOnDieEcc *e, guint8 *page)
       fm_bch_encode (e->bch, e->step, e->parity);
       for (guint i = 0; i < n; i++)
         page[parity_at (e, s, i)] = e->parity[i];
+      /* Even: FFh, as in an erased sector; odd: 00h. */
+      if (e->secded)
+        page[parity_at (e, s, n)] = overall_parity (e, n) ? 0x00 : 0xff;
     }
 }
 
@@ -159,6 +181,15 @@ correct_sector_bch (FmOnDieEcc *e, guint8 *page, guint s, guint *count_out)
   for (guint i = 0; i < n; i++)
     e->parity[i] = page[parity_at (e, s, i)];
   count = fm_bch_decode (e->bch, e->step, e->parity, errloc);
+  /* SEC-DED: one error flips the overall parity, two leave it even (the
+   * parity byte is read by majority, so its own bit flips do not count). */
+  if (e->secded && count == 1)
+    {
+      guint stored = __builtin_popcount (page[parity_at (e, s, n)]) >= 4 ? 0 : 1;
+
+      if ((overall_parity (e, n) ^ stored) == 0)
+        count = -1;
+    }
   /* A "correction" in the padding is a miscorrection: no such bits were
    * ever stored. */
   for (gint i = 0; i < count; i++)

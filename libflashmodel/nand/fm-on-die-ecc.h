@@ -23,7 +23,10 @@
  * The code itself is the part maker's secret; here it is BCH, which
  * corrects what the datasheet promises: over GF(2^14) on the sector and
  * its protected bytes padded to 1024 bytes when the share holds that
- * parity, else over GF(2^13) on the 512 data bytes when that fits. Some
+ * parity, else over GF(2^13) on the 512 data bytes when that fits. A
+ * 1-bit code gets an overall parity byte after its BCH parity (SEC-DED),
+ * so that a double error is reported uncorrectable as the parts do, not
+ * "corrected" into wrong data. Some
  * parts keep their parity where the host cannot see it (Macronix: no ecc
  * region at all; XTX, GigaDevice Q4xA: fewer visible parity bytes than
  * the promised correction needs). The model has no hidden spare to store
