@@ -23,9 +23,18 @@ for profile in jffs2-nand jffs2-nor; do
   check "$profile: the workload, recorded with marks" pc_record || bail "no $profile recording"
   ops=$(flashmodel journal "$PC_DIR/run.journal" | grep -E '^operations:')
   diag "$profile: $ops"
-  # On NOR the workload fills the partition: garbage collection erases.
-  [ "$profile" = jffs2-nor ] &&
-    check_ge "$profile: sectors erased" 1 "$(echo "$ops" | sed -n 's/.* \([0-9]*\) erases$/\1/p')"
+  # On NOR the erases in the recording are JFFS2's background thread
+  # erasing the sectors it found empty at mount (the workload writes far
+  # less than the partition holds): whether they fall inside the recording
+  # depends on when that thread runs, so none is a skip, not a failure.
+  if [ "$profile" = jffs2-nor ]; then
+    erases=$(echo "$ops" | sed -n 's/.* \([0-9]*\) erases$/\1/p')
+    if [ "${erases:-0}" -ge 1 ]; then
+      check_ge "$profile: sectors erased" 1 "$erases"
+    else
+      skip "$profile: sectors erased" "JFFS2's background erases ran outside the recording"
+    fi
+  fi
   check_ge "$profile: marks" 50 "$(wc -l < "$PC_DIR/marks")"
   check "$profile: a server for the checks" pc_servers_start 1
   pc_campaign 40 1
