@@ -189,6 +189,75 @@ test_list_chips_extra_argument (void)
 }
 
 static void
+test_list_chips_filters (void)
+{
+  g_auto (RunResult) by_id = run_tool ("list-chips", "--id", "2c:dc", NULL);
+  g_auto (RunResult) by_type = run_tool ("list-chips", "--type", "spi-nand", "--vendor", "MICRON", NULL);
+  g_auto (RunResult) vendor = run_tool ("list-chips", "--vendor", "winbond", NULL);
+  g_auto (RunResult) none = run_tool ("list-chips", "--id", "2c dc", "--type", "spi-nor", NULL);
+  g_auto (GStrv) none_lines = NULL;
+
+  g_assert_cmpint (by_id.status, ==, 0);
+  assert_match (by_id.out, "^NAME +TYPE");
+  assert_match (by_id.out, "^micron-mt29f4g +nand-slc ");
+  /* The other Micron parts answer 2Ch, but not DCh next. */
+  g_assert_null (strstr (by_id.out, "micron-mt29f2g "));
+  g_assert_null (strstr (by_id.out, "micron-mt29f4g16"));
+  g_assert_cmpint (by_type.status, ==, 0);
+  assert_match (by_type.out, "^micron-mt29f2g01abagd +spi-nand ");
+  g_assert_null (strstr (by_type.out, "nand-slc"));
+  g_assert_null (strstr (by_type.out, "winbond"));
+  g_assert_cmpint (vendor.status, ==, 0);
+  assert_match (vendor.out, "^winbond-w25n01gv ");
+  assert_match (vendor.out, "^winbond-w25q128jv ");
+  assert_match (vendor.out, "^winbond-w29n01hv ");
+  g_assert_null (strstr (vendor.out, "micron"));
+  /* No part passes both: only the header. */
+  g_assert_cmpint (none.status, ==, 0);
+  none_lines = g_strsplit (none.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (none_lines), ==, 2);
+}
+
+static void
+test_list_chips_bad_filters (void)
+{
+  g_auto (RunResult) id = run_tool ("list-chips", "--id", "2c:zz", NULL);
+  g_auto (RunResult) long_id = run_tool ("list-chips", "--id", "1:2:3:4:5:6:7:8:9", NULL);
+  g_auto (RunResult) type = run_tool ("list-chips", "--type", "nand", NULL);
+
+  g_assert_cmpint (id.status, ==, EXIT_USAGE);
+  g_assert_cmpstr (id.out, ==, "");
+  assert_match (id.err, "^flashmodel list-chips: ID bytes '2c:zz': 'zz' is not a hex byte$");
+  g_assert_cmpint (long_id.status, ==, EXIT_USAGE);
+  assert_match (long_id.err, "more than 8 bytes$");
+  g_assert_cmpint (type.status, ==, EXIT_USAGE);
+  assert_match (type.err, "^flashmodel list-chips: type 'nand': not one of ");
+}
+
+static void
+test_info_by_id (void)
+{
+  /* The 8 bytes a real MT29F4G08ABADAWP returns: its 5, then repeated. */
+  g_auto (RunResult) r = run_tool ("info", "--id", "2C DC 90 95 56 2C DC 90", NULL);
+  g_auto (RunResult) many = run_tool ("info", "--id", "ef", NULL);
+  g_auto (RunResult) none = run_tool ("info", "--id", "2c:dc:00", NULL);
+  g_auto (RunResult) both = run_tool ("info", "--id", "2c", "--chip", "micron-mt29f4g", NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, "");
+  assert_match (r.out, "^micron-mt29f4g: Micron MT29F4G08ABADAWP \\(nand-slc\\)$");
+  assert_match (r.out, "^  READ ID \\(90h-00h\\) +2C DC 90 95 56$");
+  g_assert_cmpint (many.status, ==, 0);
+  assert_match (many.out, "^winbond-w25n01gv: ");
+  assert_match (many.out, "^winbond-w25q128jv: ");
+  g_assert_cmpint (none.status, ==, 1);
+  g_assert_cmpstr (none.out, ==, "");
+  assert_match (none.err, "^flashmodel: no chip in .* answers READ ID 2c:dc:00$");
+  g_assert_cmpint (both.status, ==, EXIT_USAGE);
+  assert_match (both.err, "^flashmodel info: --chip and --id exclude each other$");
+}
+
+static void
 test_info (void)
 {
   g_auto (RunResult) r = run_tool ("info", "--chip", "micron-mt29f4g", NULL);
@@ -1215,12 +1284,13 @@ static void
 test_usage_missing_chip (void)
 {
   static const gchar *const commands[] = { "info", "create" };
+  static const gchar *const required[] = { "--chip NAME or --id BYTES", "--chip NAME" };
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_autofree gchar *expect = g_strdup_printf ("^flashmodel %s: --chip NAME is required\n"
+      g_autofree gchar *expect = g_strdup_printf ("^flashmodel %s: %s is required\n"
                                                   "Try 'flashmodel %s --help'\\.$",
-                                                  commands[i], commands[i]);
+                                                  commands[i], required[i], commands[i]);
       g_auto (RunResult) r = run_tool (commands[i], NULL);
 
       g_assert_cmpint (r.status, ==, EXIT_USAGE);
@@ -1626,6 +1696,9 @@ main (int argc, char **argv)
 
   g_test_add_func ("/cli/list-chips", test_list_chips);
   g_test_add_func ("/cli/list-chips/extra-argument", test_list_chips_extra_argument);
+  g_test_add_func ("/cli/list-chips/filters", test_list_chips_filters);
+  g_test_add_func ("/cli/list-chips/bad-filters", test_list_chips_bad_filters);
+  g_test_add_func ("/cli/info/by-id", test_info_by_id);
   g_test_add_func ("/cli/info/spi-nand", test_info_spi_nand);
   g_test_add_func ("/cli/info", test_info);
   g_test_add_func ("/cli/info/positional", test_info_positional);
