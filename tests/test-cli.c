@@ -350,6 +350,113 @@ test_info_unknown_chip (void)
   assert_match (r.err, "^flashmodel: no chip named 'no-such-chip' in ");
 }
 
+/* ---- descriptor --from-onfi ---------------------------------------------- */
+
+/* Writes what READ PARAMETER PAGE returns for CHIP (three copies) to
+ * DIR/NAME and returns its path. */
+static gchar *
+write_param_pages (const gchar *dir, const gchar *chip, const gchar *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmChipDesc) d = fm_chip_desc_lookup (chip, &error);
+  guint8 pages[FM_ONFI_PARAM_PAGE_COPIES * FM_ONFI_PARAM_PAGE_SIZE];
+  gchar *path = g_build_filename (dir, name, NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < FM_ONFI_PARAM_PAGE_COPIES; i++)
+    fm_onfi_build_param_page (d, pages + i * FM_ONFI_PARAM_PAGE_SIZE);
+  write_file (path, (const gchar *) pages, sizeof pages);
+  return path;
+}
+
+static void
+test_descriptor_from_onfi (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *param = write_param_pages (dir, "micron-mt29f4g", "param.bin");
+  /* A descriptor file is named after its [chip] name. */
+  g_autofree gchar *ini = g_build_filename (dir, "micron-mt29f4g08abadawp.ini", NULL);
+  g_auto (RunResult) to_stdout = run_tool ("descriptor", "--from-onfi", param, NULL);
+  g_auto (RunResult) to_file = run_tool ("descriptor", "--from-onfi", param, "-o", ini, NULL);
+  g_auto (RunResult) again = run_tool ("descriptor", "--from-onfi", param, "-o", ini, NULL);
+  g_auto (RunResult) info = run_tool ("info", "--chip", ini, NULL);
+  g_autofree gchar *written = NULL;
+
+  g_assert_cmpint (to_stdout.status, ==, 0);
+  g_assert_cmpstr (to_stdout.err, ==, "");
+  assert_match (to_stdout.out, "^name=micron-mt29f4g08abadawp$");
+  assert_match (to_stdout.out, "^page-size=2048$");
+  assert_match (to_stdout.out, "^planes=2$");
+  assert_match (to_stdout.out, "^# FILL IN: READ ID 90h-00h");
+  assert_match (to_stdout.out, "^# FILL IN: the factory bad block marker");
+  g_assert_cmpint (to_file.status, ==, 0);
+  g_assert_cmpstr (to_file.out, ==, "");
+  written = read_file (ini, NULL);
+  g_assert_cmpstr (written, ==, to_stdout.out);
+  /* An existing file is kept unless --force. */
+  g_assert_cmpint (again.status, ==, 1);
+  assert_match (again.err, "^flashmodel: .*micron-mt29f4g08abadawp\\.ini: exists \\(--force replaces it\\)$");
+  /* What it wrote loads as it is. */
+  g_assert_cmpint (info.status, ==, 0);
+  assert_match (info.out, "^micron-mt29f4g08abadawp: MICRON MT29F4G08ABADAWP \\(nand-slc\\)$");
+  remove_tmp_dir (dir);
+}
+
+static void
+test_descriptor_hostile_files (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *param = write_param_pages (dir, "micron-mt29f4g", "param.bin");
+  g_autofree gchar *short_file = g_build_filename (dir, "short.bin", NULL);
+  g_autofree gchar *huge = g_build_filename (dir, "huge.bin", NULL);
+  g_autofree gchar *garbage = g_build_filename (dir, "garbage.bin", NULL);
+  g_autofree gchar *missing = g_build_filename (dir, "missing.bin", NULL);
+  g_autofree gchar *pages = NULL;
+  gsize len;
+  g_autofree gchar *big = g_malloc0 (70000);
+  g_autofree gchar *noise = g_malloc (768);
+
+  pages = read_file (param, &len);
+  write_file (short_file, pages, 100);
+  write_file (huge, big, 70000);
+  for (guint i = 0; i < 768; i++)
+    noise[i] = (gchar) (i * 37 + 11);
+  memcpy (noise, "ONFI", 4);
+  write_file (garbage, noise, 768);
+  {
+    g_auto (RunResult) r = run_tool ("descriptor", "--from-onfi", short_file, NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_cmpstr (r.out, ==, "");
+    assert_match (r.err, "^flashmodel: .*short\\.bin: parameter page: 100 bytes, shorter than one 256-byte page$");
+  }
+  {
+    g_auto (RunResult) r = run_tool ("descriptor", "--from-onfi", huge, NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, "^flashmodel: .*huge\\.bin: larger than 64 KiB, not a parameter table dump$");
+  }
+  {
+    g_auto (RunResult) r = run_tool ("descriptor", "--from-onfi", garbage, NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, "^flashmodel: .*garbage\\.bin: parameter page: parameter page CRC mismatch in each of 3 copies and in their bit-wise majority$");
+  }
+  {
+    g_auto (RunResult) r = run_tool ("descriptor", "--from-onfi", missing, NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, "^flashmodel: .*missing\\.bin: No such file or directory$");
+  }
+  {
+    g_auto (RunResult) r = run_tool ("descriptor", NULL);
+
+    g_assert_cmpint (r.status, ==, EXIT_USAGE);
+    assert_match (r.err, "^flashmodel descriptor: --from-onfi PARAM\\.bin is required$");
+  }
+  remove_tmp_dir (dir);
+}
+
 /* ---- create and stat every shipped chip ---------------------------------- */
 
 static void
@@ -1699,6 +1806,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/list-chips/filters", test_list_chips_filters);
   g_test_add_func ("/cli/list-chips/bad-filters", test_list_chips_bad_filters);
   g_test_add_func ("/cli/info/by-id", test_info_by_id);
+  g_test_add_func ("/cli/descriptor/from-onfi", test_descriptor_from_onfi);
+  g_test_add_func ("/cli/descriptor/hostile-files", test_descriptor_hostile_files);
   g_test_add_func ("/cli/info/spi-nand", test_info_spi_nand);
   g_test_add_func ("/cli/info", test_info);
   g_test_add_func ("/cli/info/positional", test_info_positional);

@@ -542,6 +542,31 @@ static const Command commands[] = {
     "Examples:\n"
     "  flashmodel info --chip micron-mt29f4g\n"
     "  flashmodel info --id 2c:dc:90:95:56", cmd_info },
+  { "descriptor", "--from-onfi PARAM.bin [-o FILE [--force]]",
+    "Build a chip descriptor from a parameter page read off a real chip.",
+    "PARAM.bin is what READ PARAMETER PAGE (ECh-00h) returned: the 256-byte ONFI\n"
+    "parameter page and its redundant copies, then, for an ONFI 2.1+ part whose\n"
+    "ECC requirement is there, the extended parameter page's copies. As Linux\n"
+    "does, the first copy whose CRC holds is used, and with three copies and\n"
+    "none good their bit-wise majority.\n\n"
+    "Every field the page carries is filled from it: the geometry, bus width,\n"
+    "optional commands, ONFI strings, timing modes, ECC requirement, maximum\n"
+    "tR, tPROG and tBERS, NOP, endurance and bad blocks per LUN. What the page\n"
+    "does not carry gets a default on a line after a '# FILL IN' comment: the\n"
+    "READ ID bytes (only the JEDEC manufacturer ID is in the page), the\n"
+    "datasheet title, typical and cache/multi-plane busy times, sequential\n"
+    "programming, the bad block marker, vendor feature addresses and MLC\n"
+    "pairing. The output loads as it is, saved as NAME.ini after its [chip]\n"
+    "name (try 'flashmodel info --chip NAME.ini'); NAME is the vendor and\n"
+    "model strings of the page, lower case, and yours to change (rename the\n"
+    "file with it). Replace each FILL IN value from the datasheet before\n"
+    "relying on it.\n\n"
+    "The descriptor goes to stdout, or with --output to a new FILE. A file\n"
+    "that is no parameter page (too short, a bad CRC in every copy, values no\n"
+    "part can have) is refused naming the file, the field and the reason,\n"
+    "with exit status 1.\n\n"
+    "Example:\n"
+    "  flashmodel descriptor --from-onfi param.bin -o micron-mt29f4g08abadawp.ini", cmd_descriptor },
   { "create", "--chip NAME [--seed N] [--bad-blocks N] IMAGE | --base BASE IMAGE",
     "Create a fresh, fully erased chip image, or an overlay on an image.",
     "IMAGE must not exist. The file is sparse: it grows with the pages programmed,\n"
