@@ -5,6 +5,7 @@
  * its exit status and what it prints.
  */
 #include "fm-test-util.h"
+#include "fm-sfdp.h"
 
 #include <cairo.h>
 #include <glib.h>
@@ -403,6 +404,45 @@ test_descriptor_from_onfi (void)
 }
 
 static void
+test_descriptor_from_sfdp (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmChipDesc) d = fm_chip_desc_lookup ("winbond-w25q128jv", &error);
+  g_autoptr (GBytes) sfdp = fm_sfdp_build (d);
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *bin = g_build_filename (dir, "sfdp.bin", NULL);
+  g_autofree gchar *ini = g_build_filename (dir, "sfdp-part.ini", NULL);
+
+  write_file (bin, g_bytes_get_data (sfdp, NULL), g_bytes_get_size (sfdp));
+  {
+    g_auto (RunResult) r = run_tool ("descriptor", "--from-sfdp", bin, "-o", ini, NULL);
+    g_auto (RunResult) info = run_tool ("info", ini, NULL);
+    g_autofree gchar *text = read_file (ini, NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpstr (r.err, ==, "");
+    assert_match (text, "^size=16777216$");
+    /* SFDP's units: 45 ms is 3 x 16 ms, and one multiplier covers every
+     * maximum (2 x 7 x 48 ms). */
+    assert_match (text, "^erase-types=4096@0x20:48:672;32768@0x52:[0-9]+:[0-9]+;65536@0xd8:[0-9]+:[0-9]+$");
+    assert_match (text, "^read-modes=1-1-2:8;1-2-2:4;1-1-4:8;1-4-4:6$");
+    assert_match (text, "^quad-enable=sr2-bit1$");
+    assert_match (text, "^# FILL IN: Read JEDEC ID");
+    g_assert_cmpint (info.status, ==, 0);
+    assert_match (info.out, "^sfdp-part: Unknown Unknown \\(spi-nor\\)$");
+  }
+  {
+    g_auto (RunResult) both = run_tool ("descriptor", "--from-sfdp", bin, "--from-onfi", bin, NULL);
+    g_auto (RunResult) wrong = run_tool ("descriptor", "--from-onfi", bin, NULL);
+
+    g_assert_cmpint (both.status, ==, EXIT_USAGE);
+    g_assert_cmpint (wrong.status, ==, 1);
+    assert_match (wrong.err, "^flashmodel: .*sfdp\\.bin: parameter page: 80 bytes, shorter than one 256-byte page$");
+  }
+  remove_tmp_dir (dir);
+}
+
+static void
 test_descriptor_hostile_files (void)
 {
   g_autofree gchar *dir = make_tmp_dir ();
@@ -452,7 +492,7 @@ test_descriptor_hostile_files (void)
     g_auto (RunResult) r = run_tool ("descriptor", NULL);
 
     g_assert_cmpint (r.status, ==, EXIT_USAGE);
-    assert_match (r.err, "^flashmodel descriptor: --from-onfi PARAM\\.bin is required$");
+    assert_match (r.err, "^flashmodel descriptor: one of --from-onfi PARAM\\.bin and --from-sfdp SFDP\\.bin is required$");
   }
   remove_tmp_dir (dir);
 }
@@ -1807,6 +1847,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/list-chips/bad-filters", test_list_chips_bad_filters);
   g_test_add_func ("/cli/info/by-id", test_info_by_id);
   g_test_add_func ("/cli/descriptor/from-onfi", test_descriptor_from_onfi);
+  g_test_add_func ("/cli/descriptor/from-sfdp", test_descriptor_from_sfdp);
   g_test_add_func ("/cli/descriptor/hostile-files", test_descriptor_hostile_files);
   g_test_add_func ("/cli/info/spi-nand", test_info_spi_nand);
   g_test_add_func ("/cli/info", test_info);

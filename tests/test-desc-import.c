@@ -7,6 +7,7 @@
  * are refused naming the field.
  */
 #include "flashmodel.h"
+#include "fm-sfdp.h"
 
 #include <string.h>
 
@@ -241,6 +242,126 @@ test_hostile_ext_page (void)
   assert_refused (data, len, "extended parameter page: extended parameter page CRC mismatch");
 }
 
+/* ---- SFDP ---------------------------------------------------------------- */
+
+static FmChipDesc *
+import_sfdp (GBytes *sfdp)
+{
+  g_autoptr (GError) error = NULL;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (sfdp, &len);
+  g_autofree gchar *text = fm_chip_desc_from_sfdp (data, len, "sfdp.bin", &error);
+  FmChipDesc *d;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, FM_DESC_IMPORT_FILL_IN));
+  d = fm_chip_desc_load_data (text, "imported", &error);
+  g_assert_no_error (error);
+  return d;
+}
+
+/* For every shipped SPI NOR part: the descriptor built from its SFDP has
+ * the fields SFDP carries, and builds the same SFDP byte for byte. */
+static void
+test_sfdp_round_trip (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) names = fm_chip_catalog_names (&error);
+  guint tried = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; names[i]; i++)
+    {
+      g_autoptr (FmChipDesc) shipped = fm_chip_desc_lookup (names[i], &error);
+      g_autoptr (FmChipDesc) imported = NULL;
+      g_autoptr (GBytes) sfdp = NULL, again = NULL;
+      const FmNorDesc *a, *b;
+
+      g_assert_no_error (error);
+      if (shipped->type != FM_CHIP_SPI_NOR)
+        continue;
+      g_test_message ("SFDP round trip of %s", names[i]);
+      sfdp = fm_sfdp_build (shipped);
+      imported = import_sfdp (sfdp);
+      a = &shipped->nor;
+      b = &imported->nor;
+      g_assert_cmpuint (a->size, ==, b->size);
+      g_assert_cmpuint (a->program_buffer, ==, b->program_buffer);
+      g_assert_cmpuint (a->granule, ==, b->granule);
+      g_assert_cmpuint (a->n_erase_types, ==, b->n_erase_types);
+      for (guint e = 0; e < a->n_erase_types; e++)
+        {
+          g_assert_cmpuint (a->erase_types[e].size, ==, b->erase_types[e].size);
+          g_assert_cmpuint (a->erase_types[e].opcode, ==, b->erase_types[e].opcode);
+          g_assert_cmpuint (a->erase_types[e].opcode_4b, ==, b->erase_types[e].opcode_4b);
+        }
+      g_assert_cmpuint (a->read_modes, ==, b->read_modes);
+      g_assert_cmpmem (a->read_dummy_clocks, sizeof a->read_dummy_clocks,
+                       b->read_dummy_clocks, sizeof b->read_dummy_clocks);
+      g_assert_cmpuint (a->four_byte, ==, b->four_byte);
+      g_assert_cmpuint (a->quad_enable, ==, b->quad_enable);
+      /* Times are in SFDP as rounded counts of units: the imported part
+       * must encode to the same table. */
+      again = fm_sfdp_build (imported);
+      g_assert_true (g_bytes_equal (sfdp, again));
+      tried++;
+    }
+  g_assert_cmpuint (tried, >=, 2);
+}
+
+static void
+assert_sfdp_refused (const guint8 *data, gsize len, const gchar *message_part)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *text = fm_chip_desc_from_sfdp (data, len, "sfdp.bin", &error);
+
+  g_assert_null (text);
+  g_assert_error (error, FM_ERROR, FM_ERROR_DESCRIPTOR);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, "sfdp.bin: "));
+  g_assert_nonnull (strstr (error->message, message_part));
+}
+
+static void
+test_sfdp_hostile (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmChipDesc) shipped = fm_chip_desc_lookup ("macronix-mx25l25645g", &error);
+  g_autoptr (GBytes) sfdp = NULL;
+  g_autofree guint8 *data = NULL;
+  gsize len;
+  guint32 bfpt_at;
+
+  g_assert_no_error (error);
+  sfdp = fm_sfdp_build (shipped);
+  data = g_memdup2 (g_bytes_get_data (sfdp, &len), g_bytes_get_size (sfdp));
+  bfpt_at = data[12] | data[13] << 8 | data[14] << 16;
+  assert_sfdp_refused (data, 3, "SFDP header: 3 bytes, shorter than");
+  assert_sfdp_refused (data, len - 1, "ends after the file's");
+  data[0] ^= 1;
+  assert_sfdp_refused (data, len, "SFDP signature (bytes 0-3)");
+  data[0] ^= 1;
+  data[11] = 9;  /* a BFPT of 9 DWORDs, JESD216 before B */
+  assert_sfdp_refused (data, len, "BFPT length: 9 DWORDs");
+  data[11] = 16;
+  data[8] = 0x42;  /* no header names the BFPT */
+  assert_sfdp_refused (data, len, "no Basic Flash Parameter Table");
+  data[8] = 0x00;
+  data[bfpt_at + 14 * 4 + 2] = (data[bfpt_at + 14 * 4 + 2] & 0x8f) | 0x30;  /* QER 3 */
+  assert_sfdp_refused (data, len, "QER 3");
+  memcpy (data, g_bytes_get_data (sfdp, NULL), len);
+  data[bfpt_at + 4 + 3] = 0x80;  /* density 2^(low bits) bits */
+  data[bfpt_at + 4] = 40;
+  data[bfpt_at + 5] = data[bfpt_at + 6] = 0;
+  assert_sfdp_refused (data, len, "BFPT DWORD 2 (density): 2^40 bits");
+  memcpy (data, g_bytes_get_data (sfdp, NULL), len);
+  data[bfpt_at + 7 * 4] = 40;  /* erase type 1 of 2^40 bytes */
+  assert_sfdp_refused (data, len, "erase type 1 of 2^40 bytes");
+  memcpy (data, g_bytes_get_data (sfdp, NULL), len);
+  data[bfpt_at + 2 * 4 + 1] = 0x6c;  /* 1-4-4 read at 6Ch, not EBh */
+  assert_sfdp_refused (data, len, "1-4-4 read at 6Ch, the model has it at EBh");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -250,5 +371,7 @@ main (int argc, char **argv)
   g_test_add_func ("/desc-import/onfi/redundant-copies", test_redundant_copies);
   g_test_add_func ("/desc-import/onfi/hostile", test_hostile_pages);
   g_test_add_func ("/desc-import/onfi/hostile-ext", test_hostile_ext_page);
+  g_test_add_func ("/desc-import/sfdp/round-trip", test_sfdp_round_trip);
+  g_test_add_func ("/desc-import/sfdp/hostile", test_sfdp_hostile);
   return g_test_run ();
 }

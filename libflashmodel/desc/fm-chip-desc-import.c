@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Descriptor text from a parameter table read off a real chip (ONFI
- * parameter page), with what the table does not carry marked "FILL IN".
+ * parameter page, SFDP), with what the table does not carry marked
+ * "FILL IN".
  */
 #include "fm-chip-desc-import.h"
 #include "fm-error.h"
@@ -271,6 +272,204 @@ fm_chip_desc_from_onfi (const guint8 *data, gsize len, const gchar *origin, GErr
   check = fm_chip_desc_load_data (out->str, origin, &load_error);
   if (!check)
     return import_fail (error, origin, "parameter page",
+                        "describes no part the model can load (%s)", load_error->message), NULL;
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* ---- SFDP (JESD216B) ---------------------------------------------------- */
+
+#define SFDP_HEADER_SIZE 8
+#define SFDP_PARAM_HEADER_SIZE 8
+#define SFDP_BFPT_ID 0xff00
+#define SFDP_4BAIT_ID 0xff84
+#define SFDP_BFPT_DWORDS_B 16   /* JESD216B: the model needs DWORDs 10-16 */
+
+static guint32
+get_le32 (const guint8 *p)
+{
+  return (guint32) p[0] | (guint32) p[1] << 8 | (guint32) p[2] << 16 | (guint32) p[3] << 24;
+}
+
+/* A BFPT time: COUNT_BITS of count (stored minus one), the unit index
+ * right above, from bit SHIFT of DW. */
+static guint64
+decode_time (guint32 dw, guint shift, guint count_bits, const guint64 *units, guint unit_bits)
+{
+  guint32 count = (dw >> shift) & ((1u << count_bits) - 1);
+  guint32 unit = (dw >> (shift + count_bits)) & ((1u << unit_bits) - 1);
+
+  return (guint64) (count + 1) * units[unit];
+}
+
+/* Finds parameter table ID (its latest, as Linux takes the first BFPT);
+ * TABLE and DWORDS receive it, checked to lie inside the file. */
+static gboolean
+find_sfdp_table (const guint8 *data, gsize len, guint n_headers, guint16 id, const gchar *origin,
+                 const guint8 **table, guint *dwords, GError **error)
+{
+  for (guint i = 0; i < n_headers; i++)
+    {
+      const guint8 *h = data + SFDP_HEADER_SIZE + (gsize) i * SFDP_PARAM_HEADER_SIZE;
+      guint64 at = (guint64) h[4] | (guint64) h[5] << 8 | (guint64) h[6] << 16;
+
+      if ((guint16) (h[0] | h[7] << 8) != id)
+        continue;
+      if (at + 4 * (guint64) h[3] > len)
+        {
+          import_fail (error, origin, id == SFDP_BFPT_ID ? "BFPT parameter header" : "4BAIT parameter header",
+                       "the table at %" G_GUINT64_FORMAT " of %u DWORDs ends after the file's %" G_GSIZE_FORMAT " bytes",
+                       at, h[3], len);
+          return FALSE;
+        }
+      *table = data + at;
+      *dwords = h[3];
+      return TRUE;
+    }
+  *table = NULL;
+  *dwords = 0;
+  return TRUE;
+}
+
+gchar *
+fm_chip_desc_from_sfdp (const guint8 *data, gsize len, const gchar *origin, GError **error)
+{
+  /* As fm-sfdp.c encodes them. */
+  static const guint64 erase_units[] = { 1000000, 16000000, 128000000, 1000000000 };
+  static const guint64 chip_erase_units[] = { 16000000, 256000000, 4000000000, 64000000000 };
+  static const guint64 page_program_units[] = { 8000, 64000 };
+  static const guint64 byte_program_units[] = { 1000, 8000 };
+  static const struct { guint32 dw1_bit; guint dword; guint shift; guint8 opcode; const gchar *name; } reads[] = {
+    { 1u << 16, 4, 0, 0x3b, "1-1-2" },
+    { 1u << 20, 4, 16, 0xbb, "1-2-2" },
+    { 1u << 22, 3, 16, 0x6b, "1-1-4" },
+    { 1u << 21, 3, 0, 0xeb, "1-4-4" },
+  };
+  const guint8 *bfpt_bytes = NULL, *bait_bytes = NULL;
+  guint bfpt_dwords = 0, bait_dwords = 0, n_headers, qer, mult, n;
+  guint32 bfpt[SFDP_BFPT_DWORDS_B], bait_opcodes = G_MAXUINT32, bait_supported = 0;
+  guint64 size, chip_typ, page_typ, byte_typ;
+  gboolean four_byte;
+  const gchar *quad_enable;
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (FmChipDesc) check = NULL;
+  g_autoptr (GError) load_error = NULL;
+
+  if (len < SFDP_HEADER_SIZE + SFDP_PARAM_HEADER_SIZE)
+    return import_fail (error, origin, "SFDP header", "%" G_GSIZE_FORMAT " bytes, shorter than the header and one parameter header",
+                        len), NULL;
+  if (get_le32 (data) != 0x50444653u)
+    return import_fail (error, origin, "SFDP signature (bytes 0-3)", "not \"SFDP\""), NULL;
+  if (data[5] != 1)
+    return import_fail (error, origin, "SFDP major revision (byte 5)", "%u, not 1", data[5]), NULL;
+  n_headers = MIN ((guint) data[6] + 1, (guint) ((len - SFDP_HEADER_SIZE) / SFDP_PARAM_HEADER_SIZE));
+  if (!find_sfdp_table (data, len, n_headers, SFDP_BFPT_ID, origin, &bfpt_bytes, &bfpt_dwords, error) ||
+      !find_sfdp_table (data, len, n_headers, SFDP_4BAIT_ID, origin, &bait_bytes, &bait_dwords, error))
+    return NULL;
+  if (!bfpt_bytes)
+    return import_fail (error, origin, "parameter headers", "no Basic Flash Parameter Table (ID FF00h)"), NULL;
+  if (bfpt_dwords < SFDP_BFPT_DWORDS_B)
+    return import_fail (error, origin, "BFPT length", "%u DWORDs; the model needs the %u of JESD216B (erase and program times, quad enable, 4-byte mode)",
+                        bfpt_dwords, SFDP_BFPT_DWORDS_B), NULL;
+  for (guint i = 0; i < SFDP_BFPT_DWORDS_B; i++)
+    bfpt[i] = get_le32 (bfpt_bytes + 4 * i);
+  if (bait_bytes && bait_dwords >= 2)
+    {
+      bait_supported = get_le32 (bait_bytes);
+      bait_opcodes = get_le32 (bait_bytes + 4);
+    }
+
+  if (bfpt[1] & (1u << 31))
+    {
+      guint exp = bfpt[1] & 0x7fffffff;
+
+      if (exp < 15 || exp > 35)
+        return import_fail (error, origin, "BFPT DWORD 2 (density)", "2^%u bits, not 4 KiB to 4 GiB", exp), NULL;
+      size = (G_GUINT64_CONSTANT (1) << exp) / 8;
+    }
+  else
+    size = ((guint64) bfpt[1] + 1) / 8;
+
+  qer = (bfpt[14] >> 20) & 7;
+  quad_enable = qer == 0 ? "none" : qer == 2 ? "sr1-bit6" : qer == 5 ? "sr2-bit1" : NULL;
+  if (!quad_enable)
+    return import_fail (error, origin, "BFPT DWORD 15 (quad enable requirements)",
+                        "QER %u, a quad enable the model does not have (it has 000b, 010b, 101b)", qer), NULL;
+  four_byte = (bfpt[15] >> 24) & 1;  /* 4-byte mode entered with B7h */
+
+  chip_typ = decode_time (bfpt[10], 24, 5, chip_erase_units, 2);
+  byte_typ = decode_time (bfpt[10], 14, 4, byte_program_units, 1);
+  page_typ = decode_time (bfpt[10], 8, 5, page_program_units, 1);
+  mult = bfpt[10] & 0xf;
+
+  g_string_append_printf (out,
+    "# A serial NOR part, from the SFDP (JESD216 %u.%u) in %s\n"
+    "# (flashmodel descriptor --from-sfdp). Lines marked \"" FM_DESC_IMPORT_FILL_IN "\" hold\n"
+    "# defaults for what SFDP does not carry: take them from the datasheet\n"
+    "# (names, the JEDEC ID, endurance, block protection, suspend and write\n"
+    "# status times). SFDP gives typical times and one multiplier to the\n"
+    "# maxima; the times here are those.\n",
+    data[5], data[4], origin);
+  g_string_append (out, "[chip]\n" FM_DESC_IMPORT_FILL_IN ": name (also the file's), vendor, part and datasheet\n"
+                   "name=sfdp-part\nvendor=Unknown\npart=Unknown\ntype=spi-nor\n");
+  g_string_append_printf (out, "datasheet=SFDP read from %s\n", origin);
+  g_string_append_printf (out, "[nor]\nsize=%" G_GUINT64_FORMAT "\nprogram-buffer=%u\n",
+                          size, 1u << ((bfpt[10] >> 4) & 0xf));
+  g_string_append (out, FM_DESC_IMPORT_FILL_IN ": rated P/E cycles per sector\npe-cycles=100000\n");
+  g_string_append_printf (out, "[nor-timing]\nword-program-typ-us=%" G_GUINT64_FORMAT "\nword-program-max-us=%" G_GUINT64_FORMAT "\n"
+                          "buffer-program-typ-us=%" G_GUINT64_FORMAT "\nbuffer-program-max-us=%" G_GUINT64_FORMAT "\n",
+                          byte_typ / 1000, 2 * (mult + 1) * byte_typ / 1000,
+                          page_typ / 1000, 2 * (mult + 1) * page_typ / 1000);
+  g_string_append_printf (out, "chip-erase-typ-ms=%" G_GUINT64_FORMAT "\nchip-erase-max-ms=%" G_GUINT64_FORMAT "\n",
+                          chip_typ / 1000000, 2 * ((bfpt[9] & 0xf) + 1) * chip_typ / 1000000);
+  g_string_append (out, FM_DESC_IMPORT_FILL_IN ": suspend latency and Write Status Register time (tW)\n"
+                   "suspend-us=20\nwrite-status-typ-ms=10\nwrite-status-max-ms=15\n");
+  g_string_append (out, "[spi]\n" FM_DESC_IMPORT_FILL_IN ": Read JEDEC ID (9Fh): manufacturer, memory type, capacity\n"
+                   "jedec-id=00;00;00\n");
+  g_string_append (out, "erase-types=");
+  n = 0;
+  for (guint i = 0; i < 4; i++)
+    {
+      guint32 half = (bfpt[7 + i / 2] >> (16 * (i % 2))) & 0xffff;
+      guint size_log2 = half & 0xff;
+      guint64 typ;
+
+      if (size_log2 == 0)
+        continue;  /* not present */
+      if (size_log2 > 32)
+        return import_fail (error, origin, "BFPT DWORDs 8-9 (erase types)",
+                            "erase type %u of 2^%u bytes", i + 1, size_log2), NULL;
+      typ = decode_time (bfpt[9], 4 + 7 * i, 5, erase_units, 2);
+      g_string_append_printf (out, "%s%" G_GUINT64_FORMAT "@0x%02x", n++ ? ";" : "",
+                              G_GUINT64_CONSTANT (1) << size_log2, half >> 8);
+      if (four_byte && (bait_supported & (1u << (9 + i))))
+        g_string_append_printf (out, "/0x%02x", (bait_opcodes >> (8 * i)) & 0xff);
+      g_string_append_printf (out, ":%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT,
+                              typ / 1000000, 2 * ((bfpt[9] & 0xf) + 1) * typ / 1000000);
+    }
+  g_string_append_c (out, '\n');
+  n = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (reads); i++)
+    if (bfpt[0] & reads[i].dw1_bit)
+      {
+        guint32 half = (bfpt[reads[i].dword - 1] >> reads[i].shift) & 0xffff;
+
+        /* The model answers each mode at its usual instruction only. */
+        if ((half >> 8) != reads[i].opcode)
+          return import_fail (error, origin, "BFPT DWORDs 3-4 (fast read instructions)",
+                              "%s read at %02Xh, the model has it at %02Xh", reads[i].name,
+                              half >> 8, reads[i].opcode), NULL;
+        g_string_append_printf (out, "%s%s:%u", n++ ? ";" : "read-modes=", reads[i].name,
+                                ((half >> 5) & 7) + (half & 0x1f));
+      }
+  if (n)
+    g_string_append_c (out, '\n');
+  g_string_append_printf (out, "four-byte=%s\nquad-enable=%s\n", four_byte ? "true" : "false", quad_enable);
+  g_string_append (out, FM_DESC_IMPORT_FILL_IN ": block protect bits in status register 1 and the TB bit\n"
+                   "block-protect-bits=3\ntop-bottom-bit=false\n");
+
+  check = fm_chip_desc_load_data (out->str, origin, &load_error);
+  if (!check)
+    return import_fail (error, origin, "SFDP",
                         "describes no part the model can load (%s)", load_error->message), NULL;
   return g_string_free (g_steal_pointer (&out), FALSE);
 }

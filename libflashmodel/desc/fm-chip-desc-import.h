@@ -28,4 +28,15 @@ G_BEGIN_DECLS
 gchar *fm_chip_desc_from_onfi (const guint8 *data, gsize len, const gchar *origin,
                                GError **error);
 
+/*
+ * DATA (LEN bytes, from ORIGIN) is the SFDP space of a serial NOR part from
+ * address 0, as READ SFDP (5Ah) returns it: the header, the parameter
+ * headers and the tables they point at. The JESD216B Basic Flash
+ * Parameter Table (16 DWORDs) gives size, page, erase types and times,
+ * the multi-I/O reads, the quad enable bit and 4-byte addressing; the
+ * 4-Byte Address Instruction Table, when there, the 4-byte erase opcodes.
+ */
+gchar *fm_chip_desc_from_sfdp (const guint8 *data, gsize len, const gchar *origin,
+                               GError **error);
+
 G_END_DECLS

@@ -542,8 +542,8 @@ static const Command commands[] = {
     "Examples:\n"
     "  flashmodel info --chip micron-mt29f4g\n"
     "  flashmodel info --id 2c:dc:90:95:56", cmd_info },
-  { "descriptor", "--from-onfi PARAM.bin [-o FILE [--force]]",
-    "Build a chip descriptor from a parameter page read off a real chip.",
+  { "descriptor", "--from-onfi PARAM.bin | --from-sfdp SFDP.bin [-o FILE [--force]]",
+    "Build a chip descriptor from a parameter table read off a real chip.",
     "PARAM.bin is what READ PARAMETER PAGE (ECh-00h) returned: the 256-byte ONFI\n"
     "parameter page and its redundant copies, then, for an ONFI 2.1+ part whose\n"
     "ECC requirement is there, the extended parameter page's copies. As Linux\n"
@@ -561,12 +561,22 @@ static const Command commands[] = {
     "model strings of the page, lower case, and yours to change (rename the\n"
     "file with it). Replace each FILL IN value from the datasheet before\n"
     "relying on it.\n\n"
+    "SFDP.bin is a serial NOR part's SFDP space from address 0 (READ SFDP,\n"
+    "5Ah): the header, the parameter headers and their tables. The JESD216B\n"
+    "Basic Flash Parameter Table (16 DWORDs; older, shorter ones are refused)\n"
+    "gives the size, page, erase types with their typical times and the one\n"
+    "multiplier to the maxima, program and chip erase times, the multi-I/O\n"
+    "reads and their dummy clocks, the quad enable bit and 4-byte mode; the\n"
+    "4-Byte Address Instruction Table the 4-byte erase opcodes. FILL IN marks\n"
+    "the name, vendor and part, the JEDEC ID, endurance, block protection and\n"
+    "the suspend and write status times.\n\n"
     "The descriptor goes to stdout, or with --output to a new FILE. A file\n"
     "that is no parameter page (too short, a bad CRC in every copy, values no\n"
     "part can have) is refused naming the file, the field and the reason,\n"
     "with exit status 1.\n\n"
     "Example:\n"
-    "  flashmodel descriptor --from-onfi param.bin -o micron-mt29f4g08abadawp.ini", cmd_descriptor },
+    "  flashmodel descriptor --from-onfi param.bin -o micron-mt29f4g08abadawp.ini\n"
+    "  flashmodel descriptor --from-sfdp sfdp.bin > sfdp-part.ini", cmd_descriptor },
   { "create", "--chip NAME [--seed N] [--bad-blocks N] IMAGE | --base BASE IMAGE",
     "Create a fresh, fully erased chip image, or an overlay on an image.",
     "IMAGE must not exist. The file is sparse: it grows with the pages programmed,\n"

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libFuzzer target: arbitrary bytes as the parameter page dump that
- * `flashmodel descriptor --from-onfi` takes from anyone
- * (fm-chip-desc-import.h).
+ * libFuzzer target: arbitrary bytes as the parameter table dump that
+ * `flashmodel descriptor --from-onfi` or `--from-sfdp` takes from anyone
+ * (fm-chip-desc-import.h): input that starts with "SFDP" goes to the SFDP
+ * import, the rest to the ONFI one.
  *
  * A dump must give descriptor text or be refused with an
  * FM_ERROR_DESCRIPTOR naming the file, never crash or warn (criticals are
@@ -10,7 +11,7 @@
  * FILL IN markers. The seeds (corpus/fuzz-desc-import/, written by
  * make-onfi-seeds) are the READ PARAMETER PAGE output of every ONFI part
  * of chips/, three copies each, with the extended parameter page where
- * the part has one.
+ * the part has one, and the SFDP of every SPI NOR part.
  */
 #include "flashmodel.h"
 #include "fuzz-log.h"
@@ -45,7 +46,9 @@ int
 LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *text = fm_chip_desc_from_onfi (data, size, "fuzz.bin", &error);
+  gboolean sfdp = size >= 4 && memcmp (data, "SFDP", 4) == 0;
+  g_autofree gchar *text = sfdp ? fm_chip_desc_from_sfdp (data, size, "fuzz.bin", &error)
+                                : fm_chip_desc_from_onfi (data, size, "fuzz.bin", &error);
   g_autoptr (FmChipDesc) d = NULL;
 
   if (!text)

@@ -3,11 +3,13 @@
  * make-onfi-seeds DIR: writes fuzz-desc-import's seed corpus, what READ
  * PARAMETER PAGE returns for every raw NAND ONFI part of the catalog:
  * three copies of the parameter page, then three of the extended
- * parameter page where the part has one, one file a part.
+ * parameter page where the part has one, one file a part; and the SFDP
+ * space of every SPI NOR part.
  *
  *   FLASHMODEL_CHIPS_DIR=chips build/tests/fuzz/make-onfi-seeds tests/fuzz/corpus/fuzz-desc-import
  */
 #include "flashmodel.h"
+#include "fm-sfdp.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,14 +44,23 @@ main (int argc, char **argv)
           fprintf (stderr, "make-onfi-seeds: %s\n", error->message);
           return 1;
         }
-      if (!d->onfi_version || d->type == FM_CHIP_SPI_NAND)
+      if (d->type == FM_CHIP_SPI_NOR)
+        {
+          g_autoptr (GBytes) sfdp = fm_sfdp_build (d);
+
+          g_byte_array_append (out, g_bytes_get_data (sfdp, NULL), g_bytes_get_size (sfdp));
+        }
+      else if (!d->onfi_version || d->type == FM_CHIP_SPI_NAND)
         continue;
-      fm_onfi_build_param_page (d, page);
-      ext_len = fm_onfi_build_ext_param_page (d, ext);
-      for (guint c = 0; c < FM_ONFI_PARAM_PAGE_COPIES; c++)
-        g_byte_array_append (out, page, sizeof page);
-      for (guint c = 0; c < FM_ONFI_PARAM_PAGE_COPIES; c++)
-        g_byte_array_append (out, ext, ext_len);
+      else
+        {
+          fm_onfi_build_param_page (d, page);
+          ext_len = fm_onfi_build_ext_param_page (d, ext);
+          for (guint c = 0; c < FM_ONFI_PARAM_PAGE_COPIES; c++)
+            g_byte_array_append (out, page, sizeof page);
+          for (guint c = 0; c < FM_ONFI_PARAM_PAGE_COPIES; c++)
+            g_byte_array_append (out, ext, ext_len);
+        }
       path = g_strdup_printf ("%s/%s.bin", argv[1], names[i]);
       if (!g_file_set_contents (path, (const gchar *) out->data, out->len, &error))
         {
