@@ -4,6 +4,7 @@
 
 #include "fm-campaign.h"
 #include "fm-chip-desc.h"
+#include "fm-chip-desc-import.h"
 #include "fm-clock.h"
 #include "fm-crc.h"
 #include "fm-cut-id.h"

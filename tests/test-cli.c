@@ -5,6 +5,7 @@
  * its exit status and what it prints.
  */
 #include "fm-test-util.h"
+#include "fm-sfdp.h"
 
 #include <cairo.h>
 #include <glib.h>
@@ -189,6 +190,75 @@ test_list_chips_extra_argument (void)
 }
 
 static void
+test_list_chips_filters (void)
+{
+  g_auto (RunResult) by_id = run_tool ("list-chips", "--id", "2c:dc", NULL);
+  g_auto (RunResult) by_type = run_tool ("list-chips", "--type", "spi-nand", "--vendor", "MICRON", NULL);
+  g_auto (RunResult) vendor = run_tool ("list-chips", "--vendor", "winbond", NULL);
+  g_auto (RunResult) none = run_tool ("list-chips", "--id", "2c dc", "--type", "spi-nor", NULL);
+  g_auto (GStrv) none_lines = NULL;
+
+  g_assert_cmpint (by_id.status, ==, 0);
+  assert_match (by_id.out, "^NAME +TYPE");
+  assert_match (by_id.out, "^micron-mt29f4g +nand-slc ");
+  /* The other Micron parts answer 2Ch, but not DCh next. */
+  g_assert_null (strstr (by_id.out, "micron-mt29f2g "));
+  g_assert_null (strstr (by_id.out, "micron-mt29f4g16"));
+  g_assert_cmpint (by_type.status, ==, 0);
+  assert_match (by_type.out, "^micron-mt29f2g01abagd +spi-nand ");
+  g_assert_null (strstr (by_type.out, "nand-slc"));
+  g_assert_null (strstr (by_type.out, "winbond"));
+  g_assert_cmpint (vendor.status, ==, 0);
+  assert_match (vendor.out, "^winbond-w25n01gv ");
+  assert_match (vendor.out, "^winbond-w25q128jv ");
+  assert_match (vendor.out, "^winbond-w29n01hv ");
+  g_assert_null (strstr (vendor.out, "micron"));
+  /* No part passes both: only the header. */
+  g_assert_cmpint (none.status, ==, 0);
+  none_lines = g_strsplit (none.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (none_lines), ==, 2);
+}
+
+static void
+test_list_chips_bad_filters (void)
+{
+  g_auto (RunResult) id = run_tool ("list-chips", "--id", "2c:zz", NULL);
+  g_auto (RunResult) long_id = run_tool ("list-chips", "--id", "1:2:3:4:5:6:7:8:9", NULL);
+  g_auto (RunResult) type = run_tool ("list-chips", "--type", "nand", NULL);
+
+  g_assert_cmpint (id.status, ==, EXIT_USAGE);
+  g_assert_cmpstr (id.out, ==, "");
+  assert_match (id.err, "^flashmodel list-chips: ID bytes '2c:zz': 'zz' is not a hex byte$");
+  g_assert_cmpint (long_id.status, ==, EXIT_USAGE);
+  assert_match (long_id.err, "more than 8 bytes$");
+  g_assert_cmpint (type.status, ==, EXIT_USAGE);
+  assert_match (type.err, "^flashmodel list-chips: type 'nand': not one of ");
+}
+
+static void
+test_info_by_id (void)
+{
+  /* The 8 bytes a real MT29F4G08ABADAWP returns: its 5, then repeated. */
+  g_auto (RunResult) r = run_tool ("info", "--id", "2C DC 90 95 56 2C DC 90", NULL);
+  g_auto (RunResult) many = run_tool ("info", "--id", "ef", NULL);
+  g_auto (RunResult) none = run_tool ("info", "--id", "2c:dc:00", NULL);
+  g_auto (RunResult) both = run_tool ("info", "--id", "2c", "--chip", "micron-mt29f4g", NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, "");
+  assert_match (r.out, "^micron-mt29f4g: Micron MT29F4G08ABADAWP \\(nand-slc\\)$");
+  assert_match (r.out, "^  READ ID \\(90h-00h\\) +2C DC 90 95 56$");
+  g_assert_cmpint (many.status, ==, 0);
+  assert_match (many.out, "^winbond-w25n01gv: ");
+  assert_match (many.out, "^winbond-w25q128jv: ");
+  g_assert_cmpint (none.status, ==, 1);
+  g_assert_cmpstr (none.out, ==, "");
+  assert_match (none.err, "^flashmodel: no chip in .* answers READ ID 2c:dc:00$");
+  g_assert_cmpint (both.status, ==, EXIT_USAGE);
+  assert_match (both.err, "^flashmodel info: --chip and --id exclude each other$");
+}
+
+static void
 test_info (void)
 {
   g_auto (RunResult) r = run_tool ("info", "--chip", "micron-mt29f4g", NULL);
@@ -279,6 +349,152 @@ test_info_unknown_chip (void)
   g_assert_cmpint (r.status, ==, 1);
   g_assert_cmpstr (r.out, ==, "");
   assert_match (r.err, "^flashmodel: no chip named 'no-such-chip' in ");
+}
+
+/* ---- descriptor --from-onfi ---------------------------------------------- */
+
+/* Writes what READ PARAMETER PAGE returns for CHIP (three copies) to
+ * DIR/NAME and returns its path. */
+static gchar *
+write_param_pages (const gchar *dir, const gchar *chip, const gchar *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmChipDesc) d = fm_chip_desc_lookup (chip, &error);
+  guint8 pages[FM_ONFI_PARAM_PAGE_COPIES * FM_ONFI_PARAM_PAGE_SIZE];
+  gchar *path = g_build_filename (dir, name, NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < FM_ONFI_PARAM_PAGE_COPIES; i++)
+    fm_onfi_build_param_page (d, pages + i * FM_ONFI_PARAM_PAGE_SIZE);
+  write_file (path, (const gchar *) pages, sizeof pages);
+  return path;
+}
+
+static void
+test_descriptor_from_onfi (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *param = write_param_pages (dir, "micron-mt29f4g", "param.bin");
+  /* A descriptor file is named after its [chip] name. */
+  g_autofree gchar *ini = g_build_filename (dir, "micron-mt29f4g08abadawp.ini", NULL);
+  g_auto (RunResult) to_stdout = run_tool ("descriptor", "--from-onfi", param, NULL);
+  g_auto (RunResult) to_file = run_tool ("descriptor", "--from-onfi", param, "-o", ini, NULL);
+  g_auto (RunResult) again = run_tool ("descriptor", "--from-onfi", param, "-o", ini, NULL);
+  g_auto (RunResult) info = run_tool ("info", "--chip", ini, NULL);
+  g_autofree gchar *written = NULL;
+
+  g_assert_cmpint (to_stdout.status, ==, 0);
+  g_assert_cmpstr (to_stdout.err, ==, "");
+  assert_match (to_stdout.out, "^name=micron-mt29f4g08abadawp$");
+  assert_match (to_stdout.out, "^page-size=2048$");
+  assert_match (to_stdout.out, "^planes=2$");
+  assert_match (to_stdout.out, "^# FILL IN: READ ID 90h-00h");
+  assert_match (to_stdout.out, "^# FILL IN: the factory bad block marker");
+  g_assert_cmpint (to_file.status, ==, 0);
+  g_assert_cmpstr (to_file.out, ==, "");
+  written = read_file (ini, NULL);
+  g_assert_cmpstr (written, ==, to_stdout.out);
+  /* An existing file is kept unless --force. */
+  g_assert_cmpint (again.status, ==, 1);
+  assert_match (again.err, "^flashmodel: .*micron-mt29f4g08abadawp\\.ini: exists \\(--force replaces it\\)$");
+  /* What it wrote loads as it is. */
+  g_assert_cmpint (info.status, ==, 0);
+  assert_match (info.out, "^micron-mt29f4g08abadawp: MICRON MT29F4G08ABADAWP \\(nand-slc\\)$");
+  remove_tmp_dir (dir);
+}
+
+static void
+test_descriptor_from_sfdp (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmChipDesc) d = fm_chip_desc_lookup ("winbond-w25q128jv", &error);
+  g_autoptr (GBytes) sfdp = fm_sfdp_build (d);
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *bin = g_build_filename (dir, "sfdp.bin", NULL);
+  g_autofree gchar *ini = g_build_filename (dir, "sfdp-part.ini", NULL);
+
+  write_file (bin, g_bytes_get_data (sfdp, NULL), g_bytes_get_size (sfdp));
+  {
+    g_auto (RunResult) r = run_tool ("descriptor", "--from-sfdp", bin, "-o", ini, NULL);
+    g_auto (RunResult) info = run_tool ("info", ini, NULL);
+    g_autofree gchar *text = read_file (ini, NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpstr (r.err, ==, "");
+    assert_match (text, "^size=16777216$");
+    /* SFDP's units: 45 ms is 3 x 16 ms, and one multiplier covers every
+     * maximum (2 x 7 x 48 ms). */
+    assert_match (text, "^erase-types=4096@0x20:48:672;32768@0x52:[0-9]+:[0-9]+;65536@0xd8:[0-9]+:[0-9]+$");
+    assert_match (text, "^read-modes=1-1-2:8;1-2-2:4;1-1-4:8;1-4-4:6$");
+    assert_match (text, "^quad-enable=sr2-bit1$");
+    assert_match (text, "^# FILL IN: Read JEDEC ID");
+    g_assert_cmpint (info.status, ==, 0);
+    assert_match (info.out, "^sfdp-part: Unknown Unknown \\(spi-nor\\)$");
+  }
+  {
+    g_auto (RunResult) both = run_tool ("descriptor", "--from-sfdp", bin, "--from-onfi", bin, NULL);
+    g_auto (RunResult) wrong = run_tool ("descriptor", "--from-onfi", bin, NULL);
+
+    g_assert_cmpint (both.status, ==, EXIT_USAGE);
+    g_assert_cmpint (wrong.status, ==, 1);
+    assert_match (wrong.err, "^flashmodel: .*sfdp\\.bin: parameter page: 80 bytes, shorter than one 256-byte page$");
+  }
+  remove_tmp_dir (dir);
+}
+
+static void
+test_descriptor_hostile_files (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *param = write_param_pages (dir, "micron-mt29f4g", "param.bin");
+  g_autofree gchar *short_file = g_build_filename (dir, "short.bin", NULL);
+  g_autofree gchar *huge = g_build_filename (dir, "huge.bin", NULL);
+  g_autofree gchar *garbage = g_build_filename (dir, "garbage.bin", NULL);
+  g_autofree gchar *missing = g_build_filename (dir, "missing.bin", NULL);
+  g_autofree gchar *pages = NULL;
+  gsize len;
+  g_autofree gchar *big = g_malloc0 (70000);
+  g_autofree gchar *noise = g_malloc (768);
+
+  pages = read_file (param, &len);
+  write_file (short_file, pages, 100);
+  write_file (huge, big, 70000);
+  for (guint i = 0; i < 768; i++)
+    noise[i] = (gchar) (i * 37 + 11);
+  memcpy (noise, "ONFI", 4);
+  write_file (garbage, noise, 768);
+  {
+    g_auto (RunResult) r = run_tool ("descriptor", "--from-onfi", short_file, NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_cmpstr (r.out, ==, "");
+    assert_match (r.err, "^flashmodel: .*short\\.bin: parameter page: 100 bytes, shorter than one 256-byte page$");
+  }
+  {
+    g_auto (RunResult) r = run_tool ("descriptor", "--from-onfi", huge, NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, "^flashmodel: .*huge\\.bin: larger than 64 KiB, not a parameter table dump$");
+  }
+  {
+    g_auto (RunResult) r = run_tool ("descriptor", "--from-onfi", garbage, NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, "^flashmodel: .*garbage\\.bin: parameter page: parameter page CRC mismatch in each of 3 copies and in their bit-wise majority$");
+  }
+  {
+    g_auto (RunResult) r = run_tool ("descriptor", "--from-onfi", missing, NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, "^flashmodel: .*missing\\.bin: No such file or directory$");
+  }
+  {
+    g_auto (RunResult) r = run_tool ("descriptor", NULL);
+
+    g_assert_cmpint (r.status, ==, EXIT_USAGE);
+    assert_match (r.err, "^flashmodel descriptor: one of --from-onfi PARAM\\.bin and --from-sfdp SFDP\\.bin is required$");
+  }
+  remove_tmp_dir (dir);
 }
 
 /* ---- create and stat every shipped chip ---------------------------------- */
@@ -1215,12 +1431,13 @@ static void
 test_usage_missing_chip (void)
 {
   static const gchar *const commands[] = { "info", "create" };
+  static const gchar *const required[] = { "--chip NAME or --id BYTES", "--chip NAME" };
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_autofree gchar *expect = g_strdup_printf ("^flashmodel %s: --chip NAME is required\n"
+      g_autofree gchar *expect = g_strdup_printf ("^flashmodel %s: %s is required\n"
                                                   "Try 'flashmodel %s --help'\\.$",
-                                                  commands[i], commands[i]);
+                                                  commands[i], required[i], commands[i]);
       g_auto (RunResult) r = run_tool (commands[i], NULL);
 
       g_assert_cmpint (r.status, ==, EXIT_USAGE);
@@ -1626,6 +1843,12 @@ main (int argc, char **argv)
 
   g_test_add_func ("/cli/list-chips", test_list_chips);
   g_test_add_func ("/cli/list-chips/extra-argument", test_list_chips_extra_argument);
+  g_test_add_func ("/cli/list-chips/filters", test_list_chips_filters);
+  g_test_add_func ("/cli/list-chips/bad-filters", test_list_chips_bad_filters);
+  g_test_add_func ("/cli/info/by-id", test_info_by_id);
+  g_test_add_func ("/cli/descriptor/from-onfi", test_descriptor_from_onfi);
+  g_test_add_func ("/cli/descriptor/from-sfdp", test_descriptor_from_sfdp);
+  g_test_add_func ("/cli/descriptor/hostile-files", test_descriptor_hostile_files);
   g_test_add_func ("/cli/info/spi-nand", test_info_spi_nand);
   g_test_add_func ("/cli/info", test_info);
   g_test_add_func ("/cli/info/positional", test_info_positional);

@@ -10,6 +10,7 @@ int cmd_powercut_campaign (int argc, char **argv);
 int cmd_wear (int argc, char **argv);
 int cmd_stat (int argc, char **argv);
 int cmd_flatten (int argc, char **argv);
+int cmd_descriptor (int argc, char **argv);
 
 /* flashmodel create --base: an overlay at PATH on BASE_PATH (a relative
  * one is the overlay's directory's); CHIP, if given, must be the base's. */

@@ -7,6 +7,7 @@
 #include "tool-common.h"
 #include "commands.h"
 #include "cmd-dump.h"
+#include "chip-filter.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -18,42 +19,91 @@
 
 /* ---- list-chips ---------------------------------------------------------- */
 
-static int
-cmd_list_chips (int argc, char **argv)
+/* Fills F from the filter options every catalog search takes; prints a
+ * usage error for COMMAND and returns FALSE on a bad one. */
+static gboolean
+parse_filter_options (const gchar *command, const gchar *type, const gchar *vendor,
+                      const gchar *id, ChipFilter *f)
 {
   g_autoptr (GError) error = NULL;
-  g_auto (GStrv) names = NULL;
 
-  if (!parse_options (find_command ("list-chips"), NULL, &argc, &argv))
-    return EXIT_USAGE;
-  if (argc > 1)
-    return usage_error ("list-chips", "takes no arguments");
-  names = fm_chip_catalog_names (&error);
+  if ((type && !chip_filter_parse_type (f, type, &error))
+      || (id && !chip_filter_parse_id (f, id, &error)))
+    {
+      usage_error (command, error->message);
+      return FALSE;
+    }
+  f->vendor = g_strdup (vendor);
+  return TRUE;
+}
+
+/* The catalog's descriptors that pass F, in name order. A descriptor that
+ * fails to load is reported and skipped: one broken file must not hide
+ * the others. NULL (error printed) if the catalog cannot be read. */
+static GPtrArray *
+find_chips (const ChipFilter *f)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) names = fm_chip_catalog_names (&error);
+  GPtrArray *found;
+
   if (!names)
     {
       print_error (error);
-      return EXIT_FAILURE;
+      return NULL;
     }
-  g_print ("%-24s %-9s %-10s %-22s %9s %10s %5s\n",
-           "NAME", "TYPE", "VENDOR", "PART", "SIZE", "PAGE+OOB", "ONFI");
+  found = g_ptr_array_new_with_free_func ((GDestroyNotify) fm_chip_desc_free);
   for (guint i = 0; names[i]; i++)
     {
-      g_autoptr (FmChipDesc) d = fm_chip_desc_lookup (names[i], &error);
-      g_autofree gchar *size = NULL;
-      g_autofree gchar *page = NULL;
-      g_autofree gchar *onfi = NULL;
+      FmChipDesc *d = fm_chip_desc_lookup (names[i], &error);
 
       if (!d)
         {
-          /* One broken file must not hide the others. */
           print_error (error);
           g_clear_error (&error);
-          continue;
         }
-      size = format_size (fm_chip_desc_size_bytes (d));
-      page = g_strdup_printf ("%u+%u", d->page_size, d->oob_size);
-      onfi = d->onfi_version ? g_strdup_printf ("%u.%u", d->onfi_version / 10, d->onfi_version % 10)
-                             : g_strdup ("-");
+      else if (chip_filter_matches (f, d))
+        g_ptr_array_add (found, d);
+      else
+        fm_chip_desc_free (d);
+    }
+  return found;
+}
+
+static int
+cmd_list_chips (int argc, char **argv)
+{
+  g_autofree gchar *type = NULL;
+  g_autofree gchar *vendor = NULL;
+  g_autofree gchar *id = NULL;
+  GOptionEntry entries[] = {
+    { "type", 't', 0, G_OPTION_ARG_STRING, &type, "Only parts of this type (nand-slc, nand-mlc, nor-cfi, spi-nor, spi-nand)", "TYPE" },
+    { "vendor", 'v', 0, G_OPTION_ARG_STRING, &vendor, "Only parts of this vendor (any case)", "VENDOR" },
+    { "id", 'i', 0, G_OPTION_ARG_STRING, &id, "Only parts whose READ ID agrees with these hex bytes", "BYTES" },
+    { NULL }
+  };
+  g_auto (ChipFilter) filter = { 0 };
+  g_autoptr (GPtrArray) chips = NULL;
+
+  if (!parse_options (find_command ("list-chips"), entries, &argc, &argv))
+    return EXIT_USAGE;
+  if (argc > 1)
+    return usage_error ("list-chips", "takes no arguments");
+  if (!parse_filter_options ("list-chips", type, vendor, id, &filter))
+    return EXIT_USAGE;
+  chips = find_chips (&filter);
+  if (!chips)
+    return EXIT_FAILURE;
+  g_print ("%-24s %-9s %-10s %-22s %9s %10s %5s\n",
+           "NAME", "TYPE", "VENDOR", "PART", "SIZE", "PAGE+OOB", "ONFI");
+  for (guint i = 0; i < chips->len; i++)
+    {
+      const FmChipDesc *d = chips->pdata[i];
+      g_autofree gchar *size = format_size (fm_chip_desc_size_bytes (d));
+      g_autofree gchar *page = g_strdup_printf ("%u+%u", d->page_size, d->oob_size);
+      g_autofree gchar *onfi = d->onfi_version ? g_strdup_printf ("%u.%u", d->onfi_version / 10, d->onfi_version % 10)
+                                               : g_strdup ("-");
+
       g_print ("%-24s %-9s %-10s %-22s %9s %10s %5s\n", d->name,
                fm_chip_type_to_string (d->type), d->vendor, d->part, size, page, onfi);
     }
@@ -321,32 +371,12 @@ print_nor_info (const FmChipDesc *d)
            d->wearout_shape, d->wearout_scale);
 }
 
-static int
-cmd_info (int argc, char **argv)
+/* Everything info shows about one part. */
+static void
+print_chip_info (const FmChipDesc *d)
 {
-  g_autofree gchar *chip = NULL;
-  GOptionEntry entries[] = {
-    { "chip", 'c', 0, G_OPTION_ARG_STRING, &chip, "Chip name (see list-chips) or path to a descriptor", "NAME" },
-    { NULL }
-  };
-  g_autoptr (GError) error = NULL;
-  g_autoptr (FmChipDesc) d = NULL;
   GString *id = g_string_new (NULL);
 
-  if (!parse_options (find_command ("info"), entries, &argc, &argv))
-    return EXIT_USAGE;
-  if (!chip && argc == 2)
-    chip = g_strdup (argv[1]);
-  else if (argc > 1)
-    return usage_error ("info", "unexpected argument");
-  if (!chip)
-    return usage_error ("info", "--chip NAME is required");
-  d = fm_chip_desc_lookup (chip, &error);
-  if (!d)
-    {
-      print_error (error);
-      return EXIT_FAILURE;
-    }
   for (guint i = 0; i < d->id_len; i++)
     g_string_append_printf (id, "%s%02X", i ? " " : "", d->id[i]);
 
@@ -361,6 +391,66 @@ cmd_info (int argc, char **argv)
     print_nor_info (d);
   else
     print_nand_info (d);
+}
+
+/* info --id: every catalog part whose READ ID agrees with BYTES. */
+static int
+info_by_id (const gchar *bytes)
+{
+  g_auto (ChipFilter) filter = { 0 };
+  g_autoptr (GPtrArray) chips = NULL;
+
+  if (!parse_filter_options ("info", NULL, NULL, bytes, &filter))
+    return EXIT_USAGE;
+  chips = find_chips (&filter);
+  if (!chips)
+    return EXIT_FAILURE;
+  if (chips->len == 0)
+    {
+      g_printerr ("flashmodel: no chip in %s answers READ ID %s\n", fm_chip_catalog_dir (), bytes);
+      return EXIT_FAILURE;
+    }
+  for (guint i = 0; i < chips->len; i++)
+    {
+      if (i)
+        g_print ("\n");
+      print_chip_info (chips->pdata[i]);
+    }
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_info (int argc, char **argv)
+{
+  g_autofree gchar *chip = NULL;
+  g_autofree gchar *id = NULL;
+  GOptionEntry entries[] = {
+    { "chip", 'c', 0, G_OPTION_ARG_STRING, &chip, "Chip name (see list-chips) or path to a descriptor", "NAME" },
+    { "id", 'i', 0, G_OPTION_ARG_STRING, &id, "Show every part whose READ ID agrees with these hex bytes", "BYTES" },
+    { NULL }
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmChipDesc) d = NULL;
+
+  if (!parse_options (find_command ("info"), entries, &argc, &argv))
+    return EXIT_USAGE;
+  if (!chip && !id && argc == 2)
+    chip = g_strdup (argv[1]);
+  else if (argc > 1)
+    return usage_error ("info", "unexpected argument");
+  if (chip && id)
+    return usage_error ("info", "--chip and --id exclude each other");
+  if (id)
+    return info_by_id (id);
+  if (!chip)
+    return usage_error ("info", "--chip NAME or --id BYTES is required");
+  d = fm_chip_desc_lookup (chip, &error);
+  if (!d)
+    {
+      print_error (error);
+      return EXIT_FAILURE;
+    }
+  print_chip_info (d);
   return EXIT_SUCCESS;
 }
 
@@ -426,14 +516,67 @@ cmd_create (int argc, char **argv)
 /* ---- dispatch ------------------------------------------------------------ */
 
 static const Command commands[] = {
-  { "list-chips", "", "List the chips in the catalog.",
+  { "list-chips", "[--type TYPE] [--vendor VENDOR] [--id BYTES]", "List the chips in the catalog, or those that pass the filters.",
     "The catalog is $FLASHMODEL_CHIPS_DIR if set, else the installed chips\n"
     "directory (in a build that is not installed: the source tree's chips/).\n"
     "A descriptor that fails to load is reported on stderr and the others are\n"
-    "still listed.", cmd_list_chips },
-  { "info", "--chip NAME", "Show a chip's geometry, IDs, ONFI or SPI NAND data, on-die ECC, timings and reliability.",
-    "NAME is a catalog name (see list-chips) or the path of a descriptor file.\n\n"
-    "Example:\n  flashmodel info --chip micron-mt29f4g", cmd_info },
+    "still listed.\n\n"
+    "The filters combine (a part must pass all given):\n"
+    "  --type TYPE      nand-slc, nand-mlc, nor-cfi, spi-nor or spi-nand.\n"
+    "  --vendor VENDOR  the descriptor's vendor, in any case (\"micron\").\n"
+    "  --id BYTES       hex bytes as READ ID (90h-00h; 9Fh on SPI parts)\n"
+    "                   returned them, separated by ':', ',', '-' or spaces.\n"
+    "                   A part matches when its ID and BYTES agree as far as\n"
+    "                   both go: \"2c\" lists every Micron part, and the 8 bytes\n"
+    "                   a real chip returns (it repeats or pads its ID) match\n"
+    "                   the part whose descriptor holds the first 5.\n\n"
+    "Examples:\n"
+    "  flashmodel list-chips --type spi-nand\n"
+    "  flashmodel list-chips --vendor micron --id 2c:dc", cmd_list_chips },
+  { "info", "--chip NAME | --id BYTES", "Show a chip's geometry, IDs, ONFI or SPI NAND data, on-die ECC, timings and reliability.",
+    "NAME is a catalog name (see list-chips) or the path of a descriptor file.\n"
+    "--id BYTES shows every catalog part whose READ ID agrees with BYTES (as\n"
+    "list-chips --id matches them), for when the bytes a chip answered are all\n"
+    "that is known (nandsim's id_bytes, a boot log); the exit status is 1 if\n"
+    "no part answers them.\n\n"
+    "Examples:\n"
+    "  flashmodel info --chip micron-mt29f4g\n"
+    "  flashmodel info --id 2c:dc:90:95:56", cmd_info },
+  { "descriptor", "--from-onfi PARAM.bin | --from-sfdp SFDP.bin [-o FILE [--force]]",
+    "Build a chip descriptor from a parameter table read off a real chip.",
+    "PARAM.bin is what READ PARAMETER PAGE (ECh-00h) returned: the 256-byte ONFI\n"
+    "parameter page and its redundant copies, then, for an ONFI 2.1+ part whose\n"
+    "ECC requirement is there, the extended parameter page's copies. As Linux\n"
+    "does, the first copy whose CRC holds is used, and with three copies and\n"
+    "none good their bit-wise majority.\n\n"
+    "Every field the page carries is filled from it: the geometry, bus width,\n"
+    "optional commands, ONFI strings, timing modes, ECC requirement, maximum\n"
+    "tR, tPROG and tBERS, NOP, endurance and bad blocks per LUN. What the page\n"
+    "does not carry gets a default on a line after a '# FILL IN' comment: the\n"
+    "READ ID bytes (only the JEDEC manufacturer ID is in the page), the\n"
+    "datasheet title, typical and cache/multi-plane busy times, sequential\n"
+    "programming, the bad block marker, vendor feature addresses and MLC\n"
+    "pairing. The output loads as it is, saved as NAME.ini after its [chip]\n"
+    "name (try 'flashmodel info --chip NAME.ini'); NAME is the vendor and\n"
+    "model strings of the page, lower case, and yours to change (rename the\n"
+    "file with it). Replace each FILL IN value from the datasheet before\n"
+    "relying on it.\n\n"
+    "SFDP.bin is a serial NOR part's SFDP space from address 0 (READ SFDP,\n"
+    "5Ah): the header, the parameter headers and their tables. The JESD216B\n"
+    "Basic Flash Parameter Table (16 DWORDs; older, shorter ones are refused)\n"
+    "gives the size, page, erase types with their typical times and the one\n"
+    "multiplier to the maxima, program and chip erase times, the multi-I/O\n"
+    "reads and their dummy clocks, the quad enable bit and 4-byte mode; the\n"
+    "4-Byte Address Instruction Table the 4-byte erase opcodes. FILL IN marks\n"
+    "the name, vendor and part, the JEDEC ID, endurance, block protection and\n"
+    "the suspend and write status times.\n\n"
+    "The descriptor goes to stdout, or with --output to a new FILE. A file\n"
+    "that is no parameter page (too short, a bad CRC in every copy, values no\n"
+    "part can have) is refused naming the file, the field and the reason,\n"
+    "with exit status 1.\n\n"
+    "Example:\n"
+    "  flashmodel descriptor --from-onfi param.bin -o micron-mt29f4g08abadawp.ini\n"
+    "  flashmodel descriptor --from-sfdp sfdp.bin > sfdp-part.ini", cmd_descriptor },
   { "create", "--chip NAME [--seed N] [--bad-blocks N] IMAGE | --base BASE IMAGE",
     "Create a fresh, fully erased chip image, or an overlay on an image.",
     "IMAGE must not exist. The file is sparse: it grows with the pages programmed,\n"

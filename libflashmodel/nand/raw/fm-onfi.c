@@ -314,7 +314,14 @@ fm_onfi_parse_param_page (const guint8 *p, FmOnfiParams *o, GError **error)
   o->nop = p[FM_ONFI_OFF_NOP];
   o->ecc_bits = p[FM_ONFI_OFF_ECC_BITS];
   o->plane_bits = p[FM_ONFI_OFF_PLANE_BITS];
+  o->interleaved_ops = p[FM_ONFI_OFF_INTERLEAVED_OPS];
+  o->guaranteed_blocks = p[FM_ONFI_OFF_GUARANTEED_BLOCKS];
+  o->guaranteed_endurance = get_endurance (p, FM_ONFI_OFF_GUARANTEED_ENDURANCE);
   o->timing_modes = get16 (p, FM_ONFI_OFF_TIMING_MODES);
+  o->cache_timing_modes = get16 (p, FM_ONFI_OFF_CACHE_TIMING_MODES);
+  if (o->version >= 20)
+    o->t_adl_ns = get16 (p, FM_ONFI_OFF_TADL);
+  o->vendor_revision = get16 (p, FM_ONFI_OFF_VENDOR_REVISION);
   o->t_prog_us = get16 (p, FM_ONFI_OFF_TPROG);
   o->t_bers_us = get16 (p, FM_ONFI_OFF_TBERS);
   o->t_r_us = get16 (p, FM_ONFI_OFF_TR);

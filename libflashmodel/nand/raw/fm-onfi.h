@@ -130,8 +130,14 @@ typedef struct {
   guint8 nop;
   guint8 ecc_bits;
   guint8 plane_bits;
+  guint8 interleaved_ops;   /* byte 114 */
+  guint8 guaranteed_blocks;
+  guint64 guaranteed_endurance;
   guint16 timing_modes;
+  guint16 cache_timing_modes;
   guint16 t_prog_us, t_bers_us, t_r_us, t_ccs_ns;
+  guint16 t_adl_ns;         /* 0 before ONFI 2.0 */
+  guint16 vendor_revision;
 } FmOnfiParams;
 
 /* Checks the signature and CRC and decodes; FALSE with an error otherwise. */
