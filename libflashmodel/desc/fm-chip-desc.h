@@ -40,6 +40,13 @@ typedef enum {
   FM_ONFI_FEATURE_ODD_EVEN_COPYBACK = 1 << 4,
 } FmOnfiFeatures;
 
+/* The JEDEC parameter page revision a part claims (its revision bits). */
+typedef enum {
+  FM_JEDEC_VERSION_NONE = 0,
+  FM_JEDEC_VERSION_VENDOR = 1,  /* bit 1: vendor specific */
+  FM_JEDEC_VERSION_1_0 = 10,    /* bit 2: JESD230 1.0 */
+} FmJedecVersion;
+
 /* Pages that carry the factory bad block marker. */
 typedef enum {
   FM_BBM_FIRST_PAGE  = 1 << 0,
@@ -271,6 +278,9 @@ typedef struct {
 
   /* ONFI (onfi_version == 0 means the part has no ONFI support) */
   guint onfi_version;   /* 10, 20, 21, 22, 23, 30 */
+  /* JEDEC parameter page instead ([jedec]; 0: none). The fields below
+   * from onfi_manufacturer on are that page's then. */
+  FmJedecVersion jedec_version;
   gchar onfi_manufacturer[13];
   gchar onfi_model[21];
   guint8 jedec_id;

@@ -2,6 +2,7 @@
 #include "fm-nand-bus.h"
 #include "fm-nand-bus-private.h"
 #include "fm-nand-private.h"
+#include "fm-jedec.h"
 #include "fm-onfi.h"
 #include "fm-prng.h"
 
@@ -29,7 +30,7 @@ enum {
 
 /* What data-output cycles return. */
 typedef enum {
-  OUT_NONE, OUT_ID, OUT_ONFI_SIGNATURE, OUT_PARAM, OUT_UNIQUE_ID,
+  OUT_NONE, OUT_ID, OUT_ONFI_SIGNATURE, OUT_JEDEC_SIGNATURE, OUT_PARAM, OUT_UNIQUE_ID,
   OUT_STATUS, OUT_FEATURES, OUT_PAGE,
 } DataOut;
 
@@ -112,7 +113,9 @@ struct _FmNandBus {
   guint small_pointer;    /* small page: 0 = area A, 1 = B, 2 = C (spare) */
 
   guint8 features[256][4];
-  guint8 param_page[FM_ONFI_PARAM_PAGE_SIZE];
+  /* The ONFI or the JEDEC parameter page (param_len bytes; 0: none). */
+  guint8 param_page[MAX (FM_ONFI_PARAM_PAGE_SIZE, FM_JEDEC_PARAM_PAGE_SIZE)];
+  gsize param_len;
   guint8 ext_param_page[FM_ONFI_EXT_PARAM_PAGE_SIZE];
   gsize ext_param_len;    /* 0: the part has no extended parameter page */
   guint8 unique_id[32];
@@ -333,7 +336,13 @@ fm_nand_bus_new (FmNand *nand)
   if (d->onfi_version)
     {
       fm_onfi_build_param_page (d, bus->param_page);
+      bus->param_len = FM_ONFI_PARAM_PAGE_SIZE;
       bus->ext_param_len = fm_onfi_build_ext_param_page (d, bus->ext_param_page);
+    }
+  else if (d->jedec_version)
+    {
+      fm_jedec_build_param_page (d, bus->param_page);
+      bus->param_len = FM_JEDEC_PARAM_PAGE_SIZE;
     }
   /* A per-chip unique ID: 16 bytes and their complement (ONFI layout). */
   for (guint i = 0; i < 16; i++)
@@ -760,7 +769,7 @@ fm_nand_bus_command (FmNandBus *bus, guint8 c)
       open_command (bus, c);
       break;
     case CMD_READ_PARAM:
-      if (bus->d->onfi_version)
+      if (bus->param_len)
         open_command (bus, c);
       break;
     case CMD_READ_UNIQUE_ID:
@@ -890,7 +899,12 @@ address_complete (FmNandBus *bus)
       if (bus->naddr == 1)
         {
           bus->id_addr = bus->addr[0];
-          bus->out = (bus->addr[0] == 0x20 && bus->d->onfi_version) ? OUT_ONFI_SIGNATURE : OUT_ID;
+          if (bus->addr[0] == 0x20 && bus->d->onfi_version)
+            bus->out = OUT_ONFI_SIGNATURE;
+          else if (bus->addr[0] == FM_JEDEC_ADDRESS && bus->d->jedec_version)
+            bus->out = OUT_JEDEC_SIGNATURE;
+          else
+            bus->out = OUT_ID;
           bus->out_pos = 0;
           bus->cmd = NO_COMMAND;
         }
@@ -900,9 +914,14 @@ address_complete (FmNandBus *bus)
       if (bus->naddr == 1)
         {
           bus->out = bus->cmd == CMD_READ_PARAM ? OUT_PARAM : OUT_UNIQUE_ID;
+          /* A JEDEC part has its page at address 40h (JESD230) and none
+           * at ONFI's 00h: the data cycles then read FFh. */
+          if (bus->cmd == CMD_READ_PARAM && bus->d->jedec_version && bus->addr[0] != FM_JEDEC_ADDRESS)
+            bus->out = OUT_NONE;
           bus->last_random_out = bus->out;
           bus->out_pos = 0;
-          occupy (bus, bus->lun_sel, bus->d->t_r.typ_ns, bus->d->t_r.typ_ns);
+          if (bus->out != OUT_NONE)
+            occupy (bus, bus->lun_sel, bus->d->t_r.typ_ns, bus->d->t_r.typ_ns);
           bus->cmd = NO_COMMAND;
         }
       break;
@@ -1057,17 +1076,17 @@ fm_nand_bus_write_buf (FmNandBus *bus, const guint8 *buf, gsize len)
 /* The READ PARAMETER PAGE data stream: the parameter page copies, then as
  * many copies of the extended parameter page (Linux reaches it with CHANGE
  * READ COLUMN to 256 * byte 14), then around again. Parts without an
- * extended page repeat the parameter page. */
+ * extended page (every JEDEC part) repeat the parameter page. */
 static guint8
 param_byte (const FmNandBus *bus, guint pos)
 {
-  guint copies = PARAM_COPIES * FM_ONFI_PARAM_PAGE_SIZE;
+  guint copies = PARAM_COPIES * bus->param_len;
 
   if (!bus->ext_param_len)
-    return bus->param_page[pos % FM_ONFI_PARAM_PAGE_SIZE];
+    return bus->param_page[pos % bus->param_len];
   pos %= copies + PARAM_COPIES * bus->ext_param_len;
   if (pos < copies)
-    return bus->param_page[pos % FM_ONFI_PARAM_PAGE_SIZE];
+    return bus->param_page[pos % bus->param_len];
   return bus->ext_param_page[(pos - copies) % bus->ext_param_len];
 }
 
@@ -1082,6 +1101,8 @@ read_byte (FmNandBus *bus)
       return id_byte (bus, pos % bus->d->id_len);
     case OUT_ONFI_SIGNATURE:
       return pos < 4 ? "ONFI"[pos] : 0x00;
+    case OUT_JEDEC_SIGNATURE:
+      return pos < FM_JEDEC_ID_SIGNATURE_LEN ? FM_JEDEC_ID_SIGNATURE[pos] : 0x00;
     case OUT_PARAM:
       return param_byte (bus, pos);
     case OUT_UNIQUE_ID:

@@ -5,7 +5,8 @@
  * ONFI command state machine a controller (or QEMU device) drives cycle by
  * cycle; the array behind it is the same FmNand the page-level API uses.
  *
- * Commands: RESET FFh, READ ID 90h (00h, 20h), READ PARAMETER PAGE ECh,
+ * Commands: RESET FFh, READ ID 90h (00h, 20h ONFI, 40h JEDEC), READ PARAMETER
+ * PAGE ECh (00h ONFI, 40h JEDEC),
  * READ UNIQUE ID EDh, READ STATUS 70h, READ STATUS ENHANCED 78h, READ PAGE
  * 00h-30h, CHANGE READ COLUMN 05h-E0h, READ CACHE SEQUENTIAL 31h, READ
  * CACHE RANDOM 00h-31h, READ CACHE END 3Fh, PAGE PROGRAM 80h-10h, CACHE
