@@ -262,6 +262,35 @@ test_bus_detect (void)
   fm_test_bus_clear (&f);
 }
 
+/* LUN count, the multi-LUN feature and the x16 bus in the JEDEC page:
+ * Linux takes luns_per_target from byte 100 and NAND_BUSWIDTH_16 from
+ * feature bit 0. */
+static void
+test_luns_and_bus_width (void)
+{
+  g_autofree gchar *two = jedec_text ("features", "features=multi-lun");
+  g_autofree gchar *two_luns = fm_test_text_with (two, "geometry", "luns", "luns=2");
+  g_autofree gchar *x16 = jedec_text ("version", "version=1.0");
+  g_autofree gchar *x16_text = fm_test_text_with (x16, "geometry", "bus-width", "bus-width=16");
+  g_autoptr (FmChipDesc) a = fm_chip_desc_load_data (two_luns, "two-luns", NULL);
+  g_autoptr (FmChipDesc) b = fm_chip_desc_load_data (x16_text, "x16", NULL);
+  guint8 p[FM_JEDEC_PARAM_PAGE_SIZE];
+  FmJedecParams o;
+
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  fm_jedec_build_param_page (a, p);
+  g_assert_true (fm_jedec_parse_param_page (p, &o, NULL));
+  g_assert_cmpuint (o.luns, ==, 2);
+  g_assert_cmphex (o.features & (FM_JEDEC_FEATURE_MULTI_LUN | FM_JEDEC_FEATURE_16BIT), ==,
+                   FM_JEDEC_FEATURE_MULTI_LUN);
+  fm_jedec_build_param_page (b, p);
+  g_assert_true (fm_jedec_parse_param_page (p, &o, NULL));
+  g_assert_cmpuint (o.luns, ==, 1);
+  g_assert_cmphex (o.features & (FM_JEDEC_FEATURE_MULTI_LUN | FM_JEDEC_FEATURE_16BIT), ==,
+                   FM_JEDEC_FEATURE_16BIT);
+}
+
 /* An ONFI part does not answer READ ID 40h with "JEDEC". */
 static void
 test_onfi_part_not_jedec (void)
@@ -336,6 +365,7 @@ main (int argc, char **argv)
   g_test_add_func ("/jedec/linux-checks", test_linux_checks);
   g_test_add_func ("/jedec/loader", test_loader);
   g_test_add_func ("/jedec/bus-detect", test_bus_detect);
+  g_test_add_func ("/jedec/luns-and-bus-width", test_luns_and_bus_width);
   g_test_add_func ("/jedec/onfi-part-not-jedec", test_onfi_part_not_jedec);
   g_test_add_func ("/jedec/ecc-auto", test_ecc_auto);
   g_test_add_func ("/jedec/every-jedec-chip", test_every_jedec_chip);
