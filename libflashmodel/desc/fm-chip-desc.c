@@ -14,7 +14,7 @@ static const gchar *const chip_keys[] = { "name", "vendor", "part", "type", "dat
 static const gchar *const id_keys[] = { "bytes", NULL };
 static const gchar *const geometry_keys[] = {
   "page-size", "oob-size", "pages-per-block", "blocks-per-lun", "luns",
-  "planes", "bus-width", NULL };
+  "planes", "bus-width", "chip-enables", NULL };
 static const gchar *const commands_keys[] = { "optional", NULL };
 static const gchar *const onfi_keys[] = {
   "version", "manufacturer", "model", "jedec-id", "features", "timing-modes",
@@ -170,7 +170,7 @@ load_chip_group (const Loader *ld, FmChipDesc *d, GError **error)
 static gboolean
 load_geometry (const Loader *ld, FmChipDesc *d, GError **error)
 {
-  guint64 page = 0, oob = 0, ppb = 0, bpl = 0, luns = 1, planes = 1, bus = 8;
+  guint64 page = 0, oob = 0, ppb = 0, bpl = 0, luns = 1, planes = 1, bus = 8, targets = 1;
 
   if (!fm_desc_get_bytes (ld, "id", "bytes", TRUE, TRUE, 2, FM_MAX_ID_BYTES, d->id, &d->id_len, error))
     return FALSE;
@@ -180,7 +180,8 @@ load_geometry (const Loader *ld, FmChipDesc *d, GError **error)
       !fm_desc_get_uint (ld, "geometry", "blocks-per-lun", TRUE, 1, 1 << 20, &bpl, error) ||
       !fm_desc_get_uint (ld, "geometry", "luns", FALSE, 1, 16, &luns, error) ||
       !fm_desc_get_uint (ld, "geometry", "planes", FALSE, 1, 16, &planes, error) ||
-      !fm_desc_get_uint (ld, "geometry", "bus-width", FALSE, 8, 16, &bus, error))
+      !fm_desc_get_uint (ld, "geometry", "bus-width", FALSE, 8, 16, &bus, error) ||
+      !fm_desc_get_uint (ld, "geometry", "chip-enables", FALSE, 1, FM_CHIP_TARGETS_MAX, &targets, error))
     return FALSE;
   if (page & (page - 1))
     return fm_desc_fail (ld, error, "geometry", "page-size", "%" G_GUINT64_FORMAT " is not a power of two", page);
@@ -192,6 +193,10 @@ load_geometry (const Loader *ld, FmChipDesc *d, GError **error)
     return fm_desc_fail (ld, error, "geometry", "blocks-per-lun", "not a multiple of planes (%" G_GUINT64_FORMAT ")", planes);
   if (bus != 8 && bus != 16)
     return fm_desc_fail (ld, error, "geometry", "bus-width", "must be 8 or 16");
+  if (bpl * luns * targets > FM_CHIP_BLOCKS_MAX)
+    return fm_desc_fail (ld, error, "geometry", "chip-enables", "more than %u blocks in all", FM_CHIP_BLOCKS_MAX);
+  if (d->type == FM_CHIP_SPI_NAND && targets != 1)
+    return fm_desc_fail (ld, error, "geometry", "chip-enables", "SPI NAND parts are modelled with one chip select");
   if (d->type == FM_CHIP_SPI_NAND && (bus != 8 || luns != 1 || page < 2048))
     return fm_desc_fail (ld, error, "geometry", bus != 8 ? "bus-width" : luns != 1 ? "luns" : "page-size",
                          "SPI NAND parts are modelled with one LUN of pages of at least 2048 bytes on a serial bus (bus-width 8)");
@@ -213,6 +218,7 @@ load_geometry (const Loader *ld, FmChipDesc *d, GError **error)
   d->pages_per_block = ppb;
   d->blocks_per_lun = bpl;
   d->luns = luns;
+  d->targets = targets;
   d->planes = planes;
   d->bus_width = bus;
   d->small_page = page == 512;
@@ -681,7 +687,13 @@ fm_chip_type_to_string (FmChipType type)
 guint32
 fm_chip_desc_blocks (const FmChipDesc *d)
 {
-  return d->blocks_per_lun * d->luns;
+  return d->blocks_per_lun * fm_chip_desc_all_luns (d);
+}
+
+guint
+fm_chip_desc_all_luns (const FmChipDesc *d)
+{
+  return d->luns * d->targets;
 }
 
 guint64

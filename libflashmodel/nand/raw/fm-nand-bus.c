@@ -83,6 +83,8 @@ typedef struct {
 struct _FmNandBus {
   FmNand *nand;
   const FmChipDesc *d;
+  guint target;           /* the chip enable this bus model answers */
+  guint first_lun;        /* its LUN 0 among the package's LUNs */
   FmClock *clock;
   gsize page_bytes;
   guint byte_width;       /* 1 or 2 bytes per data cycle */
@@ -151,7 +153,7 @@ dur (const FmNandBus *bus, guint64 ns)
 static guint64 *
 array_ready_at (FmNandBus *bus, guint lun)
 {
-  return fm_nand_lun_ready_at (bus->nand, lun);
+  return fm_nand_lun_ready_at (bus->nand, bus->first_lun + lun);
 }
 
 static gboolean
@@ -229,7 +231,7 @@ decode_row (const FmNandBus *bus, guint first)
   op.valid_address = op.lun < d->luns && block_in_lun < d->blocks_per_lun;
   if (!op.valid_address)
     op.lun = 0;
-  op.block = op.lun * d->blocks_per_lun + block_in_lun;
+  op.block = (bus->first_lun + op.lun) * d->blocks_per_lun + block_in_lun;
   op.plane = block_in_lun % d->planes;
   return op;
 }
@@ -311,12 +313,22 @@ reset_state (FmNandBus *bus)
 FmNandBus *
 fm_nand_bus_new (FmNand *nand)
 {
-  FmNandBus *bus = g_new0 (FmNandBus, 1);
+  return fm_nand_bus_new_target (nand, 0);
+}
+
+FmNandBus *
+fm_nand_bus_new_target (FmNand *nand, guint target)
+{
+  FmNandBus *bus;
   const FmChipDesc *d = fm_nand_desc (nand);
   guint64 seed = fm_image_seed (fm_nand_image (nand));
 
+  g_return_val_if_fail (target < d->targets, NULL);
+  bus = g_new0 (FmNandBus, 1);
   bus->nand = nand;
   bus->d = d;
+  bus->target = target;
+  bus->first_lun = target * d->luns;
   bus->clock = fm_nand_clock (nand);
   bus->page_bytes = fm_nand_page_bytes (nand);
   bus->byte_width = d->bus_width / 8;
@@ -344,10 +356,10 @@ fm_nand_bus_new (FmNand *nand)
       fm_jedec_build_param_page (d, bus->param_page);
       bus->param_len = FM_JEDEC_PARAM_PAGE_SIZE;
     }
-  /* A per-chip unique ID: 16 bytes and their complement (ONFI layout). */
+  /* A per-die unique ID: 16 bytes and their complement (ONFI layout). */
   for (guint i = 0; i < 16; i++)
     {
-      bus->unique_id[i] = (guint8) fm_hash64 (seed, 0x756e69, i);
+      bus->unique_id[i] = (guint8) fm_hash64 (seed, 0x756e69, i + 16 * target);
       bus->unique_id[16 + i] = ~bus->unique_id[i];
     }
   reset_state (bus);
@@ -498,7 +510,7 @@ next_sequential (const FmNandBus *bus, guint lun)
   op.page = p % d->pages_per_block;
   op.lun = lun;
   op.plane = (op.block % d->blocks_per_lun) % d->planes;
-  op.valid_address = op.block < fm_chip_desc_blocks (d) && op.block / d->blocks_per_lun == lun;
+  op.valid_address = op.block < fm_chip_desc_blocks (d) && op.block / d->blocks_per_lun == bus->first_lun + lun;
   return op;
 }
 
