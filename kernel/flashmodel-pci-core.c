@@ -247,10 +247,13 @@ static int fmpci_nand_attach_chip(struct nand_chip *chip)
 
 /* --- NAND: operations */
 
-/* CE# for the duration of one operation; WP# is never asserted. */
-static void fmpci_nand_select(struct fmpci *fm, bool selected)
+/*
+ * CE# of target CS for the duration of one operation; WP# is never
+ * asserted.
+ */
+static void fmpci_nand_select(struct fmpci *fm, unsigned int cs, bool selected)
 {
-	iowrite32(selected ? FMPCI_CTRL_CE : 0, fm->regs + FMPCI_CTRL);
+	iowrite32(selected ? FMPCI_CTRL_CE_TARGET(cs) : 0, fm->regs + FMPCI_CTRL);
 }
 
 /*
@@ -372,7 +375,7 @@ static int fmpci_nand_check_op(struct fmpci *fm,
 	const struct nand_op_instr *instr;
 	unsigned int i;
 
-	if (op->cs > 0)
+	if (op->cs >= fm->targets)
 		return -EINVAL;
 	for (i = 0; i < op->ninstrs; i++) {
 		instr = &op->instrs[i];
@@ -410,10 +413,10 @@ static int fmpci_nand_exec_op(struct nand_chip *chip,
 	if (ret || check_only)
 		return ret;
 
-	fmpci_nand_select(fm, true);
+	fmpci_nand_select(fm, op->cs, true);
 	for (i = 0; i < op->ninstrs && !ret; i++)
 		ret = fmpci_nand_exec_instr(fm, &op->instrs[i]);
-	fmpci_nand_select(fm, false);
+	fmpci_nand_select(fm, 0, false);
 	return ret;
 }
 
@@ -505,8 +508,12 @@ static int fmpci_nand_probe(struct fmpci *fm)
 	mtd->owner = THIS_MODULE;
 	mtd->dev.parent = fmpci_dev(fm);
 
-	fmpci_nand_select(fm, false);
-	ret = nand_scan(chip, 1);
+	fmpci_nand_select(fm, 0, false);
+	/*
+	 * One chip per chip enable: nand_base checks that each answers the
+	 * first one's ID, and the MTD spans them all.
+	 */
+	ret = nand_scan(chip, fm->targets);
 	if (ret)
 		return ret;
 
@@ -673,6 +680,7 @@ static int fmpci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 				     version, FMPCI_VERSION_VALUE);
 	fm->type = ioread32(fm->regs + FMPCI_TYPE);
 	fm->buswidth = ioread32(fm->regs + FMPCI_BUSWIDTH);
+	fm->targets = clamp_t(u32, ioread32(fm->regs + FMPCI_TARGETS), 1, FMPCI_MAX_TARGETS);
 	fm->size = ioread32(fm->regs + FMPCI_SIZE_LO) |
 		   (u64)ioread32(fm->regs + FMPCI_SIZE_HI) << 32;
 	fmpci_read_name(fm);

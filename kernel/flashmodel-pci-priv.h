@@ -23,6 +23,7 @@ struct fmpci {
 	char name[FMPCI_NAME_LEN + 1];
 	u32 type;
 	unsigned int buswidth;
+	unsigned int targets;	/* NAND: chip enables, 1 to FMPCI_MAX_TARGETS */
 	u64 size;
 
 	/* NAND */

@@ -73,6 +73,9 @@
  * prefers it to the chip's own status register.
  */
 #define FMPCI_SPI_LINES 0x028   /* RW */
+/* TARGETS: NAND: the package's chip enables (1 to FMPCI_MAX_TARGETS, see
+ * FMPCI_CTRL_CE_TARGET); every other type: 1. */
+#define FMPCI_TARGETS   0x02c   /* RO */
 /*
  * DATA: data cycles. An 8-bit access is one cycle on a x8 chip (on a x16
  * chip, one cycle on D7-D0: the high byte is dropped on reads, zero on
@@ -101,6 +104,17 @@
  */
 #define FMPCI_CTRL_CE       (1u << 0)   /* CE# (CS#) asserted: chip selected */
 #define FMPCI_CTRL_WP       (1u << 1)   /* WP# asserted: program/erase refused */
+/*
+ * A NAND package with several chip enables (targets on shared I/O lines):
+ * CE is target 0's CE#, bits 2-4 those of targets 1-3 (NAND only: other
+ * types keep them 0). The host asserts
+ * one at a time; cycles go to that target, STATUS_READY is its R/B#. A
+ * target the package does not have answers nothing (data reads FFh), so
+ * nand_scan(chip, FMPCI_MAX_TARGETS) finds the ones there are.
+ */
+#define FMPCI_MAX_TARGETS   4
+#define FMPCI_CTRL_CE_TARGET(t) ((t) ? 1u << ((t) + 1) : FMPCI_CTRL_CE)
+#define FMPCI_CTRL_CE_ALL   (FMPCI_CTRL_CE | (7u << 2))
 
 #define FMPCI_STATUS_READY  (1u << 0)   /* R/B# high (NAND), RY/BY# (NOR), idle (SPI) */
 

@@ -27,6 +27,7 @@
 #include "fm-frontend.h"
 #include "fm-bit-errors.h"
 #include "fm-on-die-ecc.h"
+#include "fm-jedec.h"
 #include "fm-onfi.h"
 #include "fm-pci-regs.h"
 #include "fm-powercut.h"

@@ -1159,6 +1159,92 @@ test_status_enhanced_selects_lun (void)
   fixture_clear (&f);
 }
 
+/* Two chip enables: two targets on one set of I/O lines, each answering
+ * only while its CE# is asserted, with its own LUN and registers, over its
+ * half of the array (target 1's block 0 is the package's block
+ * luns * blocks-per-lun), as Linux's nand_base drives chip 0 and chip 1. */
+static void
+test_two_chip_enables (void)
+{
+  g_autofree gchar *text = fm_test_tiny_text_with ("geometry", "chip-enables", "chip-enables=2");
+  g_autoptr (FmChipDesc) d = fm_chip_desc_load_data (text, "two-ces", NULL);
+  g_autoptr (FmNand) nand = NULL;
+  g_autoptr (FmNandBus) t0 = NULL;
+  g_autoptr (FmNandBus) t1 = NULL;
+  guint8 data[4] = { 0x12, 0x34, 0x56, 0x78 }, back[4], id[2];
+  guint32 t1_block0 = d->luns * d->blocks_per_lun;
+  g_autofree guint8 *page = NULL;
+
+  g_assert_nonnull (d);
+  g_assert_cmpuint (d->targets, ==, 2);
+  g_assert_cmpuint (fm_chip_desc_blocks (d), ==, 2 * d->luns * d->blocks_per_lun);
+  nand = fm_test_nand (d, 7, 0, FM_TIMING_VIRTUAL);
+  page = g_malloc (page_bytes (d));
+  t0 = fm_nand_bus_new_target (nand, 0);
+  t1 = fm_nand_bus_new_target (nand, 1);
+
+  /* Both answer READ ID, each while selected. */
+  fm_nand_bus_set_ce (t1, TRUE);
+  fm_nand_bus_command (t1, 0xff);
+  fm_nand_bus_wait_ready (t1);
+  fm_test_bus_cmd_addr (t1, 0x90, (const guint8[]) { 0x00 }, 1);
+  for (guint i = 0; i < 2; i++)
+    id[i] = fm_nand_bus_read (t1) & 0xff;
+  g_assert_cmpmem (id, 2, d->id, 2);
+  fm_nand_bus_set_ce (t1, FALSE);
+  g_assert_cmphex (fm_nand_bus_read (t1), ==, 0xffff); /* deselected: the bus floats */
+
+  /* Program page 0 of block 0 through target 1: the package's block
+   * luns * blocks-per-lun, not block 0. */
+  fm_nand_bus_set_ce (t1, TRUE);
+  g_assert_cmphex (fm_test_bus_program (t1, d, 0, 0, 0, data, sizeof data, 0x10) & FM_STATUS_FAIL, ==, 0);
+  page_api_read (nand, t1_block0, 0, page);
+  g_assert_cmpmem (page, 4, data, 4);
+  page_api_read (nand, 0, 0, page);
+  g_assert_true (fm_test_all_ff (page, 4));
+  g_assert_cmphex (fm_test_bus_read (t1, d, 0, 0, 0, back, sizeof back) & FM_STATUS_FAIL, ==, 0);
+  g_assert_cmpmem (back, 4, data, 4);
+
+  /* Target 1 erasing leaves target 0 ready: separate dies. */
+  {
+    guint8 addr[8];
+    guint n = fm_test_bus_address (d, 0, 0, 0, addr);
+    guint cols = fm_chip_desc_col_cycles (d);
+
+    fm_test_bus_cmd_addr (t1, 0x60, addr + cols, n - cols);
+    fm_nand_bus_command (t1, 0xd0);
+  }
+  g_assert_false (fm_nand_bus_ready (t1));
+  fm_nand_bus_set_ce (t1, FALSE);
+  fm_nand_bus_set_ce (t0, TRUE);
+  fm_nand_bus_command (t0, 0xff);
+  fm_nand_bus_wait_ready (t0);
+  g_assert_cmphex (fm_test_bus_read (t0, d, 0, 0, 0, back, sizeof back) & FM_STATUS_FAIL, ==, 0);
+  g_assert_true (fm_test_all_ff (back, sizeof back));
+  fm_nand_bus_set_ce (t0, FALSE);
+  fm_nand_bus_set_ce (t1, TRUE);
+  fm_nand_bus_wait_ready (t1);
+  page_api_read (nand, t1_block0, 0, page);
+  g_assert_true (fm_test_all_ff (page, 4));
+  fm_nand_bus_set_ce (t1, FALSE);
+
+  /* A row address past target 1's LUNs is no block of target 0's. */
+  fm_nand_bus_set_ce (t1, TRUE);
+  g_assert_cmphex (fm_test_bus_program (t1, d, d->blocks_per_lun * d->luns, 0, 0, data, sizeof data, 0x10)
+                   & FM_STATUS_FAIL, ==, FM_STATUS_FAIL);
+}
+
+static void
+test_chip_enables_bounds (void)
+{
+  g_autofree gchar *five = fm_test_tiny_text_with ("geometry", "chip-enables", "chip-enables=5");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmChipDesc) d = fm_chip_desc_load_data (five, "five-ces", &error);
+
+  g_assert_null (d);
+  g_assert_nonnull (strstr (error->message, "chip-enables"));
+}
+
 /* ---- x16 and small-page parts ------------------------------------------- */
 
 static void
@@ -1335,6 +1421,8 @@ main (int argc, char **argv)
   g_test_add_func ("/nand-bus/status/after-reset", test_status_after_reset);
   g_test_add_func ("/nand-bus/status/write-protect", test_write_protect);
   g_test_add_func ("/nand-bus/status/enhanced-selects-lun", test_status_enhanced_selects_lun);
+  g_test_add_func ("/nand-bus/two-chip-enables", test_two_chip_enables);
+  g_test_add_func ("/nand-bus/chip-enables-bounds", test_chip_enables_bounds);
   g_test_add_func ("/nand-bus/program-and-read", test_program_and_read);
   g_test_add_func ("/nand-bus/program-rules-set-fail", test_program_rules_set_fail);
   g_test_add_func ("/nand-bus/factory-bad-block-fails", test_factory_bad_block_fails);

@@ -945,6 +945,58 @@ test_storage_error_reported_once (void)
   g_rmdir (dir);
 }
 
+/* A package with two chip enables: CTRL's CE bits pick the target that
+ * hears the cycles (kernel/flashmodel-pci.h), an absent target answers
+ * nothing, two at once is a guest error. */
+static void
+test_nand_two_chip_enables (void)
+{
+  g_autofree gchar *text = fm_test_tiny_text_with ("geometry", "chip-enables", "chip-enables=2");
+  g_autoptr (FmChipDesc) d = fm_chip_desc_load_data (text, "two-ces", NULL);
+  g_autoptr (FmNand) nand = fm_test_nand (d, 7, 0, FM_TIMING_VIRTUAL);
+  FmPciRegsHooks hooks = { .guest_error = on_guest_error };
+  Fixture f = { 0 };
+  FmPciRegs *regs = fm_pci_regs_new_nand (nand, &hooks, &f);
+  g_autofree guint8 *page = g_malloc (d->page_size + d->oob_size);
+  guint8 addr[8];
+  guint n;
+
+  g_assert_cmpuint (fm_pci_regs_read (regs, FMPCI_TARGETS, 4), ==, 2);
+  g_assert_cmpuint (fm_pci_regs_read (regs, FMPCI_SIZE_LO, 4), ==,
+                    (guint32) (fm_chip_desc_pages (d) * d->page_size));
+  for (guint t = 0; t < 3; t++)
+    {
+      fm_pci_regs_write (regs, FMPCI_CTRL, FMPCI_CTRL_CE_TARGET (t), 4);
+      fm_pci_regs_write (regs, FMPCI_CMD, 0xff, 4);
+      fm_nand_bus_wait_ready (fm_pci_regs_nand_bus (regs));
+      fm_pci_regs_write (regs, FMPCI_CMD, 0x90, 4);
+      fm_pci_regs_write (regs, FMPCI_ADDR, 0x00, 4);
+      /* Targets 0 and 1 are there; target 2 is not: the lines float. */
+      g_assert_cmphex (fm_pci_regs_read (regs, FMPCI_DATA, 1), ==, t < 2 ? d->id[0] : 0xff);
+    }
+
+  /* A page programmed through target 1 lands in target 1's blocks. */
+  fm_pci_regs_write (regs, FMPCI_CTRL, FMPCI_CTRL_CE_TARGET (1), 4);
+  n = fm_test_bus_address (d, 0, 0, 0, addr);
+  fm_pci_regs_write (regs, FMPCI_CMD, 0x80, 4);
+  for (guint i = 0; i < n; i++)
+    fm_pci_regs_write (regs, FMPCI_ADDR, addr[i], 4);
+  fm_pci_regs_write (regs, FMPCI_DATA, 0x5a, 1);
+  fm_pci_regs_write (regs, FMPCI_CMD, 0x10, 4);
+  fm_nand_bus_wait_ready (fm_pci_regs_nand_bus (regs));
+  g_assert_true (fm_nand_read_page (nand, d->luns * d->blocks_per_lun, 0, page, NULL));
+  g_assert_cmphex (page[0], ==, 0x5a);
+  g_assert_true (fm_nand_read_page (nand, 0, 0, page, NULL));
+  g_assert_cmphex (page[0], ==, 0xff);
+
+  g_assert_cmpuint (f.guest_errors, ==, 0);
+  fm_pci_regs_write (regs, FMPCI_CTRL, FMPCI_CTRL_CE | FMPCI_CTRL_CE_TARGET (1), 4);
+  g_assert_cmpuint (f.guest_errors, ==, 1);
+  g_assert_nonnull (strstr (f.last_error, "2 targets"));
+  fm_pci_regs_free (regs);
+  g_free (f.last_error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -953,6 +1005,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pci-regs/nand/read-id-every-width", test_nand_read_id_every_width);
   g_test_add_func ("/pci-regs/nand/program-and-read", test_nand_program_and_read);
   g_test_add_func ("/pci-regs/nand/write-protect", test_nand_write_protect);
+  g_test_add_func ("/pci-regs/nand/two-chip-enables", test_nand_two_chip_enables);
   g_test_add_func ("/pci-regs/undefined/nand", test_undefined_accesses);
   g_test_add_func ("/pci-regs/undefined/nor", test_nor_undefined_accesses);
   g_test_add_func ("/pci-regs/nor/window", test_nor_window);

@@ -578,6 +578,7 @@ derive_geometry (const Loader *ld, FmChipDesc *d, GError **error)
   d->pages_per_block = ppb;
   d->blocks_per_lun = n->size / n->granule;
   d->luns = 1;
+  d->targets = 1;
   d->planes = 1;
   d->bus_width = 8;
   d->small_page = FALSE;

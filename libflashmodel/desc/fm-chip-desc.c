@@ -14,11 +14,18 @@ static const gchar *const chip_keys[] = { "name", "vendor", "part", "type", "dat
 static const gchar *const id_keys[] = { "bytes", NULL };
 static const gchar *const geometry_keys[] = {
   "page-size", "oob-size", "pages-per-block", "blocks-per-lun", "luns",
-  "planes", "bus-width", NULL };
+  "planes", "bus-width", "chip-enables", NULL };
 static const gchar *const commands_keys[] = { "optional", NULL };
 static const gchar *const onfi_keys[] = {
   "version", "manufacturer", "model", "jedec-id", "features", "timing-modes",
   "cache-timing-modes", "ecc-bits", "ecc-codeword-size",
+  "guaranteed-valid-blocks", "guaranteed-block-endurance", "tccs-ns",
+  "tadl-ns", "feature-addresses", "vendor-revision", NULL };
+/* The JEDEC parameter page (JESD230) carries the same facts, less ONFI's
+ * odd/even copyback feature bit; cache timing modes have no field there. */
+static const gchar *const jedec_keys[] = {
+  "version", "manufacturer", "model", "jedec-id", "features", "timing-modes",
+  "ecc-bits", "ecc-codeword-size",
   "guaranteed-valid-blocks", "guaranteed-block-endurance", "tccs-ns",
   "tadl-ns", "feature-addresses", "vendor-revision", NULL };
 static const gchar *const timing_keys[] = {
@@ -47,6 +54,7 @@ const FmDescGroup fm_desc_nand_groups[] = {
   { "geometry", geometry_keys, FM_DESC_ANY_NAND },
   { "commands", commands_keys, FM_DESC_NAND },
   { "onfi", onfi_keys, FM_DESC_ANY_NAND },
+  { "jedec", jedec_keys, FM_DESC_NAND },
   { "timing", timing_keys, FM_DESC_ANY_NAND },
   { "reliability", reliability_keys, FM_DESC_ANY_NAND },
   { "mlc", mlc_keys, FM_DESC_NAND },
@@ -162,7 +170,7 @@ load_chip_group (const Loader *ld, FmChipDesc *d, GError **error)
 static gboolean
 load_geometry (const Loader *ld, FmChipDesc *d, GError **error)
 {
-  guint64 page = 0, oob = 0, ppb = 0, bpl = 0, luns = 1, planes = 1, bus = 8;
+  guint64 page = 0, oob = 0, ppb = 0, bpl = 0, luns = 1, planes = 1, bus = 8, targets = 1;
 
   if (!fm_desc_get_bytes (ld, "id", "bytes", TRUE, TRUE, 2, FM_MAX_ID_BYTES, d->id, &d->id_len, error))
     return FALSE;
@@ -172,7 +180,8 @@ load_geometry (const Loader *ld, FmChipDesc *d, GError **error)
       !fm_desc_get_uint (ld, "geometry", "blocks-per-lun", TRUE, 1, 1 << 20, &bpl, error) ||
       !fm_desc_get_uint (ld, "geometry", "luns", FALSE, 1, 16, &luns, error) ||
       !fm_desc_get_uint (ld, "geometry", "planes", FALSE, 1, 16, &planes, error) ||
-      !fm_desc_get_uint (ld, "geometry", "bus-width", FALSE, 8, 16, &bus, error))
+      !fm_desc_get_uint (ld, "geometry", "bus-width", FALSE, 8, 16, &bus, error) ||
+      !fm_desc_get_uint (ld, "geometry", "chip-enables", FALSE, 1, FM_CHIP_TARGETS_MAX, &targets, error))
     return FALSE;
   if (page & (page - 1))
     return fm_desc_fail (ld, error, "geometry", "page-size", "%" G_GUINT64_FORMAT " is not a power of two", page);
@@ -184,6 +193,10 @@ load_geometry (const Loader *ld, FmChipDesc *d, GError **error)
     return fm_desc_fail (ld, error, "geometry", "blocks-per-lun", "not a multiple of planes (%" G_GUINT64_FORMAT ")", planes);
   if (bus != 8 && bus != 16)
     return fm_desc_fail (ld, error, "geometry", "bus-width", "must be 8 or 16");
+  if (bpl * luns * targets > FM_CHIP_BLOCKS_MAX)
+    return fm_desc_fail (ld, error, "geometry", "chip-enables", "more than %u blocks in all", FM_CHIP_BLOCKS_MAX);
+  if (d->type == FM_CHIP_SPI_NAND && targets != 1)
+    return fm_desc_fail (ld, error, "geometry", "chip-enables", "SPI NAND parts are modelled with one chip select");
   if (d->type == FM_CHIP_SPI_NAND && (bus != 8 || luns != 1 || page < 2048))
     return fm_desc_fail (ld, error, "geometry", bus != 8 ? "bus-width" : luns != 1 ? "luns" : "page-size",
                          "SPI NAND parts are modelled with one LUN of pages of at least 2048 bytes on a serial bus (bus-width 8)");
@@ -205,6 +218,7 @@ load_geometry (const Loader *ld, FmChipDesc *d, GError **error)
   d->pages_per_block = ppb;
   d->blocks_per_lun = bpl;
   d->luns = luns;
+  d->targets = targets;
   d->planes = planes;
   d->bus_width = bus;
   d->small_page = page == 512;
@@ -213,55 +227,48 @@ load_geometry (const Loader *ld, FmChipDesc *d, GError **error)
   return TRUE;
 }
 
+/* The facts a parameter page carries, from [onfi] or [jedec] (GROUP):
+ * everything but the version, which the caller has read. */
 static gboolean
-load_onfi (const Loader *ld, FmChipDesc *d, GError **error)
+load_param_page_facts (const Loader *ld, FmChipDesc *d, const gchar *g, GError **error)
 {
-  static const struct { const gchar *text; guint version; } versions[] = {
-    { "1.0", 10 }, { "2.0", 20 }, { "2.1", 21 }, { "2.2", 22 }, { "2.3", 23 }, { "3.0", 30 },
-  };
-  g_autofree gchar *version = NULL;
   g_autofree gchar *manufacturer = NULL;
   g_autofree gchar *model = NULL;
   guint64 jedec = 0, ecc_bits = 0, codeword = 512, valid = 1, valid_endurance = 0;
   guint64 tccs = 0, tadl = 0, vendor_rev = 0;
   guint features = 0;
+  gboolean is_jedec = g_str_equal (g, "jedec");
 
-  if (!g_key_file_has_group (ld->kf, "onfi"))
-    return TRUE;
-  if (d->small_page)
-    return fm_desc_fail (ld, error, "onfi", NULL, "small-page parts predate ONFI");
-  if (!fm_desc_get_string (ld, "onfi", "version", TRUE, 0, &version, error))
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
-    if (g_str_equal (version, versions[i].text))
-      d->onfi_version = versions[i].version;
-  if (!d->onfi_version)
-    return fm_desc_fail (ld, error, "onfi", "version", "unknown ONFI version '%s'", version);
-
-  if (!fm_desc_get_string (ld, "onfi", "manufacturer", TRUE, 12, &manufacturer, error) ||
-      !fm_desc_get_string (ld, "onfi", "model", TRUE, 20, &model, error) ||
-      !fm_desc_get_uint (ld, "onfi", "jedec-id", TRUE, 1, 0xff, &jedec, error) ||
-      !fm_desc_get_flags (ld, "onfi", "features", FALSE, onfi_feature_names, &features, error) ||
-      !get_mode_mask (ld, "onfi", "timing-modes", TRUE, &d->timing_modes, error) ||
-      !get_mode_mask (ld, "onfi", "cache-timing-modes", FALSE, &d->cache_timing_modes, error) ||
-      !fm_desc_get_uint (ld, "onfi", "ecc-bits", TRUE, 0, 0xff, &ecc_bits, error) ||
-      !fm_desc_get_uint (ld, "onfi", "ecc-codeword-size", FALSE, 1, 0x10000, &codeword, error) ||
-      !fm_desc_get_uint (ld, "onfi", "guaranteed-valid-blocks", FALSE, 0, 0xff, &valid, error) ||
-      !fm_desc_get_uint (ld, "onfi", "guaranteed-block-endurance", FALSE, 0, 1000000000, &valid_endurance, error) ||
-      !fm_desc_get_uint (ld, "onfi", "tccs-ns", FALSE, 0, 0xffff, &tccs, error) ||
-      !fm_desc_get_uint (ld, "onfi", "tadl-ns", FALSE, 0, 0xffff, &tadl, error) ||
-      !fm_desc_get_bytes (ld, "onfi", "feature-addresses", FALSE, FALSE, 0, FM_MAX_FEATURE_ADDRS,
+  if (!fm_desc_get_string (ld, g, "manufacturer", TRUE, 12, &manufacturer, error) ||
+      !fm_desc_get_string (ld, g, "model", TRUE, 20, &model, error) ||
+      !fm_desc_get_uint (ld, g, "jedec-id", TRUE, 1, 0xff, &jedec, error) ||
+      !fm_desc_get_flags (ld, g, "features", FALSE, onfi_feature_names, &features, error) ||
+      !get_mode_mask (ld, g, "timing-modes", TRUE, &d->timing_modes, error) ||
+      (!is_jedec && !get_mode_mask (ld, g, "cache-timing-modes", FALSE, &d->cache_timing_modes, error)) ||
+      !fm_desc_get_uint (ld, g, "ecc-bits", TRUE, 0, 0xff, &ecc_bits, error) ||
+      !fm_desc_get_uint (ld, g, "ecc-codeword-size", FALSE, 1, 0x10000, &codeword, error) ||
+      !fm_desc_get_uint (ld, g, "guaranteed-valid-blocks", FALSE, 0, 0xff, &valid, error) ||
+      !fm_desc_get_uint (ld, g, "guaranteed-block-endurance", FALSE, 0, 1000000000, &valid_endurance, error) ||
+      !fm_desc_get_uint (ld, g, "tccs-ns", FALSE, 0, 0xffff, &tccs, error) ||
+      !fm_desc_get_uint (ld, g, "tadl-ns", FALSE, 0, 0xffff, &tadl, error) ||
+      !fm_desc_get_bytes (ld, g, "feature-addresses", FALSE, FALSE, 0, FM_MAX_FEATURE_ADDRS,
                           d->feature_addrs, &d->n_feature_addrs, error) ||
-      !fm_desc_get_uint (ld, "onfi", "vendor-revision", FALSE, 0, 0xffff, &vendor_rev, error))
+      !fm_desc_get_uint (ld, g, "vendor-revision", FALSE, 0, 0xffff, &vendor_rev, error))
     return FALSE;
   if (!(d->timing_modes & 1))
-    return fm_desc_fail (ld, error, "onfi", "timing-modes", "every ONFI part supports timing mode 0");
+    return fm_desc_fail (ld, error, g, "timing-modes", "every part supports timing mode 0");
   if (valid > d->blocks_per_lun)
-    return fm_desc_fail (ld, error, "onfi", "guaranteed-valid-blocks", "more than the blocks of a LUN");
+    return fm_desc_fail (ld, error, g, "guaranteed-valid-blocks", "more than the blocks of a LUN");
   if (d->n_feature_addrs && !(d->commands & FM_CMD_GET_SET_FEATURES))
-    return fm_desc_fail (ld, error, "onfi", "feature-addresses", "needs get-set-features in [commands] optional");
+    return fm_desc_fail (ld, error, g, "feature-addresses", "needs get-set-features in [commands] optional");
   if ((features & FM_ONFI_FEATURE_MULTI_LUN) && d->luns < 2)
-    return fm_desc_fail (ld, error, "onfi", "features", "multi-lun on a part with one LUN");
+    return fm_desc_fail (ld, error, g, "features", "multi-lun on a part with one LUN");
+  if (is_jedec && (features & FM_ONFI_FEATURE_ODD_EVEN_COPYBACK))
+    return fm_desc_fail (ld, error, g, "features", "the JEDEC parameter page has no odd-even-copyback bit");
+  /* The JEDEC page gives the codeword as a power of two, and Linux's
+   * nand_jedec_detect() takes nothing below 2^9. */
+  if (is_jedec && (codeword < 512 || (codeword & (codeword - 1)) != 0))
+    return fm_desc_fail (ld, error, g, "ecc-codeword-size", "must be a power of two of at least 512");
 
   g_strlcpy (d->onfi_manufacturer, manufacturer, sizeof d->onfi_manufacturer);
   g_strlcpy (d->onfi_model, model, sizeof d->onfi_model);
@@ -279,6 +286,54 @@ load_onfi (const Loader *ld, FmChipDesc *d, GError **error)
   d->tadl_ns = tadl;
   d->vendor_revision = vendor_rev;
   return TRUE;
+}
+
+static gboolean
+load_onfi (const Loader *ld, FmChipDesc *d, GError **error)
+{
+  static const struct { const gchar *text; guint version; } versions[] = {
+    { "1.0", 10 }, { "2.0", 20 }, { "2.1", 21 }, { "2.2", 22 }, { "2.3", 23 }, { "3.0", 30 },
+  };
+  g_autofree gchar *version = NULL;
+
+  if (!g_key_file_has_group (ld->kf, "onfi"))
+    return TRUE;
+  if (d->small_page)
+    return fm_desc_fail (ld, error, "onfi", NULL, "small-page parts predate ONFI");
+  if (!fm_desc_get_string (ld, "onfi", "version", TRUE, 0, &version, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
+    if (g_str_equal (version, versions[i].text))
+      d->onfi_version = versions[i].version;
+  if (!d->onfi_version)
+    return fm_desc_fail (ld, error, "onfi", "version", "unknown ONFI version '%s'", version);
+  return load_param_page_facts (ld, d, "onfi", error);
+}
+
+/* [jedec]: the JEDEC parameter page (READ ID 40h "JEDEC", ECh 40h) of a
+ * part that has it instead of ONFI's. */
+static gboolean
+load_jedec (const Loader *ld, FmChipDesc *d, GError **error)
+{
+  g_autofree gchar *version = NULL;
+
+  if (!g_key_file_has_group (ld->kf, "jedec"))
+    return TRUE;
+  if (g_key_file_has_group (ld->kf, "onfi"))
+    return fm_desc_fail (ld, error, "jedec", NULL, "a part answers with an ONFI or a JEDEC parameter page, not both");
+  if (d->small_page)
+    return fm_desc_fail (ld, error, "jedec", NULL, "small-page parts predate the JEDEC parameter page");
+  if (!fm_desc_get_string (ld, "jedec", "version", TRUE, 0, &version, error))
+    return FALSE;
+  /* Revision bit 2 is JESD230 1.0, bit 1 a vendor specific version: the
+   * two nand_jedec_detect() accepts. */
+  if (g_str_equal (version, "1.0"))
+    d->jedec_version = FM_JEDEC_VERSION_1_0;
+  else if (g_str_equal (version, "vendor"))
+    d->jedec_version = FM_JEDEC_VERSION_VENDOR;
+  else
+    return fm_desc_fail (ld, error, "jedec", "version", "unknown JEDEC version '%s' (1.0 or vendor)", version);
+  return load_param_page_facts (ld, d, "jedec", error);
 }
 
 /*
@@ -458,6 +513,7 @@ load_nand (const Loader *ld, FmChipDesc *d, GError **error)
   if ((commands & FM_CMD_MULTI_PLANE) && d->planes < 2)
     return fm_desc_fail (ld, error, "commands", "optional", "multi-plane on a part with one plane");
   if (!load_onfi (ld, d, error) ||
+      !load_jedec (ld, d, error) ||
       !load_on_die_ecc (ld, d, error) ||
       !load_timing (ld, d, error) ||
       !load_reliability (ld, d, error) ||
@@ -631,7 +687,13 @@ fm_chip_type_to_string (FmChipType type)
 guint32
 fm_chip_desc_blocks (const FmChipDesc *d)
 {
-  return d->blocks_per_lun * d->luns;
+  return d->blocks_per_lun * fm_chip_desc_all_luns (d);
+}
+
+guint
+fm_chip_desc_all_luns (const FmChipDesc *d)
+{
+  return d->luns * d->targets;
 }
 
 guint64

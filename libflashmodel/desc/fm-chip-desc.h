@@ -40,6 +40,13 @@ typedef enum {
   FM_ONFI_FEATURE_ODD_EVEN_COPYBACK = 1 << 4,
 } FmOnfiFeatures;
 
+/* The JEDEC parameter page revision a part claims (its revision bits). */
+typedef enum {
+  FM_JEDEC_VERSION_NONE = 0,
+  FM_JEDEC_VERSION_VENDOR = 1,  /* bit 1: vendor specific */
+  FM_JEDEC_VERSION_1_0 = 10,    /* bit 2: JESD230 1.0 */
+} FmJedecVersion;
+
 /* Pages that carry the factory bad block marker. */
 typedef enum {
   FM_BBM_FIRST_PAGE  = 1 << 0,
@@ -241,6 +248,9 @@ typedef struct {
 #define FM_CHIP_PAGE_SIZE_MAX 32768
 #define FM_CHIP_OOB_SIZE_MAX 4096
 #define FM_CHIP_PAGES_PER_BLOCK_MAX 65535 /* a block's next page fits 16 bits */
+/* Chip enables of a package (Linux's nand_scan() takes any maxchips;
+ * packages have 1, 2 or 4). */
+#define FM_CHIP_TARGETS_MAX 4
 #define FM_CHIP_BLOCKS_MAX (1u << 24)    /* NAND: 2^20 per LUN x 16 LUNs; NOR: 4 GiB of 256 B */
 
 #define FM_MAX_ID_BYTES 8
@@ -262,7 +272,8 @@ typedef struct {
   guint32 oob_size;
   guint32 pages_per_block;
   guint32 blocks_per_lun;
-  guint32 luns;
+  guint32 luns;         /* LUNs (dies) per chip enable */
+  guint32 targets;      /* chip enables: targets behind separate CE# */
   guint32 planes;
   guint32 bus_width;    /* 8 or 16 */
   gboolean small_page;  /* 512-byte page: pointer commands, 1 column cycle */
@@ -271,6 +282,9 @@ typedef struct {
 
   /* ONFI (onfi_version == 0 means the part has no ONFI support) */
   guint onfi_version;   /* 10, 20, 21, 22, 23, 30 */
+  /* JEDEC parameter page instead ([jedec]; 0: none). The fields below
+   * from onfi_manufacturer on are that page's then. */
+  FmJedecVersion jedec_version;
   gchar onfi_manufacturer[13];
   gchar onfi_model[21];
   guint8 jedec_id;
@@ -360,6 +374,9 @@ guint64 fm_chip_desc_size_bytes  (const FmChipDesc *desc); /* data only */
 guint   fm_chip_desc_page_bits   (const FmChipDesc *desc); /* row: page */
 guint   fm_chip_desc_block_bits  (const FmChipDesc *desc); /* row: block */
 guint   fm_chip_desc_lun_bits    (const FmChipDesc *desc); /* row: LUN */
+/* LUNs of the whole package: luns per target times targets. Blocks are
+ * numbered across them, target 0's LUNs first. */
+guint   fm_chip_desc_all_luns    (const FmChipDesc *desc);
 guint   fm_chip_desc_row_cycles  (const FmChipDesc *desc);
 guint   fm_chip_desc_col_cycles  (const FmChipDesc *desc);
 guint   fm_chip_desc_bits_per_cell (const FmChipDesc *desc);

@@ -47,9 +47,9 @@ fm_ecc_new_from_name (const gchar *name, const FmChipDesc *desc, FmEcc **ecc, GE
     return TRUE;
   if (g_str_equal (name, "auto"))
     {
-      /* No ONFI page means no stated requirement: Linux falls back to
+      /* No ONFI or JEDEC page means no stated requirement: Linux falls back to
        * 1-bit Hamming per 256 bytes for such parts. */
-      if (!desc || desc->onfi_version == 0 || desc->ecc_bits <= 1)
+      if (!desc || (desc->onfi_version == 0 && desc->jedec_version == 0) || desc->ecc_bits <= 1)
         *ecc = fm_ecc_new_hamming (256, FALSE, error);
       else
         *ecc = fm_ecc_new_bch (desc->ecc_codeword_size, desc->ecc_bits, 0, error);

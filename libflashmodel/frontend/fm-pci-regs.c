@@ -20,7 +20,8 @@ struct _FmPciRegs {
   const FmChipDesc *desc;
   FmNand *cells;          /* the array: the NAND chip, or the NOR chip's cells */
   FmClock *clock;
-  FmNandBus *nand_bus;    /* owned; NULL for NOR */
+  FmNandBus *targets[FMPCI_MAX_TARGETS]; /* owned, one per chip enable; NULL for NOR */
+  FmNandBus *nand_bus;    /* the selected target's (target 0's when none is) */
   FmNor *nor;
   FmNorCfi *cfi;          /* owned; NULL unless parallel NOR */
   FmPciSpi *spi;          /* owned; NULL unless SPI */
@@ -70,7 +71,10 @@ fm_pci_regs_new_nand (FmNand *nand, const FmPciRegsHooks *hooks, gpointer data)
 {
   FmPciRegs *regs = regs_new (FMPCI_TYPE_NAND, nand, fm_nand_clock (nand), hooks, data);
 
-  regs->nand_bus = fm_nand_bus_new (nand);
+  G_STATIC_ASSERT (FMPCI_MAX_TARGETS >= FM_CHIP_TARGETS_MAX);
+  for (guint t = 0; t < regs->desc->targets; t++)
+    regs->targets[t] = fm_nand_bus_new_target (nand, t);
+  regs->nand_bus = regs->targets[0];
   return regs;
 }
 
@@ -125,7 +129,8 @@ fm_pci_regs_free (FmPciRegs *regs)
 {
   if (!regs)
     return;
-  fm_nand_bus_free (regs->nand_bus);
+  for (guint t = 0; t < FMPCI_MAX_TARGETS; t++)
+    fm_nand_bus_free (regs->targets[t]);
   fm_nor_cfi_free (regs->cfi);
   fm_pci_spi_free (regs->spi);
   g_free (regs);
@@ -273,6 +278,8 @@ reg_read (FmPciRegs *regs, guint64 offset)
       return (guint32) chip_size (regs);
     case FMPCI_SIZE_HI:
       return (guint32) (chip_size (regs) >> 32);
+    case FMPCI_TARGETS:
+      return regs->targets[0] ? regs->desc->targets : 1;
     case FMPCI_SPI_LINES:
       if (regs->spi)
         return fm_pci_spi_lines (regs->spi);
@@ -291,7 +298,8 @@ reg_read (FmPciRegs *regs, guint64 offset)
 static void
 set_ctrl (FmPciRegs *regs, guint32 value)
 {
-  regs->ctrl = value & (FMPCI_CTRL_CE | FMPCI_CTRL_WP);
+  /* Bits 2-4 are the CE# of NAND targets 1-3; other chips have one. */
+  regs->ctrl = value & (FMPCI_CTRL_WP | (regs->type == FMPCI_TYPE_NAND ? FMPCI_CTRL_CE_ALL : FMPCI_CTRL_CE));
   if (regs->spi)
     {
       fm_pci_spi_set_wp (regs->spi, (regs->ctrl & FMPCI_CTRL_WP) != 0);
@@ -304,8 +312,28 @@ set_ctrl (FmPciRegs *regs, guint32 value)
     }
   else
     {
-      fm_nand_bus_set_ce (regs->nand_bus, (regs->ctrl & FMPCI_CTRL_CE) != 0);
-      fm_nand_bus_set_wp (regs->nand_bus, (regs->ctrl & FMPCI_CTRL_WP) != 0);
+      guint selected = 0;
+
+      /* One target drives the shared I/O lines: the first one selected.
+       * Two at once would fight on a board; the guest hears of it. */
+      regs->nand_bus = NULL;
+      for (guint t = 0; t < FMPCI_MAX_TARGETS; t++)
+        {
+          gboolean ce = (regs->ctrl & FMPCI_CTRL_CE_TARGET (t)) != 0;
+
+          selected += ce;
+          if (!regs->targets[t])
+            continue;
+          if (ce && !regs->nand_bus)
+            regs->nand_bus = regs->targets[t];
+          fm_nand_bus_set_ce (regs->targets[t], ce && regs->nand_bus == regs->targets[t]);
+          fm_nand_bus_set_wp (regs->targets[t], (regs->ctrl & FMPCI_CTRL_WP) != 0);
+        }
+      if (!regs->nand_bus)
+        regs->nand_bus = regs->targets[0];
+      if (selected > 1)
+        guest_error (regs, "CTRL 0x%x asserts the CE# of %u targets at once: only the first answers",
+                     value, selected);
     }
 }
 

@@ -89,7 +89,8 @@ guint64    fm_pci_regs_window_size  (const FmPciRegs *regs);
  * operations go on (the driver sends RESET FFh); SPI_LINES is 1 again. */
 void       fm_pci_regs_reset (FmPciRegs *regs);
 
-/* The bus model behind the interface (NULL for the other kinds). */
+/* The bus model behind the interface (NULL for the other kinds); for a
+ * package with several chip enables, the selected target's. */
 FmNandBus *fm_pci_regs_nand_bus (FmPciRegs *regs);
 FmNorCfi  *fm_pci_regs_nor_cfi  (FmPciRegs *regs);
 

@@ -148,7 +148,7 @@ fm_nand_create_image (const FmChipDesc *d, const gchar *path,
   if (!image)
     return NULL;
 
-  for (guint lun = 0; lun < d->luns; lun++)
+  for (guint lun = 0; lun < fm_chip_desc_all_luns (d); lun++)
     {
       guint count = options->factory_bad_blocks >= 0
         ? (guint) options->factory_bad_blocks
@@ -199,7 +199,7 @@ fm_nand_new (const FmChipDesc *desc, FmImage *image, FmTimingMode timing, GError
   nand = g_new0 (FmNand, 1);
   nand->desc = desc;
   nand->image = image;
-  nand->lun_ready_at = g_new0 (guint64, desc->luns);
+  nand->lun_ready_at = g_new0 (guint64, fm_chip_desc_all_luns (desc));
   nand->page_bytes = desc->page_size + desc->oob_size;
   nand->nop_limit = desc->nop;
   nand->on_die = fm_on_die_ecc_new (desc);

@@ -104,6 +104,22 @@ onfi_pages (const FmChipDesc *d)
     }
 }
 
+static void
+jedec_page (const FmChipDesc *d)
+{
+  guint8 page[FM_JEDEC_PARAM_PAGE_SIZE];
+  g_autoptr (GError) error = NULL;
+  FmJedecParams params;
+
+  fm_jedec_build_param_page (d, page);
+  if (!fm_jedec_parse_param_page (page, &params, &error))
+    fprintf (stderr, "fuzz-chip-desc: %s\n", error->message);
+  check (error == NULL, "the JEDEC parameter page built does not parse");
+  check (params.page_size == d->page_size && params.pages_per_block == d->pages_per_block &&
+         (1u << params.codeword_log2) == d->ecc_codeword_size,
+         "the JEDEC parameter page says another geometry");
+}
+
 /* A SPI NAND part on its bus, as Linux's spinand core probes and uses
  * it: RESET, READ ID, the registers, unlock, erase, program and read a
  * page, and the OTP area. */
@@ -173,6 +189,15 @@ build_nand (const FmChipDesc *d)
 
           fm_nand_bus_command (bus, 0xec);
           fm_nand_bus_address (bus, 0x00);
+          fm_nand_bus_wait_ready (bus);
+          fm_nand_bus_read_buf (bus, page, sizeof page);
+        }
+      if (d->jedec_version)
+        {
+          guint8 page[FM_JEDEC_PARAM_PAGE_SIZE];
+
+          fm_nand_bus_command (bus, 0xec);
+          fm_nand_bus_address (bus, FM_JEDEC_ADDRESS);
           fm_nand_bus_wait_ready (bus);
           fm_nand_bus_read_buf (bus, page, sizeof page);
         }
@@ -268,6 +293,8 @@ descriptor (const gchar *text)
          "a geometry beyond the FM_CHIP bounds");
   if (d->onfi_version)
     onfi_pages (d);
+  if (d->jedec_version)
+    jedec_page (d);
   if (d->type == FM_CHIP_NOR_CFI)
     g_bytes_unref (fm_nor_cfi_query_table (d));
   if (d->type == FM_CHIP_SPI_NOR)

@@ -2,6 +2,7 @@
 #include "fm-nand-bus.h"
 #include "fm-nand-bus-private.h"
 #include "fm-nand-private.h"
+#include "fm-jedec.h"
 #include "fm-onfi.h"
 #include "fm-prng.h"
 
@@ -29,7 +30,7 @@ enum {
 
 /* What data-output cycles return. */
 typedef enum {
-  OUT_NONE, OUT_ID, OUT_ONFI_SIGNATURE, OUT_PARAM, OUT_UNIQUE_ID,
+  OUT_NONE, OUT_ID, OUT_ONFI_SIGNATURE, OUT_JEDEC_SIGNATURE, OUT_PARAM, OUT_UNIQUE_ID,
   OUT_STATUS, OUT_FEATURES, OUT_PAGE,
 } DataOut;
 
@@ -82,6 +83,8 @@ typedef struct {
 struct _FmNandBus {
   FmNand *nand;
   const FmChipDesc *d;
+  guint target;           /* the chip enable this bus model answers */
+  guint first_lun;        /* its LUN 0 among the package's LUNs */
   FmClock *clock;
   gsize page_bytes;
   guint byte_width;       /* 1 or 2 bytes per data cycle */
@@ -112,7 +115,9 @@ struct _FmNandBus {
   guint small_pointer;    /* small page: 0 = area A, 1 = B, 2 = C (spare) */
 
   guint8 features[256][4];
-  guint8 param_page[FM_ONFI_PARAM_PAGE_SIZE];
+  /* The ONFI or the JEDEC parameter page (param_len bytes; 0: none). */
+  guint8 param_page[MAX (FM_ONFI_PARAM_PAGE_SIZE, FM_JEDEC_PARAM_PAGE_SIZE)];
+  gsize param_len;
   guint8 ext_param_page[FM_ONFI_EXT_PARAM_PAGE_SIZE];
   gsize ext_param_len;    /* 0: the part has no extended parameter page */
   guint8 unique_id[32];
@@ -148,7 +153,7 @@ dur (const FmNandBus *bus, guint64 ns)
 static guint64 *
 array_ready_at (FmNandBus *bus, guint lun)
 {
-  return fm_nand_lun_ready_at (bus->nand, lun);
+  return fm_nand_lun_ready_at (bus->nand, bus->first_lun + lun);
 }
 
 static gboolean
@@ -226,7 +231,7 @@ decode_row (const FmNandBus *bus, guint first)
   op.valid_address = op.lun < d->luns && block_in_lun < d->blocks_per_lun;
   if (!op.valid_address)
     op.lun = 0;
-  op.block = op.lun * d->blocks_per_lun + block_in_lun;
+  op.block = (bus->first_lun + op.lun) * d->blocks_per_lun + block_in_lun;
   op.plane = block_in_lun % d->planes;
   return op;
 }
@@ -308,12 +313,22 @@ reset_state (FmNandBus *bus)
 FmNandBus *
 fm_nand_bus_new (FmNand *nand)
 {
-  FmNandBus *bus = g_new0 (FmNandBus, 1);
+  return fm_nand_bus_new_target (nand, 0);
+}
+
+FmNandBus *
+fm_nand_bus_new_target (FmNand *nand, guint target)
+{
+  FmNandBus *bus;
   const FmChipDesc *d = fm_nand_desc (nand);
   guint64 seed = fm_image_seed (fm_nand_image (nand));
 
+  g_return_val_if_fail (target < d->targets, NULL);
+  bus = g_new0 (FmNandBus, 1);
   bus->nand = nand;
   bus->d = d;
+  bus->target = target;
+  bus->first_lun = target * d->luns;
   bus->clock = fm_nand_clock (nand);
   bus->page_bytes = fm_nand_page_bytes (nand);
   bus->byte_width = d->bus_width / 8;
@@ -333,12 +348,18 @@ fm_nand_bus_new (FmNand *nand)
   if (d->onfi_version)
     {
       fm_onfi_build_param_page (d, bus->param_page);
+      bus->param_len = FM_ONFI_PARAM_PAGE_SIZE;
       bus->ext_param_len = fm_onfi_build_ext_param_page (d, bus->ext_param_page);
     }
-  /* A per-chip unique ID: 16 bytes and their complement (ONFI layout). */
+  else if (d->jedec_version)
+    {
+      fm_jedec_build_param_page (d, bus->param_page);
+      bus->param_len = FM_JEDEC_PARAM_PAGE_SIZE;
+    }
+  /* A per-die unique ID: 16 bytes and their complement (ONFI layout). */
   for (guint i = 0; i < 16; i++)
     {
-      bus->unique_id[i] = (guint8) fm_hash64 (seed, 0x756e69, i);
+      bus->unique_id[i] = (guint8) fm_hash64 (seed, 0x756e69, i + 16 * target);
       bus->unique_id[16 + i] = ~bus->unique_id[i];
     }
   reset_state (bus);
@@ -489,7 +510,7 @@ next_sequential (const FmNandBus *bus, guint lun)
   op.page = p % d->pages_per_block;
   op.lun = lun;
   op.plane = (op.block % d->blocks_per_lun) % d->planes;
-  op.valid_address = op.block < fm_chip_desc_blocks (d) && op.block / d->blocks_per_lun == lun;
+  op.valid_address = op.block < fm_chip_desc_blocks (d) && op.block / d->blocks_per_lun == bus->first_lun + lun;
   return op;
 }
 
@@ -760,7 +781,7 @@ fm_nand_bus_command (FmNandBus *bus, guint8 c)
       open_command (bus, c);
       break;
     case CMD_READ_PARAM:
-      if (bus->d->onfi_version)
+      if (bus->param_len)
         open_command (bus, c);
       break;
     case CMD_READ_UNIQUE_ID:
@@ -890,7 +911,12 @@ address_complete (FmNandBus *bus)
       if (bus->naddr == 1)
         {
           bus->id_addr = bus->addr[0];
-          bus->out = (bus->addr[0] == 0x20 && bus->d->onfi_version) ? OUT_ONFI_SIGNATURE : OUT_ID;
+          if (bus->addr[0] == 0x20 && bus->d->onfi_version)
+            bus->out = OUT_ONFI_SIGNATURE;
+          else if (bus->addr[0] == FM_JEDEC_ADDRESS && bus->d->jedec_version)
+            bus->out = OUT_JEDEC_SIGNATURE;
+          else
+            bus->out = OUT_ID;
           bus->out_pos = 0;
           bus->cmd = NO_COMMAND;
         }
@@ -900,9 +926,14 @@ address_complete (FmNandBus *bus)
       if (bus->naddr == 1)
         {
           bus->out = bus->cmd == CMD_READ_PARAM ? OUT_PARAM : OUT_UNIQUE_ID;
+          /* A JEDEC part has its page at address 40h (JESD230) and none
+           * at ONFI's 00h: the data cycles then read FFh. */
+          if (bus->cmd == CMD_READ_PARAM && bus->d->jedec_version && bus->addr[0] != FM_JEDEC_ADDRESS)
+            bus->out = OUT_NONE;
           bus->last_random_out = bus->out;
           bus->out_pos = 0;
-          occupy (bus, bus->lun_sel, bus->d->t_r.typ_ns, bus->d->t_r.typ_ns);
+          if (bus->out != OUT_NONE)
+            occupy (bus, bus->lun_sel, bus->d->t_r.typ_ns, bus->d->t_r.typ_ns);
           bus->cmd = NO_COMMAND;
         }
       break;
@@ -1057,17 +1088,17 @@ fm_nand_bus_write_buf (FmNandBus *bus, const guint8 *buf, gsize len)
 /* The READ PARAMETER PAGE data stream: the parameter page copies, then as
  * many copies of the extended parameter page (Linux reaches it with CHANGE
  * READ COLUMN to 256 * byte 14), then around again. Parts without an
- * extended page repeat the parameter page. */
+ * extended page (every JEDEC part) repeat the parameter page. */
 static guint8
 param_byte (const FmNandBus *bus, guint pos)
 {
-  guint copies = PARAM_COPIES * FM_ONFI_PARAM_PAGE_SIZE;
+  guint copies = PARAM_COPIES * bus->param_len;
 
   if (!bus->ext_param_len)
-    return bus->param_page[pos % FM_ONFI_PARAM_PAGE_SIZE];
+    return bus->param_page[pos % bus->param_len];
   pos %= copies + PARAM_COPIES * bus->ext_param_len;
   if (pos < copies)
-    return bus->param_page[pos % FM_ONFI_PARAM_PAGE_SIZE];
+    return bus->param_page[pos % bus->param_len];
   return bus->ext_param_page[(pos - copies) % bus->ext_param_len];
 }
 
@@ -1082,6 +1113,8 @@ read_byte (FmNandBus *bus)
       return id_byte (bus, pos % bus->d->id_len);
     case OUT_ONFI_SIGNATURE:
       return pos < 4 ? "ONFI"[pos] : 0x00;
+    case OUT_JEDEC_SIGNATURE:
+      return pos < FM_JEDEC_ID_SIGNATURE_LEN ? FM_JEDEC_ID_SIGNATURE[pos] : 0x00;
     case OUT_PARAM:
       return param_byte (bus, pos);
     case OUT_UNIQUE_ID:

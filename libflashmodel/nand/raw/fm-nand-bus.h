@@ -5,7 +5,8 @@
  * ONFI command state machine a controller (or QEMU device) drives cycle by
  * cycle; the array behind it is the same FmNand the page-level API uses.
  *
- * Commands: RESET FFh, READ ID 90h (00h, 20h), READ PARAMETER PAGE ECh,
+ * Commands: RESET FFh, READ ID 90h (00h, 20h ONFI, 40h JEDEC), READ PARAMETER
+ * PAGE ECh (00h ONFI, 40h JEDEC),
  * READ UNIQUE ID EDh, READ STATUS 70h, READ STATUS ENHANCED 78h, READ PAGE
  * 00h-30h, CHANGE READ COLUMN 05h-E0h, READ CACHE SEQUENTIAL 31h, READ
  * CACHE RANDOM 00h-31h, READ CACHE END 3Fh, PAGE PROGRAM 80h-10h, CACHE
@@ -32,8 +33,16 @@ enum {
   FM_STATUS_WP_N = 1 << 7, /* 1: not write protected */
 };
 
-/* The bus does not own NAND; free the bus first. */
+/* The bus does not own NAND; free the bus first. fm_nand_bus_new() is
+ * target 0 (the first CE#). */
 FmNandBus *fm_nand_bus_new  (FmNand *nand);
+/* The target behind chip enable TARGET (below the descriptor's
+ * chip-enables) of a package with several: its own command state, LUNs,
+ * registers and features, over its share of the array (blocks from
+ * TARGET * luns * blocks-per-lun on). The targets of a package share
+ * the I/O lines and WP#: a host drives each through its own bus model,
+ * asserting the CE# of one. */
+FmNandBus *fm_nand_bus_new_target (FmNand *nand, guint target);
 void       fm_nand_bus_free (FmNandBus *bus);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmNandBus, fm_nand_bus_free)
 

@@ -1,68 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The ONFI parameter page and its extended page built from a descriptor,
+ * and their parsers (fm-onfi.h).
+ */
 #include "fm-onfi.h"
 #include "fm-crc.h"
+#include "fm-param-fields.h"
 #include "fm-error.h"
 
 #include <string.h>
-
-static void
-put16 (guint8 *p, guint off, guint v)
-{
-  p[off] = v & 0xff;
-  p[off + 1] = (v >> 8) & 0xff;
-}
-
-static void
-put32 (guint8 *p, guint off, guint32 v)
-{
-  put16 (p, off, v & 0xffff);
-  put16 (p, off + 2, v >> 16);
-}
-
-static guint
-get16 (const guint8 *p, guint off)
-{
-  return p[off] | (p[off + 1] << 8);
-}
-
-static guint32
-get32 (const guint8 *p, guint off)
-{
-  return get16 (p, off) | ((guint32) get16 (p, off + 2) << 16);
-}
-
-/* Space-padded, not NUL-terminated, as the specification requires. */
-static void
-put_padded (guint8 *p, guint off, guint width, const gchar *s)
-{
-  memset (p + off, ' ', width);
-  memcpy (p + off, s, MIN (strlen (s), width));
-}
-
-/* Endurance fields are a value byte and a power-of-ten multiplier byte. */
-static void
-put_endurance (guint8 *p, guint off, guint64 cycles)
-{
-  guint mult = 0;
-
-  while (cycles > 255)
-    {
-      cycles /= 10;
-      mult++;
-    }
-  p[off] = (guint8) cycles;
-  p[off + 1] = (guint8) mult;
-}
-
-static guint64
-get_endurance (const guint8 *p, guint off)
-{
-  guint64 v = p[off];
-
-  for (guint i = 0; i < p[off + 1]; i++)
-    v *= 10;
-  return v;
-}
 
 static guint
 revision_bits (guint version)
@@ -76,26 +22,6 @@ revision_bits (guint version)
     if (versions[i] <= version)
       bits |= 1u << (i + 1);
   return bits;
-}
-
-static guint16
-onfi_optional_commands (const FmChipDesc *d)
-{
-  guint16 v = 0;
-
-  if (d->commands & FM_CMD_CACHE_PROGRAM) v |= FM_ONFI_OPT_CACHE_PROGRAM;
-  if (d->commands & FM_CMD_READ_CACHE) v |= FM_ONFI_OPT_READ_CACHE;
-  if (d->commands & FM_CMD_GET_SET_FEATURES) v |= FM_ONFI_OPT_GET_SET_FEATURES;
-  if (d->commands & FM_CMD_READ_STATUS_ENHANCED) v |= FM_ONFI_OPT_READ_STATUS_ENHANCED;
-  if (d->commands & FM_CMD_COPYBACK) v |= FM_ONFI_OPT_COPYBACK;
-  if (d->commands & FM_CMD_READ_UNIQUE_ID) v |= FM_ONFI_OPT_READ_UNIQUE_ID;
-  return v;
-}
-
-static guint
-us_ceil (guint64 ns)
-{
-  return (guint) MIN ((ns + 999) / 1000, 0xffff);
 }
 
 gboolean
@@ -121,31 +47,31 @@ fm_onfi_build_param_page (const FmChipDesc *d, guint8 *p)
   memset (p, 0, FM_ONFI_PARAM_PAGE_SIZE);
 
   memcpy (p + FM_ONFI_OFF_SIGNATURE, "ONFI", 4);
-  put16 (p, FM_ONFI_OFF_REVISION, revision_bits (d->onfi_version));
-  put16 (p, FM_ONFI_OFF_FEATURES, d->onfi_features | (ext ? FM_ONFI_FEATURES_EXT_PARAM_PAGE : 0));
-  put16 (p, FM_ONFI_OFF_OPT_CMD, onfi_optional_commands (d));
+  fm_param_put16 (p, FM_ONFI_OFF_REVISION, revision_bits (d->onfi_version));
+  fm_param_put16 (p, FM_ONFI_OFF_FEATURES, d->onfi_features | (ext ? FM_ONFI_FEATURES_EXT_PARAM_PAGE : 0));
+  fm_param_put16 (p, FM_ONFI_OFF_OPT_CMD, fm_param_optional_commands (d));
   if (ext)
     {
       /* Linux reads the extended page at 256 * byte 14 after ECh. */
-      put16 (p, FM_ONFI_OFF_EXT_PARAM_LEN, FM_ONFI_EXT_PARAM_PAGE_SIZE / 16);
+      fm_param_put16 (p, FM_ONFI_OFF_EXT_PARAM_LEN, FM_ONFI_EXT_PARAM_PAGE_SIZE / 16);
       p[FM_ONFI_OFF_NUM_PARAM_PAGES] = FM_ONFI_PARAM_PAGE_COPIES;
     }
 
-  put_padded (p, FM_ONFI_OFF_MANUFACTURER, 12, d->onfi_manufacturer);
-  put_padded (p, FM_ONFI_OFF_MODEL, 20, d->onfi_model);
+  fm_param_put_padded (p, FM_ONFI_OFF_MANUFACTURER, 12, d->onfi_manufacturer);
+  fm_param_put_padded (p, FM_ONFI_OFF_MODEL, 20, d->onfi_model);
   p[FM_ONFI_OFF_JEDEC_ID] = d->jedec_id;
 
-  put32 (p, FM_ONFI_OFF_PAGE_SIZE, d->page_size);
-  put16 (p, FM_ONFI_OFF_SPARE_SIZE, d->oob_size);
-  put32 (p, FM_ONFI_OFF_PAGES_PER_BLOCK, d->pages_per_block);
-  put32 (p, FM_ONFI_OFF_BLOCKS_PER_LUN, d->blocks_per_lun);
+  fm_param_put32 (p, FM_ONFI_OFF_PAGE_SIZE, d->page_size);
+  fm_param_put16 (p, FM_ONFI_OFF_SPARE_SIZE, d->oob_size);
+  fm_param_put32 (p, FM_ONFI_OFF_PAGES_PER_BLOCK, d->pages_per_block);
+  fm_param_put32 (p, FM_ONFI_OFF_BLOCKS_PER_LUN, d->blocks_per_lun);
   p[FM_ONFI_OFF_LUNS] = d->luns;
   p[FM_ONFI_OFF_ADDR_CYCLES] = (fm_chip_desc_col_cycles (d) << 4) | fm_chip_desc_row_cycles (d);
   p[FM_ONFI_OFF_BITS_PER_CELL] = fm_chip_desc_bits_per_cell (d);
-  put16 (p, FM_ONFI_OFF_BAD_BLOCKS_MAX, d->factory_bad_blocks_max);
-  put_endurance (p, FM_ONFI_OFF_ENDURANCE, d->pe_cycles);
+  fm_param_put16 (p, FM_ONFI_OFF_BAD_BLOCKS_MAX, d->factory_bad_blocks_max);
+  fm_param_put_endurance (p, FM_ONFI_OFF_ENDURANCE, d->pe_cycles);
   p[FM_ONFI_OFF_GUARANTEED_BLOCKS] = d->guaranteed_valid_blocks;
-  put_endurance (p, FM_ONFI_OFF_GUARANTEED_ENDURANCE, d->guaranteed_block_endurance);
+  fm_param_put_endurance (p, FM_ONFI_OFF_GUARANTEED_ENDURANCE, d->guaranteed_block_endurance);
   p[FM_ONFI_OFF_NOP] = d->nop;
   /* Bits per 512 bytes; for other codewords (ONFI 2.1+) FFh sends the
    * host to the extended parameter page. Older descriptors with another
@@ -158,17 +84,17 @@ fm_onfi_build_param_page (const FmChipDesc *d, guint8 *p)
     interleaved_ops |= 1u << 2; /* program cache supported with multi-plane */
   p[FM_ONFI_OFF_INTERLEAVED_OPS] = interleaved_ops;
 
-  put16 (p, FM_ONFI_OFF_TIMING_MODES, d->timing_modes);
-  put16 (p, FM_ONFI_OFF_CACHE_TIMING_MODES, d->cache_timing_modes);
-  put16 (p, FM_ONFI_OFF_TPROG, us_ceil (d->t_prog.max_ns));
-  put16 (p, FM_ONFI_OFF_TBERS, us_ceil (d->t_bers.max_ns));
-  put16 (p, FM_ONFI_OFF_TR, us_ceil (d->t_r.max_ns));
-  put16 (p, FM_ONFI_OFF_TCCS, d->tccs_ns);
+  fm_param_put16 (p, FM_ONFI_OFF_TIMING_MODES, d->timing_modes);
+  fm_param_put16 (p, FM_ONFI_OFF_CACHE_TIMING_MODES, d->cache_timing_modes);
+  fm_param_put16 (p, FM_ONFI_OFF_TPROG, fm_param_us_ceil (d->t_prog.max_ns));
+  fm_param_put16 (p, FM_ONFI_OFF_TBERS, fm_param_us_ceil (d->t_bers.max_ns));
+  fm_param_put16 (p, FM_ONFI_OFF_TR, fm_param_us_ceil (d->t_r.max_ns));
+  fm_param_put16 (p, FM_ONFI_OFF_TCCS, d->tccs_ns);
   if (d->onfi_version >= 20)
-    put16 (p, FM_ONFI_OFF_TADL, d->tadl_ns);
-  put16 (p, FM_ONFI_OFF_VENDOR_REVISION, d->vendor_revision);
+    fm_param_put16 (p, FM_ONFI_OFF_TADL, d->tadl_ns);
+  fm_param_put16 (p, FM_ONFI_OFF_VENDOR_REVISION, d->vendor_revision);
 
-  put16 (p, FM_ONFI_OFF_CRC, fm_crc16_onfi (FM_ONFI_CRC_INIT, p, FM_ONFI_OFF_CRC));
+  fm_param_put16 (p, FM_ONFI_OFF_CRC, fm_crc16_onfi (FM_ONFI_CRC_INIT, p, FM_ONFI_OFF_CRC));
 }
 
 gsize
@@ -185,9 +111,9 @@ fm_onfi_build_ext_param_page (const FmChipDesc *d, guint8 *e)
   e[FM_ONFI_EXT_OFF_SECTIONS + 1] = 1;
   ecc[0] = (guint8) d->ecc_bits;
   ecc[1] = (guint8) __builtin_ctz (d->ecc_codeword_size);
-  put16 (ecc, 2, d->factory_bad_blocks_max);
-  put_endurance (ecc, 4, d->pe_cycles);
-  put16 (e, FM_ONFI_EXT_OFF_CRC,
+  fm_param_put16 (ecc, 2, d->factory_bad_blocks_max);
+  fm_param_put_endurance (ecc, 4, d->pe_cycles);
+  fm_param_put16 (e, FM_ONFI_EXT_OFF_CRC,
          fm_crc16_onfi (FM_ONFI_CRC_INIT, e + 2, FM_ONFI_EXT_PARAM_PAGE_SIZE - 2));
   return FM_ONFI_EXT_PARAM_PAGE_SIZE;
 }
@@ -204,7 +130,7 @@ fm_onfi_parse_ext_param_page (const guint8 *e, gsize len, FmOnfiExtEcc *o,
       g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT, "extended parameter page too short");
       return FALSE;
     }
-  if (fm_crc16_onfi (FM_ONFI_CRC_INIT, e + 2, len - 2) != get16 (e, FM_ONFI_EXT_OFF_CRC))
+  if (fm_crc16_onfi (FM_ONFI_CRC_INIT, e + 2, len - 2) != fm_param_get16 (e, FM_ONFI_EXT_OFF_CRC))
     {
       g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT, "extended parameter page CRC mismatch");
       return FALSE;
@@ -252,17 +178,9 @@ fm_onfi_parse_ext_param_page (const guint8 *e, gsize len, FmOnfiExtEcc *o,
   memset (o, 0, sizeof *o);
   o->ecc_bits = e[cursor];
   o->codeword_log2 = e[cursor + 1];
-  o->bad_blocks_max = get16 (e, cursor + 2);
-  o->endurance = get_endurance (e, cursor + 4);
+  o->bad_blocks_max = fm_param_get16 (e, cursor + 2);
+  o->endurance = fm_param_get_endurance (e, cursor + 4);
   return TRUE;
-}
-
-static void
-get_trimmed (const guint8 *p, guint off, guint width, gchar *out)
-{
-  memcpy (out, p + off, width);
-  out[width] = '\0';
-  g_strchomp (out);
 }
 
 gboolean
@@ -275,13 +193,13 @@ fm_onfi_parse_param_page (const guint8 *p, FmOnfiParams *o, GError **error)
       g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT, "parameter page has no ONFI signature");
       return FALSE;
     }
-  if (fm_crc16_onfi (FM_ONFI_CRC_INIT, p, FM_ONFI_OFF_CRC) != get16 (p, FM_ONFI_OFF_CRC))
+  if (fm_crc16_onfi (FM_ONFI_CRC_INIT, p, FM_ONFI_OFF_CRC) != fm_param_get16 (p, FM_ONFI_OFF_CRC))
     {
       g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_CORRUPT, "parameter page CRC mismatch");
       return FALSE;
     }
   memset (o, 0, sizeof *o);
-  rev = get16 (p, FM_ONFI_OFF_REVISION);
+  rev = fm_param_get16 (p, FM_ONFI_OFF_REVISION);
   /* The highest version bit wins, as in Linux. */
   for (guint bit = 6; bit >= 1; bit--)
     if (rev & (1u << bit))
@@ -290,41 +208,41 @@ fm_onfi_parse_param_page (const guint8 *p, FmOnfiParams *o, GError **error)
         o->version = versions[bit];
         break;
       }
-  get_trimmed (p, FM_ONFI_OFF_MANUFACTURER, 12, o->manufacturer);
-  get_trimmed (p, FM_ONFI_OFF_MODEL, 20, o->model);
+  fm_param_get_trimmed (p, FM_ONFI_OFF_MANUFACTURER, 12, o->manufacturer);
+  fm_param_get_trimmed (p, FM_ONFI_OFF_MODEL, 20, o->model);
   o->jedec_id = p[FM_ONFI_OFF_JEDEC_ID];
-  o->features = get16 (p, FM_ONFI_OFF_FEATURES);
-  o->opt_cmd = get16 (p, FM_ONFI_OFF_OPT_CMD);
+  o->features = fm_param_get16 (p, FM_ONFI_OFF_FEATURES);
+  o->opt_cmd = fm_param_get16 (p, FM_ONFI_OFF_OPT_CMD);
   if (o->version >= 21)
     {
       o->num_param_pages = p[FM_ONFI_OFF_NUM_PARAM_PAGES];
       if (o->features & FM_ONFI_FEATURES_EXT_PARAM_PAGE)
-        o->ext_param_page_len = get16 (p, FM_ONFI_OFF_EXT_PARAM_LEN) * 16;
+        o->ext_param_page_len = fm_param_get16 (p, FM_ONFI_OFF_EXT_PARAM_LEN) * 16;
     }
-  o->page_size = get32 (p, FM_ONFI_OFF_PAGE_SIZE);
-  o->oob_size = get16 (p, FM_ONFI_OFF_SPARE_SIZE);
-  o->pages_per_block = get32 (p, FM_ONFI_OFF_PAGES_PER_BLOCK);
-  o->blocks_per_lun = get32 (p, FM_ONFI_OFF_BLOCKS_PER_LUN);
+  o->page_size = fm_param_get32 (p, FM_ONFI_OFF_PAGE_SIZE);
+  o->oob_size = fm_param_get16 (p, FM_ONFI_OFF_SPARE_SIZE);
+  o->pages_per_block = fm_param_get32 (p, FM_ONFI_OFF_PAGES_PER_BLOCK);
+  o->blocks_per_lun = fm_param_get32 (p, FM_ONFI_OFF_BLOCKS_PER_LUN);
   o->luns = p[FM_ONFI_OFF_LUNS];
   o->row_cycles = p[FM_ONFI_OFF_ADDR_CYCLES] & 0xf;
   o->col_cycles = p[FM_ONFI_OFF_ADDR_CYCLES] >> 4;
   o->bits_per_cell = p[FM_ONFI_OFF_BITS_PER_CELL];
-  o->bad_blocks_max = get16 (p, FM_ONFI_OFF_BAD_BLOCKS_MAX);
-  o->endurance = get_endurance (p, FM_ONFI_OFF_ENDURANCE);
+  o->bad_blocks_max = fm_param_get16 (p, FM_ONFI_OFF_BAD_BLOCKS_MAX);
+  o->endurance = fm_param_get_endurance (p, FM_ONFI_OFF_ENDURANCE);
   o->nop = p[FM_ONFI_OFF_NOP];
   o->ecc_bits = p[FM_ONFI_OFF_ECC_BITS];
   o->plane_bits = p[FM_ONFI_OFF_PLANE_BITS];
   o->interleaved_ops = p[FM_ONFI_OFF_INTERLEAVED_OPS];
   o->guaranteed_blocks = p[FM_ONFI_OFF_GUARANTEED_BLOCKS];
-  o->guaranteed_endurance = get_endurance (p, FM_ONFI_OFF_GUARANTEED_ENDURANCE);
-  o->timing_modes = get16 (p, FM_ONFI_OFF_TIMING_MODES);
-  o->cache_timing_modes = get16 (p, FM_ONFI_OFF_CACHE_TIMING_MODES);
+  o->guaranteed_endurance = fm_param_get_endurance (p, FM_ONFI_OFF_GUARANTEED_ENDURANCE);
+  o->timing_modes = fm_param_get16 (p, FM_ONFI_OFF_TIMING_MODES);
+  o->cache_timing_modes = fm_param_get16 (p, FM_ONFI_OFF_CACHE_TIMING_MODES);
   if (o->version >= 20)
-    o->t_adl_ns = get16 (p, FM_ONFI_OFF_TADL);
-  o->vendor_revision = get16 (p, FM_ONFI_OFF_VENDOR_REVISION);
-  o->t_prog_us = get16 (p, FM_ONFI_OFF_TPROG);
-  o->t_bers_us = get16 (p, FM_ONFI_OFF_TBERS);
-  o->t_r_us = get16 (p, FM_ONFI_OFF_TR);
-  o->t_ccs_ns = get16 (p, FM_ONFI_OFF_TCCS);
+    o->t_adl_ns = fm_param_get16 (p, FM_ONFI_OFF_TADL);
+  o->vendor_revision = fm_param_get16 (p, FM_ONFI_OFF_VENDOR_REVISION);
+  o->t_prog_us = fm_param_get16 (p, FM_ONFI_OFF_TPROG);
+  o->t_bers_us = fm_param_get16 (p, FM_ONFI_OFF_TBERS);
+  o->t_r_us = fm_param_get16 (p, FM_ONFI_OFF_TR);
+  o->t_ccs_ns = fm_param_get16 (p, FM_ONFI_OFF_TCCS);
   return TRUE;
 }
