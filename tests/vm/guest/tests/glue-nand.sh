@@ -4,6 +4,7 @@
 # geometry, bus width and (ONFI) ECC requirement, by the vendor code of
 # the descriptor's manufacturer, and ONFI chips run at their best timing
 # mode. The vendor line nand_base printed for each chip is listed.
+#glue-qemu: -device flashmodel-pci,chip=esmt-f59l2g81a
 #glue-qemu: -device flashmodel-pci,chip=hynix-h27u4g6f2d
 #glue-qemu: -device flashmodel-pci,chip=macronix-mx30lf1g18ac
 #glue-qemu: -device flashmodel-pci,chip=micron-mt29f2g
