@@ -35,6 +35,10 @@ static const struct {
 } linux_full_ids[] = {
   { "TC58NVG0S3E 1G 3.3V 8-bit", { 0x98, 0xd1, 0x90, 0x15, 0x76, 0x14, 0x01, 0x00 }, 8,
     2048, 128 * 1024, 64, 128, 1, 512 },
+  { "H27UCG8T2ATR-BC 64G 3.3V 8-bit", { 0xad, 0xde, 0x94, 0xda, 0x74, 0xc4 }, 6,
+    8192, 2 * 1024 * 1024, 640, 8192, 40, 1024 },
+  { "H27UCG8T2ETR-BC 64G 3.3V 8-bit", { 0xad, 0xde, 0x14, 0xa7, 0x42, 0x4a }, 6,
+    16384, 4 * 1024 * 1024, 1664, 8192, 40, 1024 },
   { "TC58NVG2S0F 4G 3.3V 8-bit", { 0x98, 0xdc, 0x90, 0x26, 0x76, 0x15, 0x01, 0x08 }, 8,
     4096, 256 * 1024, 224, 512, 4, 512 },
 };
@@ -218,8 +222,8 @@ test_all_load (void)
       g_assert_no_error (error);
       g_assert_cmpstr (d->name, ==, names[i]);
     }
-  /* 22 parts before the raw NAND parts of ESMT, Hynix, Macronix, Spansion and Toshiba (2) */
-  g_assert_cmpuint (g_strv_length (names), >=, 28);
+  /* 22 parts before the raw NAND parts of ESMT, Hynix (3), Macronix, Spansion and Toshiba (2) */
+  g_assert_cmpuint (g_strv_length (names), >=, 30);
 }
 
 static void
