@@ -6,6 +6,8 @@
 # mode. The vendor line nand_base printed for each chip is listed.
 #glue-qemu: -device flashmodel-pci,chip=esmt-f59l2g81a
 #glue-qemu: -device flashmodel-pci,chip=hynix-h27u4g6f2d
+#glue-qemu: -device flashmodel-pci,chip=hynix-h27ucg8t2atr
+#glue-qemu: -device flashmodel-pci,chip=hynix-h27ucg8t2etr
 #glue-qemu: -device flashmodel-pci,chip=macronix-mx30lf1g18ac
 #glue-qemu: -device flashmodel-pci,chip=micron-mt29f2g
 #glue-qemu: -device flashmodel-pci,chip=micron-mt29f32g
@@ -74,7 +76,7 @@ for chip in $chips; do
     best=$(info_value "$chip" "timing modes" | tr -d ' ' | tr ',' '\n' | tail -n 1)
     check "$chip: runs at ONFI timing mode $best" grep -q "$chip: ONFI timing mode $best\$" /tmp/dmesg
   else
-    check "$chip: detected from its ID bytes" grep -q "$chip: NAND, " /tmp/dmesg
+    check "$chip: detected from its ID bytes" grep -q "$chip: NAND\( (MLC)\)\{0,1\}, " /tmp/dmesg
   fi
 done
 # The kernel's own detection lines, for the record.
