@@ -1,13 +1,23 @@
 # Every shipped NAND descriptor on QEMU's flashmodel-pci device, driven by
 # Linux's own nand_base through kernel/flashmodel-pci-core.c: the chip is
 # identified (ONFI parameter page or ID table), with the descriptor's
-# geometry, and ONFI chips run at their best timing mode.
+# geometry, bus width and (ONFI) ECC requirement, by the vendor code of
+# the descriptor's manufacturer, and ONFI chips run at their best timing
+# mode. The vendor line nand_base printed for each chip is listed.
+#glue-qemu: -device flashmodel-pci,chip=esmt-f59l2g81a
+#glue-qemu: -device flashmodel-pci,chip=hynix-h27u4g6f2d
+#glue-qemu: -device flashmodel-pci,chip=hynix-h27ucg8t2atr
+#glue-qemu: -device flashmodel-pci,chip=hynix-h27ucg8t2etr
+#glue-qemu: -device flashmodel-pci,chip=macronix-mx30lf1g18ac
 #glue-qemu: -device flashmodel-pci,chip=micron-mt29f2g
 #glue-qemu: -device flashmodel-pci,chip=micron-mt29f32g
 #glue-qemu: -device flashmodel-pci,chip=micron-mt29f4g
 #glue-qemu: -device flashmodel-pci,chip=micron-mt29f4g16
 #glue-qemu: -device flashmodel-pci,chip=samsung-k9f1208
 #glue-qemu: -device flashmodel-pci,chip=samsung-k9f2g08
+#glue-qemu: -device flashmodel-pci,chip=spansion-s34ml04g1
+#glue-qemu: -device flashmodel-pci,chip=toshiba-tc58nvg0s3e
+#glue-qemu: -device flashmodel-pci,chip=toshiba-tc58nvg2s0f
 #glue-qemu: -device flashmodel-pci,chip=winbond-w29n01hv
 . /fm/lib.sh
 
@@ -36,6 +46,29 @@ for chip in $chips; do
   check_eq "$chip: size" "$size" "$(mtd_attr "$mtd" size)"
   check_eq "$chip: type" "$(flashmodel info "$chip" | grep -q '(nand-mlc)' && echo mlc-nand || echo nand)" \
     "$(mtd_attr "$mtd" type)"
+  # nand_base's "nand: <manufacturer> <model>" line printed just before
+  # this chip's report: the manufacturer whose vendor code (nand_<vendor>.c
+  # detect and init) ran for it.
+  vendor_line=$(awk -v chip="$chip: " '
+    /nand: / && !/device found|MiB, |bus width/ { sub(/.*nand: /, ""); last = $0 }
+    index($0, chip) && / MiB, x/ { print last; exit }' /tmp/dmesg)
+  vendor=$(flashmodel info "$chip" | sed -n '1s/^[^:]*: \([^ ]*\) .*/\1/p')
+  diag "$chip: Linux vendor path: $vendor_line"
+  # Linux's names join some vendors: "AMD/Spansion", "Toshiba"
+  case "/${vendor_line%% *}/" in
+    */"$vendor"/*) pass "$chip: Linux's manufacturer is $vendor (its nand_<vendor>.c ran)" ;;
+    *) fail "$chip: Linux's manufacturer is $vendor (its nand_<vendor>.c ran)"
+       diag "got: ${vendor_line%% *}" ;;
+  esac
+  # flashmodel-pci's report line: "..., <size> MiB, x<bus>, <page>+<oob>-byte
+  # pages, <block> KiB blocks, <ECC> (chip needs <strength>/<step>)"
+  report=$(grep "flashmodel-pci .*: $chip: .* MiB, x" /tmp/dmesg | head -n 1)
+  bus=$(info_value "$chip" 'bus width' | cut -d ' ' -f 1)
+  check_eq "$chip: bus width" "$bus" "$(echo "$report" | sed -n 's/.* MiB, \(x[0-9]*\), .*/\1/p')"
+  ecc=$(info_value "$chip" 'ECC required' | sed -n 's/^\([0-9]*\) bits per \([0-9]*\) bytes$/\1\/\2/p')
+  if [ -n "$ecc" ]; then
+    check_eq "$chip: ECC requirement" "$ecc" "$(echo "$report" | sed -n 's/.*(chip needs \([0-9/]*\))$/\1/p')"
+  fi
   onfi_model=$(flashmodel info "$chip" | sed -n 's/^  manufacturer \/ model  *[^/]* \/ \([^ ]*\) .*/\1/p')
   if [ -n "$onfi_model" ]; then
     check "$chip: detected by its ONFI parameter page as $onfi_model" \
@@ -43,7 +76,7 @@ for chip in $chips; do
     best=$(info_value "$chip" "timing modes" | tr -d ' ' | tr ',' '\n' | tail -n 1)
     check "$chip: runs at ONFI timing mode $best" grep -q "$chip: ONFI timing mode $best\$" /tmp/dmesg
   else
-    check "$chip: detected from its ID bytes" grep -q "$chip: NAND, " /tmp/dmesg
+    check "$chip: detected from its ID bytes" grep -q "$chip: NAND\( (MLC)\)\{0,1\}, " /tmp/dmesg
   fi
 done
 # The kernel's own detection lines, for the record.
