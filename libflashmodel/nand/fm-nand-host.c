@@ -10,6 +10,7 @@ struct _FmNandHost {
   FmEcc *ecc;   /* NULL: none */
   gsize page_bytes;
   guint steps;
+  guint subpage_size;   /* the unit of a write (Linux's chip->subpagesize) */
   guint ecc_offset;     /* first ECC byte in the spare area */
   guint16 *free_bytes;  /* spare offsets of the free bytes, in order */
   guint n_free;
@@ -19,6 +20,43 @@ struct _FmNandHost {
   FmHostOnDieReport on_die_report;  /* NULL: the chip's own counts */
   gpointer on_die_report_data;
 };
+
+/* Samsung's K9F1G08U0E (21 nm), which nand_samsung.c marks
+ * NAND_NO_SUBPAGE_WRITE: device 0xF1 with 01b in the low bits of ID byte
+ * 4, recognised by its ID bytes (no ONFI page, no full-ID table entry). */
+static gboolean
+samsung_no_subpage_write (const FmChipDesc *d)
+{
+  return d->id_len > 4 && d->id[0] == 0xec && d->id[1] == 0xf1 && (d->id[4] & 0x3) == 0x1 &&
+         d->onfi_version == 0;
+}
+
+/*
+ * Linux's sub-page shift for the chip with STEPS ECC steps per page, as
+ * nand_scan_tail() sets mtd->subpage_sft: an SLC part is written in
+ * halves of a page of 2 steps, in quarters of one of 4, 8 or 16 steps,
+ * else (MLC, no ECC: one step) in whole pages. Linux does not look at the
+ * part's NOP; a part with fewer partial programs than sub-pages fails the
+ * extra programs, as the real one would. Linux's SPI NAND core sets no
+ * sub-pages at all.
+ */
+static guint
+linux_subpage_shift (const FmChipDesc *d, guint steps)
+{
+  if (d->type != FM_CHIP_NAND_SLC || samsung_no_subpage_write (d))
+    return 0;
+  switch (steps)
+    {
+    case 2:
+      return 1;
+    case 4:
+    case 8:
+    case 16:
+      return 2;
+    default:
+      return 0;
+    }
+}
 
 FmNandHost *
 fm_nand_host_new (FmNand *nand, FmEcc *ecc, GError **error)
@@ -70,6 +108,9 @@ fm_nand_host_new (FmNand *nand, FmEcc *ecc, GError **error)
   /* The chip's layout: its parity bytes are not free. A SPI NAND part
    * keeps it with its ECC off too, as Linux's spinand keeps the vendor's
    * ooblayout without an ECC engine. */
+  /* On-die ECC: Linux's Micron driver sets 512-byte steps. */
+  host->subpage_size = d->page_size >> linux_subpage_shift (d, host->on_die ? d->page_size / FM_ON_DIE_ECC_SECTOR
+                                                                            : MAX (host->steps, 1u));
   if (host->on_die || (!ecc && d->type == FM_CHIP_SPI_NAND))
     {
       host->n_free = fm_on_die_ecc_free_bytes (d, host->free_bytes);
@@ -105,6 +146,12 @@ guint
 fm_nand_host_oob_avail (const FmNandHost *host)
 {
   return host->n_free;
+}
+
+guint
+fm_nand_host_subpage_size (const FmNandHost *host)
+{
+  return host->subpage_size;
 }
 
 const FmEcc *
@@ -356,13 +403,14 @@ fm_nand_host_write (FmNandHost *host, guint64 addr, gsize len, const guint8 *dat
   const FmChipDesc *d = host->d;
   guint64 first, n_pages;
   guint per_page_oob = oob_avail (host, mode) - (ooblen ? ooboffs : 0);
-  gsize oob_done = 0;
+  gsize oob_done = 0, data_done = 0;
 
-  if (addr % d->page_size || len % d->page_size)
+  /* nand_do_write_ops()'s rule: whole sub-pages. */
+  if (addr % host->subpage_size || len % host->subpage_size)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE,
-                   "writes must be whole %u-byte pages (address %" G_GUINT64_FORMAT ", %" G_GSIZE_FORMAT " bytes)",
-                   d->page_size, addr, len);
+                   "writes must be whole %u-byte %s (address %" G_GUINT64_FORMAT ", %" G_GSIZE_FORMAT " bytes)",
+                   host->subpage_size, host->subpage_size < d->page_size ? "sub-pages" : "pages", addr, len);
       return FALSE;
     }
   if (!plan (host, addr, len, ooboffs, ooblen, mode, &first, &n_pages, error))
@@ -370,11 +418,20 @@ fm_nand_host_write (FmNandHost *host, guint64 addr, gsize len, const guint8 *dat
   for (guint64 p = first; p < first + n_pages; p++)
     {
       guint8 *spare = host->page + d->page_size;
+      guint64 page_addr = p * d->page_size;
+      guint from = 0, to = 0;  /* the in-band bytes written, in the page */
       gboolean ok;
 
+      /* What the request leaves out of the page stays all ones, so a
+       * program changes only the sub-pages written. */
       memset (host->page, 0xff, host->page_bytes);
       if (len)
-        memcpy (host->page, data + (p - first) * d->page_size, d->page_size);
+        {
+          from = MAX (addr, page_addr) - page_addr;
+          to = MIN (addr + len, page_addr + d->page_size) - page_addr;
+          memcpy (host->page + from, data + data_done, to - from);
+          data_done += to - from;
+        }
       if (ooblen > oob_done)
         {
           gsize n = MIN (ooblen - oob_done, per_page_oob);
@@ -382,9 +439,12 @@ fm_nand_host_write (FmNandHost *host, guint64 addr, gsize len, const guint8 *dat
           transfer_oob (host, spare, (guint8 *) oob + oob_done, ooboffs, n, mode, TRUE);
           oob_done += n;
         }
-      /* ECC covers the in-band data; an OOB-only write leaves it alone. */
+      /* ECC covers the in-band data of the steps written; the other
+       * steps' ECC bytes stay FFh, as nand_write_subpage_hwecc() leaves
+       * them, for a later program of their sub-page. An OOB-only write
+       * leaves it all alone. */
       if (host->ecc && !raw && len)
-        for (guint s = 0; s < host->steps; s++)
+        for (guint s = from / host->ecc->step_size; s < to / host->ecc->step_size; s++)
           fm_ecc_encode (host->ecc, host->page + s * host->ecc->step_size,
                          spare + host->ecc_offset + s * host->ecc->ecc_bytes);
       pause_on_die_for_raw (host, raw, TRUE);
