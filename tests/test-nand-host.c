@@ -373,6 +373,46 @@ test_subpage_writes (void)
   host_clear (&h);
 }
 
+/* A small page part with Hamming per 256 bytes has Linux's small page
+ * spare layout (nand_ooblayout_sp_ops), as nand_base gives it on the
+ * same chip: 8 free bytes at 8-15, the six ECC bytes at 0-3 and 6-7, the
+ * marker byte 5 and byte 4 untouched; and 256-byte sub-pages. */
+static void
+test_small_page_layout (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmChipDesc) desc = fm_test_chip ("samsung-k9f1208");
+  g_autoptr (FmNand) nand = fm_test_nand (desc, 4, 0, FM_TIMING_NONE);
+  g_autoptr (FmNandHost) host = fm_nand_host_new (nand, fm_ecc_new_hamming (256, FALSE, NULL), &error);
+  g_autofree guint8 *data = fm_test_pattern (512, 5);
+  guint8 free_bytes[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, spare[16], back[512];
+  guint64 addr = 0;
+  gboolean bad = TRUE;
+  FmHostReadResult r;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (desc->page_size, ==, 512);
+  g_assert_cmpuint (fm_nand_host_oob_avail (host), ==, 8);
+  g_assert_cmpuint (fm_nand_host_subpage_size (host), ==, 256);
+  /* The first good block's first page. */
+  while (fm_nand_block_is_bad (nand, addr / (512 * desc->pages_per_block), &bad, NULL) && bad)
+    addr += 512 * desc->pages_per_block;
+  g_assert_true (fm_nand_host_write (host, addr, 512, data, 0, 8, free_bytes, FM_HOST_OOB_AUTO, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (fm_nand_host_read (host, addr, 0, NULL, 0, 16, spare, FM_HOST_OOB_PLACE, TRUE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (spare + 8, 8, free_bytes, 8);
+  g_assert_cmphex (spare[4], ==, 0xff);
+  g_assert_cmphex (spare[5], ==, 0xff);
+  /* Hamming's ECC of patterned data is not all ones in either step. */
+  g_assert_true (spare[0] != 0xff || spare[1] != 0xff || spare[2] != 0xff);
+  g_assert_true (spare[3] != 0xff || spare[6] != 0xff || spare[7] != 0xff);
+  g_assert_true (fm_nand_host_read (host, addr, 512, back, 0, 0, NULL, FM_HOST_OOB_AUTO, FALSE, &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (back, 512, data, 512);
+  g_assert_cmpuint (r.failed, ==, 0);
+}
+
 static void
 test_errors (void)
 {
@@ -530,6 +570,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nand-host/errors", test_errors);
   g_test_add_func ("/nand-host/subpage-size", test_subpage_size);
   g_test_add_func ("/nand-host/subpage-writes", test_subpage_writes);
+  g_test_add_func ("/nand-host/small-page-layout", test_small_page_layout);
   g_test_add_func ("/nand-host/bch-engine", test_bch_engine);
   g_test_add_func ("/nand-host/on-die-report", test_on_die_report);
   return g_test_run ();

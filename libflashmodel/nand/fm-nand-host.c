@@ -11,7 +11,9 @@ struct _FmNandHost {
   gsize page_bytes;
   guint steps;
   guint subpage_size;   /* the unit of a write (Linux's chip->subpagesize) */
-  guint ecc_offset;     /* first ECC byte in the spare area */
+  guint ecc_offset;     /* first ECC byte in the spare area (large page) */
+  guint16 *ecc_pos;     /* spare offsets of the ECC bytes, step after step */
+  guint8 *code;         /* scratch: one step's ECC bytes */
   guint16 *free_bytes;  /* spare offsets of the free bytes, in order */
   guint n_free;
   guint8 *page;         /* scratch: one page + spare */
@@ -103,14 +105,16 @@ fm_nand_host_new (FmNand *nand, FmEcc *ecc, GError **error)
         }
     }
   host->ecc_offset = d->oob_size - ecc_total;
+  host->ecc_pos = g_new (guint16, MAX (ecc_total, 1u));
+  host->code = g_malloc (MAX (ecc_total, 1u));
   host->free_bytes = g_new (guint16, d->oob_size);
   host->on_die = !ecc && fm_nand_on_die_ecc_enabled (nand);
-  /* The chip's layout: its parity bytes are not free. A SPI NAND part
-   * keeps it with its ECC off too, as Linux's spinand keeps the vendor's
-   * ooblayout without an ECC engine. */
   /* On-die ECC: Linux's Micron driver sets 512-byte steps. */
   host->subpage_size = d->page_size >> linux_subpage_shift (d, host->on_die ? d->page_size / FM_ON_DIE_ECC_SECTOR
                                                                             : MAX (host->steps, 1u));
+  /* The chip's layout: its parity bytes are not free. A SPI NAND part
+   * keeps it with its ECC off too, as Linux's spinand keeps the vendor's
+   * ooblayout without an ECC engine. */
   if (host->on_die || (!ecc && d->type == FM_CHIP_SPI_NAND))
     {
       host->n_free = fm_on_die_ecc_free_bytes (d, host->free_bytes);
@@ -118,6 +122,30 @@ fm_nand_host_new (FmNand *nand, FmEcc *ecc, GError **error)
         host->on_die_name = g_strdup_printf ("on-die-%u/512", d->on_die_ecc_strength);
       return g_steal_pointer (&host);
     }
+  if (ecc && (d->oob_size == 8 || d->oob_size == 16))
+    {
+      /* nand_ooblayout_sp_ops, which Linux's software engines take for
+       * 8- and 16-byte spare areas: ECC in bytes 0-3 (0-2) and from 6
+       * on, free bytes 8-15 (3-4 and 6-7). */
+      guint first = d->oob_size == 16 ? 4 : 3;
+      guint room = d->oob_size == 16 ? first + d->oob_size - 6 : first;
+
+      if (ecc_total > room)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED,
+                       "ECC '%s' needs %u spare bytes per page; Linux's small page layout has %u in chip '%s''s %u",
+                       ecc->name, ecc_total, room, d->name, d->oob_size);
+          return NULL;
+        }
+      for (guint i = 0; i < ecc_total; i++)
+        host->ecc_pos[i] = i < first ? i : 6 + i - first;
+      for (guint i = d->oob_size == 16 ? 8 : 3; i < d->oob_size; i++)
+        if (i != 5)
+          host->free_bytes[host->n_free++] = i;
+      return g_steal_pointer (&host);
+    }
+  for (guint i = 0; i < ecc_total; i++)
+    host->ecc_pos[i] = host->ecc_offset + i;
   for (guint i = 0; i < host->ecc_offset; i++)
     if (i < marker_start || i >= marker_end)
       host->free_bytes[host->n_free++] = i;
@@ -130,6 +158,8 @@ fm_nand_host_free (FmNandHost *host)
   if (!host)
     return;
   fm_ecc_free (host->ecc);
+  g_free (host->ecc_pos);
+  g_free (host->code);
   g_free (host->on_die_name);
   g_free (host->free_bytes);
   g_free (host->page);
@@ -289,8 +319,13 @@ correct_page (FmNandHost *host, FmHostReadResult *r, guint *page_corrected)
   for (guint s = 0; s < host->steps; s++)
     {
       guint8 *data = host->page + s * ecc->step_size;
-      guint8 *code = spare + host->ecc_offset + s * ecc->ecc_bytes;
-      gint bits = fm_ecc_correct (ecc, data, code);
+      const guint16 *pos = host->ecc_pos + s * ecc->ecc_bytes;
+      guint8 *code = host->code;
+      gint bits;
+
+      for (guint i = 0; i < ecc->ecc_bytes; i++)
+        code[i] = spare[pos[i]];
+      bits = fm_ecc_correct (ecc, data, code);
 
       if (bits < 0)
         {
@@ -302,7 +337,8 @@ correct_page (FmNandHost *host, FmHostReadResult *r, guint *page_corrected)
           if (zeros <= ecc->strength)
             {
               memset (data, 0xff, ecc->step_size);
-              memset (code, 0xff, ecc->ecc_bytes);
+              for (guint i = 0; i < ecc->ecc_bytes; i++)
+                spare[pos[i]] = 0xff;
               bits = zeros;
             }
         }
@@ -445,8 +481,13 @@ fm_nand_host_write (FmNandHost *host, guint64 addr, gsize len, const guint8 *dat
        * leaves it all alone. */
       if (host->ecc && !raw && len)
         for (guint s = from / host->ecc->step_size; s < to / host->ecc->step_size; s++)
-          fm_ecc_encode (host->ecc, host->page + s * host->ecc->step_size,
-                         spare + host->ecc_offset + s * host->ecc->ecc_bytes);
+          {
+            const guint16 *pos = host->ecc_pos + s * host->ecc->ecc_bytes;
+
+            fm_ecc_encode (host->ecc, host->page + s * host->ecc->step_size, host->code);
+            for (guint i = 0; i < host->ecc->ecc_bytes; i++)
+              spare[pos[i]] = host->code[i];
+          }
       pause_on_die_for_raw (host, raw, TRUE);
       ok = fm_nand_program_page (host->nand, p / d->pages_per_block, p % d->pages_per_block,
                                  host->page, error);
