@@ -332,9 +332,13 @@ static int muse_write_oob(struct mtd_info *mtd, loff_t to,
 			  struct mtd_oob_ops *ops)
 {
 	struct muse_conn *mc = mtd_to_mc(mtd);
+	u32 subpage_mask = (mtd->writesize >> mtd->subpage_sft) - 1;
 
 	ops->retlen = 0;
 	ops->oobretlen = 0;
+	/* As nand_do_write_ops(): in-band data in whole sub-pages only. */
+	if (ops->len && ((to & subpage_mask) || (ops->len & subpage_mask)))
+		return -EINVAL;
 	while (ops->retlen < ops->len || ops->oobretlen < ops->ooblen) {
 		struct muse_chunk c;
 		int ret;

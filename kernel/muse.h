@@ -55,7 +55,9 @@ enum muse_opcode {
  * / 8 on x86-64); OOBAVAIL <= OOBSIZE < WRITESIZE; WRITEBUFSIZE (default
  * WRITESIZE) from WRITESIZE to the smaller of ERASESIZE and 64 KiB;
  * partitions inside SIZE; max_read and max_write at least a page and its
- * OOB. */
+ * OOB. SUBPAGESHIFT (default 0): in-band data is written in whole units of
+ * WRITESIZE >> SUBPAGESHIFT (a WRITE request may start and end mid-page
+ * there); the kernel refuses other writes with -EINVAL, as nand_base. */
 struct muse_init_in {
 	__u32 major;
 	__u32 minor;

@@ -102,7 +102,11 @@ muse_nand_backend_new (FmNandHost *host)
 {
   const FmChipDesc *d = fm_nand_desc (fm_nand_host_nand (host));
   guint strength = fm_nand_host_ecc_strength (host);
+  guint subpage_shift = 0;
   MuseBackend *b = g_new0 (MuseBackend, 1);
+
+  while ((d->page_size >> subpage_shift) > fm_nand_host_subpage_size (host))
+    subpage_shift++;
 
   b->geometry = (MuseGeometry) {
     .type = d->type == FM_CHIP_NAND_MLC ? "MTD_MLCNANDFLASH" : "MTD_NANDFLASH",
@@ -113,6 +117,7 @@ muse_nand_backend_new (FmNandHost *host)
     .writebufsize = d->page_size,
     .oobsize = d->oob_size,
     .oobavail = fm_nand_host_oob_avail (host),
+    .subpage_shift = subpage_shift,
     .ecc_strength = strength,
     .ecc_step = strength ? fm_nand_host_ecc_step (host) : 0,
   };

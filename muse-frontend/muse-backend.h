@@ -17,6 +17,7 @@ typedef struct {
   guint64 size;
   guint32 writesize, erasesize, writebufsize;
   guint32 oobsize, oobavail;
+  guint subpage_shift;      /* writes in units of writesize >> this */
   guint ecc_strength, ecc_step;  /* 0, 0: no ECC */
   /* What the chip's Linux driver leaves as the MTD's bitflip_threshold;
    * 0: nand_base's 3/4 of the strength. */

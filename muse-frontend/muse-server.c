@@ -85,7 +85,7 @@ muse_server_set_backend (MuseServer *s, MuseBackend *backend, GError **error)
   if (g_strcmp0 (a->type, b->type) != 0 || a->flags != b->flags || a->size != b->size ||
       a->writesize != b->writesize || a->erasesize != b->erasesize ||
       a->writebufsize != b->writebufsize || a->oobsize != b->oobsize ||
-      a->oobavail != b->oobavail || a->ecc_strength != b->ecc_strength ||
+      a->oobavail != b->oobavail || a->subpage_shift != b->subpage_shift || a->ecc_strength != b->ecc_strength ||
       a->ecc_step != b->ecc_step || a->bitflip_threshold != b->bitflip_threshold)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_IMAGE_MISMATCH,
@@ -120,7 +120,7 @@ muse_server_init_info (MuseServer *s)
   ADD ("WRITEBUFSIZE=%u", g->writebufsize);
   ADD ("OOBSIZE=%u", g->oobsize);
   ADD ("OOBAVAIL=%u", g->oobavail);
-  ADD ("SUBPAGESHIFT=0");
+  ADD ("SUBPAGESHIFT=%u", g->subpage_shift);
   if (g->ecc_strength)
     {
       ADD ("ECCSTRENGTH=%u", g->ecc_strength);

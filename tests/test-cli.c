@@ -784,6 +784,44 @@ test_muse_chip_faults_beyond_chip (void)
   remove_tmp_dir (dir);
 }
 
+/* muse-chip's sub-pages are the ones Linux's nand_base gives the chip
+ * with the same ECC: quarters of micron-mt29f4g's page with BCH-4/512
+ * (the default) or Hamming/256, and with its on-die ECC (512-byte steps);
+ * halves of samsung-k9f1208's 512-byte page (two Hamming steps); whole
+ * pages without ECC, and on an MLC part. */
+static void
+test_muse_chip_subpages (void)
+{
+  static const struct {
+    const gchar *chip, *ecc;
+    guint shift;
+  } cases[] = {
+    { "micron-mt29f4g", NULL, 2 },
+    { "micron-mt29f4g", "hamming", 2 },
+    { "micron-mt29f4g", "on-die", 2 },
+    { "micron-mt29f4g", "none", 0 },
+    { "samsung-k9f1208", NULL, 1 },
+    { "micron-mt29f32g", NULL, 0 },
+  };
+
+  if (!muse_chip)
+    {
+      g_test_skip ("MUSE_CHIP is not set");
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree gchar *want = g_strdup_printf ("^muse-chip: SUBPAGESHIFT=%u$", cases[i].shift);
+      g_auto (RunResult) r = cases[i].ecc
+        ? run_muse_chip ("--chip", cases[i].chip, "--ecc", cases[i].ecc, "-v", "--device", "/nonexistent/muse", NULL)
+        : run_muse_chip ("--chip", cases[i].chip, "-v", "--device", "/nonexistent/muse", NULL);
+
+      g_test_message ("%s --ecc %s", cases[i].chip, cases[i].ecc ? cases[i].ecc : "auto");
+      g_assert_cmpint (r.status, ==, 1);
+      assert_match (r.err, want);
+    }
+}
+
 /* muse-chip on a SPI NAND part: the MTD Linux's spinand makes of it (its
  * own ECC, the strength as threshold, the vendor's free OOB bytes), ECC
  * engines refused, and a part Linux would not know refused, all before an
@@ -1864,6 +1902,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/replay/crafted-base", test_replay_crafted_base);
   g_test_add_func ("/cli/muse-chip/faults-beyond-chip", test_muse_chip_faults_beyond_chip);
   g_test_add_func ("/cli/muse-chip/spi-nand", test_muse_chip_spi_nand);
+  g_test_add_func ("/cli/muse-chip/subpages", test_muse_chip_subpages);
   g_test_add_func ("/cli/stat/missing-file", test_stat_missing_file);
   g_test_add_func ("/cli/wear/csv", test_wear_csv);
   g_test_add_func ("/cli/wear/csv-pattern", test_wear_csv_pattern);

@@ -89,6 +89,7 @@ test_init (void)
   g_assert_true (g_strv_contains ((const gchar * const *) keys->pdata, "ERASESIZE=16384"));
   g_assert_true (g_strv_contains ((const gchar * const *) keys->pdata, "OOBSIZE=64"));
   g_assert_true (g_strv_contains ((const gchar * const *) keys->pdata, "OOBAVAIL=62"));
+  g_assert_true (g_strv_contains ((const gchar * const *) keys->pdata, "SUBPAGESHIFT=0")); /* no ECC: one step */
   g_assert_true (g_strv_contains ((const gchar * const *) keys->pdata, "PARTSCMDLINE=64k(boot),-(rest)"));
 
   /* A kernel speaking another major version is refused. */
@@ -178,6 +179,57 @@ test_erase_isbad_markbad (void)
   g_assert_cmpint (call (&h, MUSE_ISBAD, &blk, sizeof blk, NULL, 0, NULL, 0, &isbad, &len), ==, -EINVAL);
   g_assert_cmpuint (muse_server_counts (h.t.server)->isbad, ==, 4);
   harness_clear (&h);
+}
+
+/* With a host ECC of 8 steps a page (Hamming per 256 bytes), the MTD
+ * has nand_base's 512-byte sub-pages: INIT says SUBPAGESHIFT=2, a write
+ * of one sub-page programs just it (UBI's VID header at 512 after the EC
+ * header at 0), and a write that is not whole sub-pages is -EINVAL. */
+static void
+test_subpages (void)
+{
+  MuseTestServer t;
+  g_autoptr (FmChipDesc) desc = fm_test_tiny_desc (NULL);
+  FmNand *nand = fm_test_nand (desc, 2, 0, FM_TIMING_NONE);
+  FmNandHost *host = fm_nand_host_new (nand, fm_ecc_new_hamming (256, FALSE, NULL), NULL);
+  struct muse_init_in in = { MUSE_KERNEL_VERSION, MUSE_KERNEL_MINOR_VERSION };
+  g_autofree guint8 *data = fm_test_pattern (2048, 9);
+  g_autofree guint8 *reply = g_malloc (sizeof (struct muse_io_out) + 2048);
+  const struct muse_io_out *ro = (const void *) reply;
+  struct muse_io_in io;
+  struct muse_io_out wo;
+  guint8 out[8192];
+  gsize len = sizeof out;
+  gboolean found = FALSE;
+
+  muse_test_server_start (&t, muse_nand_backend_new (host), "sub", NULL);
+  g_assert_cmpint (muse_test_call (&t, MUSE_INIT, &in, sizeof in, NULL, 0, NULL, 0, out, &len), ==, 0);
+  for (gsize p = sizeof (struct muse_init_out); p < len; p += strlen ((gchar *) out + p) + 1)
+    found |= g_str_equal ((gchar *) out + p, "SUBPAGESHIFT=2");
+  g_assert_true (found);
+
+  io = (struct muse_io_in) { 5 * 2048, 512, MUSE_IO_INBAND, 0, 0 };
+  len = sizeof wo;
+  g_assert_cmpint (muse_test_call (&t, MUSE_WRITE, &io, sizeof io, data, 512, NULL, 0, &wo, &len), ==, 0);
+  g_assert_cmpuint (wo.len, ==, 512);
+  io.addr += 512;
+  len = sizeof wo;
+  g_assert_cmpint (muse_test_call (&t, MUSE_WRITE, &io, sizeof io, data + 512, 512, NULL, 0, &wo, &len), ==, 0);
+  io = (struct muse_io_in) { 5 * 2048, 2048, MUSE_IO_INBAND, 0, 0 };
+  len = sizeof *ro + 2048;
+  g_assert_cmpint (muse_test_call (&t, MUSE_READ, &io, sizeof io, NULL, 0, NULL, 0, reply, &len), ==, 0);
+  g_assert_cmpint (ro->soft_error, ==, 0);
+  g_assert_cmpuint (ro->corrected, ==, 0);
+  g_assert_cmpmem (reply + sizeof *ro, 1024, data, 1024);
+  for (guint i = 1024; i < 2048; i++)
+    g_assert_cmphex (reply[sizeof *ro + i], ==, 0xff);
+
+  /* Half a sub-page, and a sub-page at a 256-byte offset. */
+  io = (struct muse_io_in) { 6 * 2048, 256, MUSE_IO_INBAND, 0, 0 };
+  g_assert_cmpint (muse_test_call (&t, MUSE_WRITE, &io, sizeof io, data, 256, NULL, 0, &wo, &len), ==, -EINVAL);
+  io = (struct muse_io_in) { 6 * 2048 + 256, 512, MUSE_IO_INBAND, 0, 0 };
+  g_assert_cmpint (muse_test_call (&t, MUSE_WRITE, &io, sizeof io, data, 512, NULL, 0, &wo, &len), ==, -EINVAL);
+  muse_test_server_stop (&t);
 }
 
 static void
@@ -435,6 +487,7 @@ main (int argc, char **argv)
   g_test_add_func ("/muse-server/init", test_init);
   g_test_add_func ("/muse-server/write-read", test_write_read_data_and_oob);
   g_test_add_func ("/muse-server/erase-isbad-markbad", test_erase_isbad_markbad);
+  g_test_add_func ("/muse-server/subpages", test_subpages);
   g_test_add_func ("/muse-server/bad-requests", test_bad_requests);
   g_test_add_func ("/muse-server/malformed", test_malformed_request_stops_server);
   g_test_add_func ("/muse-server/ram-backend", test_ram_backend);

@@ -252,6 +252,167 @@ test_erased_page_with_flips_reads_erased (void)
   host_clear (&h);
 }
 
+/* The sub-pages nand_base gives the chip with the host's ECC: quarters of
+ * an SLC page of 4 steps (the test engine's), halves of one of 2, whole
+ * pages with no ECC (one step) and on an MLC part. */
+static void
+test_subpage_size (void)
+{
+  g_autoptr (FmChipDesc) mlc_desc = fm_test_chip ("micron-mt29f32g");
+  Host h;
+  struct { FmEcc *ecc; guint want; } slc[] = {
+    { NULL, 2048 },
+    { fm_ecc_new_hamming (256, FALSE, NULL), 512 },   /* 8 steps */
+    { fm_ecc_new_bch (1024, 4, 0, NULL), 1024 },      /* 2 steps */
+    { fm_ecc_new_bch (512, 8, 0, NULL), 512 },        /* 4 steps */
+  };
+
+  host_init (&h, TRUE);
+  g_assert_cmpuint (fm_nand_host_subpage_size (h.host), ==, 512);
+  for (guint i = 0; i < G_N_ELEMENTS (slc); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (FmNandHost) host = NULL;
+      FmNand *nand = fm_test_nand (h.desc, 4, 0, FM_TIMING_NONE);
+
+      host = fm_nand_host_new (nand, slc[i].ecc, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (fm_nand_host_subpage_size (host), ==, slc[i].want);
+      g_clear_pointer (&host, fm_nand_host_free);
+      fm_nand_free (nand);
+    }
+  host_clear (&h);
+
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FmNand) nand = NULL;
+    g_autoptr (FmNandHost) host = NULL;
+
+    nand = fm_test_nand (mlc_desc, 4, 0, FM_TIMING_NONE);
+    host = fm_nand_host_new (nand, test_ecc (), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (fm_nand_host_subpage_size (host), ==, mlc_desc->page_size);
+  }
+}
+
+/* Sub-page writes, as UBI makes them (EC header in the first, VID header
+ * in the second): each programs only its part of the page, with the ECC
+ * of its steps; the other steps' ECC bytes stay FFh until their sub-page
+ * is written, and the page then reads back whole without a correction.
+ * The programs count against the part's NOP (4 here): a fifth fails. */
+static void
+test_subpage_writes (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree guint8 *data = fm_test_pattern (2048, 11);
+  g_autofree guint8 *back = g_malloc (2048 + 64);
+  guint8 ones[512];
+  FmHostReadResult r;
+  Host h;
+
+  memset (ones, 0xff, sizeof ones);
+  host_init (&h, TRUE);
+  /* Sub-page 1 only, with 2 free OOB bytes (the first free ones). */
+  g_assert_true (fm_nand_host_write (h.host, 3 * h.ps + 512, 512, data + 512, 0, 2, data,
+                                     FM_HOST_OOB_AUTO, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (fm_nand_host_read (h.host, 3 * h.ps, h.ps, back, 0, 64, back + h.ps,
+                                    FM_HOST_OOB_PLACE, TRUE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (back, 512, ones, 512);
+  g_assert_cmpmem (back + 512, 512, data + 512, 512);
+  for (guint i = 1024; i < 2048; i += 64)
+    g_assert_cmpmem (back + i, 64, ones, 64);
+  g_assert_cmpmem (back + h.ps + 2, 2, data, 2);        /* free bytes 0-1 */
+  g_assert_cmpmem (back + h.ps + 48, 4, ones, 4);       /* step 0's ECC */
+  g_assert_true (memcmp (back + h.ps + 52, ones, 4) != 0); /* step 1's */
+  g_assert_cmpmem (back + h.ps + 56, 8, ones, 8);       /* steps 2, 3 */
+
+  /* Sub-page 0, then 2 and 3 in one request: the page is whole. */
+  g_assert_true (fm_nand_host_write (h.host, 3 * h.ps, 512, data, 0, 0, NULL, FM_HOST_OOB_AUTO, FALSE, &error));
+  g_assert_true (fm_nand_host_write (h.host, 3 * h.ps + 1024, 1024, data + 1024, 0, 0, NULL,
+                                     FM_HOST_OOB_AUTO, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (fm_nand_host_read (h.host, 3 * h.ps, h.ps, back, 0, 0, NULL, FM_HOST_OOB_AUTO, FALSE, &r,
+                                    &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (back, 2048, data, 2048);
+  g_assert_cmpuint (r.corrected, ==, 0);
+  g_assert_cmpuint (r.failed, ==, 0);
+  g_assert_cmpuint (fm_nand_stats (h.nand)->ecc_corrected, ==, 0);
+
+  /* Page 3 has had 3 programs; a fourth is within NOP 4, a fifth not. */
+  g_assert_true (fm_nand_host_write (h.host, 3 * h.ps + 1024, 512, ones, 0, 0, NULL, FM_HOST_OOB_AUTO,
+                                     FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_false (fm_nand_host_write (h.host, 3 * h.ps + 1024, 512, ones, 0, 0, NULL, FM_HOST_OOB_AUTO,
+                                      FALSE, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_PROGRAM_FAILED);
+  g_assert_nonnull (strstr (error->message, "NOP"));
+  g_clear_error (&error);
+
+  /* A write may span pages: the end of page 4 and the start of page 5. */
+  g_assert_true (fm_nand_host_write (h.host, 4 * h.ps + 1536, 1024, data, 0, 0, NULL, FM_HOST_OOB_AUTO,
+                                     FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (fm_nand_host_read (h.host, 4 * h.ps + 1536, 1024, back, 0, 0, NULL, FM_HOST_OOB_AUTO,
+                                    FALSE, &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (back, 1024, data, 1024);
+  g_assert_cmpuint (r.failed, ==, 0);
+
+  /* Not a whole sub-page: refused, nothing programmed. */
+  g_assert_false (fm_nand_host_write (h.host, 6 * h.ps + 256, 512, data, 0, 0, NULL, FM_HOST_OOB_AUTO,
+                                      FALSE, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE);
+  g_assert_nonnull (strstr (error->message, "512-byte sub-pages"));
+  g_clear_error (&error);
+  g_assert_false (fm_nand_host_write (h.host, 6 * h.ps, 100, data, 0, 0, NULL, FM_HOST_OOB_AUTO, FALSE,
+                                      &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE);
+  host_clear (&h);
+}
+
+/* A small page part with Hamming per 256 bytes has Linux's small page
+ * spare layout (nand_ooblayout_sp_ops), as nand_base gives it on the
+ * same chip: 8 free bytes at 8-15, the six ECC bytes at 0-3 and 6-7, the
+ * marker byte 5 and byte 4 untouched; and 256-byte sub-pages. */
+static void
+test_small_page_layout (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmChipDesc) desc = fm_test_chip ("samsung-k9f1208");
+  g_autoptr (FmNand) nand = fm_test_nand (desc, 4, 0, FM_TIMING_NONE);
+  g_autoptr (FmNandHost) host = fm_nand_host_new (nand, fm_ecc_new_hamming (256, FALSE, NULL), &error);
+  g_autofree guint8 *data = fm_test_pattern (512, 5);
+  guint8 free_bytes[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, spare[16], back[512];
+  guint64 addr = 0;
+  gboolean bad = TRUE;
+  FmHostReadResult r;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (desc->page_size, ==, 512);
+  g_assert_cmpuint (fm_nand_host_oob_avail (host), ==, 8);
+  g_assert_cmpuint (fm_nand_host_subpage_size (host), ==, 256);
+  /* The first good block's first page. */
+  while (fm_nand_block_is_bad (nand, addr / (512 * desc->pages_per_block), &bad, NULL) && bad)
+    addr += 512 * desc->pages_per_block;
+  g_assert_true (fm_nand_host_write (host, addr, 512, data, 0, 8, free_bytes, FM_HOST_OOB_AUTO, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (fm_nand_host_read (host, addr, 0, NULL, 0, 16, spare, FM_HOST_OOB_PLACE, TRUE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (spare + 8, 8, free_bytes, 8);
+  g_assert_cmphex (spare[4], ==, 0xff);
+  g_assert_cmphex (spare[5], ==, 0xff);
+  /* Hamming's ECC of patterned data is not all ones in either step. */
+  g_assert_true (spare[0] != 0xff || spare[1] != 0xff || spare[2] != 0xff);
+  g_assert_true (spare[3] != 0xff || spare[6] != 0xff || spare[7] != 0xff);
+  g_assert_true (fm_nand_host_read (host, addr, 512, back, 0, 0, NULL, FM_HOST_OOB_AUTO, FALSE, &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (back, 512, data, 512);
+  g_assert_cmpuint (r.failed, ==, 0);
+}
+
 static void
 test_errors (void)
 {
@@ -407,6 +568,9 @@ main (int argc, char **argv)
   g_test_add_func ("/nand-host/ecc", test_ecc_corrects_and_reports);
   g_test_add_func ("/nand-host/erased-with-flips", test_erased_page_with_flips_reads_erased);
   g_test_add_func ("/nand-host/errors", test_errors);
+  g_test_add_func ("/nand-host/subpage-size", test_subpage_size);
+  g_test_add_func ("/nand-host/subpage-writes", test_subpage_writes);
+  g_test_add_func ("/nand-host/small-page-layout", test_small_page_layout);
   g_test_add_func ("/nand-host/bch-engine", test_bch_engine);
   g_test_add_func ("/nand-host/on-die-report", test_on_die_report);
   return g_test_run ();

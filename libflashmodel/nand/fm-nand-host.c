@@ -10,7 +10,10 @@ struct _FmNandHost {
   FmEcc *ecc;   /* NULL: none */
   gsize page_bytes;
   guint steps;
-  guint ecc_offset;     /* first ECC byte in the spare area */
+  guint subpage_size;   /* the unit of a write (Linux's chip->subpagesize) */
+  guint ecc_offset;     /* first ECC byte in the spare area (large page) */
+  guint16 *ecc_pos;     /* spare offsets of the ECC bytes, step after step */
+  guint8 *code;         /* scratch: one step's ECC bytes */
   guint16 *free_bytes;  /* spare offsets of the free bytes, in order */
   guint n_free;
   guint8 *page;         /* scratch: one page + spare */
@@ -19,6 +22,43 @@ struct _FmNandHost {
   FmHostOnDieReport on_die_report;  /* NULL: the chip's own counts */
   gpointer on_die_report_data;
 };
+
+/* Samsung's K9F1G08U0E (21 nm), which nand_samsung.c marks
+ * NAND_NO_SUBPAGE_WRITE: device 0xF1 with 01b in the low bits of ID byte
+ * 4, recognised by its ID bytes (no ONFI page, no full-ID table entry). */
+static gboolean
+samsung_no_subpage_write (const FmChipDesc *d)
+{
+  return d->id_len > 4 && d->id[0] == 0xec && d->id[1] == 0xf1 && (d->id[4] & 0x3) == 0x1 &&
+         d->onfi_version == 0;
+}
+
+/*
+ * Linux's sub-page shift for the chip with STEPS ECC steps per page, as
+ * nand_scan_tail() sets mtd->subpage_sft: an SLC part is written in
+ * halves of a page of 2 steps, in quarters of one of 4, 8 or 16 steps,
+ * else (MLC, no ECC: one step) in whole pages. Linux does not look at the
+ * part's NOP; a part with fewer partial programs than sub-pages fails the
+ * extra programs, as the real one would. Linux's SPI NAND core sets no
+ * sub-pages at all.
+ */
+static guint
+linux_subpage_shift (const FmChipDesc *d, guint steps)
+{
+  if (d->type != FM_CHIP_NAND_SLC || samsung_no_subpage_write (d))
+    return 0;
+  switch (steps)
+    {
+    case 2:
+      return 1;
+    case 4:
+    case 8:
+    case 16:
+      return 2;
+    default:
+      return 0;
+    }
+}
 
 FmNandHost *
 fm_nand_host_new (FmNand *nand, FmEcc *ecc, GError **error)
@@ -65,8 +105,13 @@ fm_nand_host_new (FmNand *nand, FmEcc *ecc, GError **error)
         }
     }
   host->ecc_offset = d->oob_size - ecc_total;
+  host->ecc_pos = g_new (guint16, MAX (ecc_total, 1u));
+  host->code = g_malloc (MAX (ecc_total, 1u));
   host->free_bytes = g_new (guint16, d->oob_size);
   host->on_die = !ecc && fm_nand_on_die_ecc_enabled (nand);
+  /* On-die ECC: Linux's Micron driver sets 512-byte steps. */
+  host->subpage_size = d->page_size >> linux_subpage_shift (d, host->on_die ? d->page_size / FM_ON_DIE_ECC_SECTOR
+                                                                            : MAX (host->steps, 1u));
   /* The chip's layout: its parity bytes are not free. A SPI NAND part
    * keeps it with its ECC off too, as Linux's spinand keeps the vendor's
    * ooblayout without an ECC engine. */
@@ -77,6 +122,30 @@ fm_nand_host_new (FmNand *nand, FmEcc *ecc, GError **error)
         host->on_die_name = g_strdup_printf ("on-die-%u/512", d->on_die_ecc_strength);
       return g_steal_pointer (&host);
     }
+  if (ecc && (d->oob_size == 8 || d->oob_size == 16))
+    {
+      /* nand_ooblayout_sp_ops, which Linux's software engines take for
+       * 8- and 16-byte spare areas: ECC in bytes 0-3 (0-2) and from 6
+       * on, free bytes 8-15 (3-4 and 6-7). */
+      guint first = d->oob_size == 16 ? 4 : 3;
+      guint room = d->oob_size == 16 ? first + d->oob_size - 6 : first;
+
+      if (ecc_total > room)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED,
+                       "ECC '%s' needs %u spare bytes per page; Linux's small page layout has %u in chip '%s''s %u",
+                       ecc->name, ecc_total, room, d->name, d->oob_size);
+          return NULL;
+        }
+      for (guint i = 0; i < ecc_total; i++)
+        host->ecc_pos[i] = i < first ? i : 6 + i - first;
+      for (guint i = d->oob_size == 16 ? 8 : 3; i < d->oob_size; i++)
+        if (i != 5)
+          host->free_bytes[host->n_free++] = i;
+      return g_steal_pointer (&host);
+    }
+  for (guint i = 0; i < ecc_total; i++)
+    host->ecc_pos[i] = host->ecc_offset + i;
   for (guint i = 0; i < host->ecc_offset; i++)
     if (i < marker_start || i >= marker_end)
       host->free_bytes[host->n_free++] = i;
@@ -89,6 +158,8 @@ fm_nand_host_free (FmNandHost *host)
   if (!host)
     return;
   fm_ecc_free (host->ecc);
+  g_free (host->ecc_pos);
+  g_free (host->code);
   g_free (host->on_die_name);
   g_free (host->free_bytes);
   g_free (host->page);
@@ -105,6 +176,12 @@ guint
 fm_nand_host_oob_avail (const FmNandHost *host)
 {
   return host->n_free;
+}
+
+guint
+fm_nand_host_subpage_size (const FmNandHost *host)
+{
+  return host->subpage_size;
 }
 
 const FmEcc *
@@ -242,8 +319,13 @@ correct_page (FmNandHost *host, FmHostReadResult *r, guint *page_corrected)
   for (guint s = 0; s < host->steps; s++)
     {
       guint8 *data = host->page + s * ecc->step_size;
-      guint8 *code = spare + host->ecc_offset + s * ecc->ecc_bytes;
-      gint bits = fm_ecc_correct (ecc, data, code);
+      const guint16 *pos = host->ecc_pos + s * ecc->ecc_bytes;
+      guint8 *code = host->code;
+      gint bits;
+
+      for (guint i = 0; i < ecc->ecc_bytes; i++)
+        code[i] = spare[pos[i]];
+      bits = fm_ecc_correct (ecc, data, code);
 
       if (bits < 0)
         {
@@ -255,7 +337,8 @@ correct_page (FmNandHost *host, FmHostReadResult *r, guint *page_corrected)
           if (zeros <= ecc->strength)
             {
               memset (data, 0xff, ecc->step_size);
-              memset (code, 0xff, ecc->ecc_bytes);
+              for (guint i = 0; i < ecc->ecc_bytes; i++)
+                spare[pos[i]] = 0xff;
               bits = zeros;
             }
         }
@@ -356,13 +439,14 @@ fm_nand_host_write (FmNandHost *host, guint64 addr, gsize len, const guint8 *dat
   const FmChipDesc *d = host->d;
   guint64 first, n_pages;
   guint per_page_oob = oob_avail (host, mode) - (ooblen ? ooboffs : 0);
-  gsize oob_done = 0;
+  gsize oob_done = 0, data_done = 0;
 
-  if (addr % d->page_size || len % d->page_size)
+  /* nand_do_write_ops()'s rule: whole sub-pages. */
+  if (addr % host->subpage_size || len % host->subpage_size)
     {
       g_set_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE,
-                   "writes must be whole %u-byte pages (address %" G_GUINT64_FORMAT ", %" G_GSIZE_FORMAT " bytes)",
-                   d->page_size, addr, len);
+                   "writes must be whole %u-byte %s (address %" G_GUINT64_FORMAT ", %" G_GSIZE_FORMAT " bytes)",
+                   host->subpage_size, host->subpage_size < d->page_size ? "sub-pages" : "pages", addr, len);
       return FALSE;
     }
   if (!plan (host, addr, len, ooboffs, ooblen, mode, &first, &n_pages, error))
@@ -370,11 +454,20 @@ fm_nand_host_write (FmNandHost *host, guint64 addr, gsize len, const guint8 *dat
   for (guint64 p = first; p < first + n_pages; p++)
     {
       guint8 *spare = host->page + d->page_size;
+      guint64 page_addr = p * d->page_size;
+      guint from = 0, to = 0;  /* the in-band bytes written, in the page */
       gboolean ok;
 
+      /* What the request leaves out of the page stays all ones, so a
+       * program changes only the sub-pages written. */
       memset (host->page, 0xff, host->page_bytes);
       if (len)
-        memcpy (host->page, data + (p - first) * d->page_size, d->page_size);
+        {
+          from = MAX (addr, page_addr) - page_addr;
+          to = MIN (addr + len, page_addr + d->page_size) - page_addr;
+          memcpy (host->page + from, data + data_done, to - from);
+          data_done += to - from;
+        }
       if (ooblen > oob_done)
         {
           gsize n = MIN (ooblen - oob_done, per_page_oob);
@@ -382,11 +475,19 @@ fm_nand_host_write (FmNandHost *host, guint64 addr, gsize len, const guint8 *dat
           transfer_oob (host, spare, (guint8 *) oob + oob_done, ooboffs, n, mode, TRUE);
           oob_done += n;
         }
-      /* ECC covers the in-band data; an OOB-only write leaves it alone. */
+      /* ECC covers the in-band data of the steps written; the other
+       * steps' ECC bytes stay FFh, as nand_write_subpage_hwecc() leaves
+       * them, for a later program of their sub-page. An OOB-only write
+       * leaves it all alone. */
       if (host->ecc && !raw && len)
-        for (guint s = 0; s < host->steps; s++)
-          fm_ecc_encode (host->ecc, host->page + s * host->ecc->step_size,
-                         spare + host->ecc_offset + s * host->ecc->ecc_bytes);
+        for (guint s = from / host->ecc->step_size; s < to / host->ecc->step_size; s++)
+          {
+            const guint16 *pos = host->ecc_pos + s * host->ecc->ecc_bytes;
+
+            fm_ecc_encode (host->ecc, host->page + s * host->ecc->step_size, host->code);
+            for (guint i = 0; i < host->ecc->ecc_bytes; i++)
+              spare[pos[i]] = host->code[i];
+          }
       pause_on_die_for_raw (host, raw, TRUE);
       ok = fm_nand_program_page (host->nand, p / d->pages_per_block, p % d->pages_per_block,
                                  host->page, error);

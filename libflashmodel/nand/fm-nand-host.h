@@ -65,9 +65,18 @@ typedef gboolean (*FmHostOnDieReport) (gpointer user_data, const FmChipDesc *des
 void         fm_nand_host_set_on_die_report (FmNandHost *host, FmHostOnDieReport report,
                                              gpointer user_data);
 
-/* LEN bytes at ADDR (page aligned when OOB is involved or ECC is on) and
- * OOBLEN bytes of spare (starting at OOBOFFS of the first page's spare or
- * free bytes, continuing into the next pages). RAW: no ECC. */
+/* The unit writes come in: the sub-page Linux's nand_base would give the
+ * chip with this ECC (mtd->writesize >> mtd->subpage_sft: a half or a
+ * quarter of an SLC page of 2, or 4 to 16, ECC steps), else the page. */
+guint        fm_nand_host_subpage_size (const FmNandHost *host);
+
+/* LEN bytes at ADDR and OOBLEN bytes of spare (starting at OOBOFFS of the
+ * first page's spare or free bytes, continuing into the next pages). RAW:
+ * no ECC. Reads may start and end anywhere; writes take whole sub-pages
+ * (fm_nand_host_subpage_size()): each page written is programmed once,
+ * with all ones where the request has no data and the ECC of the steps
+ * it has, so that the page's other sub-pages can be programmed later
+ * (within the part's NOP). */
 gboolean fm_nand_host_read  (FmNandHost *host, guint64 addr, gsize len, guint8 *data,
                              guint ooboffs, gsize ooblen, guint8 *oob,
                              FmHostOobMode mode, gboolean raw,

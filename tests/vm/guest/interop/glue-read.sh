@@ -2,7 +2,7 @@
 . /fm/lib.sh
 chip=${1:-micron-mt29f4g}
 mtd=$(wait_mtd "$(glue_mtd_name "$chip")") || bail "no flashmodel-pci NAND ($chip)"
-check "ubiattach (VID headers at 2048)" ubiattach -m "$mtd" -d 0 -O 2048
+check "ubiattach" ubiattach -m "$mtd" -d 0
 mkdir -p /mnt/ubifs
 check "mount UBIFS" mount -t ubifs ubi0:data /mnt/ubifs || bail "no UBIFS"
 check "the file written through the glue reads back" \

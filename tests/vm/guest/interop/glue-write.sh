@@ -5,10 +5,10 @@
 . /fm/lib.sh
 chip=${1:-micron-mt29f4g}
 mtd=$(wait_mtd "$(glue_mtd_name "$chip")") || bail "no flashmodel-pci NAND ($chip)"
-# Whole-page VID headers: muse-chip serves whole pages, while nand_base
-# would offer 512-byte sub-pages.
-check "ubiformat" ubiformat -q -y -O 2048 "/dev/mtd$mtd"
-check "ubiattach (VID headers at 2048)" ubiattach -m "$mtd" -d 0 -O 2048
+# Default VID header offset: nand_base's sub-page, the one muse-chip
+# serves the same chip with.
+check "ubiformat" ubiformat -q -y "/dev/mtd$mtd"
+check "ubiattach" ubiattach -m "$mtd" -d 0
 check "ubimkvol" ubimkvol /dev/ubi0 -N data -m
 mkdir -p /mnt/ubifs
 check "mount UBIFS" mount -t ubifs ubi0:data /mnt/ubifs || bail "no UBIFS"
