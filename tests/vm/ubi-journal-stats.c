@@ -15,8 +15,9 @@
  * nodes are known before the first operation. BLOCKs: blocks whose data
  * leaving counts as a wear-leveling move (the ones pc_cool_pebs set to
  * erase count 0). UBI is assumed to span the chip from block 0, with its
- * VID header in page 1 (no sub-pages), as the profiles of
- * tests/vm/guest/powercut.sh have it.
+ * VID header in page 0's second sub-page when the chip is written in
+ * sub-pages (512-byte steps), else at the start of page 1, and the data
+ * in the pages after it, as Linux's UBI lays them out.
  */
 #include "flashmodel.h"
 
@@ -38,6 +39,7 @@ static const gchar *const node_names[] = {
 typedef struct {
   guint32 vol_id, lnum;
   gboolean mapped, copy;
+  guint data_page;        /* the LEB's first page: the one after the VID header's */
 } BlockVid;
 
 typedef struct {
@@ -73,26 +75,44 @@ le64 (const guint8 *p)
   return le32 (p) | (guint64) le32 (p + 4) << 32;
 }
 
-/* Page PAGE of BLOCK now holds D (a page programmed, or the base's). */
+/* Where page PAGE's bytes D hold a VID header ("UBI!"): the start of page
+ * 1, or a later sub-page of page 0 (UBI puts it in the sub-page after the
+ * EC header's); -1 if nowhere. */
+static gint
+vid_header_offset (const Stats *st, guint page, const guint8 *d)
+{
+  if (page == 1)
+    return memcmp (d, "UBI!", 4) == 0 ? 0 : -1;
+  if (page == 0)
+    for (guint off = 512; off + 64 <= st->info->page_size; off += 512)
+      if (memcmp (d + off, "UBI!", 4) == 0)
+        return off;
+  return -1;
+}
+
+/* Page PAGE of BLOCK now holds D (a page programmed, or the base's). A
+ * sub-page program leaves the rest of the page FFh, so the EC header's and
+ * the VID header's programs of page 0 are told apart by their bytes. */
 static void
 take_page (Stats *st, guint64 block, guint page, const guint8 *d)
 {
   BlockVid *v = &st->vids[block];
+  gint vid;
 
   if (page == 0 && memcmp (d, "UBI#", 4) == 0)
-    {
-      st->n.ec_headers++;
-      return;
-    }
-  if (page == 1 && memcmp (d, "UBI!", 4) == 0)
+    st->n.ec_headers++;
+  vid = vid_header_offset (st, page, d);
+  if (vid >= 0)
     {
       gpointer key, old;
 
+      d += vid;
       st->n.vid_headers++;
       v->vol_id = be32 (d + 8);
       v->lnum = be32 (d + 12);
       v->copy = d[6] != 0;
       v->mapped = TRUE;
+      v->data_page = page + 1;
       st->n.copies += v->copy;
       if (v->vol_id == UBI_FM_SB_VOLUME || v->vol_id == UBI_FM_DATA_VOLUME)
         st->n.fastmap++;
@@ -105,7 +125,7 @@ take_page (Stats *st, guint64 block, guint page, const guint8 *d)
       g_hash_table_insert (st->leb_home, key, GSIZE_TO_POINTER (block + 1));
       return;
     }
-  if (page < 2 || !v->mapped || v->vol_id != 0)
+  if (!v->mapped || page < v->data_page || v->vol_id != 0)
     return;
   /* UBIFS nodes start 8-byte aligned; those whose header is in this page. */
   for (guint off = 0; off + UBIFS_HEADER <= st->info->page_size; off += 8)

@@ -130,23 +130,25 @@ pc_make_base() {
 
 # pc_cool_pebs N: UBI formatted every PEB with erase counter 5000; N of
 # those holding the data volume get 0 instead (their data rewritten after
-# an EC header with 0: the page 0 ubiformat -e 0 writes in the scratch
+# the EC header with 0 that ubiformat -e 0 writes in the scratch
 # partition), so that UBI's wear-leveling (threshold 4096) moves their data
 # once it attaches for the workload: the journal then holds wear-leveling
-# moves to cut.
+# moves to cut. The EC header fills the first sub-page (the first page
+# without sub-pages); the VID header starts the next one.
 pc_cool_pebs() {
-  local scratch eb ws pebs i done=0 hdr
+  local scratch eb sp pebs i done=0 hdr
   scratch=$(wait_mtd pcbasescratch) || return 1
+  sp=$(mtd_attr "$part" subpagesize)
   ubiformat -q -y -e 0 -Q 7 "/dev/mtd$scratch" > /dev/null &&
-    dd if="/dev/mtd$scratch" of=/tmp/pc-ec0.page bs="$(mtd_attr "$scratch" writesize)" count=1 2>/dev/null ||
+    dd if="/dev/mtd$scratch" of=/tmp/pc-ec0.page bs="$sp" count=1 2>/dev/null ||
     return 1
-  eb=$(mtd_attr "$part" erasesize) ws=$(mtd_attr "$part" writesize)
+  eb=$(mtd_attr "$part" erasesize)
   pebs=$(( $(mtd_attr "$part" size) / eb ))
   i=$((pebs - 1))
   while [ $i -ge 0 ] && [ $done -lt "$1" ]; do
-    # The VID header (page 1): "UBI!", version, type, copy flag, compat,
-    # then the volume id: 0, the data volume.
-    hdr=$(dd if="/dev/mtd$part" bs="$ws" skip=$((i * eb / ws + 1)) count=1 2>/dev/null | od -An -tx1 -N 12 | tr -d ' \n')
+    # The VID header: "UBI!", version, type, copy flag, compat, then the
+    # volume id: 0, the data volume.
+    hdr=$(dd if="/dev/mtd$part" bs="$sp" skip=$((i * eb / sp + 1)) count=1 2>/dev/null | od -An -tx1 -N 12 | tr -d ' \n')
     case "$hdr" in
       55424921????????00000000)
         dd if="/dev/mtd$part" of=/tmp/pc-peb bs="$eb" skip=$i count=1 2>/dev/null &&

@@ -12,11 +12,12 @@ ubi_down() {
 }
 
 # The block of UBI volume 0's LEB 0 (UBIFS's superblock, read at every
-# mount): its VID header (page 1) reads "UBI!", vol_id 0, lnum 0.
+# mount): its VID header (in the sub-page after the EC header's) reads
+# "UBI!", vol_id 0, lnum 0.
 find_leb0() {
   local b vid
   for b in $(seq 0 63); do
-    vid=$(dd if="/dev/mtd$part" bs=2048 skip=$((b * 64 + 1)) count=1 2>/dev/null |
+    vid=$(dd if="/dev/mtd$part" bs="$sp" skip=$((b * 131072 / sp + 1)) count=1 2>/dev/null |
           head -c 16 | od -An -tx1 | tr -d ' \n')
     case "$vid" in 55424921????????0000000000000000) echo "$b"; return ;; esac
   done
@@ -26,6 +27,7 @@ find_leb0() {
 start_muse nand --chip micron-mt29f4g --image "$img" --mtdparts "8M(ubi),-(rest)" \
   || bail "muse-chip did not start"
 part=$(wait_mtd ubi)
+sp=$(mtd_attr "$part" subpagesize)
 mkdir -p /mnt/ubifs
 check "ubiformat" ubiformat -q -y "/dev/mtd$part"
 check "ubiattach" ubiattach -m "$part" -d 0 -b 1
@@ -35,13 +37,16 @@ dd if=/dev/urandom of=/mnt/ubifs/file bs=4096 count=100 2>/dev/null
 md5sum /mnt/ubifs/file > /tmp/sum
 check "unmount and detach" ubi_down
 target=$(find_leb0)
+# The LEB's data starts at the page after the VID header's: page 1 when
+# the chip is written in sub-pages (the headers share page 0), else 2.
+data_page=$(( sp < $(mtd_attr "$part" writesize) ? 1 : 2 ))
 check "muse-chip stops" stop_muse
 [ -n "$target" ] || bail "no block holds LEB 0 of the UBIFS volume"
 pass "LEB 0 of the volume is in block $target"
 
 # Three flips in the first ECC step of the LEB's first data page: BCH-4
 # corrects them, and 3 reaches the bit flip threshold (3/4 of 4).
-faults="bitflip block=$target page=2 byte=0 bit=0 always; bitflip block=$target page=2 byte=1 bit=3 always; bitflip block=$target page=2 byte=2 bit=7 always"
+faults="bitflip block=$target page=$data_page byte=0 bit=0 always; bitflip block=$target page=$data_page byte=1 bit=3 always; bitflip block=$target page=$data_page byte=2 bit=7 always"
 start_muse nand --chip micron-mt29f4g --image "$img" --mtdparts "8M(ubi),-(rest)" --faults "$faults" \
   || bail "muse-chip did not restart"
 part=$(wait_mtd ubi)
