@@ -167,13 +167,13 @@ static bool fmpci_is_benand(struct nand_chip *chip)
 
 /*
  * ecc=auto: the chip's own ECC on a BENAND chip (whose ECC is always on,
- * what a board with one uses), else what the chip asks for, 1-bit Hamming per 256 bytes when it
- * asks for 1 bit or nothing (no ONFI parameter page). A BCH requirement
- * whose ECC bytes do not fit the OOB area is taken for the same strength
- * per 1024 bytes (a requirement read from the basic ONFI parameter page
- * is per 512 bytes, which an MLC part that needs 1024-byte codewords
- * would state in its extended parameter page), else the strongest BCH
- * per 1024 bytes that fits.
+ * what a board with one uses), else what the chip asks for, 1-bit
+ * Hamming per 256 bytes when it asks for 1 bit or nothing (no ONFI
+ * parameter page). A BCH requirement whose ECC bytes do not fit the OOB
+ * area is taken for the same strength per 1024 bytes (a requirement read
+ * from the basic ONFI parameter page is per 512 bytes, which an MLC part
+ * that needs 1024-byte codewords would state in its extended parameter
+ * page), else the strongest BCH per 1024 bytes that fits.
  */
 static void fmpci_ecc_auto(struct fmpci *fm, struct fmpci_ecc *conf)
 {
