@@ -60,13 +60,19 @@
  */
 #define FMPCI_WAITRDY_SLACK_MS	1000
 
-/* JEDEC manufacturer ID: the only one with on-die ECC support in nand_base */
+/*
+ * The manufacturers whose nand_base code sets up on-die ECC: Micron's
+ * (nand_micron.c) and Toshiba's for BENAND parts (nand_toshiba.c: SLC,
+ * ID byte 4 bit 7).
+ */
 #define FMPCI_MFR_MICRON	0x2c
+#define FMPCI_MFR_TOSHIBA	0x98
+#define FMPCI_TOSHIBA_ID4_IS_BENAND	BIT(7)
 
 static char *ecc = "auto";
 module_param(ecc, charp, 0444);
 MODULE_PARM_DESC(ecc,
-		 "NAND ECC: auto (BCH for the chip's ONFI requirement if above 1 bit, else Hamming 1/256), none, on-die, hamming[/256|/512], bchT[/512|/1024]");
+		 "NAND ECC: auto (on-die for a Toshiba BENAND chip, else BCH for the chip's requirement if above 1 bit, else Hamming 1/256), none, on-die, hamming[/256|/512], bchT[/512|/1024]");
 
 /* --- NAND: ECC selection */
 
@@ -152,14 +158,22 @@ static bool fmpci_ecc_fits(struct mtd_info *mtd, const struct fmpci_ecc *conf)
 	       fmpci_ecc_bytes(mtd, conf) + 2 <= mtd->oobsize;
 }
 
+/* A Toshiba BENAND chip, as toshiba_nand_init() tells one */
+static bool fmpci_is_benand(struct nand_chip *chip)
+{
+	return chip->id.data[0] == FMPCI_MFR_TOSHIBA && nand_is_slc(chip) &&
+	       (chip->id.data[4] & FMPCI_TOSHIBA_ID4_IS_BENAND);
+}
+
 /*
- * ecc=auto: what the chip asks for, 1-bit Hamming per 256 bytes when it
- * asks for 1 bit or nothing (no ONFI parameter page). A BCH requirement
- * whose ECC bytes do not fit the OOB area is taken for the same strength
- * per 1024 bytes (a requirement read from the basic ONFI parameter page
- * is per 512 bytes, which an MLC part that needs 1024-byte codewords
- * would state in its extended parameter page), else the strongest BCH
- * per 1024 bytes that fits.
+ * ecc=auto: the chip's own ECC on a BENAND chip (whose ECC is always on,
+ * what a board with one uses), else what the chip asks for, 1-bit
+ * Hamming per 256 bytes when it asks for 1 bit or nothing (no ONFI
+ * parameter page). A BCH requirement whose ECC bytes do not fit the OOB
+ * area is taken for the same strength per 1024 bytes (a requirement read
+ * from the basic ONFI parameter page is per 512 bytes, which an MLC part
+ * that needs 1024-byte codewords would state in its extended parameter
+ * page), else the strongest BCH per 1024 bytes that fits.
  */
 static void fmpci_ecc_auto(struct fmpci *fm, struct fmpci_ecc *conf)
 {
@@ -167,6 +181,10 @@ static void fmpci_ecc_auto(struct fmpci *fm, struct fmpci_ecc *conf)
 	const struct nand_ecc_props *req =
 		nanddev_get_ecc_requirements(&fm->chip.base);
 
+	if (fmpci_is_benand(&fm->chip)) {
+		conf->engine = NAND_ECC_ENGINE_TYPE_ON_DIE;
+		return;
+	}
 	conf->engine = NAND_ECC_ENGINE_TYPE_SOFT;
 	if (req->strength <= 1 || mtd->oobsize < 64) {
 		conf->algo = NAND_ECC_ALGO_HAMMING;
@@ -207,11 +225,14 @@ static int fmpci_nand_attach_chip(struct nand_chip *chip)
 	chip->ecc.engine_type = conf.engine;
 	if (conf.engine == NAND_ECC_ENGINE_TYPE_NONE)
 		return 0;
-	/* Set up by the manufacturer code, which only Micron's has */
+	/* Set up by the manufacturer code: Micron's, Toshiba's for BENAND */
 	if (conf.engine == NAND_ECC_ENGINE_TYPE_ON_DIE) {
-		if (chip->id.data[0] == FMPCI_MFR_MICRON)
+		if (chip->id.data[0] == FMPCI_MFR_MICRON ||
+		    fmpci_is_benand(chip))
 			return 0;
-		dev_err(dev, "%s: ecc=on-die: Micron chips only\n", fm->name);
+		dev_err(dev,
+			"%s: ecc=on-die: Micron and Toshiba BENAND chips only\n",
+			fm->name);
 		return -EINVAL;
 	}
 

@@ -50,7 +50,9 @@ static const gchar description[] =
   "  bchT[/S]    binary BCH correcting T (1-24) bits per S bytes (512, 1024)\n"
   "  on-die      the chip's own ECC, on parts that have it (Micron's internal\n"
   "              ECC): enabled as SET FEATURES would, the chip's spare layout\n"
-  "              (SPI NAND parts: the default; see below)\n"
+  "              (SPI NAND parts: the default; see below; Toshiba BENAND\n"
+  "              parts: the default and the only choice, their ECC is\n"
+  "              always on)\n"
   "  none        no ECC: raw bit errors reach the reader\n"
   "\n"
   "Sub-pages: writes come in the sub-pages Linux's nand_base gives the chip\n"
@@ -334,6 +336,22 @@ spinand_ecc (const Options *o, const FmChipDesc *desc, gboolean *on_die, GError 
   return TRUE;
 }
 
+/* A Toshiba BENAND part's ECC is always on (and Linux reads it with
+ * nothing else): --ecc auto or on-die. */
+static gboolean
+benand_ecc (const Options *o, const FmChipDesc *desc, gboolean *on_die, GError **error)
+{
+  *on_die = !o->ecc || g_str_equal (o->ecc, "auto") || g_str_equal (o->ecc, "on-die");
+  if (!*on_die)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID,
+                   "--ecc: chip '%s' is a BENAND part, its own ECC always on: auto or on-die, not '%s'",
+                   desc->name, o->ecc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The NAND model of --chip behind a host controller, as a backend; a SPI
  * NAND part as Linux's SPI NAND core shows it. */
 static MuseBackend *
@@ -357,6 +375,8 @@ nand_backend (const Options *o, const FmChipDesc *desc, FmTimingMode timing,
       return NULL;
     }
   if (spi && (!spinand_ecc (o, desc, &on_die, error) || !(part = muse_spinand_part (desc, error))))
+    return NULL;
+  if (desc->on_die_ecc_benand && !benand_ecc (o, desc, &on_die, error))
     return NULL;
   if (!spi && !on_die && !fm_ecc_new_from_name (o->ecc ? o->ecc : "auto", desc, &ecc, error))
     {

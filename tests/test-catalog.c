@@ -200,6 +200,21 @@ linux_view (const FmChipDesc *d)
             v.ecc_strength = esmt_strength[id[4] & 3];
             v.ecc_step = v.ecc_strength ? 512 : 0;
           }
+        /* nand_toshiba.c, toshiba_nand_decode_id(): an SLC part's ECC
+         * requirement is ID byte 5 bits 2:0 (100b 1, 101b 4, 110b 8 bits
+         * per 512 bytes; anything else WARNs "Could not get ECC info"),
+         * and 24 nm parts that are not BENAND (byte 4 bit 7) have 32
+         * spare bytes per 512. */
+        if (id[0] == 0x98 && id_len >= 6 && v.bits_per_cell == 1)
+          {
+            static const guint toshiba_strength[8] = { [4] = 1, [5] = 4, [6] = 8 };
+
+            g_assert_cmpuint (toshiba_strength[id[5] & 7], !=, 0);
+            v.ecc_strength = toshiba_strength[id[5] & 7];
+            v.ecc_step = 512;
+            if ((id[5] & 7) == 6 && !(id[4] & 0x80))
+              v.oob = 32 * (v.page / 512);
+          }
         /* nand_detect() rejects a part whose bus width the table and the ID
          * disagree on. */
         g_assert_cmpuint (v.bus_width, ==, linux_dev_ids[i].bus_width);
@@ -262,6 +277,12 @@ test_raw_nand_as_linux_sees_it (gconstpointer data)
       if (d->ecc_bits)
         g_assert_cmpuint (v.ecc_step, ==, d->ecc_codeword_size);
       g_assert_cmpuint (d->jedec_id, ==, d->id[0]);
+    }
+  /* A BENAND part: the requirement its ID states is what its ECC does. */
+  if (d->on_die_ecc_benand)
+    {
+      g_assert_cmpuint (v.ecc_strength, ==, d->on_die_ecc_strength);
+      g_assert_cmpuint (v.ecc_step, ==, 512);
     }
 }
 

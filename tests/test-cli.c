@@ -822,6 +822,40 @@ test_muse_chip_subpages (void)
     }
 }
 
+/* muse-chip on a Toshiba BENAND part: the MTD Linux's nand_toshiba.c
+ * makes of it (the chip's ECC, 8 bits per 512 bytes, every spare byte but
+ * the marker's free, 512-byte sub-pages), host ECC engines refused. */
+static void
+test_muse_chip_benand (void)
+{
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *image = g_build_filename (dir, "benand.img", NULL);
+
+  if (!muse_chip)
+    {
+      g_test_skip ("MUSE_CHIP is not set");
+      return;
+    }
+  {
+    g_auto (RunResult) r = run_muse_chip ("--chip", "toshiba-tc58bvg0s3hta00", "-v",
+                                          "--device", "/nonexistent/muse", NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, "^muse-chip: OOBAVAIL=62$");
+    assert_match (r.err, "^muse-chip: SUBPAGESHIFT=2$");
+    assert_match (r.err, "^muse-chip: ECCSTRENGTH=8$");
+  }
+  {
+    g_auto (RunResult) r = run_muse_chip ("--chip", "toshiba-tc58bvg0s3hta00", "--ecc", "bch8", "--image", image,
+                                          "--device", "/nonexistent/muse", NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    assert_match (r.err, "^muse-chip: --ecc: chip 'toshiba-tc58bvg0s3hta00' is a BENAND part, its own ECC "
+                         "always on: auto or on-die, not 'bch8'$");
+    g_assert_false (g_file_test (image, G_FILE_TEST_EXISTS));
+  }
+}
+
 /* muse-chip on a SPI NAND part: the MTD Linux's spinand makes of it (its
  * own ECC, the strength as threshold, the vendor's free OOB bytes), ECC
  * engines refused, and a part Linux would not know refused, all before an
@@ -1902,6 +1936,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/replay/crafted-base", test_replay_crafted_base);
   g_test_add_func ("/cli/muse-chip/faults-beyond-chip", test_muse_chip_faults_beyond_chip);
   g_test_add_func ("/cli/muse-chip/spi-nand", test_muse_chip_spi_nand);
+  g_test_add_func ("/cli/muse-chip/benand", test_muse_chip_benand);
   g_test_add_func ("/cli/muse-chip/subpages", test_muse_chip_subpages);
   g_test_add_func ("/cli/stat/missing-file", test_stat_missing_file);
   g_test_add_func ("/cli/wear/csv", test_wear_csv);

@@ -7,6 +7,7 @@
  * parts that give none get the layout nand_micron.c declares for them.
  */
 #include "fm-chip-desc-loader.h"
+#include "fm-nand-vendor-toshiba.h"
 
 #include <string.h>
 
@@ -179,6 +180,14 @@ fm_desc_load_oob_layout (const Loader *ld, FmChipDesc *d, GError **error)
   gboolean has_free = g_key_file_has_key (ld->kf, g, "free-regions", NULL);
 
   memset (l, 0, sizeof *l);
+  if (d->on_die_ecc_benand)
+    {
+      if (has_ecc || has_free || g_key_file_has_key (ld->kf, g, "protected-regions", NULL))
+        return fm_desc_fail (ld, error, g, has_ecc ? "ecc-regions" : has_free ? "free-regions" : "protected-regions",
+                             "not with benand: a BENAND part's layout is Toshiba's");
+      fm_nand_vendor_toshiba_benand_layout (d->page_size, d->oob_size, l);
+      return TRUE;
+    }
   if (!has_ecc && !has_free && !g_key_file_has_key (ld->kf, g, "protected-regions", NULL))
     {
       if (d->type == FM_CHIP_SPI_NAND)

@@ -5,6 +5,7 @@
  * schema check in fm-chip-desc-loader.c.
  */
 #include "fm-chip-desc-loader.h"
+#include "fm-nand-vendor-toshiba.h"
 #include "fm-error.h"
 
 #include <string.h>
@@ -40,7 +41,7 @@ static const gchar *const reliability_keys[] = {
 static const gchar *const mlc_keys[] = { "pairing", NULL };
 static const gchar *const on_die_ecc_keys[] = {
   "strength", "feature-address", "enable-mask", "id-byte", "id-enabled-mask",
-  "rewrite-recommended-bits", "ecc-regions", "free-regions", "protected-regions", NULL };
+  "rewrite-recommended-bits", "ecc-regions", "free-regions", "protected-regions", "benand", NULL };
 static const gchar *const bit_error_keys[] = {
   "rber-fresh", "rber-endurance", "wear-exponent", "read-disturb-per-read",
   "retention-per-hour", NULL };
@@ -337,6 +338,33 @@ load_jedec (const Loader *ld, FmChipDesc *d, GError **error)
 }
 
 /*
+ * [on-die-ecc] benand: a Toshiba/Kioxia BENAND part, as Linux's
+ * nand_toshiba.c recognises one: an SLC part of Toshiba's (ID byte 0 98h)
+ * with ID byte 4 bit 7 set, 8 bits per 512 bytes, and its ECC always on.
+ */
+static gboolean
+load_benand (const Loader *ld, FmChipDesc *d, guint64 strength, GError **error)
+{
+  const gchar *g = "on-die-ecc";
+  gboolean benand = FALSE;
+
+  if (!fm_desc_get_bool (ld, g, "benand", FALSE, &benand, error))
+    return FALSE;
+  d->on_die_ecc_benand = benand;
+  if (!benand)
+    return TRUE;
+  if (d->type != FM_CHIP_NAND_SLC)
+    return fm_desc_fail (ld, error, g, "benand", "BENAND parts are raw SLC NAND (type nand-slc)");
+  if (strength != 8)
+    return fm_desc_fail (ld, error, g, "benand", "BENAND corrects 8 bits per 512 bytes, strength is %" G_GUINT64_FORMAT,
+                         strength);
+  if (d->id_len < 5 || d->id[0] != FM_NAND_VENDOR_TOSHIBA_ID || !(d->id[4] & FM_NAND_VENDOR_TOSHIBA_ID4_BENAND))
+    return fm_desc_fail (ld, error, "id", "bytes",
+                         "a BENAND part answers 98h and sets byte 4 bit 7 (what Linux's nand_toshiba.c looks for)");
+  return TRUE;
+}
+
+/*
  * [on-die-ecc]: a part that corrects its own sectors. Raw parts switch it
  * with a feature bit (Micron's internal ECC); SPI NAND parts always have
  * it, switched by the configuration register's ECC_EN. Where the parity
@@ -359,6 +387,7 @@ load_on_die_ecc (const Loader *ld, FmChipDesc *d, GError **error)
       return TRUE;
     }
   if (!fm_desc_get_uint (ld, g, "strength", TRUE, 1, 8, &strength, error) ||
+      !load_benand (ld, d, strength, error) ||
       !fm_desc_get_uint (ld, g, "rewrite-recommended-bits", FALSE, 1, strength, &rewrite, error))
     return FALSE;
   if (spi ? strength != 1 && strength != 4 && strength != 8 : strength != 4 && strength != 8)
@@ -368,13 +397,15 @@ load_on_die_ecc (const Loader *ld, FmChipDesc *d, GError **error)
     return fm_desc_fail (ld, error, g, NULL, "modelled for x8 parts with 512-byte sectors");
   if (!g_key_file_has_key (ld->kf, "timing", "tR-ECC-typ-us", NULL))
     return fm_desc_fail (ld, error, "timing", "tR-ECC-typ-us", "required with [on-die-ecc]");
-  if (spi)
+  if (spi || d->on_die_ecc_benand)
     {
-      /* ECC_EN in the configuration register switches it (fm-spi-nand.h). */
+      /* ECC_EN in the configuration register switches it (fm-spi-nand.h);
+       * nothing switches a BENAND part's. */
       for (guint i = 0; i < G_N_ELEMENTS (raw_only); i++)
         if (g_key_file_has_key (ld->kf, g, raw_only[i], NULL))
-          return fm_desc_fail (ld, error, g, raw_only[i],
-                               "raw NAND only: SPI NAND parts switch their ECC with ECC_EN (B0h bit 4)");
+          return fm_desc_fail (ld, error, g, raw_only[i], spi
+                               ? "raw NAND only: SPI NAND parts switch their ECC with ECC_EN (B0h bit 4)"
+                               : "not with benand: a BENAND part's ECC is always on");
     }
   else
     {
@@ -390,10 +421,10 @@ load_on_die_ecc (const Loader *ld, FmChipDesc *d, GError **error)
                      (guint) feature);
     }
   d->on_die_ecc_strength = strength;
-  d->on_die_ecc_feature = spi ? 0 : feature;
-  d->on_die_ecc_enable_mask = spi ? 0 : enable;
-  d->on_die_ecc_id_byte = spi ? 0 : id_byte;
-  d->on_die_ecc_id_mask = spi ? 0 : id_mask;
+  d->on_die_ecc_feature = spi || d->on_die_ecc_benand ? 0 : feature;
+  d->on_die_ecc_enable_mask = spi || d->on_die_ecc_benand ? 0 : enable;
+  d->on_die_ecc_id_byte = spi || d->on_die_ecc_benand ? 0 : id_byte;
+  d->on_die_ecc_id_mask = spi || d->on_die_ecc_benand ? 0 : id_mask;
   d->on_die_ecc_rewrite_bits = rewrite;
   return fm_desc_load_oob_layout (ld, d, error);
 }

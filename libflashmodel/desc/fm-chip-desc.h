@@ -330,6 +330,8 @@ typedef struct {
   guint8 on_die_ecc_id_mask;      /* and the bit there */
   guint on_die_ecc_rewrite_bits;  /* 4-bit parts: corrected bits per sector
                                    * that set "rewrite recommended" */
+  gboolean on_die_ecc_benand;     /* Toshiba BENAND: always on, hidden parity,
+                                   * ECC STATUS READ 7Ah (fm-nand-vendor-toshiba.h) */
   FmOpTime t_r_ecc;               /* page read with the ECC enabled */
   FmOobLayout on_die_layout;      /* where its parity goes, what is free */
 

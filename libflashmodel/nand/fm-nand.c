@@ -203,6 +203,8 @@ fm_nand_new (const FmChipDesc *desc, FmImage *image, FmTimingMode timing, GError
   nand->page_bytes = desc->page_size + desc->oob_size;
   nand->nop_limit = desc->nop;
   nand->on_die = fm_on_die_ecc_new (desc);
+  /* A BENAND part's ECC is on from power-on and nothing switches it off. */
+  nand->on_die_enabled = desc->on_die_ecc_benand;
   nand->encoded = g_malloc (nand->page_bytes);
   fm_clock_init (&nand->clock, timing);
   nand->age_base_ns = fm_image_age_ns (image);

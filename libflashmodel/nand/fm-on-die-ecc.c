@@ -255,8 +255,10 @@ fm_on_die_ecc_correct_stored (FmOnDieEcc *e, guint8 *page, const guint8 *stored,
       if (!ok)
         {
           r->failed++;
+          r->sector_bits[s] = FM_ON_DIE_ECC_SECTOR_FAILED;
           continue;
         }
+      r->sector_bits[s] = count;
       r->corrected += count;
       r->max_corrected = MAX (r->max_corrected, count);
     }

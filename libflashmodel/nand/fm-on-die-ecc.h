@@ -46,6 +46,10 @@ G_BEGIN_DECLS
 
 /* Bytes of main area per sector the chip corrects. */
 #define FM_ON_DIE_ECC_SECTOR 512
+/* Sectors of the largest page (16 KiB). */
+#define FM_ON_DIE_ECC_MAX_SECTORS 32
+/* sector_bits[] of a sector the code could not correct. */
+#define FM_ON_DIE_ECC_SECTOR_FAILED 0xff
 
 typedef struct _FmOnDieEcc FmOnDieEcc;
 
@@ -53,6 +57,9 @@ typedef struct {
   guint corrected;      /* bits corrected in the page */
   guint max_corrected;  /* the most in one sector */
   guint failed;         /* sectors that could not be corrected */
+  /* Per sector: bits corrected, or FM_ON_DIE_ECC_SECTOR_FAILED (what
+   * Toshiba's ECC STATUS READ reports sector by sector). */
+  guint8 sector_bits[FM_ON_DIE_ECC_MAX_SECTORS];
 } FmOnDieEccResult;
 
 /* NULL when DESC has no on-die ECC. */

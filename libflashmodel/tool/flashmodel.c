@@ -161,6 +161,9 @@ print_on_die_ecc (const FmChipDesc *d)
     g_print ("On-die ECC: %u bit%s per 512 bytes, ECC_EN (B0h bit 4), %s at power-on\n",
              d->on_die_ecc_strength, d->on_die_ecc_strength == 1 ? "" : "s",
              d->spi_nand.config_reset & 0x10 ? "on" : "off");
+  else if (d->on_die_ecc_benand)
+    g_print ("On-die ECC: %u bits per 512 bytes, Toshiba BENAND: always on, ECC STATUS READ 7Ah\n",
+             d->on_die_ecc_strength);
   else
     g_print ("On-die ECC: %u bits per 512 bytes, SET FEATURES %02Xh mask %02Xh\n",
              d->on_die_ecc_strength, d->on_die_ecc_feature, d->on_die_ecc_enable_mask);

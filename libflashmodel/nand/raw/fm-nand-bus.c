@@ -4,6 +4,7 @@
 #include "fm-nand-private.h"
 #include "fm-jedec.h"
 #include "fm-onfi.h"
+#include "fm-nand-vendor-toshiba.h"
 #include "fm-prng.h"
 
 #include <string.h>
@@ -21,6 +22,7 @@ enum {
   CMD_CACHE_PROGRAM = 0x15,
   CMD_READ_ID = 0x90, CMD_READ_PARAM = 0xec, CMD_READ_UNIQUE_ID = 0xed,
   CMD_GET_FEATURES = 0xee, CMD_SET_FEATURES = 0xef, CMD_RESET = 0xff,
+  CMD_ECC_STATUS = FM_NAND_VENDOR_TOSHIBA_CMD_ECC_STATUS,  /* BENAND only */
 };
 
 #define NO_COMMAND (-1)
@@ -31,7 +33,7 @@ enum {
 /* What data-output cycles return. */
 typedef enum {
   OUT_NONE, OUT_ID, OUT_ONFI_SIGNATURE, OUT_JEDEC_SIGNATURE, OUT_PARAM, OUT_UNIQUE_ID,
-  OUT_STATUS, OUT_FEATURES, OUT_PAGE,
+  OUT_STATUS, OUT_FEATURES, OUT_PAGE, OUT_ECC_STATUS,
 } DataOut;
 
 /* Per plane: the cache register the host sees and the data register
@@ -48,6 +50,7 @@ typedef struct {
   gboolean cache_read;    /* a read cache sequence is under way */
   guint64 data_reg_page;  /* page in the data register (G_MAXUINT64: none) */
   guint data_reg_plane;
+  FmOnDieEccResult ecc;   /* what the on-die ECC did in the last read */
 } LunState;
 
 /* A plane operation queued by 11h or D1h until the final 10h/15h/D0h. */
@@ -468,11 +471,17 @@ load_data_register (FmNandBus *bus, const PlaneOp *op)
 
   if (op->valid_address)
     {
+      LunState *lun = &bus->luns[op->lun];
+
       fm_nand_array_read (bus->nand, page_index (bus, op), data);
       /* Every array operation rewrites the status: a read leaves what the
        * chip's ECC did (nothing when it is off) until the next one. */
-      bus->luns[op->lun].fail_bits = fm_nand_on_die_ecc_enabled (bus->nand)
-        ? fm_on_die_ecc_status (bus->d, fm_nand_last_on_die_ecc (bus->nand)) : 0;
+      memset (&lun->ecc, 0, sizeof lun->ecc);
+      if (fm_nand_on_die_ecc_enabled (bus->nand))
+        lun->ecc = *fm_nand_last_on_die_ecc (bus->nand);
+      lun->fail_bits = !fm_nand_on_die_ecc_enabled (bus->nand) ? 0
+        : bus->d->on_die_ecc_benand ? fm_nand_vendor_toshiba_benand_status (bus->d, &lun->ecc)
+        : fm_on_die_ecc_status (bus->d, &lun->ecc);
     }
   else
     memset (data, 0xff, bus->page_bytes);
@@ -664,7 +673,7 @@ set_features (FmNandBus *bus)
     }
   if (feature_supported (bus, addr))
     memcpy (bus->features[addr], bus->feature_in, 4);
-  if (bus->d->on_die_ecc_strength && addr == bus->d->on_die_ecc_feature)
+  if (bus->d->on_die_ecc_strength && !bus->d->on_die_ecc_benand && addr == bus->d->on_die_ecc_feature)
     fm_nand_set_on_die_ecc (bus->nand, (bus->feature_in[0] & bus->d->on_die_ecc_enable_mask) != 0, NULL);
 }
 
@@ -676,7 +685,7 @@ feature_byte (FmNandBus *bus, guint pos)
   const FmChipDesc *d = bus->d;
   guint8 v = bus->features[bus->feature_addr][pos];
 
-  if (d->on_die_ecc_strength && bus->feature_addr == d->on_die_ecc_feature && pos == 0)
+  if (d->on_die_ecc_strength && !d->on_die_ecc_benand && bus->feature_addr == d->on_die_ecc_feature && pos == 0)
     v = (v & ~d->on_die_ecc_enable_mask) |
         (fm_nand_on_die_ecc_enabled (bus->nand) ? d->on_die_ecc_enable_mask : 0);
   return v;
@@ -772,6 +781,14 @@ fm_nand_bus_command (FmNandBus *bus, guint8 c)
       break;
     case CMD_STATUS:
       bus->out = OUT_STATUS;
+      break;
+    case CMD_ECC_STATUS:
+      /* BENAND's ECC STATUS READ: one byte per sector of the last read. */
+      if (bus->d->on_die_ecc_benand)
+        {
+          bus->out = OUT_ECC_STATUS;
+          bus->out_pos = 0;
+        }
       break;
     case CMD_STATUS_ENHANCED:
       if (has (bus, FM_CMD_READ_STATUS_ENHANCED))
@@ -1124,6 +1141,8 @@ read_byte (FmNandBus *bus)
       return status_of (bus, bus->lun_sel);
     case OUT_FEATURES:
       return pos < 4 ? feature_byte (bus, pos) : 0x00;
+    case OUT_ECC_STATUS:
+      return fm_nand_vendor_toshiba_benand_ecc_status (bus->d, &bus->luns[bus->lun_sel].ecc, pos);
     case OUT_PAGE:
       bus->out_pos = 0;
       if (bus->column < bus->page_bytes)

@@ -620,7 +620,7 @@ static void
 read_otp_page (FmSpiNand *spi, guint32 row, guint8 *cache)
 {
   const FmSpiNandDesc *s = &spi->desc->spi_nand;
-  FmOnDieEccResult clean = { 0, 0, 0 };
+  FmOnDieEccResult clean = { 0 };
 
   memset (cache, 0xff, spi->page_bytes);
   if (row == OTP_PAGE_UNIQUE_ID && s->unique_id_page)
@@ -744,7 +744,7 @@ block_erase (FmSpiNand *spi)
 static void
 soft_reset (FmSpiNand *spi)
 {
-  FmOnDieEccResult clean = { 0, 0, 0 };
+  FmOnDieEccResult clean = { 0 };
 
   spi->status &= ~(FM_SPI_NAND_SR_WEL | FM_SPI_NAND_SR_P_FAIL | FM_SPI_NAND_SR_E_FAIL);
   note_ecc (spi, FALSE, &clean);

@@ -16,6 +16,7 @@
 #glue-qemu: -device flashmodel-pci,chip=samsung-k9f1208
 #glue-qemu: -device flashmodel-pci,chip=samsung-k9f2g08
 #glue-qemu: -device flashmodel-pci,chip=spansion-s34ml04g1
+#glue-qemu: -device flashmodel-pci,chip=toshiba-tc58bvg0s3hta00
 #glue-qemu: -device flashmodel-pci,chip=toshiba-tc58nvg0s3e
 #glue-qemu: -device flashmodel-pci,chip=toshiba-tc58nvg2s0f
 #glue-qemu: -device flashmodel-pci,chip=winbond-w29n01hv
