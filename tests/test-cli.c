@@ -5,6 +5,7 @@
  * its exit status and what it prints.
  */
 #include "fm-test-util.h"
+#include "fm-jedec.h"
 #include "fm-sfdp.h"
 
 #include <cairo.h>
@@ -442,6 +443,50 @@ test_descriptor_from_sfdp (void)
   remove_tmp_dir (dir);
 }
 
+/* --from-jedec: the JEDEC page (three copies) of the shipped JEDEC part. */
+static void
+test_descriptor_from_jedec (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmChipDesc) d = fm_chip_desc_lookup ("toshiba-tc58teg5dcjta00", &error);
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *param = g_build_filename (dir, "jedec.bin", NULL);
+  g_autofree gchar *ini = g_build_filename (dir, "toshiba-tc58teg5dcjta00.ini", NULL);
+  guint8 pages[FM_JEDEC_PARAM_PAGE_COPIES * FM_JEDEC_PARAM_PAGE_SIZE];
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < FM_JEDEC_PARAM_PAGE_COPIES; i++)
+    fm_jedec_build_param_page (d, pages + i * FM_JEDEC_PARAM_PAGE_SIZE);
+  write_file (param, (const gchar *) pages, sizeof pages);
+  {
+    g_auto (RunResult) r = run_tool ("descriptor", "--from-jedec", param, "-o", ini, NULL);
+    g_auto (RunResult) info = run_tool ("info", "--chip", ini, NULL);
+    g_autofree gchar *written = read_file (ini, NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpstr (r.err, ==, "");
+    assert_match (written, "^\\[jedec\\]$");
+    assert_match (written, "^model=TC58TEG5DCJTA00$");
+    assert_match (written, "^ecc-bits=40$");
+    assert_match (written, "^ecc-codeword-size=1024$");
+    assert_match (written, "^# FILL IN: READ ID 90h-00h");
+    g_assert_cmpint (info.status, ==, 0);
+    assert_match (info.out, "^toshiba-tc58teg5dcjta00: TOSHIBA TC58TEG5DCJTA00 \\(nand-mlc\\)$");
+  }
+  {
+    /* An ONFI page is refused by --from-jedec, naming the file. */
+    g_autofree gchar *onfi = write_param_pages (dir, "micron-mt29f4g", "param.bin");
+    g_auto (RunResult) r = run_tool ("descriptor", "--from-jedec", onfi, NULL);
+    g_auto (RunResult) both = run_tool ("descriptor", "--from-jedec", param, "--from-onfi", onfi, NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_cmpstr (r.out, ==, "");
+    assert_match (r.err, "^flashmodel: .*param\\.bin: parameter page: JEDEC parameter page has no JESD signature in each of 1 copy$");
+    g_assert_cmpint (both.status, ==, EXIT_USAGE);
+  }
+  remove_tmp_dir (dir);
+}
+
 static void
 test_descriptor_hostile_files (void)
 {
@@ -492,7 +537,7 @@ test_descriptor_hostile_files (void)
     g_auto (RunResult) r = run_tool ("descriptor", NULL);
 
     g_assert_cmpint (r.status, ==, EXIT_USAGE);
-    assert_match (r.err, "^flashmodel descriptor: one of --from-onfi PARAM\\.bin and --from-sfdp SFDP\\.bin is required$");
+    assert_match (r.err, "^flashmodel descriptor: one of --from-onfi PARAM\\.bin, --from-jedec PARAM\\.bin and --from-sfdp SFDP\\.bin is required$");
   }
   remove_tmp_dir (dir);
 }
@@ -1886,6 +1931,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/info/by-id", test_info_by_id);
   g_test_add_func ("/cli/descriptor/from-onfi", test_descriptor_from_onfi);
   g_test_add_func ("/cli/descriptor/from-sfdp", test_descriptor_from_sfdp);
+  g_test_add_func ("/cli/descriptor/from-jedec", test_descriptor_from_jedec);
   g_test_add_func ("/cli/descriptor/hostile-files", test_descriptor_hostile_files);
   g_test_add_func ("/cli/info/spi-nand", test_info_spi_nand);
   g_test_add_func ("/cli/info", test_info);

@@ -542,7 +542,7 @@ static const Command commands[] = {
     "Examples:\n"
     "  flashmodel info --chip micron-mt29f4g\n"
     "  flashmodel info --id 2c:dc:90:95:56", cmd_info },
-  { "descriptor", "--from-onfi PARAM.bin | --from-sfdp SFDP.bin [-o FILE [--force]]",
+  { "descriptor", "--from-onfi PARAM.bin | --from-jedec PARAM.bin | --from-sfdp SFDP.bin [-o FILE [--force]]",
     "Build a chip descriptor from a parameter table read off a real chip.",
     "PARAM.bin is what READ PARAMETER PAGE (ECh-00h) returned: the 256-byte ONFI\n"
     "parameter page and its redundant copies, then, for an ONFI 2.1+ part whose\n"
@@ -561,6 +561,12 @@ static const Command commands[] = {
     "model strings of the page, lower case, and yours to change (rename the\n"
     "file with it). Replace each FILL IN value from the datasheet before\n"
     "relying on it.\n\n"
+    "With --from-jedec, PARAM.bin is what READ PARAMETER PAGE (ECh-40h)\n"
+    "returned on a part that answers READ ID 40h with \"JEDEC\" and has no\n"
+    "ONFI page: copies of the 512-byte JESD230 parameter page. The first of\n"
+    "three copies whose CRC holds is used (as Linux's nand_jedec_detect; no\n"
+    "majority), and the descriptor gets a [jedec] group; the fields and the\n"
+    "FILL IN lines are those of --from-onfi (no cache timing modes).\n\n"
     "SFDP.bin is a serial NOR part's SFDP space from address 0 (READ SFDP,\n"
     "5Ah): the header, the parameter headers and their tables. The JESD216B\n"
     "Basic Flash Parameter Table (16 DWORDs; older, shorter ones are refused)\n"
@@ -576,6 +582,7 @@ static const Command commands[] = {
     "with exit status 1.\n\n"
     "Example:\n"
     "  flashmodel descriptor --from-onfi param.bin -o micron-mt29f4g08abadawp.ini\n"
+    "  flashmodel descriptor --from-jedec jedec.bin > toshiba-tc58teg5dcjta00.ini\n"
     "  flashmodel descriptor --from-sfdp sfdp.bin > sfdp-part.ini", cmd_descriptor },
   { "create", "--chip NAME [--seed N] [--bad-blocks N] IMAGE | --base BASE IMAGE",
     "Create a fresh, fully erased chip image, or an overlay on an image.",
