@@ -178,6 +178,7 @@ test_list_chips (void)
   assert_match (r.out, "^micron-mt29f4g +nand-slc +Micron +MT29F4G08ABADAWP +512\\.0.MiB +2048\\+64 +1\\.0$");
   assert_match (r.out, "^micron-mt29f2g01abagd +spi-nand +Micron +MT29F2G01ABAGDWB +256\\.0.MiB +2048\\+128 +1\\.0$");
   assert_match (r.out, "^xtx-xt26g01a +spi-nand +XTX +XT26G01AWSEGA +128\\.0.MiB +2048\\+64 +-$");
+  assert_match (r.out, "^toshiba-tc58teg5dcjta00 +nand-mlc +Toshiba +TC58TEG5DCJTA00 +4\\.0.GiB +16384\\+1280 +JEDEC$");
 }
 
 static void
@@ -275,6 +276,25 @@ test_info (void)
   assert_match (r.out, "^  planes per LUN +2$");
   assert_match (r.out, "^  bus width +x8$");
   assert_match (r.out, "^ONFI 1\\.0$");
+}
+
+/* LUNs and chip enables of a package, and a part with the JEDEC page. */
+static void
+test_info_luns_and_jedec (void)
+{
+  g_auto (RunResult) two_ce = run_tool ("info", "--chip", "micron-mt29f16g", NULL);
+  g_auto (RunResult) jedec = run_tool ("info", "--chip", "toshiba-tc58teg5dcjta00", NULL);
+
+  g_assert_cmpint (two_ce.status, ==, 0);
+  assert_match (two_ce.out, "^  size +2\\.0.GiB \\(2147483648 bytes of data\\)$");
+  assert_match (two_ce.out, "^  blocks +4096 blocks per LUN x 4 LUN\\(s\\) = 16384 blocks$");
+  assert_match (two_ce.out, "^  LUNs per chip enable +2$");
+  assert_match (two_ce.out, "^  chip enables +2 \\(targets, each answering READ ID\\)$");
+  g_assert_cmpint (jedec.status, ==, 0);
+  assert_match (jedec.out, "^  chip enables +1$");
+  assert_match (jedec.out, "^ONFI: not supported; JEDEC parameter page \\(READ ID 40h \"JEDEC\"\\), JESD230 1\\.0$");
+  assert_match (jedec.out, "^  manufacturer / model +TOSHIBA / TC58TEG5DCJTA00 \\(JEDEC ID 98h\\)$");
+  assert_match (jedec.out, "^  ECC required +40 bits per 1024 bytes$");
 }
 
 static void
@@ -1932,6 +1952,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/descriptor/from-onfi", test_descriptor_from_onfi);
   g_test_add_func ("/cli/descriptor/from-sfdp", test_descriptor_from_sfdp);
   g_test_add_func ("/cli/descriptor/from-jedec", test_descriptor_from_jedec);
+  g_test_add_func ("/cli/info/luns-and-jedec", test_info_luns_and_jedec);
   g_test_add_func ("/cli/descriptor/hostile-files", test_descriptor_hostile_files);
   g_test_add_func ("/cli/info/spi-nand", test_info_spi_nand);
   g_test_add_func ("/cli/info", test_info);
