@@ -469,6 +469,8 @@ static void fmpci_nand_report(struct fmpci *fm)
 		nanddev_get_ecc_requirements(&chip->base);
 	const struct nand_interface_config *conf =
 		chip->current_interface_config;
+	const struct nand_memory_organization *memorg =
+		nanddev_get_memorg(&chip->base);
 	const char *algo;
 	char ecc_desc[48], req_desc[32];
 
@@ -509,6 +511,10 @@ static void fmpci_nand_report(struct fmpci *fm)
 		 (unsigned long long)(mtd->size >> 20), fm->buswidth,
 		 mtd->writesize, mtd->oobsize, mtd->erasesize >> 10, ecc_desc,
 		 req_desc);
+	/* nanddev's view of the package, for the guest tests to compare */
+	dev_info(fmpci_dev(fm), "%s: %u target(s) of %u LUN(s), %u plane(s) per LUN\n",
+		 fm->name, nanddev_ntargets(&chip->base), memorg->luns_per_target,
+		 memorg->planes_per_lun);
 }
 
 static int fmpci_nand_probe(struct fmpci *fm)

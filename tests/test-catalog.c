@@ -17,6 +17,7 @@
 
 #include "fm-chip-desc.h"
 #include "fm-onfi.h"
+#include "fm-jedec.h"
 
 /* nand_ids.c: nand_manufacturers[] (id, name) */
 static const struct { guint8 id; const gchar *name; } linux_manufacturers[] = {
@@ -57,11 +58,12 @@ static const struct {
   { "NAND 512MiB 3,3V 8-bit", 0xdc, 512, 0, 0, 8 },
   { "NAND 512MiB 3,3V 16-bit", 0xcc, 512, 0, 0, 16 },
   { "NAND 1GiB 3,3V 8-bit", 0xd3, 1024, 0, 0, 8 },
+  { "NAND 4GiB 3,3V 8-bit", 0xd7, 4096, 0, 0, 8 },
 };
 
 /* What Linux's nand_detect() ends with. */
 typedef struct {
-  const gchar *path;         /* "onfi", "full-id", "legacy", "ext-id" */
+  const gchar *path;         /* "onfi", "jedec", "full-id", "legacy", "ext-id" */
   const gchar *manufacturer;
   guint32 page, oob, block;
   guint64 size;
@@ -125,6 +127,30 @@ linux_view_onfi (const FmChipDesc *d, LinuxView *v)
     }
 }
 
+/* nand_jedec.c: nand_jedec_detect(), which nand_detect() tries after ONFI
+ * for a part whose device ID entry has no page size. Page and block counts
+ * are rounded down to powers of two, as Linux does. */
+static void
+linux_view_jedec (const FmChipDesc *d, LinuxView *v)
+{
+  guint8 page[FM_JEDEC_PARAM_PAGE_SIZE];
+  FmJedecParams p;
+  g_autoptr (GError) error = NULL;
+
+  fm_jedec_build_param_page (d, page);
+  g_assert_true (fm_jedec_parse_param_page (page, &p, &error));
+  g_assert_no_error (error);
+  v->path = "jedec";
+  v->page = p.page_size;
+  v->oob = p.oob_size;
+  v->block = p.page_size * (1u << g_bit_nth_msf (p.pages_per_block, -1));
+  v->size = (guint64) v->block * (1u << g_bit_nth_msf (p.blocks_per_lun, -1)) * p.luns;
+  v->bus_width = (p.features & FM_JEDEC_FEATURE_16BIT) ? 16 : 8;
+  v->bits_per_cell = p.bits_per_cell;
+  v->ecc_strength = p.ecc_bits;
+  v->ecc_step = 1u << p.codeword_log2;
+}
+
 /* nand_base.c: nand_decode_ext_id(), which the AMD, ESMT, Hynix (SLC or
  * IDs shorter than 6 bytes), Samsung (idem) and Toshiba decoders call. */
 static void
@@ -155,6 +181,18 @@ linux_view (const FmChipDesc *d)
   if (d->onfi_version)
     {
       linux_view_onfi (d, &v);
+      return v;
+    }
+  if (d->jedec_version)
+    {
+      /* Reached only when no full-ID entry matches and the device ID's
+       * entry leaves the page size to the part. */
+      for (guint i = 0; i < G_N_ELEMENTS (linux_full_ids); i++)
+        g_assert_false (memcmp (linux_full_ids[i].id, id, linux_full_ids[i].id_len) == 0);
+      for (guint i = 0; i < G_N_ELEMENTS (linux_dev_ids); i++)
+        if (linux_dev_ids[i].dev_id == id[1])
+          g_assert_cmpuint (linux_dev_ids[i].page, ==, 0);
+      linux_view_jedec (d, &v);
       return v;
     }
   for (guint i = 0; i < G_N_ELEMENTS (linux_full_ids); i++)
@@ -267,10 +305,11 @@ test_raw_nand_as_linux_sees_it (gconstpointer data)
   g_assert_cmpuint (v.page, ==, d->page_size);
   g_assert_cmpuint (v.oob, ==, d->oob_size);
   g_assert_cmpuint (v.block, ==, d->page_size * d->pages_per_block);
-  g_assert_cmpuint (v.size, ==, fm_chip_desc_size_bytes (d));
+  /* nand_scan() finds one chip per chip enable that answers the same ID */
+  g_assert_cmpuint (v.size * d->targets, ==, fm_chip_desc_size_bytes (d));
   g_assert_cmpuint (v.bus_width, ==, d->bus_width);
   g_assert_cmpuint (v.bits_per_cell, ==, fm_chip_desc_bits_per_cell (d));
-  if (d->onfi_version)
+  if (d->onfi_version || d->jedec_version)
     {
       /* the ECC requirement Linux reads is the descriptor's */
       g_assert_cmpuint (v.ecc_strength, ==, d->ecc_bits);

@@ -5,6 +5,7 @@
  * its exit status and what it prints.
  */
 #include "fm-test-util.h"
+#include "fm-jedec.h"
 #include "fm-sfdp.h"
 
 #include <cairo.h>
@@ -177,6 +178,7 @@ test_list_chips (void)
   assert_match (r.out, "^micron-mt29f4g +nand-slc +Micron +MT29F4G08ABADAWP +512\\.0.MiB +2048\\+64 +1\\.0$");
   assert_match (r.out, "^micron-mt29f2g01abagd +spi-nand +Micron +MT29F2G01ABAGDWB +256\\.0.MiB +2048\\+128 +1\\.0$");
   assert_match (r.out, "^xtx-xt26g01a +spi-nand +XTX +XT26G01AWSEGA +128\\.0.MiB +2048\\+64 +-$");
+  assert_match (r.out, "^toshiba-tc58teg5dcjta00 +nand-mlc +Toshiba +TC58TEG5DCJTA00 +4\\.0.GiB +16384\\+1280 +JEDEC$");
 }
 
 static void
@@ -274,6 +276,25 @@ test_info (void)
   assert_match (r.out, "^  planes per LUN +2$");
   assert_match (r.out, "^  bus width +x8$");
   assert_match (r.out, "^ONFI 1\\.0$");
+}
+
+/* LUNs and chip enables of a package, and a part with the JEDEC page. */
+static void
+test_info_luns_and_jedec (void)
+{
+  g_auto (RunResult) two_ce = run_tool ("info", "--chip", "micron-mt29f16g", NULL);
+  g_auto (RunResult) jedec = run_tool ("info", "--chip", "toshiba-tc58teg5dcjta00", NULL);
+
+  g_assert_cmpint (two_ce.status, ==, 0);
+  assert_match (two_ce.out, "^  size +2\\.0.GiB \\(2147483648 bytes of data\\)$");
+  assert_match (two_ce.out, "^  blocks +4096 blocks per LUN x 4 LUN\\(s\\) = 16384 blocks$");
+  assert_match (two_ce.out, "^  LUNs per chip enable +2$");
+  assert_match (two_ce.out, "^  chip enables +2 \\(targets, each answering READ ID\\)$");
+  g_assert_cmpint (jedec.status, ==, 0);
+  assert_match (jedec.out, "^  chip enables +1$");
+  assert_match (jedec.out, "^ONFI: not supported; JEDEC parameter page \\(READ ID 40h \"JEDEC\"\\), JESD230 1\\.0$");
+  assert_match (jedec.out, "^  manufacturer / model +TOSHIBA / TC58TEG5DCJTA00 \\(JEDEC ID 98h\\)$");
+  assert_match (jedec.out, "^  ECC required +40 bits per 1024 bytes$");
 }
 
 static void
@@ -442,6 +463,50 @@ test_descriptor_from_sfdp (void)
   remove_tmp_dir (dir);
 }
 
+/* --from-jedec: the JEDEC page (three copies) of the shipped JEDEC part. */
+static void
+test_descriptor_from_jedec (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmChipDesc) d = fm_chip_desc_lookup ("toshiba-tc58teg5dcjta00", &error);
+  g_autofree gchar *dir = make_tmp_dir ();
+  g_autofree gchar *param = g_build_filename (dir, "jedec.bin", NULL);
+  g_autofree gchar *ini = g_build_filename (dir, "toshiba-tc58teg5dcjta00.ini", NULL);
+  guint8 pages[FM_JEDEC_PARAM_PAGE_COPIES * FM_JEDEC_PARAM_PAGE_SIZE];
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < FM_JEDEC_PARAM_PAGE_COPIES; i++)
+    fm_jedec_build_param_page (d, pages + i * FM_JEDEC_PARAM_PAGE_SIZE);
+  write_file (param, (const gchar *) pages, sizeof pages);
+  {
+    g_auto (RunResult) r = run_tool ("descriptor", "--from-jedec", param, "-o", ini, NULL);
+    g_auto (RunResult) info = run_tool ("info", "--chip", ini, NULL);
+    g_autofree gchar *written = read_file (ini, NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpstr (r.err, ==, "");
+    assert_match (written, "^\\[jedec\\]$");
+    assert_match (written, "^model=TC58TEG5DCJTA00$");
+    assert_match (written, "^ecc-bits=40$");
+    assert_match (written, "^ecc-codeword-size=1024$");
+    assert_match (written, "^# FILL IN: READ ID 90h-00h");
+    g_assert_cmpint (info.status, ==, 0);
+    assert_match (info.out, "^toshiba-tc58teg5dcjta00: TOSHIBA TC58TEG5DCJTA00 \\(nand-mlc\\)$");
+  }
+  {
+    /* An ONFI page is refused by --from-jedec, naming the file. */
+    g_autofree gchar *onfi = write_param_pages (dir, "micron-mt29f4g", "param.bin");
+    g_auto (RunResult) r = run_tool ("descriptor", "--from-jedec", onfi, NULL);
+    g_auto (RunResult) both = run_tool ("descriptor", "--from-jedec", param, "--from-onfi", onfi, NULL);
+
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_cmpstr (r.out, ==, "");
+    assert_match (r.err, "^flashmodel: .*param\\.bin: parameter page: JEDEC parameter page has no JESD signature in each of 1 copy$");
+    g_assert_cmpint (both.status, ==, EXIT_USAGE);
+  }
+  remove_tmp_dir (dir);
+}
+
 static void
 test_descriptor_hostile_files (void)
 {
@@ -492,7 +557,7 @@ test_descriptor_hostile_files (void)
     g_auto (RunResult) r = run_tool ("descriptor", NULL);
 
     g_assert_cmpint (r.status, ==, EXIT_USAGE);
-    assert_match (r.err, "^flashmodel descriptor: one of --from-onfi PARAM\\.bin and --from-sfdp SFDP\\.bin is required$");
+    assert_match (r.err, "^flashmodel descriptor: one of --from-onfi PARAM\\.bin, --from-jedec PARAM\\.bin and --from-sfdp SFDP\\.bin is required$");
   }
   remove_tmp_dir (dir);
 }
@@ -1920,6 +1985,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/info/by-id", test_info_by_id);
   g_test_add_func ("/cli/descriptor/from-onfi", test_descriptor_from_onfi);
   g_test_add_func ("/cli/descriptor/from-sfdp", test_descriptor_from_sfdp);
+  g_test_add_func ("/cli/descriptor/from-jedec", test_descriptor_from_jedec);
+  g_test_add_func ("/cli/info/luns-and-jedec", test_info_luns_and_jedec);
   g_test_add_func ("/cli/descriptor/hostile-files", test_descriptor_hostile_files);
   g_test_add_func ("/cli/info/spi-nand", test_info_spi_nand);
   g_test_add_func ("/cli/info", test_info);

@@ -3,10 +3,11 @@
  * Descriptors from real chips (fm-chip-desc-import.h): for every shipped
  * ONFI part, the descriptor built from the model's own parameter page (and
  * extended parameter page) equals the shipped one in every field the page
- * carries; damaged copies are skipped as Linux skips them; hostile pages
+ * carries, and likewise for every JEDEC part and its JEDEC page; damaged copies are skipped as Linux skips them; hostile pages
  * are refused naming the field.
  */
 #include "flashmodel.h"
+#include "fm-jedec.h"
 #include "fm-sfdp.h"
 
 #include <string.h>
@@ -242,6 +243,159 @@ test_hostile_ext_page (void)
   assert_refused (data, len, "extended parameter page: extended parameter page CRC mismatch");
 }
 
+/* ---- JEDEC --------------------------------------------------------------- */
+
+/* What READ PARAMETER PAGE (ECh-40h) returns for D: three copies. */
+static guint8 *
+jedec_read_output (const FmChipDesc *d, gsize *len)
+{
+  guint8 *out = g_malloc (FM_JEDEC_PARAM_PAGE_COPIES * FM_JEDEC_PARAM_PAGE_SIZE);
+
+  fm_jedec_build_param_page (d, out);
+  for (guint i = 1; i < FM_JEDEC_PARAM_PAGE_COPIES; i++)
+    memcpy (out + i * FM_JEDEC_PARAM_PAGE_SIZE, out, FM_JEDEC_PARAM_PAGE_SIZE);
+  *len = FM_JEDEC_PARAM_PAGE_COPIES * FM_JEDEC_PARAM_PAGE_SIZE;
+  return out;
+}
+
+static FmChipDesc *
+import_jedec (const guint8 *data, gsize len)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *text = fm_chip_desc_from_jedec (data, len, "jedec.bin", &error);
+  FmChipDesc *d;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, FM_DESC_IMPORT_FILL_IN));
+  g_assert_nonnull (strstr (text, "\n[jedec]\n"));
+  d = fm_chip_desc_load_data (text, "imported", &error);
+  g_assert_no_error (error);
+  return d;
+}
+
+/* Every field the JEDEC page carries: the ONFI ones but the cache timing
+ * modes (assert_onfi_fields_equal compares onfi_version, 0 on both). */
+static void
+assert_jedec_fields_equal (const FmChipDesc *a, const FmChipDesc *b)
+{
+  g_assert_cmpuint (b->jedec_version, ==, a->jedec_version);
+  assert_onfi_fields_equal (a, b);
+}
+
+static void
+test_jedec_round_trip (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) names = fm_chip_catalog_names (&error);
+  guint tried = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; names[i]; i++)
+    {
+      g_autoptr (FmChipDesc) shipped = fm_chip_desc_lookup (names[i], &error);
+      g_autoptr (FmChipDesc) imported = NULL;
+      g_autofree guint8 *data = NULL;
+      gsize len;
+
+      g_assert_no_error (error);
+      if (!shipped->jedec_version)
+        continue;
+      g_test_message ("JEDEC round trip of %s", names[i]);
+      data = jedec_read_output (shipped, &len);
+      imported = import_jedec (data, len);
+      assert_jedec_fields_equal (shipped, imported);
+      g_assert_cmpuint (imported->onfi_version, ==, 0);
+      tried++;
+    }
+  g_assert_cmpuint (tried, >=, 1);
+}
+
+/* Rewrites a JEDEC page's CRC after a change. */
+static void
+fix_jedec_crc (guint8 *page)
+{
+  guint16 crc = fm_crc16_onfi (FM_ONFI_CRC_INIT, page, FM_JEDEC_OFF_CRC);
+
+  page[FM_JEDEC_OFF_CRC] = crc & 0xff;
+  page[FM_JEDEC_OFF_CRC + 1] = crc >> 8;
+}
+
+static void
+assert_jedec_refused (const guint8 *data, gsize len, const gchar *message_part)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *text = fm_chip_desc_from_jedec (data, len, "jedec.bin", &error);
+
+  g_assert_null (text);
+  g_assert_error (error, FM_ERROR, FM_ERROR_DESCRIPTOR);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, "jedec.bin: "));
+  g_assert_nonnull (strstr (error->message, message_part));
+}
+
+/* A bad first copy: the second is used; all three bad: refused (Linux's
+ * nand_jedec_detect takes no majority). Hostile fields are refused naming
+ * them. */
+static void
+test_jedec_copies_and_hostile (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmChipDesc) shipped = fm_chip_desc_lookup ("toshiba-tc58teg5dcjta00", &error);
+  g_autofree guint8 *data = NULL;
+  guint8 page[FM_JEDEC_PARAM_PAGE_SIZE];
+  gsize len;
+
+  g_assert_no_error (error);
+  data = jedec_read_output (shipped, &len);
+  data[FM_JEDEC_OFF_PAGE_SIZE] ^= 0x10;
+  {
+    g_autoptr (FmChipDesc) d = import_jedec (data, len);
+
+    assert_jedec_fields_equal (shipped, d);
+  }
+  data[FM_JEDEC_PARAM_PAGE_SIZE + FM_JEDEC_OFF_LUNS] ^= 0x01;
+  data[2 * FM_JEDEC_PARAM_PAGE_SIZE + FM_JEDEC_OFF_NOP] ^= 0x80;
+  assert_jedec_refused (data, len, "parameter page: JEDEC parameter page CRC mismatch in each of 3 copies");
+  assert_jedec_refused (data, 0, "parameter page: 0 bytes, shorter than one 512-byte JEDEC page");
+  assert_jedec_refused (data, 511, "shorter than one");
+
+  /* An ONFI page is no JEDEC page. */
+  {
+    g_autoptr (FmChipDesc) onfi = fm_chip_desc_lookup ("micron-mt29f4g", &error);
+    guint8 two[2 * FM_ONFI_PARAM_PAGE_SIZE];
+
+    g_assert_no_error (error);
+    fm_onfi_build_param_page (onfi, two);
+    memcpy (two + FM_ONFI_PARAM_PAGE_SIZE, two, FM_ONFI_PARAM_PAGE_SIZE);
+    assert_jedec_refused (two, sizeof two, "no JESD signature in each of 1 copy");
+  }
+
+  fm_jedec_build_param_page (shipped, page);
+  page[FM_JEDEC_OFF_MODEL] = '\n';
+  fix_jedec_crc (page);
+  assert_jedec_refused (page, sizeof page, "model (bytes 44-63): byte 0Ah is not a printable character");
+
+  fm_jedec_build_param_page (shipped, page);
+  page[FM_JEDEC_OFF_PLANE_BITS] = 200;
+  fix_jedec_crc (page);
+  assert_jedec_refused (page, sizeof page, "plane address bits (byte 104): 200, more than 16 planes");
+
+  fm_jedec_build_param_page (shipped, page);
+  page[FM_JEDEC_OFF_ECC_INFO + 1] = 40;  /* a 2^40-byte codeword */
+  fix_jedec_crc (page);
+  assert_jedec_refused (page, sizeof page, "ECC codeword size (byte 212): 2^40 bytes");
+
+  fm_jedec_build_param_page (shipped, page);
+  page[FM_JEDEC_OFF_REVISION] = 0x01;  /* neither bit Linux accepts */
+  fix_jedec_crc (page);
+  assert_jedec_refused (page, sizeof page, "revision 0x0001 is not one Linux supports");
+
+  fm_jedec_build_param_page (shipped, page);
+  page[FM_JEDEC_OFF_PAGE_SIZE + 3] = 0x80;  /* a 2 GiB page */
+  fix_jedec_crc (page);
+  assert_jedec_refused (page, sizeof page, "describes no part the model can load");
+}
+
 /* ---- SFDP ---------------------------------------------------------------- */
 
 static FmChipDesc *
@@ -371,6 +525,8 @@ main (int argc, char **argv)
   g_test_add_func ("/desc-import/onfi/redundant-copies", test_redundant_copies);
   g_test_add_func ("/desc-import/onfi/hostile", test_hostile_pages);
   g_test_add_func ("/desc-import/onfi/hostile-ext", test_hostile_ext_page);
+  g_test_add_func ("/desc-import/jedec/round-trip", test_jedec_round_trip);
+  g_test_add_func ("/desc-import/jedec/copies-and-hostile", test_jedec_copies_and_hostile);
   g_test_add_func ("/desc-import/sfdp/round-trip", test_sfdp_round_trip);
   g_test_add_func ("/desc-import/sfdp/hostile", test_sfdp_hostile);
   return g_test_run ();

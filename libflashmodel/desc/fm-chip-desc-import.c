@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Descriptor text from a parameter table read off a real chip (ONFI
- * parameter page, SFDP), with what the table does not carry marked
+ * Descriptor text from a parameter table read off a real chip (ONFI or
+ * JEDEC parameter page, SFDP), with what the table does not carry marked
  * "FILL IN".
  */
 #include "fm-chip-desc-import.h"
 #include "fm-error.h"
+#include "fm-jedec.h"
 #include "fm-onfi.h"
 
 #include <string.h>
@@ -145,127 +146,131 @@ read_onfi_ext_ecc (const guint8 *data, gsize len, const FmOnfiParams *p, const g
                       start + ext_len);
 }
 
-gchar *
-fm_chip_desc_from_onfi (const guint8 *data, gsize len, const gchar *origin, GError **error)
+/* The optional commands both parameter pages number alike (bits 0-5). */
+static const struct { guint16 bit; const gchar *name; } param_commands[] = {
+  { FM_ONFI_OPT_CACHE_PROGRAM, "cache-program" },
+  { FM_ONFI_OPT_READ_CACHE, "read-cache" },
+  { FM_ONFI_OPT_GET_SET_FEATURES, "get-set-features" },
+  { FM_ONFI_OPT_READ_STATUS_ENHANCED, "read-status-enhanced" },
+  { FM_ONFI_OPT_COPYBACK, "copyback" },
+  { FM_ONFI_OPT_READ_UNIQUE_ID, "read-unique-id" },
+};
+
+typedef struct { guint16 bit; const gchar *name; } FeatureName;
+
+/* What a parameter page (ONFI or JEDEC) says, in the descriptor's terms. */
+typedef struct {
+  const gchar *table;        /* "ONFI 1.0", "JEDEC (JESD230)" */
+  const gchar *option;       /* the command line option that reads it */
+  const gchar *group;        /* "onfi", "jedec" */
+  const gchar *version;      /* the group's version value */
+  const gchar *plane_field;  /* where the plane address bits are */
+  const gchar *manufacturer, *model;
+  guint8 jedec_id;
+  guint32 page_size, oob_size, pages_per_block, blocks_per_lun;
+  guint luns, plane_bits, bits_per_cell, nop;
+  gboolean x16, multi_plane;
+  guint32 opt_cmd;
+  guint16 features;
+  const FeatureName *feature_names;
+  guint n_feature_names;
+  guint16 timing_modes, cache_timing_modes;
+  guint ecc_bits, codeword;
+  guint guaranteed_blocks;
+  guint64 guaranteed_endurance, endurance;
+  guint t_ccs_ns, t_adl_ns, vendor_revision;
+  guint t_r_us, t_prog_us, t_bers_us;
+  guint bad_blocks_max;
+} ParamPageFacts;
+
+/* The descriptor text of F, loaded back before it is returned. */
+static gchar *
+desc_from_param_page (const ParamPageFacts *f, const gchar *origin, GError **error)
 {
-  static const struct { guint16 bit; const gchar *name; } commands[] = {
-    { FM_ONFI_OPT_CACHE_PROGRAM, "cache-program" },
-    { FM_ONFI_OPT_READ_CACHE, "read-cache" },
-    { FM_ONFI_OPT_GET_SET_FEATURES, "get-set-features" },
-    { FM_ONFI_OPT_READ_STATUS_ENHANCED, "read-status-enhanced" },
-    { FM_ONFI_OPT_COPYBACK, "copyback" },
-    { FM_ONFI_OPT_READ_UNIQUE_ID, "read-unique-id" },
-  };
-  static const struct { guint16 bit; const gchar *name; } features[] = {
-    { FM_ONFI_FEATURE_MULTI_LUN, "multi-lun" },
-    { FM_ONFI_FEATURE_NON_SEQ_PROG, "non-sequential-program" },
-    { FM_ONFI_FEATURE_ODD_EVEN_COPYBACK, "odd-even-copyback" },
-  };
-  guint8 page[FM_ONFI_PARAM_PAGE_SIZE];
-  FmOnfiParams p;
-  guint ecc_bits, codeword = 512;
-  guint64 endurance;
-  gboolean multi_plane;
   g_autofree gchar *name = NULL;
   g_autoptr (GString) out = g_string_new (NULL);
   g_autoptr (FmChipDesc) check = NULL;
   g_autoptr (GError) load_error = NULL;
   guint n;
 
-  if (!pick_onfi_page (data, len, origin, page, &p, error))
+  if (!check_table_string (f->manufacturer, origin, "manufacturer (bytes 32-43)", error) ||
+      !check_table_string (f->model, origin, "model (bytes 44-63)", error))
     return NULL;
-  if (p.version == 0)
-    return import_fail (error, origin, "revision (bytes 4-5)", "no ONFI version bit set"), NULL;
-  if (!check_table_string (p.manufacturer, origin, "manufacturer (bytes 32-43)", error) ||
-      !check_table_string (p.model, origin, "model (bytes 44-63)", error))
-    return NULL;
-  if (p.plane_bits > 4)
-    return import_fail (error, origin, "plane address bits (byte 113)", "%u, more than 16 planes",
-                        p.plane_bits), NULL;
-  ecc_bits = p.ecc_bits;
-  endurance = p.endurance;
-  if (ecc_bits == FM_ONFI_ECC_BITS_SEE_EXT)
-    {
-      FmOnfiExtEcc ext;
-
-      if (!read_onfi_ext_ecc (data, len, &p, origin, &ext, error))
-        return NULL;
-      if (ext.codeword_log2 > 16)
-        return import_fail (error, origin, "extended parameter page codeword size",
-                            "2^%u bytes", ext.codeword_log2), NULL;
-      ecc_bits = ext.ecc_bits;
-      codeword = 1u << ext.codeword_log2;
-    }
-  multi_plane = (p.features & FM_ONFI_FEATURE_MULTI_PLANE) != 0;
-  name = name_from (p.manufacturer, p.model);
+  if (f->plane_bits > 4)
+    return import_fail (error, origin, f->plane_field, "%u, more than 16 planes",
+                        f->plane_bits), NULL;
+  name = name_from (f->manufacturer, f->model);
 
   g_string_append_printf (out,
-    "# %s %s, from the ONFI %u.%u parameter page in %s\n"
-    "# (flashmodel descriptor --from-onfi). Lines marked \"" FM_DESC_IMPORT_FILL_IN "\" hold\n"
+    "# %s %s, from the %s parameter page in %s\n"
+    "# (flashmodel descriptor %s). Lines marked \"" FM_DESC_IMPORT_FILL_IN "\" hold\n"
     "# defaults for what the parameter page does not carry: take them from the\n"
     "# datasheet (READ ID bytes, typical times, busy times, the bad block\n"
     "# marker, sequential programming, on-die ECC, feature addresses).\n",
-    p.manufacturer, p.model, p.version / 10, p.version % 10, origin);
+    f->manufacturer, f->model, f->table, origin, f->option);
   g_string_append_printf (out, "[chip]\nname=%s\nvendor=%s\npart=%s\ntype=%s\n",
-                          name, p.manufacturer, p.model, p.bits_per_cell > 1 ? "nand-mlc" : "nand-slc");
+                          name, f->manufacturer, f->model, f->bits_per_cell > 1 ? "nand-mlc" : "nand-slc");
   g_string_append (out, FM_DESC_IMPORT_FILL_IN ": the datasheet's title\n");
-  g_string_append_printf (out, "datasheet=ONFI parameter page read from %s\n", origin);
+  g_string_append_printf (out, "datasheet=%s parameter page read from %s\n",
+                          strcmp (f->group, "onfi") == 0 ? "ONFI" : "JEDEC", origin);
   g_string_append (out, "[id]\n" FM_DESC_IMPORT_FILL_IN ": READ ID 90h-00h; the table has only the JEDEC manufacturer ID\n");
-  g_string_append_printf (out, "bytes=%02x;00\n", p.jedec_id);
+  g_string_append_printf (out, "bytes=%02x;00\n", f->jedec_id);
   g_string_append_printf (out,
     "[geometry]\npage-size=%u\noob-size=%u\npages-per-block=%u\nblocks-per-lun=%u\n"
     "luns=%u\nplanes=%u\nbus-width=%u\n",
-    p.page_size, p.oob_size, p.pages_per_block, p.blocks_per_lun, p.luns,
-    1u << p.plane_bits, (p.features & FM_ONFI_FEATURE_16BIT) ? 16 : 8);
+    f->page_size, f->oob_size, f->pages_per_block, f->blocks_per_lun, f->luns,
+    1u << f->plane_bits, f->x16 ? 16 : 8);
+  g_string_append (out, FM_DESC_IMPORT_FILL_IN ": chip enables, if the package has more than one\n"
+                   "#chip-enables=2\n");
   g_string_append (out, "[commands]\n");
   n = 0;
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    if (p.opt_cmd & commands[i].bit)
-      g_string_append_printf (out, "%s%s", n++ ? ";" : "optional=", commands[i].name);
-  if (multi_plane)
+  for (guint i = 0; i < G_N_ELEMENTS (param_commands); i++)
+    if (f->opt_cmd & param_commands[i].bit)
+      g_string_append_printf (out, "%s%s", n++ ? ";" : "optional=", param_commands[i].name);
+  if (f->multi_plane)
     g_string_append_printf (out, "%smulti-plane", n++ ? ";" : "optional=");
-  g_string_append_printf (out, "%s[onfi]\nversion=%u.%u\nmanufacturer=%s\nmodel=%s\njedec-id=0x%02x\n",
-                          n ? "\n" : "", p.version / 10, p.version % 10, p.manufacturer, p.model, p.jedec_id);
+  g_string_append_printf (out, "%s[%s]\nversion=%s\nmanufacturer=%s\nmodel=%s\njedec-id=0x%02x\n",
+                          n ? "\n" : "", f->group, f->version, f->manufacturer, f->model, f->jedec_id);
   n = 0;
-  for (guint i = 0; i < G_N_ELEMENTS (features); i++)
-    if (p.features & features[i].bit)
-      g_string_append_printf (out, "%s%s", n++ ? ";" : "features=", features[i].name);
+  for (guint i = 0; i < f->n_feature_names; i++)
+    if (f->features & f->feature_names[i].bit)
+      g_string_append_printf (out, "%s%s", n++ ? ";" : "features=", f->feature_names[i].name);
   if (n)
     g_string_append_c (out, '\n');
-  append_modes (out, "timing-modes", p.timing_modes);
-  if (p.cache_timing_modes)
-    append_modes (out, "cache-timing-modes", p.cache_timing_modes);
+  append_modes (out, "timing-modes", f->timing_modes);
+  if (f->cache_timing_modes)
+    append_modes (out, "cache-timing-modes", f->cache_timing_modes);
   g_string_append_printf (out, "ecc-bits=%u\necc-codeword-size=%u\nguaranteed-valid-blocks=%u\n"
                           "guaranteed-block-endurance=%" G_GUINT64_FORMAT "\ntccs-ns=%u\ntadl-ns=%u\n"
                           "vendor-revision=%u\n",
-                          ecc_bits, codeword, p.guaranteed_blocks, p.guaranteed_endurance,
-                          p.t_ccs_ns, p.t_adl_ns, p.vendor_revision);
-  if (p.opt_cmd & FM_ONFI_OPT_GET_SET_FEATURES)
+                          f->ecc_bits, f->codeword, f->guaranteed_blocks, f->guaranteed_endurance,
+                          f->t_ccs_ns, f->t_adl_ns, f->vendor_revision);
+  if (f->opt_cmd & FM_ONFI_OPT_GET_SET_FEATURES)
     g_string_append (out, FM_DESC_IMPORT_FILL_IN ": the vendor feature addresses besides 01h (timing mode)\n"
                      "#feature-addresses=0x80;0x81\n");
   g_string_append (out, "[timing]\n"
                    "# the parameter page gives maximum times in whole microseconds\n");
   g_string_append_printf (out, "tR-max-us=%u\ntPROG-max-us=%u\ntBERS-max-us=%u\n",
-                          p.t_r_us, p.t_prog_us, p.t_bers_us);
+                          f->t_r_us, f->t_prog_us, f->t_bers_us);
   g_string_append (out, FM_DESC_IMPORT_FILL_IN ": typical times; these are the maxima\n");
   g_string_append_printf (out, "tR-typ-us=%u\ntPROG-typ-us=%u\ntBERS-typ-us=%u\n",
-                          p.t_r_us, p.t_prog_us, p.t_bers_us);
-  if (p.opt_cmd & FM_ONFI_OPT_CACHE_PROGRAM)
+                          f->t_r_us, f->t_prog_us, f->t_bers_us);
+  if (f->opt_cmd & FM_ONFI_OPT_CACHE_PROGRAM)
     g_string_append_printf (out, FM_DESC_IMPORT_FILL_IN ": cache program busy\ntCBSY-typ-us=%u\ntCBSY-max-us=%u\n",
-                            p.t_prog_us, p.t_prog_us);
-  if (p.opt_cmd & FM_ONFI_OPT_READ_CACHE)
+                            f->t_prog_us, f->t_prog_us);
+  if (f->opt_cmd & FM_ONFI_OPT_READ_CACHE)
     g_string_append_printf (out, FM_DESC_IMPORT_FILL_IN ": cache read busy\ntRCBSY-typ-us=%u\ntRCBSY-max-us=%u\n",
-                            p.t_r_us, p.t_r_us);
-  if (multi_plane)
+                            f->t_r_us, f->t_r_us);
+  if (f->multi_plane)
     g_string_append (out, FM_DESC_IMPORT_FILL_IN ": multi-plane dummy busy\ntDBSY-typ-us=1\ntDBSY-max-us=1\n");
   g_string_append_printf (out, "[reliability]\nnop=%u\npe-cycles=%" G_GUINT64_FORMAT "\nfactory-bad-blocks-max=%u\n",
-                          p.nop, endurance, p.bad_blocks_max);
+                          f->nop, f->endurance, f->bad_blocks_max);
   g_string_append (out, FM_DESC_IMPORT_FILL_IN ": whether pages of a block must be programmed in order\n"
                    "sequential-program=true\n"
-                   FM_DESC_IMPORT_FILL_IN ": the factory bad block marker (ONFI: byte 0 of the spare area of the first or last page)\n"
+                   FM_DESC_IMPORT_FILL_IN ": the factory bad block marker (often byte 0 of the spare area of the first or last page)\n"
                    "bad-block-marker-offset=0\n"
                    "bad-block-marker-pages=first\n");
-  if (p.bits_per_cell > 1)
+  if (f->bits_per_cell > 1)
     g_string_append (out, "[mlc]\n" FM_DESC_IMPORT_FILL_IN ": the paired page scheme (dist3 is Micron's and Hynix's)\n"
                      "pairing=dist3\n");
 
@@ -274,6 +279,151 @@ fm_chip_desc_from_onfi (const guint8 *data, gsize len, const gchar *origin, GErr
     return import_fail (error, origin, "parameter page",
                         "describes no part the model can load (%s)", load_error->message), NULL;
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+gchar *
+fm_chip_desc_from_onfi (const guint8 *data, gsize len, const gchar *origin, GError **error)
+{
+  static const FeatureName features[] = {
+    { FM_ONFI_FEATURE_MULTI_LUN, "multi-lun" },
+    { FM_ONFI_FEATURE_NON_SEQ_PROG, "non-sequential-program" },
+    { FM_ONFI_FEATURE_ODD_EVEN_COPYBACK, "odd-even-copyback" },
+  };
+  guint8 page[FM_ONFI_PARAM_PAGE_SIZE];
+  FmOnfiParams p;
+  g_autofree gchar *version = NULL;
+  g_autofree gchar *table = NULL;
+  ParamPageFacts f = { 0 };
+
+  if (!pick_onfi_page (data, len, origin, page, &p, error))
+    return NULL;
+  if (p.version == 0)
+    return import_fail (error, origin, "revision (bytes 4-5)", "no ONFI version bit set"), NULL;
+  f.ecc_bits = p.ecc_bits;
+  f.codeword = 512;
+  if (p.ecc_bits == FM_ONFI_ECC_BITS_SEE_EXT)
+    {
+      FmOnfiExtEcc ext;
+
+      if (!read_onfi_ext_ecc (data, len, &p, origin, &ext, error))
+        return NULL;
+      if (ext.codeword_log2 > 16)
+        return import_fail (error, origin, "extended parameter page codeword size",
+                            "2^%u bytes", ext.codeword_log2), NULL;
+      f.ecc_bits = ext.ecc_bits;
+      f.codeword = 1u << ext.codeword_log2;
+    }
+  version = g_strdup_printf ("%u.%u", p.version / 10, p.version % 10);
+  table = g_strdup_printf ("ONFI %s", version);
+  f.table = table;
+  f.option = "--from-onfi";
+  f.group = "onfi";
+  f.plane_field = "plane address bits (byte 113)";
+  f.version = version;
+  f.manufacturer = p.manufacturer;
+  f.model = p.model;
+  f.jedec_id = p.jedec_id;
+  f.page_size = p.page_size;
+  f.oob_size = p.oob_size;
+  f.pages_per_block = p.pages_per_block;
+  f.blocks_per_lun = p.blocks_per_lun;
+  f.luns = p.luns;
+  f.plane_bits = p.plane_bits;
+  f.bits_per_cell = p.bits_per_cell;
+  f.nop = p.nop;
+  f.x16 = (p.features & FM_ONFI_FEATURE_16BIT) != 0;
+  f.multi_plane = (p.features & FM_ONFI_FEATURE_MULTI_PLANE) != 0;
+  f.opt_cmd = p.opt_cmd;
+  f.features = p.features;
+  f.feature_names = features;
+  f.n_feature_names = G_N_ELEMENTS (features);
+  f.timing_modes = p.timing_modes;
+  f.cache_timing_modes = p.cache_timing_modes;
+  f.guaranteed_blocks = p.guaranteed_blocks;
+  f.guaranteed_endurance = p.guaranteed_endurance;
+  f.endurance = p.endurance;
+  f.t_ccs_ns = p.t_ccs_ns;
+  f.t_adl_ns = p.t_adl_ns;
+  f.vendor_revision = p.vendor_revision;
+  f.t_r_us = p.t_r_us;
+  f.t_prog_us = p.t_prog_us;
+  f.t_bers_us = p.t_bers_us;
+  f.bad_blocks_max = p.bad_blocks_max;
+  return desc_from_param_page (&f, origin, error);
+}
+
+/* ---- JEDEC (JESD230) ---------------------------------------------------- */
+
+gchar *
+fm_chip_desc_from_jedec (const guint8 *data, gsize len, const gchar *origin, GError **error)
+{
+  static const FeatureName features[] = {
+    { FM_JEDEC_FEATURE_MULTI_LUN, "multi-lun" },
+    { FM_JEDEC_FEATURE_NON_SEQ_PROG, "non-sequential-program" },
+  };
+  gsize copies = MIN (len / FM_JEDEC_PARAM_PAGE_SIZE, FM_JEDEC_PARAM_PAGE_COPIES);
+  g_autoptr (GError) first_error = NULL;
+  FmJedecParams p;
+  ParamPageFacts f = { 0 };
+  gsize i;
+
+  if (len < FM_JEDEC_PARAM_PAGE_SIZE)
+    return import_fail (error, origin, "parameter page",
+                        "%" G_GSIZE_FORMAT " bytes, shorter than one %u-byte JEDEC page",
+                        len, FM_JEDEC_PARAM_PAGE_SIZE), NULL;
+  /* nand_jedec_detect(): the first of three copies whose CRC holds (no
+   * bit-wise majority, unlike ONFI). */
+  for (i = 0; i < copies; i++)
+    {
+      g_autoptr (GError) copy_error = NULL;
+
+      if (fm_jedec_parse_param_page (data + i * FM_JEDEC_PARAM_PAGE_SIZE, &p, &copy_error))
+        break;
+      if (!first_error)
+        first_error = g_steal_pointer (&copy_error);
+    }
+  if (i == copies)
+    return import_fail (error, origin, "parameter page", "%s in each of %" G_GSIZE_FORMAT " cop%s",
+                        first_error->message, copies, copies == 1 ? "y" : "ies"), NULL;
+  if (p.codeword_log2 > 16)
+    return import_fail (error, origin, "ECC codeword size (byte 212)", "2^%u bytes",
+                        p.codeword_log2), NULL;
+  f.table = "JEDEC (JESD230)";
+  f.option = "--from-jedec";
+  f.group = "jedec";
+  f.plane_field = "plane address bits (byte 104)";
+  f.version = p.version == FM_JEDEC_VERSION_1_0 ? "1.0" : "vendor";
+  f.manufacturer = p.manufacturer;
+  f.model = p.model;
+  f.jedec_id = p.jedec_id;
+  f.page_size = p.page_size;
+  f.oob_size = p.oob_size;
+  f.pages_per_block = p.pages_per_block;
+  f.blocks_per_lun = p.blocks_per_lun;
+  f.luns = p.luns;
+  f.plane_bits = p.plane_bits;
+  f.bits_per_cell = p.bits_per_cell;
+  f.nop = p.nop;
+  f.x16 = (p.features & FM_JEDEC_FEATURE_16BIT) != 0;
+  f.multi_plane = (p.features & FM_JEDEC_FEATURE_MULTI_PLANE) != 0;
+  f.opt_cmd = p.opt_cmd;
+  f.features = p.features;
+  f.feature_names = features;
+  f.n_feature_names = G_N_ELEMENTS (features);
+  f.timing_modes = p.timing_modes;
+  f.ecc_bits = p.ecc_bits;
+  f.codeword = 1u << p.codeword_log2;
+  f.guaranteed_blocks = p.guaranteed_valid_blocks;
+  f.guaranteed_endurance = p.guaranteed_block_endurance;
+  f.endurance = p.endurance;
+  f.t_ccs_ns = p.t_ccs_ns;
+  f.t_adl_ns = p.t_adl_ns;
+  f.vendor_revision = p.vendor_revision;
+  f.t_r_us = p.t_r_us;
+  f.t_prog_us = p.t_prog_us;
+  f.t_bers_us = p.t_bers_us;
+  f.bad_blocks_max = p.bad_blocks_max;
+  return desc_from_param_page (&f, origin, error);
 }
 
 /* ---- SFDP (JESD216B) ---------------------------------------------------- */

@@ -29,6 +29,15 @@ gchar *fm_chip_desc_from_onfi (const guint8 *data, gsize len, const gchar *origi
                                GError **error);
 
 /*
+ * DATA (LEN bytes, from ORIGIN) is what READ PARAMETER PAGE (ECh-40h)
+ * returned on a part that answers READ ID 40h with "JEDEC": copies of the
+ * 512-byte JESD230 parameter page. As Linux's nand_jedec_detect does, the
+ * first of three copies whose CRC holds is used.
+ */
+gchar *fm_chip_desc_from_jedec (const guint8 *data, gsize len, const gchar *origin,
+                                GError **error);
+
+/*
  * DATA (LEN bytes, from ORIGIN) is the SFDP space of a serial NOR part from
  * address 0, as READ SFDP (5Ah) returns it: the header, the parameter
  * headers and the tables they point at. The JESD216B Basic Flash

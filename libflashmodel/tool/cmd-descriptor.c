@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * flashmodel descriptor --from-onfi / --from-sfdp: a chip descriptor from
+ * flashmodel descriptor --from-onfi / --from-jedec / --from-sfdp: a chip descriptor from
  * a parameter table read off a real chip (fm-chip-desc-import.h), on
  * stdout or in a new file.
  */
@@ -59,11 +59,13 @@ int
 cmd_descriptor (int argc, char **argv)
 {
   g_autofree gchar *onfi = NULL;
+  g_autofree gchar *jedec = NULL;
   g_autofree gchar *sfdp = NULL;
   g_autofree gchar *out = NULL;
   gboolean force = FALSE;
   GOptionEntry entries[] = {
     { "from-onfi", 0, 0, G_OPTION_ARG_FILENAME, &onfi, "An ONFI parameter page dump (READ PARAMETER PAGE, ECh-00h)", "PARAM.bin" },
+    { "from-jedec", 0, 0, G_OPTION_ARG_FILENAME, &jedec, "A JEDEC parameter page dump (READ PARAMETER PAGE, ECh-40h)", "PARAM.bin" },
     { "from-sfdp", 0, 0, G_OPTION_ARG_FILENAME, &sfdp, "A serial NOR part's SFDP space from address 0 (READ SFDP, 5Ah)", "SFDP.bin" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write the descriptor to this new file, not stdout", "FILE" },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, "Replace FILE if it exists", NULL },
@@ -78,14 +80,17 @@ cmd_descriptor (int argc, char **argv)
     return EXIT_USAGE;
   if (argc > 1)
     return usage_error ("descriptor", "unexpected argument");
-  if (!onfi == !sfdp)
-    return usage_error ("descriptor", "one of --from-onfi PARAM.bin and --from-sfdp SFDP.bin is required");
+  if ((onfi != NULL) + (jedec != NULL) + (sfdp != NULL) != 1)
+    return usage_error ("descriptor", "one of --from-onfi PARAM.bin, --from-jedec PARAM.bin and --from-sfdp SFDP.bin is required");
   if (force && !out)
     return usage_error ("descriptor", "--force needs --output");
-  data = read_table_file (onfi ? onfi : sfdp, &len, &error);
-  if (data)
-    text = onfi ? fm_chip_desc_from_onfi (data, len, onfi, &error)
-                : fm_chip_desc_from_sfdp (data, len, sfdp, &error);
+  data = read_table_file (onfi ? onfi : jedec ? jedec : sfdp, &len, &error);
+  if (data && onfi)
+    text = fm_chip_desc_from_onfi (data, len, onfi, &error);
+  else if (data && jedec)
+    text = fm_chip_desc_from_jedec (data, len, jedec, &error);
+  else if (data)
+    text = fm_chip_desc_from_sfdp (data, len, sfdp, &error);
   if (!text)
     {
       print_error (error);

@@ -101,8 +101,9 @@ cmd_list_chips (int argc, char **argv)
       const FmChipDesc *d = chips->pdata[i];
       g_autofree gchar *size = format_size (fm_chip_desc_size_bytes (d));
       g_autofree gchar *page = g_strdup_printf ("%u+%u", d->page_size, d->oob_size);
+      /* The parameter page a host reads: the ONFI version, or JEDEC's */
       g_autofree gchar *onfi = d->onfi_version ? g_strdup_printf ("%u.%u", d->onfi_version / 10, d->onfi_version % 10)
-                                               : g_strdup ("-");
+                               : d->jedec_version ? g_strdup ("JEDEC") : g_strdup ("-");
 
       g_print ("%-24s %-9s %-10s %-22s %9s %10s %5s\n", d->name,
                fm_chip_type_to_string (d->type), d->vendor, d->part, size, page, onfi);
@@ -240,7 +241,11 @@ print_nand_info (const FmChipDesc *d)
   g_print ("  %-26s %u pages, %u KiB of data\n", "block", d->pages_per_block,
            d->pages_per_block * d->page_size / 1024);
   g_print ("  %-26s %u blocks per LUN x %u LUN(s) = %u blocks\n", "blocks",
-           d->blocks_per_lun, d->luns, fm_chip_desc_blocks (d));
+           d->blocks_per_lun, fm_chip_desc_all_luns (d), fm_chip_desc_blocks (d));
+  g_print ("  %-26s %u\n", "LUNs per chip enable", d->luns);
+  /* Each chip enable is a target of its own: a host sees one chip per CE. */
+  g_print ("  %-26s %u%s\n", "chip enables", d->targets,
+           d->targets > 1 ? " (targets, each answering READ ID)" : "");
   g_print ("  %-26s %u\n", "planes per LUN", d->planes);
   if (d->type == FM_CHIP_SPI_NAND)
     print_spi_nand_info (d);
@@ -251,14 +256,18 @@ print_nand_info (const FmChipDesc *d)
                fm_chip_desc_col_cycles (d), fm_chip_desc_row_cycles (d));
       g_print ("Commands\n");
       print_flag_list ("optional commands", d->commands, command_names);
-      if (d->onfi_version)
+      if (d->onfi_version || d->jedec_version)
         {
           GString *modes = g_string_new (NULL);
 
           for (guint m = 0; m < 6; m++)
             if (d->timing_modes & (1u << m))
               g_string_append_printf (modes, "%s%u", modes->len ? ", " : "", m);
-          g_print ("ONFI %u.%u\n", d->onfi_version / 10, d->onfi_version % 10);
+          if (d->onfi_version)
+            g_print ("ONFI %u.%u\n", d->onfi_version / 10, d->onfi_version % 10);
+          else
+            g_print ("ONFI: not supported; JEDEC parameter page (READ ID 40h \"JEDEC\"), %s\n",
+                     d->jedec_version == FM_JEDEC_VERSION_1_0 ? "JESD230 1.0" : "vendor specific revision");
           g_print ("  %-26s %s / %s (JEDEC ID %02Xh)\n", "manufacturer / model",
                    d->onfi_manufacturer, d->onfi_model, d->jedec_id);
           g_print ("  %-26s %s\n", "timing modes", modes->str);
@@ -545,7 +554,7 @@ static const Command commands[] = {
     "Examples:\n"
     "  flashmodel info --chip micron-mt29f4g\n"
     "  flashmodel info --id 2c:dc:90:95:56", cmd_info },
-  { "descriptor", "--from-onfi PARAM.bin | --from-sfdp SFDP.bin [-o FILE [--force]]",
+  { "descriptor", "--from-onfi PARAM.bin | --from-jedec PARAM.bin | --from-sfdp SFDP.bin [-o FILE [--force]]",
     "Build a chip descriptor from a parameter table read off a real chip.",
     "PARAM.bin is what READ PARAMETER PAGE (ECh-00h) returned: the 256-byte ONFI\n"
     "parameter page and its redundant copies, then, for an ONFI 2.1+ part whose\n"
@@ -564,6 +573,12 @@ static const Command commands[] = {
     "model strings of the page, lower case, and yours to change (rename the\n"
     "file with it). Replace each FILL IN value from the datasheet before\n"
     "relying on it.\n\n"
+    "With --from-jedec, PARAM.bin is what READ PARAMETER PAGE (ECh-40h)\n"
+    "returned on a part that answers READ ID 40h with \"JEDEC\" and has no\n"
+    "ONFI page: copies of the 512-byte JESD230 parameter page. The first of\n"
+    "three copies whose CRC holds is used (as Linux's nand_jedec_detect; no\n"
+    "majority), and the descriptor gets a [jedec] group; the fields and the\n"
+    "FILL IN lines are those of --from-onfi (no cache timing modes).\n\n"
     "SFDP.bin is a serial NOR part's SFDP space from address 0 (READ SFDP,\n"
     "5Ah): the header, the parameter headers and their tables. The JESD216B\n"
     "Basic Flash Parameter Table (16 DWORDs; older, shorter ones are refused)\n"
@@ -579,6 +594,7 @@ static const Command commands[] = {
     "with exit status 1.\n\n"
     "Example:\n"
     "  flashmodel descriptor --from-onfi param.bin -o micron-mt29f4g08abadawp.ini\n"
+    "  flashmodel descriptor --from-jedec jedec.bin > toshiba-tc58teg5dcjta00.ini\n"
     "  flashmodel descriptor --from-sfdp sfdp.bin > sfdp-part.ini", cmd_descriptor },
   { "create", "--chip NAME [--seed N] [--bad-blocks N] IMAGE | --base BASE IMAGE",
     "Create a fresh, fully erased chip image, or an overlay on an image.",

@@ -3,12 +3,14 @@
  * make-onfi-seeds DIR: writes fuzz-desc-import's seed corpus, what READ
  * PARAMETER PAGE returns for every raw NAND ONFI part of the catalog:
  * three copies of the parameter page, then three of the extended
- * parameter page where the part has one, one file a part; and the SFDP
- * space of every SPI NOR part.
+ * parameter page where the part has one, one file a part; for every JEDEC
+ * part, three copies of its JEDEC parameter page; and the SFDP space of
+ * every SPI NOR part.
  *
  *   FLASHMODEL_CHIPS_DIR=chips build/tests/fuzz/make-onfi-seeds tests/fuzz/corpus/fuzz-desc-import
  */
 #include "flashmodel.h"
+#include "fm-jedec.h"
 #include "fm-sfdp.h"
 
 #include <stdio.h>
@@ -49,6 +51,14 @@ main (int argc, char **argv)
           g_autoptr (GBytes) sfdp = fm_sfdp_build (d);
 
           g_byte_array_append (out, g_bytes_get_data (sfdp, NULL), g_bytes_get_size (sfdp));
+        }
+      else if (d->jedec_version)
+        {
+          guint8 jedec[FM_JEDEC_PARAM_PAGE_SIZE];
+
+          fm_jedec_build_param_page (d, jedec);
+          for (guint c = 0; c < FM_JEDEC_PARAM_PAGE_COPIES; c++)
+            g_byte_array_append (out, jedec, sizeof jedec);
         }
       else if (!d->onfi_version || d->type == FM_CHIP_SPI_NAND)
         continue;
