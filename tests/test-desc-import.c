@@ -163,28 +163,44 @@ test_redundant_copies (void)
   g_assert_nonnull (strstr (error->message, "CRC mismatch in each of 3 copies and in their bit-wise majority"));
 }
 
-/* Rewrites PAGE's CRC after a change. */
+/* Rewrites a parameter page's CRC, at CRC_OFF, after a change. */
 static void
-fix_crc (guint8 *page)
+fix_page_crc (guint8 *page, guint crc_off)
 {
-  guint16 crc = fm_crc16_onfi (FM_ONFI_CRC_INIT, page, FM_ONFI_OFF_CRC);
+  guint16 crc = fm_crc16_onfi (FM_ONFI_CRC_INIT, page, crc_off);
 
-  page[FM_ONFI_OFF_CRC] = crc & 0xff;
-  page[FM_ONFI_OFF_CRC + 1] = crc >> 8;
+  page[crc_off] = crc & 0xff;
+  page[crc_off + 1] = crc >> 8;
 }
 
+#define fix_crc(page) fix_page_crc (page, FM_ONFI_OFF_CRC)
+#define fix_jedec_crc(page) fix_page_crc (page, FM_JEDEC_OFF_CRC)
+
+typedef gchar *(*Importer) (const guint8 *data, gsize len, const gchar *origin, GError **error);
+
+/* IMPORT refuses DATA from file ORIGIN with an error naming the file and
+ * holding MESSAGE_PART. */
 static void
-assert_refused (const guint8 *data, gsize len, const gchar *message_part)
+assert_import_refused (Importer import, const gchar *origin, const guint8 *data, gsize len,
+                       const gchar *message_part)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *text = fm_chip_desc_from_onfi (data, len, "param.bin", &error);
+  g_autofree gchar *text = import (data, len, origin, &error);
+  g_autofree gchar *prefix = g_strconcat (origin, ": ", NULL);
 
   g_assert_null (text);
   g_assert_error (error, FM_ERROR, FM_ERROR_DESCRIPTOR);
   g_test_message ("%s", error->message);
-  g_assert_true (g_str_has_prefix (error->message, "param.bin: "));
+  g_assert_true (g_str_has_prefix (error->message, prefix));
   g_assert_nonnull (strstr (error->message, message_part));
 }
+
+#define assert_refused(data, len, part) \
+  assert_import_refused (fm_chip_desc_from_onfi, "param.bin", data, len, part)
+#define assert_jedec_refused(data, len, part) \
+  assert_import_refused (fm_chip_desc_from_jedec, "jedec.bin", data, len, part)
+#define assert_sfdp_refused(data, len, part) \
+  assert_import_refused (fm_chip_desc_from_sfdp, "sfdp.bin", data, len, part)
 
 static void
 test_hostile_pages (void)
@@ -308,29 +324,6 @@ test_jedec_round_trip (void)
       tried++;
     }
   g_assert_cmpuint (tried, >=, 1);
-}
-
-/* Rewrites a JEDEC page's CRC after a change. */
-static void
-fix_jedec_crc (guint8 *page)
-{
-  guint16 crc = fm_crc16_onfi (FM_ONFI_CRC_INIT, page, FM_JEDEC_OFF_CRC);
-
-  page[FM_JEDEC_OFF_CRC] = crc & 0xff;
-  page[FM_JEDEC_OFF_CRC + 1] = crc >> 8;
-}
-
-static void
-assert_jedec_refused (const guint8 *data, gsize len, const gchar *message_part)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree gchar *text = fm_chip_desc_from_jedec (data, len, "jedec.bin", &error);
-
-  g_assert_null (text);
-  g_assert_error (error, FM_ERROR, FM_ERROR_DESCRIPTOR);
-  g_test_message ("%s", error->message);
-  g_assert_true (g_str_has_prefix (error->message, "jedec.bin: "));
-  g_assert_nonnull (strstr (error->message, message_part));
 }
 
 /* A bad first copy: the second is used; all three bad: refused (Linux's
@@ -461,19 +454,6 @@ test_sfdp_round_trip (void)
       tried++;
     }
   g_assert_cmpuint (tried, >=, 2);
-}
-
-static void
-assert_sfdp_refused (const guint8 *data, gsize len, const gchar *message_part)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree gchar *text = fm_chip_desc_from_sfdp (data, len, "sfdp.bin", &error);
-
-  g_assert_null (text);
-  g_assert_error (error, FM_ERROR, FM_ERROR_DESCRIPTOR);
-  g_test_message ("%s", error->message);
-  g_assert_true (g_str_has_prefix (error->message, "sfdp.bin: "));
-  g_assert_nonnull (strstr (error->message, message_part));
 }
 
 static void
