@@ -38,19 +38,8 @@ fm_jedec_build_param_page (const FmChipDesc *d, guint8 *p)
   p[FM_JEDEC_OFF_OPT_CMD] = opt & 0xff;
   p[FM_JEDEC_OFF_NUM_PARAM_PAGES] = FM_JEDEC_PARAM_PAGE_COPIES;
 
-  fm_param_put_padded (p, FM_JEDEC_OFF_MANUFACTURER, 12, d->onfi_manufacturer);
-  fm_param_put_padded (p, FM_JEDEC_OFF_MODEL, 20, d->onfi_model);
-  /* Bytes 64-69: the JEDEC manufacturer ID, without continuation codes for
-   * the NAND vendors (one byte). */
-  p[FM_JEDEC_OFF_JEDEC_ID] = d->jedec_id;
-
-  fm_param_put32 (p, FM_JEDEC_OFF_PAGE_SIZE, d->page_size);
-  fm_param_put16 (p, FM_JEDEC_OFF_SPARE_SIZE, d->oob_size);
-  fm_param_put32 (p, FM_JEDEC_OFF_PAGES_PER_BLOCK, d->pages_per_block);
-  fm_param_put32 (p, FM_JEDEC_OFF_BLOCKS_PER_LUN, d->blocks_per_lun);
-  p[FM_JEDEC_OFF_LUNS] = d->luns;
-  p[FM_JEDEC_OFF_ADDR_CYCLES] = (fm_chip_desc_col_cycles (d) << 4) | fm_chip_desc_row_cycles (d);
-  p[FM_JEDEC_OFF_BITS_PER_CELL] = fm_chip_desc_bits_per_cell (d);
+  /* Bytes 64-69 hold the JEDEC manufacturer ID: one byte here. */
+  fm_param_put_organization (p, d);
   p[FM_JEDEC_OFF_NOP] = d->nop;
   p[FM_JEDEC_OFF_PLANE_BITS] = (guint8) __builtin_ctz (d->planes);
 

@@ -57,17 +57,7 @@ fm_onfi_build_param_page (const FmChipDesc *d, guint8 *p)
       p[FM_ONFI_OFF_NUM_PARAM_PAGES] = FM_ONFI_PARAM_PAGE_COPIES;
     }
 
-  fm_param_put_padded (p, FM_ONFI_OFF_MANUFACTURER, 12, d->onfi_manufacturer);
-  fm_param_put_padded (p, FM_ONFI_OFF_MODEL, 20, d->onfi_model);
-  p[FM_ONFI_OFF_JEDEC_ID] = d->jedec_id;
-
-  fm_param_put32 (p, FM_ONFI_OFF_PAGE_SIZE, d->page_size);
-  fm_param_put16 (p, FM_ONFI_OFF_SPARE_SIZE, d->oob_size);
-  fm_param_put32 (p, FM_ONFI_OFF_PAGES_PER_BLOCK, d->pages_per_block);
-  fm_param_put32 (p, FM_ONFI_OFF_BLOCKS_PER_LUN, d->blocks_per_lun);
-  p[FM_ONFI_OFF_LUNS] = d->luns;
-  p[FM_ONFI_OFF_ADDR_CYCLES] = (fm_chip_desc_col_cycles (d) << 4) | fm_chip_desc_row_cycles (d);
-  p[FM_ONFI_OFF_BITS_PER_CELL] = fm_chip_desc_bits_per_cell (d);
+  fm_param_put_organization (p, d);
   fm_param_put16 (p, FM_ONFI_OFF_BAD_BLOCKS_MAX, d->factory_bad_blocks_max);
   fm_param_put_endurance (p, FM_ONFI_OFF_ENDURANCE, d->pe_cycles);
   p[FM_ONFI_OFF_GUARANTEED_BLOCKS] = d->guaranteed_valid_blocks;

@@ -102,3 +102,35 @@ fm_param_us_ceil (guint64 ns)
 {
   return (guint) MIN ((ns + 999) / 1000, 0xffff);
 }
+
+/* Bytes 32-101, where JESD230 kept ONFI's layout: manufacturer and model
+ * strings, the JEDEC manufacturer ID (one byte, no continuation codes for
+ * the NAND vendors), the memory organization up to bits per cell. */
+enum
+{
+  FM_PARAM_OFF_MANUFACTURER = 32,
+  FM_PARAM_OFF_MODEL = 44,
+  FM_PARAM_OFF_JEDEC_ID = 64,
+  FM_PARAM_OFF_PAGE_SIZE = 80,
+  FM_PARAM_OFF_SPARE_SIZE = 84,
+  FM_PARAM_OFF_PAGES_PER_BLOCK = 92,
+  FM_PARAM_OFF_BLOCKS_PER_LUN = 96,
+  FM_PARAM_OFF_LUNS = 100,
+  FM_PARAM_OFF_ADDR_CYCLES = 101,
+  FM_PARAM_OFF_BITS_PER_CELL = 102,
+};
+
+static inline void
+fm_param_put_organization (guint8 *p, const FmChipDesc *d)
+{
+  fm_param_put_padded (p, FM_PARAM_OFF_MANUFACTURER, 12, d->onfi_manufacturer);
+  fm_param_put_padded (p, FM_PARAM_OFF_MODEL, 20, d->onfi_model);
+  p[FM_PARAM_OFF_JEDEC_ID] = d->jedec_id;
+  fm_param_put32 (p, FM_PARAM_OFF_PAGE_SIZE, d->page_size);
+  fm_param_put16 (p, FM_PARAM_OFF_SPARE_SIZE, d->oob_size);
+  fm_param_put32 (p, FM_PARAM_OFF_PAGES_PER_BLOCK, d->pages_per_block);
+  fm_param_put32 (p, FM_PARAM_OFF_BLOCKS_PER_LUN, d->blocks_per_lun);
+  p[FM_PARAM_OFF_LUNS] = d->luns;
+  p[FM_PARAM_OFF_ADDR_CYCLES] = (fm_chip_desc_col_cycles (d) << 4) | fm_chip_desc_row_cycles (d);
+  p[FM_PARAM_OFF_BITS_PER_CELL] = fm_chip_desc_bits_per_cell (d);
+}
