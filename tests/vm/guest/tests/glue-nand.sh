@@ -6,6 +6,7 @@
 # mode. The vendor line nand_base printed for each chip is listed.
 #glue-qemu: -device flashmodel-pci,chip=esmt-f59l2g81a
 #glue-qemu: -device flashmodel-pci,chip=hynix-h27u4g6f2d
+#glue-qemu: -device flashmodel-pci,chip=hynix-h27ubg8t2btr
 #glue-qemu: -device flashmodel-pci,chip=hynix-h27ucg8t2atr
 #glue-qemu: -device flashmodel-pci,chip=hynix-h27ucg8t2etr
 #glue-qemu: -device flashmodel-pci,chip=macronix-mx30lf1g18ac
@@ -15,6 +16,7 @@
 #glue-qemu: -device flashmodel-pci,chip=micron-mt29f4g16
 #glue-qemu: -device flashmodel-pci,chip=samsung-k9f1208
 #glue-qemu: -device flashmodel-pci,chip=samsung-k9f2g08
+#glue-qemu: -device flashmodel-pci,chip=samsung-k9gag08u0f
 #glue-qemu: -device flashmodel-pci,chip=spansion-s34ml04g1
 #glue-qemu: -device flashmodel-pci,chip=toshiba-tc58nvg0s3e
 #glue-qemu: -device flashmodel-pci,chip=toshiba-tc58nvg2s0f
