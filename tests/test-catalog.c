@@ -69,8 +69,6 @@ static const struct {
   const gchar *name;
   guint strength, step;
 } id_decoded_ecc[] = {
-  /* HiSilicon SPL table: "MLC 24bit/1k" */
-  { "samsung-k9gag08u0f", 24, 1024 },
   /* nand_hynix.c's reference for <= 26 nm parts, the H27UBG8T2B datasheet */
   { "hynix-h27ubg8t2btr", 40, 1024 },
   /* nand_esmt.c: ID byte 4 of the F59L2G81A, 44h */
@@ -399,7 +397,6 @@ static void
 test_vendor_decoders_covered (void)
 {
   static const struct { const gchar *name, *decoder; } expected[] = {
-    { "samsung-k9gag08u0f", "samsung_nand_decode_id: 6-byte MLC" },
     { "samsung-k9f2g08", "samsung_nand_decode_id: SLC, nand_decode_ext_id" },
     { "hynix-h27ubg8t2btr", "hynix_nand_decode_id: MLC" },
     { "hynix-h27u4g6f2d", "hynix_nand_decode_id: SLC or short ID, nand_decode_ext_id" },

@@ -16,7 +16,6 @@
 #glue-qemu: -device flashmodel-pci,chip=micron-mt29f4g16
 #glue-qemu: -device flashmodel-pci,chip=samsung-k9f1208
 #glue-qemu: -device flashmodel-pci,chip=samsung-k9f2g08
-#glue-qemu: -device flashmodel-pci,chip=samsung-k9gag08u0f
 #glue-qemu: -device flashmodel-pci,chip=spansion-s34ml04g1
 #glue-qemu: -device flashmodel-pci,chip=toshiba-tc58nvg0s3e
 #glue-qemu: -device flashmodel-pci,chip=toshiba-tc58nvg2s0f
