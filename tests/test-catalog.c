@@ -391,6 +391,25 @@ test_raw_nand_as_linux_sees_it (gconstpointer data)
       }
 }
 
+/* The port of samsung_nand_decode_id()'s 6-byte MLC branch, on the ID of
+ * the K9GAG08U0F (no shipped part takes it: see the commit that withdrew
+ * samsung-k9gag08u0f); the HiSilicon SPL NAND table gives that part 8 KiB
+ * pages, 512-byte spare, 1 MiB blocks and "MLC 24bit/1k". */
+static void
+test_samsung_6_byte_decoder (void)
+{
+  static const guint8 id[8] = { 0xec, 0xd5, 0x94, 0x76, 0x54, 0x43, 0xec, 0xd5 };
+  LinuxView v = { .bits_per_cell = 2 };
+
+  linux_samsung_decode_id (id, 6, &v);
+  g_assert_cmpstr (v.decoder, ==, "samsung_nand_decode_id: 6-byte MLC");
+  g_assert_cmpuint (v.page, ==, 8192);
+  g_assert_cmpuint (v.oob, ==, 512);
+  g_assert_cmpuint (v.block, ==, 1024 * 1024);
+  g_assert_cmpuint (v.ecc_strength, ==, 24);
+  g_assert_cmpuint (v.ecc_step, ==, 1024);
+}
+
 /* Each branch of the Samsung and Hynix decoders that the catalog claims runs
  * for a shipped part. */
 static void
@@ -442,6 +461,7 @@ main (int argc, char **argv)
   g_test_add_func ("/catalog/all-load", test_all_load);
   g_test_add_func ("/catalog/param-page-crc-checked", test_param_page_crc_checked);
   g_test_add_func ("/catalog/vendor-decoders-covered", test_vendor_decoders_covered);
+  g_test_add_func ("/catalog/samsung-6-byte-decoder", test_samsung_6_byte_decoder);
   names = fm_chip_catalog_names (&error);
   g_assert_no_error (error);
   for (guint i = 0; names[i]; i++)
