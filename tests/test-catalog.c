@@ -86,6 +86,10 @@ typedef struct {
   guint64 size;
   guint bus_width, bits_per_cell;
   guint ecc_strength, ecc_step; /* 0: not known to Linux */
+  /* memorg->pages_per_eraseblock where a decoder sets it apart from the
+   * erase size (0: block / page); nanddev_init() makes the MTD's erase
+   * size of it */
+  guint64 memorg_pages_per_block;
 } LinuxView;
 
 /* nand_base.c: nand_id_len(), with the model's answer to an 8-byte READ ID
@@ -180,6 +184,10 @@ linux_samsung_decode_id (const guint8 *id, guint id_len, LinuxView *v)
       g_assert_cmpuint (v->oob, !=, 0);
       ext >>= 2;
       v->block = (128u * 1024) << (((ext >> 1) & 4) | (ext & 3));
+      /* Linux 6.1 (and 6.12) writes "(128 * 1024) << (...) / pagesize",
+       * which C reads as 128 KiB << ((...) / pagesize): 131072 pages per
+       * block, whatever the ID says. */
+      v->memorg_pages_per_block = (128u * 1024) << ((((ext >> 1) & 4) | (ext & 3)) / v->page);
       v->bus_width = 8;
       v->ecc_strength = strengths[ecc];
       v->ecc_step = ecc < 5 ? 512 : 1024;
@@ -371,6 +379,9 @@ test_raw_nand_as_linux_sees_it (gconstpointer data)
   g_assert_cmpuint (v.page, ==, d->page_size);
   g_assert_cmpuint (v.oob, ==, d->oob_size);
   g_assert_cmpuint (v.block, ==, d->page_size * d->pages_per_block);
+  /* the erase size nanddev_init() sets later is the same */
+  if (v.memorg_pages_per_block)
+    g_assert_cmpuint (v.memorg_pages_per_block, ==, d->pages_per_block);
   g_assert_cmpuint (v.size, ==, fm_chip_desc_size_bytes (d));
   g_assert_cmpuint (v.bus_width, ==, d->bus_width);
   g_assert_cmpuint (v.bits_per_cell, ==, fm_chip_desc_bits_per_cell (d));
@@ -392,9 +403,13 @@ test_raw_nand_as_linux_sees_it (gconstpointer data)
 }
 
 /* The port of samsung_nand_decode_id()'s 6-byte MLC branch, on the ID of
- * the K9GAG08U0F (no shipped part takes it: see the commit that withdrew
- * samsung-k9gag08u0f); the HiSilicon SPL NAND table gives that part 8 KiB
- * pages, 512-byte spare, 1 MiB blocks and "MLC 24bit/1k". */
+ * the K9GAG08U0F; the HiSilicon SPL NAND table gives that part 8 KiB
+ * pages, 512-byte spare, 1 MiB blocks and "MLC 24bit/1k". No shipped part
+ * takes this branch: Linux sets memorg->pages_per_eraseblock to 131072
+ * there (an operator precedence slip), so after nanddev_init() the MTD's
+ * erase size is 1 GiB, the bad block scan reads page 131071 of each 1 MiB
+ * block and fails past the first GiB (-EINVAL), as it would on the real
+ * chip: the samsung-k9gag08u0f descriptor was withdrawn for that. */
 static void
 test_samsung_6_byte_decoder (void)
 {
@@ -408,6 +423,7 @@ test_samsung_6_byte_decoder (void)
   g_assert_cmpuint (v.block, ==, 1024 * 1024);
   g_assert_cmpuint (v.ecc_strength, ==, 24);
   g_assert_cmpuint (v.ecc_step, ==, 1024);
+  g_assert_cmpuint (v.memorg_pages_per_block, ==, 131072);
 }
 
 /* Each branch of the Samsung and Hynix decoders that the catalog claims runs
