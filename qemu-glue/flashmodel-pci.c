@@ -5,7 +5,7 @@
  *
  *   -device flashmodel-pci,chip=NAME[,image=FILE][,seed=N][,faults=SPEC]
  *           [,record=FILE][,timing=none|virtual|guest|real][,bus-width=8|16]
- *           [,nop=N]
+ *           [,nop=N][,pt=on|off]
  *
  * The chip is libflashmodel's model of a real part: for a NAND part
  * (FmNandBus) BAR0 is a minimal raw NAND controller, the guest writing
@@ -70,6 +70,7 @@ struct FlashmodelPCIState {
     char *timing;
     uint32_t bus_width;
     int32_t nop;                /* NAND partial programs per page; -1: datasheet */
+    bool pt;                    /* Macronix PT pin high at power-on */
 
     FmChipDesc *desc;
     FmTimingMode timing_mode;
@@ -216,6 +217,11 @@ static bool flashmodel_pci_open(FlashmodelPCIState *s, Error **errp)
         error_setg(errp, "%s", err->message);
         return false;
     }
+    if (s->pt && !s->desc->mxic_block_protection) {
+        error_setg(errp, "pt=on: chip %s has no PT pin (Macronix block "
+                   "protection)", s->desc->name);
+        return false;
+    }
     if (fm_chip_desc_is_nor(s->desc) && s->nop >= 0) {
         error_setg(errp, "nop=%d: chip %s is NOR; the partial-program "
                    "limit is a NAND rule", s->nop, s->desc->name);
@@ -315,6 +321,10 @@ static bool flashmodel_pci_open(FlashmodelPCIState *s, Error **errp)
     } else {
         if (s->nop >= 0) {
             fm_nand_set_nop_limit(s->nand, s->nop);
+        }
+        /* Checked above: the part has the pin */
+        if (s->pt && !fm_nand_set_pt_pin(s->nand, true, &err)) {
+            goto fail;
         }
         if (s->desc->type == FM_CHIP_SPI_NAND) {
             s->iface = fm_pci_regs_new_spi_nand(s->nand, &hooks, s, &err);
@@ -503,6 +513,7 @@ static Property flashmodel_pci_properties[] = {
     /* 0 lifts the NOP limit, for software such as Linux's mtd_nandbiterrs
      * that rewrites pages more often than the part allows */
     DEFINE_PROP_INT32("nop", FlashmodelPCIState, nop, -1),
+    DEFINE_PROP_BOOL("pt", FlashmodelPCIState, pt, false),
     DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -541,6 +552,9 @@ static void flashmodel_pci_class_init(ObjectClass *klass, void *data)
     object_class_property_set_description(klass, "timing",
         "chip time: none (default), virtual, guest (QEMU's virtual clock) "
         "or real");
+    object_class_property_set_description(klass, "pt",
+        "Macronix raw NAND: the PT pin high at power-on, every block "
+        "locked (default off)");
     object_class_property_set_description(klass, "bus-width",
         "CFI NOR: data bus width, 8 or 16 (default: the widest the part "
         "has)");

@@ -4,7 +4,8 @@
  * real chip. For each part, the READ ID bytes (and the ONFI parameter page,
  * if the part has one) are decoded as nand_detect() does: ONFI first, else
  * Linux's full-ID table, else the device ID table and, for "extended ID"
- * entries, nand_decode_ext_id() as the vendor decoders call it. What comes
+ * entries, the vendor's decoder (Samsung's and Hynix's ported below, ESMT's
+ * ECC byte) or nand_decode_ext_id() as the vendor decoders call it. What comes
  * out (page, OOB, block, size, bus width, bits per cell, ECC requirement,
  * manufacturer) must be the descriptor's.
  *
@@ -58,17 +59,38 @@ static const struct {
   { "NAND 512MiB 3,3V 8-bit", 0xdc, 512, 0, 0, 8 },
   { "NAND 512MiB 3,3V 16-bit", 0xcc, 512, 0, 0, 16 },
   { "NAND 1GiB 3,3V 8-bit", 0xd3, 1024, 0, 0, 8 },
+  { "NAND 2GiB 3,3V 8-bit", 0xd5, 2048, 0, 0, 8 },
   { "NAND 4GiB 3,3V 8-bit", 0xd7, 4096, 0, 0, 8 },
+};
+
+/* The ECC requirement of parts that Linux identifies from their ID bytes
+ * alone, as their sources give it (the descriptor has no field for it: only
+ * a parameter page carries one). */
+static const struct {
+  const gchar *name;
+  guint strength, step;
+} id_decoded_ecc[] = {
+  /* nand_hynix.c's reference for <= 26 nm parts, the H27UBG8T2B datasheet */
+  { "hynix-h27ubg8t2btr", 40, 1024 },
+  /* nand_esmt.c: ID byte 4 of the F59L2G81A, 44h */
+  { "esmt-f59l2g81a", 4, 512 },
+  /* nand_samsung.c: no requirement for SLC parts other than DCh */
+  { "samsung-k9f2g08", 0, 0 },
 };
 
 /* What Linux's nand_detect() ends with. */
 typedef struct {
   const gchar *path;         /* "onfi", "jedec", "full-id", "legacy", "ext-id" */
+  const gchar *decoder;      /* the vendor decoder branch that ran, or NULL */
   const gchar *manufacturer;
   guint32 page, oob, block;
   guint64 size;
   guint bus_width, bits_per_cell;
   guint ecc_strength, ecc_step; /* 0: not known to Linux */
+  /* memorg->pages_per_eraseblock where a decoder sets it apart from the
+   * erase size (0: block / page); nanddev_init() makes the MTD's erase
+   * size of it */
+  guint64 memorg_pages_per_block;
 } LinuxView;
 
 /* nand_base.c: nand_id_len(), with the model's answer to an 8-byte READ ID
@@ -167,6 +189,106 @@ linux_decode_ext_id (const guint8 *id, LinuxView *v)
   v->bus_width = (ext & 1) ? 16 : 8;
 }
 
+/* nand_samsung.c: samsung_nand_decode_id(). A 6-byte MLC ID has its own
+ * format (K9GAG08U0F, p.44); anything else is nand_decode_ext_id(), with an
+ * ECC requirement for the SLC K9F4G08U0D (device DCh). */
+static void
+linux_samsung_decode_id (const guint8 *id, guint id_len, LinuxView *v)
+{
+  if (id_len == 6 && v->bits_per_cell > 1 && id[5] != 0x00)
+    {
+      static const guint oob_sizes[8] = { 0, 128, 218, 400, 436, 512, 640, 0 };
+      static const guint strengths[8] = { 1, 2, 4, 8, 16, 24, 40, 60 };
+      guint ext = id[3], ecc = (id[4] >> 4) & 0x07;
+
+      v->decoder = "samsung_nand_decode_id: 6-byte MLC";
+      v->page = 2048u << (ext & 3);
+      ext >>= 2;
+      v->oob = oob_sizes[((ext >> 2) & 4) | (ext & 3)];
+      /* Linux WARNs on the values it has no size for */
+      g_assert_cmpuint (v->oob, !=, 0);
+      ext >>= 2;
+      v->block = (128u * 1024) << (((ext >> 1) & 4) | (ext & 3));
+      /* Linux 6.1 (and 6.12) writes "(128 * 1024) << (...) / pagesize",
+       * which C reads as 128 KiB << ((...) / pagesize): 131072 pages per
+       * block, whatever the ID says. */
+      v->memorg_pages_per_block = (128u * 1024) << ((((ext >> 1) & 4) | (ext & 3)) / v->page);
+      v->bus_width = 8;
+      v->ecc_strength = strengths[ecc];
+      v->ecc_step = ecc < 5 ? 512 : 1024;
+      return;
+    }
+  v->decoder = v->bits_per_cell == 1 ? "samsung_nand_decode_id: SLC, nand_decode_ext_id"
+                                     : "samsung_nand_decode_id: nand_decode_ext_id";
+  linux_decode_ext_id (id, v);
+  if (v->bits_per_cell == 1 && id[1] == 0xdc)
+    {
+      v->ecc_strength = 1;
+      v->ecc_step = 512;
+    }
+}
+
+/* nand_hynix.c: hynix_nand_decode_id(). SLC parts and IDs shorter than 6
+ * bytes are nand_decode_ext_id(); MLC parts have Hynix's format, read one
+ * way if READ ID at 40h answers "JEDEC" (the model does for parts with a
+ * JEDEC parameter page) and another if not. */
+static void
+linux_hynix_decode_id (const FmChipDesc *d, const guint8 *id, guint id_len, LinuxView *v)
+{
+  gboolean valid_jedecid = d->jedec_version != 0;
+  guint tmp = (id[3] >> 4) & 3, oob_code, ecc_level = (id[4] >> 4) & 7;
+
+  if (id_len < 6 || v->bits_per_cell == 1)
+    {
+      v->decoder = "hynix_nand_decode_id: SLC or short ID, nand_decode_ext_id";
+      linux_decode_ext_id (id, v);
+      return;
+    }
+  v->decoder = valid_jedecid ? "hynix_nand_decode_id: MLC, JEDEC ID" : "hynix_nand_decode_id: MLC";
+  v->page = 2048u << (id[3] & 3);
+  if (id[3] & 0x80)
+    v->block = (1024u * 1024) << tmp;
+  else if (tmp == 3)
+    v->block = 768u * 1024;
+  else
+    v->block = (128u * 1024) << tmp;
+  v->bus_width = 8;
+
+  oob_code = ((id[3] >> 2) & 3) | ((id[3] >> 4) & 4);
+  if (valid_jedecid)
+    {
+      static const guint oob_sizes[8] = { 2048, 1664, 1024, 640, 0, 0, 0, 0 };
+      static const guint strengths[8] = { 0, 4, 24, 32, 40, 50, 60, 0 };
+
+      v->oob = oob_sizes[oob_code];
+      g_assert_cmpuint (ecc_level, <, 7); /* Linux WARNs */
+      v->ecc_strength = strengths[ecc_level];
+      v->ecc_step = ecc_level ? 1024 : 0;
+    }
+  else
+    {
+      static const guint oob_sizes[8] = { 128, 224, 448, 64, 32, 16, 640, 0 };
+      guint nand_tech = id[5] & 7;
+
+      v->oob = oob_sizes[oob_code];
+      /* H27UCG8T2BTR: the OOB size is given per 8 KiB of page */
+      if (id[1] == 0xde)
+        v->oob *= v->page / 8192;
+      if (nand_tech < 3)
+        {
+          g_assert_cmpuint (ecc_level, <, 7); /* Linux WARNs */
+          v->ecc_strength = ecc_level < 5 ? 1u << ecc_level : 24;
+          v->ecc_step = ecc_level < 5 ? 512 : ecc_level == 5 ? 2048 : 1024;
+        }
+      else if (ecc_level)
+        {
+          v->ecc_strength = ecc_level < 5 ? 1u << (ecc_level - 1) : 24 + 8 * (ecc_level - 5);
+          v->ecc_step = ecc_level < 5 ? 512 : 1024;
+        }
+    }
+  g_assert_cmpuint (v->oob, !=, 0); /* Linux WARNs */
+}
+
 static LinuxView
 linux_view (const FmChipDesc *d)
 {
@@ -226,15 +348,18 @@ linux_view (const FmChipDesc *d)
           }
         v.path = "ext-id";
         v.bits_per_cell = ((id[2] & 0x0c) >> 2) + 1;
-        /* Samsung's and Hynix's own decoders take over for MLC parts with
-         * 6-byte IDs; this test has not ported them (no such part yet). */
-        g_assert_false (v.bits_per_cell > 1 && id_len == 6 && (id[0] == 0xec || id[0] == 0xad));
-        linux_decode_ext_id (id, &v);
+        if (id[0] == 0xec)
+          linux_samsung_decode_id (id, id_len, &v);
+        else if (id[0] == 0xad)
+          linux_hynix_decode_id (d, id, id_len, &v);
+        else
+          linux_decode_ext_id (id, &v);
         /* nand_esmt.c: an SLC part's ECC requirement is in ID byte 4 */
         if (id[0] == 0xc8 && id_len >= 5 && v.bits_per_cell == 1)
           {
             static const guint esmt_strength[] = { 4, 2, 1, 0 };
 
+            v.decoder = "esmt_nand_decode_id";
             v.ecc_strength = esmt_strength[id[4] & 3];
             v.ecc_step = v.ecc_strength ? 512 : 0;
           }
@@ -289,9 +414,10 @@ test_raw_nand_as_linux_sees_it (gconstpointer data)
 
   g_assert_no_error (error);
   v = linux_view (d);
-  g_test_message ("%s: Linux path %s, %s, page %u + %u, block %u, %" G_GUINT64_FORMAT
+  g_test_message ("%s: Linux path %s%s%s, %s, page %u + %u, block %u, %" G_GUINT64_FORMAT
                   " MiB, x%u, %u bit(s)/cell, ECC %u/%u",
-                  name, v.path ? v.path : "none", v.manufacturer ? v.manufacturer : "?",
+                  name, v.path ? v.path : "none", v.decoder ? ", " : "", v.decoder ? v.decoder : "",
+                  v.manufacturer ? v.manufacturer : "?",
                   v.page, v.oob, v.block, v.size >> 20, v.bus_width, v.bits_per_cell,
                   v.ecc_strength, v.ecc_step);
   g_assert_nonnull (v.path);
@@ -305,6 +431,9 @@ test_raw_nand_as_linux_sees_it (gconstpointer data)
   g_assert_cmpuint (v.page, ==, d->page_size);
   g_assert_cmpuint (v.oob, ==, d->oob_size);
   g_assert_cmpuint (v.block, ==, d->page_size * d->pages_per_block);
+  /* the erase size nanddev_init() sets later is the same */
+  if (v.memorg_pages_per_block)
+    g_assert_cmpuint (v.memorg_pages_per_block, ==, d->pages_per_block);
   /* nand_scan() finds one chip per chip enable that answers the same ID */
   g_assert_cmpuint (v.size * d->targets, ==, fm_chip_desc_size_bytes (d));
   g_assert_cmpuint (v.bus_width, ==, d->bus_width);
@@ -322,6 +451,61 @@ test_raw_nand_as_linux_sees_it (gconstpointer data)
     {
       g_assert_cmpuint (v.ecc_strength, ==, d->on_die_ecc_strength);
       g_assert_cmpuint (v.ecc_step, ==, 512);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (id_decoded_ecc); i++)
+    if (g_str_equal (id_decoded_ecc[i].name, name))
+      {
+        g_assert_cmpstr (v.path, ==, "ext-id");
+        g_assert_cmpuint (v.ecc_strength, ==, id_decoded_ecc[i].strength);
+        g_assert_cmpuint (v.ecc_step, ==, id_decoded_ecc[i].step);
+      }
+}
+
+/* The port of samsung_nand_decode_id()'s 6-byte MLC branch, on the ID of
+ * the K9GAG08U0F; the HiSilicon SPL NAND table gives that part 8 KiB
+ * pages, 512-byte spare, 1 MiB blocks and "MLC 24bit/1k". No shipped part
+ * takes this branch: Linux sets memorg->pages_per_eraseblock to 131072
+ * there (an operator precedence slip), so after nanddev_init() the MTD's
+ * erase size is 1 GiB, the bad block scan reads page 131071 of each 1 MiB
+ * block and fails past the first GiB (-EINVAL), as it would on the real
+ * chip: the samsung-k9gag08u0f descriptor was withdrawn for that. */
+static void
+test_samsung_6_byte_decoder (void)
+{
+  static const guint8 id[8] = { 0xec, 0xd5, 0x94, 0x76, 0x54, 0x43, 0xec, 0xd5 };
+  LinuxView v = { .bits_per_cell = 2 };
+
+  linux_samsung_decode_id (id, 6, &v);
+  g_assert_cmpstr (v.decoder, ==, "samsung_nand_decode_id: 6-byte MLC");
+  g_assert_cmpuint (v.page, ==, 8192);
+  g_assert_cmpuint (v.oob, ==, 512);
+  g_assert_cmpuint (v.block, ==, 1024 * 1024);
+  g_assert_cmpuint (v.ecc_strength, ==, 24);
+  g_assert_cmpuint (v.ecc_step, ==, 1024);
+  g_assert_cmpuint (v.memorg_pages_per_block, ==, 131072);
+}
+
+/* Each branch of the Samsung and Hynix decoders that the catalog claims runs
+ * for a shipped part. */
+static void
+test_vendor_decoders_covered (void)
+{
+  static const struct { const gchar *name, *decoder; } expected[] = {
+    { "samsung-k9f2g08", "samsung_nand_decode_id: SLC, nand_decode_ext_id" },
+    { "hynix-h27ubg8t2btr", "hynix_nand_decode_id: MLC" },
+    { "hynix-h27u4g6f2d", "hynix_nand_decode_id: SLC or short ID, nand_decode_ext_id" },
+    { "esmt-f59l2g81a", "esmt_nand_decode_id" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (FmChipDesc) d = fm_chip_desc_lookup (expected[i].name, &error);
+      LinuxView v;
+
+      g_assert_no_error (error);
+      v = linux_view (d);
+      g_assert_cmpstr (v.decoder, ==, expected[i].decoder);
     }
 }
 
@@ -351,6 +535,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/catalog/all-load", test_all_load);
   g_test_add_func ("/catalog/param-page-crc-checked", test_param_page_crc_checked);
+  g_test_add_func ("/catalog/vendor-decoders-covered", test_vendor_decoders_covered);
+  g_test_add_func ("/catalog/samsung-6-byte-decoder", test_samsung_6_byte_decoder);
   names = fm_chip_catalog_names (&error);
   g_assert_no_error (error);
   for (guint i = 0; names[i]; i++)

@@ -260,6 +260,20 @@ test_info_by_id (void)
   assert_match (both.err, "^flashmodel info: --chip and --id exclude each other$");
 }
 
+/* A part with Macronix block protection says so; others do not. */
+static void
+test_info_block_protection (void)
+{
+  g_auto (RunResult) mx = run_tool ("info", "--chip", "macronix-mx30lf1g18ac", NULL);
+  g_auto (RunResult) other = run_tool ("info", "--chip", "micron-mt29f4g", NULL);
+
+  g_assert_cmpint (mx.status, ==, 0);
+  assert_match (mx.out, "^  block protection +Macronix: feature A0h, every block locked at power-on "
+                "with the PT pin high$");
+  g_assert_cmpint (other.status, ==, 0);
+  g_assert_null (strstr (other.out, "block protection"));
+}
+
 static void
 test_info (void)
 {
@@ -1983,6 +1997,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/list-chips/filters", test_list_chips_filters);
   g_test_add_func ("/cli/list-chips/bad-filters", test_list_chips_bad_filters);
   g_test_add_func ("/cli/info/by-id", test_info_by_id);
+  g_test_add_func ("/cli/info/block-protection", test_info_block_protection);
   g_test_add_func ("/cli/descriptor/from-onfi", test_descriptor_from_onfi);
   g_test_add_func ("/cli/descriptor/from-sfdp", test_descriptor_from_sfdp);
   g_test_add_func ("/cli/descriptor/from-jedec", test_descriptor_from_jedec);

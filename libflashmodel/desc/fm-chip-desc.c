@@ -42,6 +42,8 @@ static const gchar *const mlc_keys[] = { "pairing", NULL };
 static const gchar *const on_die_ecc_keys[] = {
   "strength", "feature-address", "enable-mask", "id-byte", "id-enabled-mask",
   "rewrite-recommended-bits", "ecc-regions", "free-regions", "protected-regions", "benand", NULL };
+/* Vendor behaviours Linux's nand_macronix.c expects (raw NAND). */
+static const gchar *const macronix_keys[] = { "block-protection", NULL };
 static const gchar *const bit_error_keys[] = {
   "rber-fresh", "rber-endurance", "wear-exponent", "read-disturb-per-read",
   "retention-per-hour", NULL };
@@ -61,6 +63,7 @@ const FmDescGroup fm_desc_nand_groups[] = {
   { "mlc", mlc_keys, FM_DESC_NAND },
   { "bit-errors", bit_error_keys, FM_DESC_ANY_NAND },
   { "on-die-ecc", on_die_ecc_keys, FM_DESC_ANY_NAND },
+  { "macronix", macronix_keys, FM_DESC_NAND },
   { NULL, NULL, 0 }
 };
 
@@ -528,6 +531,22 @@ load_bit_errors (const Loader *ld, FmChipDesc *d, GError **error)
 }
 
 /* Everything but [chip] of a NAND part. */
+/* [macronix]: block protection through feature address A0h and the PT
+ * pin, which Linux drives through GET/SET FEATURES. */
+static gboolean
+load_macronix (const Loader *ld, FmChipDesc *d, GError **error)
+{
+  gboolean protection = FALSE;
+
+  if (!fm_desc_get_bool (ld, "macronix", "block-protection", FALSE, &protection, error))
+    return FALSE;
+  if (protection && !(d->commands & FM_CMD_GET_SET_FEATURES))
+    return fm_desc_fail (ld, error, "macronix", "block-protection",
+                         "needs get-set-features in [commands] optional");
+  d->mxic_block_protection = protection;
+  return TRUE;
+}
+
 static gboolean
 load_nand (const Loader *ld, FmChipDesc *d, GError **error)
 {
@@ -549,6 +568,7 @@ load_nand (const Loader *ld, FmChipDesc *d, GError **error)
       !load_timing (ld, d, error) ||
       !load_reliability (ld, d, error) ||
       !load_mlc (ld, d, error) ||
+      !load_macronix (ld, d, error) ||
       !load_bit_errors (ld, d, error))
     return FALSE;
   return d->type != FM_CHIP_SPI_NAND || fm_desc_load_spi_nand (ld, d, error);

@@ -335,6 +335,10 @@ typedef struct {
   FmOpTime t_r_ecc;               /* page read with the ECC enabled */
   FmOobLayout on_die_layout;      /* where its parity goes, what is free */
 
+  /* [macronix]: block protection at feature address A0h, locked at
+   * power-on when the PT pin is high (fm-nand-vendor-macronix.c) */
+  gboolean mxic_block_protection;
+
   /* SPI NAND parts only (type spi-nand). */
   FmSpiNandDesc spi_nand;
 

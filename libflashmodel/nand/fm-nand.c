@@ -26,6 +26,7 @@ struct _FmNand {
   FmImage *image;
   FmClock clock;
   gboolean write_protect;
+  gboolean pt_pin_high;    /* Macronix PT pin: read at a bus's power-on */
   guint64 *lun_ready_at;
   gsize page_bytes;
   FmNandStats stats;
@@ -266,6 +267,25 @@ void
 fm_nand_set_write_protect (FmNand *nand, gboolean protect)
 {
   nand->write_protect = protect;
+}
+
+gboolean
+fm_nand_set_pt_pin (FmNand *nand, gboolean high, GError **error)
+{
+  if (!nand->desc->mxic_block_protection)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_UNSUPPORTED,
+                   "chip %s has no PT pin (Macronix block protection)", nand->desc->name);
+      return FALSE;
+    }
+  nand->pt_pin_high = high;
+  return TRUE;
+}
+
+gboolean
+fm_nand_pt_pin (const FmNand *nand)
+{
+  return nand->pt_pin_high;
 }
 
 gboolean

@@ -82,6 +82,13 @@ gboolean fm_nand_image_block_marked_bad (const FmChipDesc *desc,
 void     fm_nand_set_write_protect (FmNand *nand, gboolean protect);
 gboolean fm_nand_write_protected   (const FmNand *nand);
 
+/* The PT (protect) pin of parts with Macronix block protection
+ * ([macronix] block-protection): high locks every block at power-on,
+ * that is when a bus (fm_nand_bus_new) is created afterwards. Low (the
+ * default) leaves the protection off. Fails on parts without the pin. */
+gboolean fm_nand_set_pt_pin (FmNand *nand, gboolean high, GError **error);
+gboolean fm_nand_pt_pin     (const FmNand *nand);
+
 /* On-die ECC (descriptors with [on-die-ecc]): enabled, programs store
  * the chip's parity and reads return corrected data; the last read's
  * result is what the status register reports. Fails on parts without it.

@@ -297,6 +297,9 @@ print_nand_info (const FmChipDesc *d)
   g_print ("  %-26s spare %s %u\n", "bad block marker at", d->bus_width == 16 ? "word" : "byte", d->bbm_offset);
   if (d->type == FM_CHIP_NAND_MLC)
     g_print ("  %-26s %s\n", "paired pages", d->pairing == FM_PAIRING_DIST3 ? "dist3" : "none");
+  if (d->mxic_block_protection)
+    g_print ("  %-26s %s\n", "block protection",
+             "Macronix: feature A0h, every block locked at power-on with the PT pin high");
 }
 
 

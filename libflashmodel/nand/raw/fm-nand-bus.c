@@ -5,6 +5,7 @@
 #include "fm-jedec.h"
 #include "fm-onfi.h"
 #include "fm-nand-vendor-toshiba.h"
+#include "fm-nand-vendor-macronix.h"
 #include "fm-prng.h"
 
 #include <string.h>
@@ -118,6 +119,7 @@ struct _FmNandBus {
   guint small_pointer;    /* small page: 0 = area A, 1 = B, 2 = C (spare) */
 
   guint8 features[256][4];
+  FmMxicProtection mxic;  /* Macronix block protection (A0h, PT pin) */
   /* The ONFI or the JEDEC parameter page (param_len bytes; 0: none). */
   guint8 param_page[MAX (FM_ONFI_PARAM_PAGE_SIZE, FM_JEDEC_PARAM_PAGE_SIZE)];
   gsize param_len;
@@ -365,6 +367,7 @@ fm_nand_bus_new_target (FmNand *nand, guint target)
       bus->unique_id[i] = (guint8) fm_hash64 (seed, 0x756e69, i + 16 * target);
       bus->unique_id[16 + i] = ~bus->unique_id[i];
     }
+  fm_mxic_protection_power_on (&bus->mxic, d, fm_nand_pt_pin (nand));
   reset_state (bus);
   return bus;
 }
@@ -576,6 +579,21 @@ plane_group_valid (FmNandBus *bus, const PlaneOp *last, gboolean erase)
   return TRUE;
 }
 
+/* Whether a vendor's block protection covers a block of the queued planes
+ * or LAST (Macronix: feature A0h). */
+static gboolean
+group_vendor_protected (const FmNandBus *bus, const PlaneOp *last)
+{
+  for (guint i = 0; i <= bus->plane_queue.len; i++)
+    {
+      const PlaneOp *op = i < bus->plane_queue.len ? &bus->plane_queue.ops[i] : last;
+
+      if (fm_mxic_block_protected (&bus->mxic, bus->d, op->block))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 set_result (FmNandBus *bus, guint lun, gboolean failed, gboolean cache_op)
 {
@@ -597,7 +615,8 @@ program_confirm (FmNandBus *bus, gboolean cache)
   gboolean in_cache_sequence = cache || bus->cache_programming;
   guint64 array_ns = bus->d->t_prog.typ_ns;
 
-  if (fm_nand_write_protected (bus->nand) || !plane_group_valid (bus, target, FALSE))
+  if (fm_nand_write_protected (bus->nand) || !plane_group_valid (bus, target, FALSE) ||
+      group_vendor_protected (bus, target))
     failed = TRUE;
   else
     {
@@ -630,7 +649,8 @@ erase_confirm (FmNandBus *bus, const PlaneOp *target)
 {
   gboolean failed = FALSE;
 
-  if (fm_nand_write_protected (bus->nand) || !plane_group_valid (bus, target, TRUE))
+  if (fm_nand_write_protected (bus->nand) || !plane_group_valid (bus, target, TRUE) ||
+      group_vendor_protected (bus, target))
     failed = TRUE;
   else
     {
@@ -671,6 +691,8 @@ set_features (FmNandBus *bus)
       if ((bus->feature_in[0] & 0x30) || mode > 5 || !(bus->d->timing_modes & (1u << mode)))
         return;
     }
+  if (fm_mxic_protection_set (&bus->mxic, bus->d, addr, bus->feature_in))
+    return;
   if (feature_supported (bus, addr))
     memcpy (bus->features[addr], bus->feature_in, 4);
   if (bus->d->on_die_ecc_strength && !bus->d->on_die_ecc_benand && addr == bus->d->on_die_ecc_feature)
@@ -684,7 +706,10 @@ feature_byte (FmNandBus *bus, guint pos)
 {
   const FmChipDesc *d = bus->d;
   guint8 v = bus->features[bus->feature_addr][pos];
+  guint8 vendor[4];
 
+  if (fm_mxic_protection_get (&bus->mxic, d, bus->feature_addr, vendor))
+    return vendor[pos];
   if (d->on_die_ecc_strength && !d->on_die_ecc_benand && bus->feature_addr == d->on_die_ecc_feature && pos == 0)
     v = (v & ~d->on_die_ecc_enable_mask) |
         (fm_nand_on_die_ecc_enabled (bus->nand) ? d->on_die_ecc_enable_mask : 0);

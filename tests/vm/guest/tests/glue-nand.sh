@@ -10,6 +10,7 @@
 # target the descriptor's.
 #glue-qemu: -device flashmodel-pci,chip=esmt-f59l2g81a
 #glue-qemu: -device flashmodel-pci,chip=hynix-h27u4g6f2d
+#glue-qemu: -device flashmodel-pci,chip=hynix-h27ubg8t2btr
 #glue-qemu: -device flashmodel-pci,chip=hynix-h27ucg8t2atr
 #glue-qemu: -device flashmodel-pci,chip=hynix-h27ucg8t2etr
 #glue-qemu: -device flashmodel-pci,chip=macronix-mx30lf1g18ac
