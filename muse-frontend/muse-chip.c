@@ -383,6 +383,11 @@ nand_backend (const Options *o, const FmChipDesc *desc, FmTimingMode timing,
       g_prefix_error (error, "--ecc: ");
       return NULL;
     }
+  if (ecc && (!o->ecc || g_str_equal (o->ecc, "auto")) && fm_ecc_auto_capped (desc))
+    g_printerr ("muse-chip: %s needs %u bits of ECC per %u bytes; flashmodel's BCH corrects up to %u: "
+                "serving %s (Linux's nand_base would use BCH %u/%u)\n",
+                desc->name, desc->ecc_bits, desc->ecc_codeword_size, ecc->strength, ecc->name,
+                desc->ecc_bits, desc->ecc_codeword_size);
   if (!parse_faults (o, desc, &faults, error))
     {
       fm_ecc_free (ecc);

@@ -63,21 +63,6 @@ static const struct {
   { "NAND 4GiB 3,3V 8-bit", 0xd7, 4096, 0, 0, 8 },
 };
 
-/* The ECC requirement of parts that Linux identifies from their ID bytes
- * alone, as their sources give it (the descriptor has no field for it: only
- * a parameter page carries one). */
-static const struct {
-  const gchar *name;
-  guint strength, step;
-} id_decoded_ecc[] = {
-  /* nand_hynix.c's reference for <= 26 nm parts, the H27UBG8T2B datasheet */
-  { "hynix-h27ubg8t2btr", 40, 1024 },
-  /* nand_esmt.c: ID byte 4 of the F59L2G81A, 44h */
-  { "esmt-f59l2g81a", 4, 512 },
-  /* nand_samsung.c: no requirement for SLC parts other than DCh */
-  { "samsung-k9f2g08", 0, 0 },
-};
-
 /* What Linux's nand_detect() ends with. */
 typedef struct {
   const gchar *path;         /* "onfi", "jedec", "full-id", "legacy", "ext-id" */
@@ -438,27 +423,20 @@ test_raw_nand_as_linux_sees_it (gconstpointer data)
   g_assert_cmpuint (v.size * d->targets, ==, fm_chip_desc_size_bytes (d));
   g_assert_cmpuint (v.bus_width, ==, d->bus_width);
   g_assert_cmpuint (v.bits_per_cell, ==, fm_chip_desc_bits_per_cell (d));
+  /* The ECC requirement Linux ends with (parameter page, full-ID entry,
+   * vendor decoder) is the descriptor's ([onfi]/[jedec] ecc-bits, or
+   * [ecc-requirement]), and a part Linux knows none for states none. */
+  g_assert_cmpuint (v.ecc_strength, ==, d->ecc_bits);
+  if (d->ecc_bits)
+    g_assert_cmpuint (v.ecc_step, ==, d->ecc_codeword_size);
   if (d->onfi_version || d->jedec_version)
-    {
-      /* the ECC requirement Linux reads is the descriptor's */
-      g_assert_cmpuint (v.ecc_strength, ==, d->ecc_bits);
-      if (d->ecc_bits)
-        g_assert_cmpuint (v.ecc_step, ==, d->ecc_codeword_size);
-      g_assert_cmpuint (d->jedec_id, ==, d->id[0]);
-    }
+    g_assert_cmpuint (d->jedec_id, ==, d->id[0]);
   /* A BENAND part: the requirement its ID states is what its ECC does. */
   if (d->on_die_ecc_benand)
     {
       g_assert_cmpuint (v.ecc_strength, ==, d->on_die_ecc_strength);
       g_assert_cmpuint (v.ecc_step, ==, 512);
     }
-  for (guint i = 0; i < G_N_ELEMENTS (id_decoded_ecc); i++)
-    if (g_str_equal (id_decoded_ecc[i].name, name))
-      {
-        g_assert_cmpstr (v.path, ==, "ext-id");
-        g_assert_cmpuint (v.ecc_strength, ==, id_decoded_ecc[i].strength);
-        g_assert_cmpuint (v.ecc_step, ==, id_decoded_ecc[i].step);
-      }
 }
 
 /* The port of samsung_nand_decode_id()'s 6-byte MLC branch, on the ID of

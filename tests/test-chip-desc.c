@@ -198,6 +198,9 @@ static const BadCase bad_cases[] = {
   { "geometry", "planes", "planes=3", "[geometry] planes" },
   { "geometry", "blocks-per-lun", "blocks-per-lun=63", "not a multiple of planes" },
   { "geometry", "bus-width", "bus-width=12", "must be 8 or 16" },
+  /* the tiny part has an ONFI page, which states the requirement */
+  { "ecc-requirement", "bits", "bits=4", "[ecc-requirement] bits: the part's ONFI page states it: [onfi] ecc-bits" },
+  { "ecc-requirement", "codeword-size", "codeword-size=256", "[ecc-requirement] codeword-size" },
   { "geometry", "luns", "luns=0", "out of range" },
   { "commands", "optional", "optional=teleport", "[commands] optional: unknown value 'teleport'" },
   { "onfi", "version", "version=9.9", "unknown ONFI version" },

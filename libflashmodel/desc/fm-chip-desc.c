@@ -42,6 +42,9 @@ static const gchar *const mlc_keys[] = { "pairing", NULL };
 static const gchar *const on_die_ecc_keys[] = {
   "strength", "feature-address", "enable-mask", "id-byte", "id-enabled-mask",
   "rewrite-recommended-bits", "ecc-regions", "free-regions", "protected-regions", "benand", NULL };
+/* The ECC a part without a parameter page requires: its datasheet's, which
+ * Linux reads from the ID bytes (vendor decoders) or its full-ID table. */
+static const gchar *const ecc_requirement_keys[] = { "bits", "codeword-size", NULL };
 /* Vendor behaviours Linux's nand_macronix.c expects (raw NAND). */
 static const gchar *const macronix_keys[] = { "block-protection", NULL };
 static const gchar *const bit_error_keys[] = {
@@ -63,6 +66,7 @@ const FmDescGroup fm_desc_nand_groups[] = {
   { "mlc", mlc_keys, FM_DESC_NAND },
   { "bit-errors", bit_error_keys, FM_DESC_ANY_NAND },
   { "on-die-ecc", on_die_ecc_keys, FM_DESC_ANY_NAND },
+  { "ecc-requirement", ecc_requirement_keys, FM_DESC_NAND },
   { "macronix", macronix_keys, FM_DESC_NAND },
   { NULL, NULL, 0 }
 };
@@ -530,7 +534,29 @@ load_bit_errors (const Loader *ld, FmChipDesc *d, GError **error)
   return TRUE;
 }
 
-/* Everything but [chip] of a NAND part. */
+/* [ecc-requirement]: what a parameter page would state, for parts without
+ * one, so that ECC "auto" picks what Linux picks for them. */
+static gboolean
+load_ecc_requirement (const Loader *ld, FmChipDesc *d, GError **error)
+{
+  guint64 bits = 0, codeword = 512;
+
+  if (!fm_desc_get_uint (ld, "ecc-requirement", "bits", FALSE, 0, 0xff, &bits, error) ||
+      !fm_desc_get_uint (ld, "ecc-requirement", "codeword-size", FALSE, 512, 0x10000, &codeword, error))
+    return FALSE;
+  if (!bits)
+    return TRUE;
+  if (d->onfi_version || d->jedec_version)
+    return fm_desc_fail (ld, error, "ecc-requirement", "bits",
+                         d->onfi_version ? "the part's ONFI page states it: [onfi] ecc-bits"
+                                         : "the part's JEDEC page states it: [jedec] ecc-bits");
+  if (codeword & (codeword - 1))
+    return fm_desc_fail (ld, error, "ecc-requirement", "codeword-size", "must be a power of two");
+  d->ecc_bits = bits;
+  d->ecc_codeword_size = codeword;
+  return TRUE;
+}
+
 /* [macronix]: block protection through feature address A0h and the PT
  * pin, which Linux drives through GET/SET FEATURES. */
 static gboolean
@@ -547,6 +573,7 @@ load_macronix (const Loader *ld, FmChipDesc *d, GError **error)
   return TRUE;
 }
 
+/* Everything but [chip] of a NAND part. */
 static gboolean
 load_nand (const Loader *ld, FmChipDesc *d, GError **error)
 {
@@ -564,6 +591,7 @@ load_nand (const Loader *ld, FmChipDesc *d, GError **error)
     return fm_desc_fail (ld, error, "commands", "optional", "multi-plane on a part with one plane");
   if (!load_onfi (ld, d, error) ||
       !load_jedec (ld, d, error) ||
+      !load_ecc_requirement (ld, d, error) ||
       !load_on_die_ecc (ld, d, error) ||
       !load_timing (ld, d, error) ||
       !load_reliability (ld, d, error) ||

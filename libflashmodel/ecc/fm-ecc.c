@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "fm-ecc.h"
+#include "fm-ecc-bch.h"
 #include "fm-error.h"
 
 #include <stdlib.h>
@@ -37,6 +38,14 @@ parse_step (const gchar *text, guint default_step, guint *step)
   return TRUE;
 }
 
+/* Whether ECC "auto" for DESC corrects less than the part requires: the
+ * BCH engine's strength ends at FM_BCH_MAX_T bits. */
+gboolean
+fm_ecc_auto_capped (const FmChipDesc *desc)
+{
+  return desc && desc->ecc_bits > FM_BCH_MAX_T;
+}
+
 gboolean
 fm_ecc_new_from_name (const gchar *name, const FmChipDesc *desc, FmEcc **ecc, GError **error)
 {
@@ -47,12 +56,14 @@ fm_ecc_new_from_name (const gchar *name, const FmChipDesc *desc, FmEcc **ecc, GE
     return TRUE;
   if (g_str_equal (name, "auto"))
     {
-      /* No ONFI or JEDEC page means no stated requirement: Linux falls back to
-       * 1-bit Hamming per 256 bytes for such parts. */
-      if (!desc || (desc->onfi_version == 0 && desc->jedec_version == 0) || desc->ecc_bits <= 1)
+      /* The requirement Linux knows (parameter page, ID decoding, full-ID
+       * table) in BCH; none, or 1 bit: 1-bit Hamming per 256 bytes, as
+       * flashmodel-pci's ecc=auto. Above what the engine corrects, its
+       * strongest code (see fm_ecc_auto_capped()). */
+      if (!desc || desc->ecc_bits <= 1)
         *ecc = fm_ecc_new_hamming (256, FALSE, error);
       else
-        *ecc = fm_ecc_new_bch (desc->ecc_codeword_size, desc->ecc_bits, 0, error);
+        *ecc = fm_ecc_new_bch (desc->ecc_codeword_size, MIN (desc->ecc_bits, FM_BCH_MAX_T), 0, error);
       return *ecc != NULL;
     }
   if (g_str_has_prefix (name, "hamming"))

@@ -69,11 +69,16 @@ FmEcc *fm_ecc_new_bch (guint step_size, guint strength, guint m, GError **error)
  *   hamming[/S]      Hamming per S bytes (256 default)
  *   bchT[/S]         BCH correcting T bits per S bytes (512 default)
  *   auto             what DESC requires: Hamming for 1-bit (or unknown)
- *                    requirements, else BCH with the ONFI strength and
- *                    codeword size (a Linux host would pick the same)
+ *                    requirements, else BCH with the strength and
+ *                    codeword size of its parameter page or
+ *                    [ecc-requirement] (a Linux host would pick the same),
+ *                    capped at FM_BCH_MAX_T bits (fm_ecc_auto_capped())
  * Errors name the word that is wrong.
  */
 gboolean fm_ecc_new_from_name (const gchar *name, const FmChipDesc *desc,
                                FmEcc **ecc, GError **error);
+
+/* TRUE if "auto" corrects fewer bits than DESC requires (see above). */
+gboolean fm_ecc_auto_capped (const FmChipDesc *desc);
 
 G_END_DECLS

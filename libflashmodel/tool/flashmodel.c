@@ -275,7 +275,12 @@ print_nand_info (const FmChipDesc *d)
           g_string_free (modes, TRUE);
         }
       else
-        g_print ("ONFI: not supported\n");
+        {
+          g_print ("ONFI: not supported\n");
+          if (d->ecc_bits)
+            g_print ("  %-26s %u bits per %u bytes (from the READ ID bytes or Linux's ID table)\n",
+                     "ECC required", d->ecc_bits, d->ecc_codeword_size);
+        }
     }
   print_on_die_ecc (d);
   g_print ("Timing\n");
