@@ -278,8 +278,10 @@ print_nand_info (const FmChipDesc *d)
         {
           g_print ("ONFI: not supported\n");
           if (d->ecc_bits)
-            g_print ("  %-26s %u bits per %u bytes (from the READ ID bytes or Linux's ID table)\n",
-                     "ECC required", d->ecc_bits, d->ecc_codeword_size);
+            {
+              g_print ("  %-26s %u bits per %u bytes\n", "ECC required", d->ecc_bits, d->ecc_codeword_size);
+              g_print ("  %-26s %s\n", "stated by", "the READ ID bytes or Linux's ID table (no parameter page)");
+            }
         }
     }
   print_on_die_ecc (d);

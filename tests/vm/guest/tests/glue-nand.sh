@@ -76,8 +76,12 @@ for chip in $chips; do
   bus=$(info_value "$chip" 'bus width' | cut -d ' ' -f 1)
   check_eq "$chip: bus width" "$bus" "$(echo "$report" | sed -n 's/.* MiB, \(x[0-9]*\), .*/\1/p')"
   ecc=$(info_value "$chip" 'ECC required' | sed -n 's/^\([0-9]*\) bits per \([0-9]*\) bytes$/\1\/\2/p')
+  # The requirement Linux found (parameter page, ID bytes, ID table) is
+  # the descriptor's; none where the descriptor states none.
   if [ -n "$ecc" ]; then
     check_eq "$chip: ECC requirement" "$ecc" "$(echo "$report" | sed -n 's/.*(chip needs \([0-9/]*\))$/\1/p')"
+  else
+    check "$chip: no ECC requirement, as Linux sees it" sh -c 'echo "$1" | grep -q "(no stated requirement)$"' - "$report"
   fi
   # Chip enables and LUNs: nand_scan() finds one chip per chip enable
   # (nand_base says "N chips detected" for more than one), each with
