@@ -28,7 +28,7 @@ grep -q "^overlay: *on live.img" "$dir/out" && grep -q "^delta: *4.0.*KiB, 0 pag
 "$tool" stat "$dir/ov.img" | grep -v "^image:\|^file:\|^overlay:\|^delta:" >"$dir/ov.stat"
 same "stat's figures of the overlay are its base's" "$dir/live.stat" "$dir/ov.stat"
 check "export of the overlay" "$tool" export "$dir/ov.img" "$dir/ov.bin"
-"$tool" export "$dir/live.img" "$dir/live.bin" 2>/dev/null
+"$tool" export "$dir/live.img" "$dir/live.bin" >/dev/null 2>&1
 same "the overlay exports the bytes its base does" "$dir/live.bin" "$dir/ov.bin"
 "$tool" wear --csv "$dir/ov.img" >"$dir/ov.csv" && "$tool" wear --csv "$dir/live.img" >"$dir/live.csv"
 same "wear reads the overlay as its base" "$dir/live.csv" "$dir/ov.csv"
@@ -48,7 +48,7 @@ grep -q "^overlay: *on ../ov.img (.*/ov.img), 2 deep" "$dir/out" && ok "stat say
 check "flatten" "$tool" flatten "$dir/sub/top.img" "$dir/flat.img"
 "$tool" stat "$dir/flat.img" >"$dir/out" 2>&1
 grep -q "^overlay:" "$dir/out" && not_ok "a flattened image is standalone" || ok "a flattened image is standalone"
-"$tool" export "$dir/flat.img" "$dir/flat.bin" 2>/dev/null
+"$tool" export "$dir/flat.img" "$dir/flat.bin" >/dev/null 2>&1
 same "the flattened image exports what the overlay did" "$dir/live.bin" "$dir/flat.bin"
 refuses "flatten never overwrites" 2 "exists" "$tool" flatten "$dir/ov.img" "$dir/flat.img"
 
