@@ -43,6 +43,7 @@ struct _FmNand {
   guint8 *encoded;         /* scratch: a page with on-die parity */
   guint64 power_cut_at;    /* the operation a power cut stopped; 0: powered */
   GError *storage_error;   /* the image's latest failure to store a program */
+  gint16 read_offset_mv[FM_NAND_MAX_READ_REFS]; /* read retry: reference shifts */
 };
 
 static void
@@ -345,6 +346,19 @@ guint64
 fm_nand_read_ns (const FmNand *nand)
 {
   return nand->on_die_enabled ? nand->desc->t_r_ecc.typ_ns : nand->desc->t_r.typ_ns;
+}
+
+void
+fm_nand_set_read_offsets (FmNand *nand, const gint16 *offsets_mv, guint n)
+{
+  memset (nand->read_offset_mv, 0, sizeof nand->read_offset_mv);
+  memcpy (nand->read_offset_mv, offsets_mv, MIN (n, FM_NAND_MAX_READ_REFS) * sizeof *offsets_mv);
+}
+
+const gint16 *
+fm_nand_read_offsets (const FmNand *nand)
+{
+  return nand->read_offset_mv;
 }
 
 void

@@ -104,6 +104,16 @@ guint64  fm_nand_read_ns (const FmNand *nand);
  * Linux's mtd_nandbiterrs test does (real parts do not report it). */
 void     fm_nand_set_nop_limit (FmNand *nand, guint limit);
 
+/* The read reference voltages' offsets from their defaults, in mV, one per
+ * reference between two adjacent states (1 for SLC, 3 for MLC, 7 for TLC),
+ * lowest first. A read retry level or a vendor's register writes select
+ * them; every read after uses them until they change. Only the
+ * threshold-voltage cell model ([cell-model]) reads with them: the simple
+ * bit error model has no voltages. N above FM_NAND_MAX_READ_REFS is cut. */
+#define FM_NAND_MAX_READ_REFS 7
+void          fm_nand_set_read_offsets (FmNand *nand, const gint16 *offsets_mv, guint n);
+const gint16 *fm_nand_read_offsets     (const FmNand *nand);
+
 /* Fault injection: takes ownership of FAULTS (NULL: none). */
 void        fm_nand_set_faults (FmNand *nand, FmFaultSet *faults);
 FmFaultSet *fm_nand_faults     (FmNand *nand);
