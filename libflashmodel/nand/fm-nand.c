@@ -374,11 +374,41 @@ fm_nand_set_observer (FmNand *nand, FmNandObserver func, gpointer user_data)
   nand->observer_data = user_data;
 }
 
+/* Wear rules: their blocks have lived at least their cycles. */
+static void
+apply_wear_faults (FmNand *nand)
+{
+  guint32 blocks = fm_chip_desc_blocks (nand->desc);
+
+  for (guint i = 0; nand->faults && i < fm_fault_set_len (nand->faults); i++)
+    {
+      FmFault *f = fm_fault_set_get (nand->faults, i);
+
+      if (f->kind != FM_FAULT_WEAR)
+        continue;
+      /* A rule beyond the chip (fm_fault_set_check_chip() refuses it
+       * where the chip is known) matches nothing. */
+      for (guint32 b = f->block == FM_FAULT_ANY ? 0 : f->block;
+           b < blocks && (f->block == FM_FAULT_ANY || b == f->block); b++)
+        {
+          FmBlockMeta *m = fm_image_block (nand->image, b);
+
+          f->matched++;
+          if (m->erase_count < f->cycles)
+            {
+              m->erase_count = f->cycles;
+              f->fired++;
+            }
+        }
+    }
+}
+
 void
 fm_nand_set_faults (FmNand *nand, FmFaultSet *faults)
 {
   fm_fault_set_free (nand->faults);
   nand->faults = faults;
+  apply_wear_faults (nand);
 }
 
 FmFaultSet *
@@ -605,6 +635,29 @@ grown_bad_fires (FmNand *nand, guint32 block, guint32 erase_count)
         }
     }
   return fired;
+}
+
+/* The bake a chip at CELSIUS (NAN: at its reference temperature) lives
+ * through in HOURS, in nanoseconds at the reference temperature. */
+static guint64
+bake_ns (const FmNand *nand, gdouble hours, gdouble celsius)
+{
+  (void) nand;
+  (void) celsius;
+  return (guint64) (hours * 3.6e12 + 0.5);
+}
+
+/* Age rules triggered by the erase of BLOCK: the chip's clock moves on. */
+static void
+apply_age_faults (FmNand *nand, guint32 block)
+{
+  for (guint i = 0; nand->faults && i < fm_fault_set_len (nand->faults); i++)
+    {
+      FmFault *f = fm_fault_set_get (nand->faults, i);
+
+      if (f->kind == FM_FAULT_AGE && f->block == block && fm_fault_trigger (f, fault_seed (nand, i)))
+        fm_nand_advance_age (nand, bake_ns (nand, f->hours, f->celsius));
+    }
 }
 
 guint64
@@ -879,6 +932,8 @@ fm_nand_array_erase (FmNand *nand, guint32 block)
     r = array_erase (nand, block);
 
   observe (nand, FM_NAND_OP_ERASE, block, NULL, r);
+  if (r == FM_ARRAY_PASS)
+    apply_age_faults (nand, block);
   return r;
 }
 
