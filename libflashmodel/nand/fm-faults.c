@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "fm-faults.h"
 #include "fm-error.h"
+#include "fm-nand.h"
 #include "fm-prng.h"
 
 #include <errno.h>
@@ -29,11 +30,6 @@ static const struct {
   { "age", FM_FAULT_AGE, "hours celsius on-erase" },
 };
 
-/* An age rule's bake per erase, and the temperatures it may name: beyond
- * them no retention model holds (and 1e6 hours is over a century). */
-#define AGE_MAX_HOURS 1e6
-#define AGE_MIN_CELSIUS -60.0
-#define AGE_MAX_CELSIUS 300.0
 /* A wear rule's cycles, as a multiple of the part's rated P/E cycles. */
 #define WEAR_MAX_RATED 10
 
@@ -242,11 +238,11 @@ parse_word (const Where *w, FmFault *f, const gchar *key, const gchar *v, GError
       gchar *end = NULL;
       gdouble x = g_ascii_strtod (v, &end);
 
-      if (hours && (*end || !(x > 0 && x <= AGE_MAX_HOURS)))
-        return fail (w, error, "hours='%s' is not a number of hours in (0, %g]", v, AGE_MAX_HOURS);
-      if (!hours && (*end || !(x >= AGE_MIN_CELSIUS && x <= AGE_MAX_CELSIUS)))
+      if (hours && (*end || !(x > 0 && x <= FM_BAKE_MAX_HOURS)))
+        return fail (w, error, "hours='%s' is not a number of hours in (0, %g]", v, FM_BAKE_MAX_HOURS);
+      if (!hours && (*end || !(x >= FM_BAKE_MIN_CELSIUS && x <= FM_BAKE_MAX_CELSIUS)))
         return fail (w, error, "celsius='%s' is not a temperature in [%g, %g] degrees Celsius", v,
-                     AGE_MIN_CELSIUS, AGE_MAX_CELSIUS);
+                     FM_BAKE_MIN_CELSIUS, FM_BAKE_MAX_CELSIUS);
       if (hours)
         f->hours = x;
       else

@@ -314,7 +314,26 @@ fm_nand_age_ns (const FmNand *nand)
 void
 fm_nand_advance_age (FmNand *nand, guint64 ns)
 {
-  nand->age_base_ns += ns;
+  nand->age_base_ns += MIN (ns, G_MAXUINT64 - fm_nand_age_ns (nand));
+}
+
+gboolean
+fm_nand_bake_scales (const FmVtParams *cell)
+{
+  return cell && cell->activation_ev > 0;
+}
+
+guint64
+fm_nand_bake_ns (const FmVtParams *cell, gdouble hours, gdouble celsius)
+{
+  gdouble ns;
+
+  if (fm_nand_bake_scales (cell) && !isnan (celsius))
+    hours = fm_vt_arrhenius_hours (cell, hours, celsius);
+  ns = hours * 3.6e12;
+  if (!(ns >= 0))
+    return 0;
+  return ns >= 0x1p64 ? G_MAXUINT64 : (guint64) (ns + 0.5);
 }
 
 gboolean
@@ -637,16 +656,6 @@ grown_bad_fires (FmNand *nand, guint32 block, guint32 erase_count)
   return fired;
 }
 
-/* The bake a chip at CELSIUS (NAN: at its reference temperature) lives
- * through in HOURS, in nanoseconds at the reference temperature. */
-static guint64
-bake_ns (const FmNand *nand, gdouble hours, gdouble celsius)
-{
-  (void) nand;
-  (void) celsius;
-  return (guint64) (hours * 3.6e12 + 0.5);
-}
-
 /* Age rules triggered by the erase of BLOCK: the chip's clock moves on. */
 static void
 apply_age_faults (FmNand *nand, guint32 block)
@@ -656,7 +665,8 @@ apply_age_faults (FmNand *nand, guint32 block)
       FmFault *f = fm_fault_set_get (nand->faults, i);
 
       if (f->kind == FM_FAULT_AGE && f->block == block && fm_fault_trigger (f, fault_seed (nand, i)))
-        fm_nand_advance_age (nand, bake_ns (nand, f->hours, f->celsius));
+        fm_nand_advance_age (nand, fm_nand_bake_ns (NULL /* i21-cell: desc->cell_model */,
+                                                    f->hours, f->celsius));
     }
 }
 
