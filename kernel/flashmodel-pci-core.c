@@ -25,10 +25,14 @@
  * SPI NAND, SPI NOR: a spi_controller whose spi-mem operations go through
  * BAR0's SPI registers, with one "spi-nand" or "spi-nor" device on it, so
  * that Linux's spinand and spi-nor cores detect and drive the chip.
+ *
+ * Every type: the chip model's counters (the statistics window) are
+ * /sys/kernel/debug/flashmodel-pci/<chip>/stats, one "name value" a line.
  */
 
 #include <linux/bits.h>
 #include <linux/ctype.h>
+#include <linux/debugfs.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -38,6 +42,7 @@
 #include <linux/mtd/rawnand.h>
 #include <linux/pci.h>
 #include <linux/sched.h>
+#include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 /* Linux 6.12 moved it from asm/ (the one API difference with 6.1 here). */
@@ -670,6 +675,66 @@ static void fmpci_read_name(struct fmpci *fm)
 		strscpy(fm->name, "flashmodel", sizeof(fm->name));
 }
 
+/* --- debugfs: the statistics window */
+
+/* More counters than the device could mean: a broken device. */
+#define FMPCI_STAT_MAX	1024
+
+static struct dentry *fmpci_debugfs_root;
+
+static int fmpci_stats_show(struct seq_file *s, void *unused)
+{
+	struct fmpci *fm = s->private;
+	char name[FMPCI_STAT_NAME_LEN + 1];
+	u32 count, i, j;
+	u64 value;
+
+	mutex_lock(&fm->stat_lock);
+	count = min_t(u32, ioread32(fm->regs + FMPCI_STAT_COUNT), FMPCI_STAT_MAX);
+	for (i = 0; i < count; i++) {
+		iowrite32(i, fm->regs + FMPCI_STAT_SELECT);
+		for (j = 0; j < FMPCI_STAT_NAME_LEN; j += 4)
+			put_unaligned_le32(ioread32(fm->regs + FMPCI_STAT_NAME + j),
+					   name + j);
+		name[FMPCI_STAT_NAME_LEN] = '\0';
+		for (j = 0; name[j]; j++)
+			if (!isalnum(name[j]) && name[j] != '_')
+				name[j] = '_';
+		/* The low half's read takes the snapshot of both. */
+		value = ioread32(fm->regs + FMPCI_STAT_VALUE_LO);
+		value |= (u64)ioread32(fm->regs + FMPCI_STAT_VALUE_HI) << 32;
+		seq_printf(s, "%s %llu\n", name[0] ? name : "unnamed",
+			   (unsigned long long)value);
+	}
+	mutex_unlock(&fm->stat_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(fmpci_stats);
+
+/*
+ * flashmodel-pci/<chip>/stats; a second device with the same chip gets
+ * <chip>@<PCI address>. Nothing here is fatal: debugfs is for tests.
+ */
+static void fmpci_debugfs_add(struct fmpci *fm)
+{
+	struct dentry *old;
+	char dir[FMPCI_NAME_LEN + 32];
+
+	mutex_init(&fm->stat_lock);
+	if (IS_ERR_OR_NULL(fmpci_debugfs_root))
+		return;
+	strscpy(dir, fm->name, sizeof(dir));
+	old = debugfs_lookup(dir, fmpci_debugfs_root);
+	if (old) {
+		dput(old);
+		snprintf(dir, sizeof(dir), "%s@%s", fm->name,
+			 pci_name(fm->pdev));
+	}
+	fm->debugfs = debugfs_create_dir(dir, fmpci_debugfs_root);
+	debugfs_create_file("stats", 0444, fm->debugfs, fm,
+			    &fmpci_stats_fops);
+}
+
 static int fmpci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct device *dev = &pdev->dev;
@@ -741,6 +806,7 @@ static int fmpci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return ret;
 
 	pci_set_drvdata(pdev, fm);
+	fmpci_debugfs_add(fm);
 	return 0;
 }
 
@@ -748,6 +814,7 @@ static void fmpci_remove(struct pci_dev *pdev)
 {
 	struct fmpci *fm = pci_get_drvdata(pdev);
 
+	debugfs_remove_recursive(fm->debugfs);
 	if (fm->type == FMPCI_TYPE_NAND)
 		fmpci_nand_remove(fm);
 	else if (fm->type == FMPCI_TYPE_CFI_NOR)
@@ -791,7 +858,25 @@ static struct pci_driver fmpci_driver = {
 	.remove = fmpci_remove,
 	.dev_groups = fmpci_groups,
 };
-module_pci_driver(fmpci_driver);
+
+static int __init fmpci_init(void)
+{
+	int ret;
+
+	fmpci_debugfs_root = debugfs_create_dir("flashmodel-pci", NULL);
+	ret = pci_register_driver(&fmpci_driver);
+	if (ret)
+		debugfs_remove_recursive(fmpci_debugfs_root);
+	return ret;
+}
+module_init(fmpci_init);
+
+static void __exit fmpci_exit(void)
+{
+	pci_unregister_driver(&fmpci_driver);
+	debugfs_remove_recursive(fmpci_debugfs_root);
+}
+module_exit(fmpci_exit);
 
 MODULE_DESCRIPTION("QEMU flashmodel-pci emulated NAND, CFI NOR and SPI flash");
 MODULE_LICENSE("GPL");

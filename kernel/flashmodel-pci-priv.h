@@ -10,6 +10,7 @@
 
 #include <linux/kconfig.h>
 #include <linux/mtd/map.h>
+#include <linux/mutex.h>
 #include <linux/mtd/rawnand.h>
 #include <linux/pci.h>
 
@@ -25,6 +26,10 @@ struct fmpci {
 	unsigned int buswidth;
 	unsigned int targets;	/* NAND: chip enables, 1 to FMPCI_MAX_TARGETS */
 	u64 size;
+
+	/* debugfs: flashmodel-pci/<chip>/stats, the statistics window */
+	struct dentry *debugfs;
+	struct mutex stat_lock;		/* STAT_SELECT, then its name and value */
 
 	/* NAND */
 	struct nand_controller controller;

@@ -77,6 +77,22 @@
  * FMPCI_CTRL_CE_TARGET); every other type: 1. */
 #define FMPCI_TARGETS   0x02c   /* RO */
 /*
+ * The statistics window: the chip model's counters (reads, programs,
+ * erases, failures, busy time, bit flips, ECC results, read retries), one
+ * at a time. STAT_COUNT is how many there are; a write of I to
+ * STAT_SELECT selects counter I, whose name STAT_NAME then holds
+ * (NUL-padded) and whose value is STAT_VALUE: a read of STAT_VALUE_LO
+ * takes a snapshot of the 64-bit value and returns its low half,
+ * STAT_VALUE_HI the snapshot's high half (a 64-bit read at STAT_VALUE_LO
+ * returns both). The list is the device's: a driver enumerates it. A
+ * selection at or beyond STAT_COUNT is a guest error; its name and value
+ * read 0.
+ */
+#define FMPCI_STAT_SELECT   0x030   /* RW */
+#define FMPCI_STAT_COUNT    0x034   /* RO */
+#define FMPCI_STAT_VALUE_LO 0x038   /* RO */
+#define FMPCI_STAT_VALUE_HI 0x03c   /* RO */
+/*
  * DATA: data cycles. An 8-bit access is one cycle on a x8 chip (on a x16
  * chip, one cycle on D7-D0: the high byte is dropped on reads, zero on
  * writes); a 16-bit access is one cycle on a x16 chip or two on a x8
@@ -87,6 +103,8 @@
 #define FMPCI_DATA      0x040
 #define FMPCI_NAME      0x100   /* RO: the chip's name, NUL-padded */
 #define FMPCI_NAME_LEN  64
+#define FMPCI_STAT_NAME 0x140   /* RO: the selected counter's name, NUL-padded */
+#define FMPCI_STAT_NAME_LEN 32
 
 #define FMPCI_MAGIC_VALUE   0x434d5046  /* "FPMC" read as bytes F, P, M, C */
 #define FMPCI_VERSION_VALUE 1

@@ -18,6 +18,7 @@
 #include "fm-nand.h"
 #include "fm-nand-bus.h"
 #include "fm-nand-host.h"
+#include "fm-nand-stats.h"
 #include "fm-nor.h"
 #include "fm-nor-cfi.h"
 #include "fm-spi-nand.h"

@@ -3,6 +3,7 @@
 #include "fm-test-util.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 static FmFaultSet *
@@ -118,6 +119,20 @@ test_parse_errors (void)
     { "erase-fail block=4294967295", "block='4294967295' is not an integer in [0, 4294967294]" },
     { "program-fail block=1 page=18446744073709551616", "page='18446744073709551616'" },
     { "powercut at-op=18446744073709551615", "at-op='18446744073709551615'" },
+    { "wear cycles=5", "needs block= (a number or 'any') and cycles=N" },
+    { "wear block=1", "needs block= (a number or 'any') and cycles=N" },
+    { "wear block=1 cycles=4294967296", "cycles='4294967296' is not an integer in [0, 4294967295]" },
+    { "wear block=1 cycles=-1", "cycles='-1' is not a non-negative integer" },
+    { "age hours=5", "needs hours=H and on-erase=B" },
+    { "age on-erase=3", "needs hours=H and on-erase=B" },
+    { "age hours=0 on-erase=3", "hours='0' is not a number of hours in (0, 1e+06]" },
+    { "age hours=1000001 on-erase=3", "hours='1000001'" },
+    { "age hours=nan on-erase=3", "hours='nan'" },
+    { "age hours=2h on-erase=3", "hours='2h'" },
+    { "age hours=1 celsius=900 on-erase=3", "celsius='900' is not a temperature in [-60, 300]" },
+    { "age hours=1 celsius=-300 on-erase=3", "celsius='-300'" },
+    { "age hours=1 on-erase=any", "on-erase='any' is not a non-negative integer" },
+    { "age hours=1 block=2 on-erase=3", "'block' is not a word of age" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -145,11 +160,17 @@ test_check_chip (void)
     { "stuck block=1 page=2 byte=2112 bit=0 value=1",
       "byte=2112 is beyond chip 'test-tiny' (2112 bytes per page with its spare area)" },
     { "grown-bad block=100000 at-erase=1", "block=100000 is beyond" },
+    { "wear block=64 cycles=1", "block=64 is beyond chip 'test-tiny' (64 blocks)" },
+    { "wear block=any cycles=1000001",
+      "fault 'wear block=any cycles=1000001': cycles=1000001 is beyond 10 times the rated "
+      "P/E cycles of chip 'test-tiny' (100000)" },
+    { "age hours=1 on-erase=64", "fault 'age hours=1 on-erase=64': on-erase=64 is beyond chip 'test-tiny'" },
   };
   g_autoptr (FmChipDesc) desc = fm_test_tiny_desc (NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (FmFaultSet) inside = fm_fault_set_parse ("erase-fail block=63; program-fail block=any page=7;"
-                                                      "bitflip block=0 page=0 byte=2111 bit=7; latency extra-us=1",
+                                                      "bitflip block=0 page=0 byte=2111 bit=7; latency extra-us=1;"
+                                                      "wear block=any cycles=1000000; age hours=1 on-erase=63",
                                                       &error);
 
   g_assert_no_error (error);
@@ -426,6 +447,91 @@ test_latency_spike (void)
 }
 
 static void
+test_parse_wear_and_age (void)
+{
+  g_autoptr (FmFaultSet) set = parse_ok ("wear block=any cycles=3000; wear block=7 cycles=0x10;"
+                                         "age hours=1.5 on-erase=4; age hours=100 celsius=85 on-erase=5");
+  FmFault *f;
+
+  g_assert_cmpuint (fm_fault_set_len (set), ==, 4);
+  f = fm_fault_set_get (set, 0);
+  g_assert_cmpint (f->kind, ==, FM_FAULT_WEAR);
+  g_assert_cmpuint (f->block, ==, FM_FAULT_ANY);
+  g_assert_cmpuint (f->cycles, ==, 3000);
+  f = fm_fault_set_get (set, 1);
+  g_assert_cmpuint (f->block, ==, 7);
+  g_assert_cmpuint (f->cycles, ==, 16);
+  f = fm_fault_set_get (set, 2);
+  g_assert_cmpint (f->kind, ==, FM_FAULT_AGE);
+  g_assert_cmpuint (f->block, ==, 4);
+  g_assert_cmpfloat (f->hours, ==, 1.5);
+  g_assert_true (isnan (f->celsius));
+  f = fm_fault_set_get (set, 3);
+  g_assert_cmpfloat (f->hours, ==, 100);
+  g_assert_cmpfloat (f->celsius, ==, 85);
+  g_assert_cmpstr (fm_fault_kind_to_string (FM_FAULT_WEAR), ==, "wear");
+  g_assert_cmpstr (fm_fault_kind_to_string (FM_FAULT_AGE), ==, "age");
+}
+
+/* Wear rules raise erase counts once, when attached; attaching them again
+ * to the same image (a restart) changes nothing more, and a block already
+ * more worn keeps its count. */
+static void
+test_wear (void)
+{
+  Chip c;
+  FmImage *image;
+
+  chip_init (&c, NULL, FM_TIMING_NONE);
+  image = fm_nand_image (c.nand);
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (fm_nand_erase_block (c.nand, 2, NULL));
+  g_assert_cmpuint (fm_image_block (image, 2)->erase_count, ==, 3);
+  fm_nand_set_faults (c.nand, parse_ok ("wear block=5 cycles=2500; wear block=any cycles=2"));
+  g_assert_cmpuint (fm_image_block (image, 5)->erase_count, ==, 2500);
+  g_assert_cmpuint (fm_image_block (image, 2)->erase_count, ==, 3);
+  g_assert_cmpuint (fm_image_block (image, 0)->erase_count, ==, 2);
+  g_assert_cmpuint (fm_image_block (image, 63)->erase_count, ==, 2);
+  g_assert_cmpuint (fm_fault_set_get (fm_nand_faults (c.nand), 0)->fired, ==, 1);
+  g_assert_cmpuint (fm_fault_set_get (fm_nand_faults (c.nand), 1)->matched, ==, 64);
+  /* Block 5 already has 2500, block 2 already 3: only 62 blocks rose. */
+  g_assert_cmpuint (fm_fault_set_get (fm_nand_faults (c.nand), 1)->fired, ==, 62);
+
+  /* The next erase counts on from the rule's cycles. */
+  g_assert_true (fm_nand_erase_block (c.nand, 5, NULL));
+  g_assert_cmpuint (fm_image_block (image, 5)->erase_count, ==, 2501);
+  fm_nand_set_faults (c.nand, parse_ok ("wear block=5 cycles=2500; wear block=any cycles=2"));
+  g_assert_cmpuint (fm_image_block (image, 5)->erase_count, ==, 2501);
+  g_assert_cmpuint (fm_image_block (image, 0)->erase_count, ==, 2);
+  g_assert_cmpuint (fm_fault_set_get (fm_nand_faults (c.nand), 0)->fired, ==, 0);
+  chip_clear (&c);
+}
+
+/* Age rules: each successful erase of the trigger block bakes the chip,
+ * and the bake is what a page programmed before it has lived through. */
+static void
+test_age_on_erase (void)
+{
+  Chip c;
+  guint64 before;
+
+  chip_init (&c, "age hours=2.5 on-erase=6; erase-fail block=7; age hours=1 on-erase=7", FM_TIMING_NONE);
+  before = fm_nand_age_ns (c.nand);
+  g_assert_true (fm_nand_erase_block (c.nand, 5, NULL));
+  g_assert_cmpuint (fm_nand_age_ns (c.nand), ==, before);
+  g_assert_true (fm_nand_erase_block (c.nand, 6, NULL));
+  g_assert_cmpuint (fm_nand_age_ns (c.nand), ==, before + 9000000000000ull);
+  g_assert_true (fm_nand_erase_block (c.nand, 6, NULL));
+  g_assert_cmpuint (fm_nand_age_ns (c.nand), ==, before + 18000000000000ull);
+  /* An erase that fails ages nothing. */
+  g_assert_false (fm_nand_erase_block (c.nand, 7, NULL));
+  g_assert_cmpuint (fm_nand_age_ns (c.nand), ==, before + 18000000000000ull);
+  g_assert_cmpuint (fm_fault_set_get (fm_nand_faults (c.nand), 0)->fired, ==, 2);
+  g_assert_cmpuint (fm_fault_set_get (fm_nand_faults (c.nand), 2)->fired, ==, 0);
+  chip_clear (&c);
+}
+
+static void
 test_report_counts (void)
 {
   Chip c;
@@ -461,5 +567,8 @@ main (int argc, char **argv)
   g_test_add_func ("/faults/read-only/time", test_read_only_window_time);
   g_test_add_func ("/faults/latency", test_latency_spike);
   g_test_add_func ("/faults/report", test_report_counts);
+  g_test_add_func ("/faults/parse/wear-and-age", test_parse_wear_and_age);
+  g_test_add_func ("/faults/wear", test_wear);
+  g_test_add_func ("/faults/age-on-erase", test_age_on_erase);
   return g_test_run ();
 }

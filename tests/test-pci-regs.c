@@ -332,8 +332,8 @@ test_undefined_accesses (void)
 
   g_assert_cmphex (rd32 (&f, FMPCI_CMD), ==, 0);
   expect_guest_error (&f, &errors, "write-only");
-  g_assert_cmphex (rd32 (&f, 0x30), ==, 0);
-  expect_guest_error (&f, &errors, "unknown register 0x30");
+  g_assert_cmphex (rd32 (&f, 0x50), ==, 0);
+  expect_guest_error (&f, &errors, "unknown register 0x50");
   wr32 (&f, FMPCI_MAGIC, 0);
   expect_guest_error (&f, &errors, "read-only or unknown register 0x0");
   g_assert_cmphex (rd32 (&f, FMPCI_MAGIC), ==, FMPCI_MAGIC_VALUE);
@@ -997,6 +997,124 @@ test_nand_two_chip_enables (void)
   g_free (f.last_error);
 }
 
+/* ---- the statistics window ----------------------------------------------- */
+
+/* The counter named NAME, read through the window as a guest does. */
+static guint64
+stat_by_name (Fixture *f, const gchar *name)
+{
+  guint32 count = rd32 (f, FMPCI_STAT_COUNT);
+
+  for (guint32 i = 0; i < count; i++)
+    {
+      gchar got[FMPCI_STAT_NAME_LEN + 1] = { 0 };
+
+      wr32 (f, FMPCI_STAT_SELECT, i);
+      for (guint b = 0; b < FMPCI_STAT_NAME_LEN; b += 4)
+        {
+          guint32 w = GUINT32_TO_LE (rd32 (f, FMPCI_STAT_NAME + b));
+
+          memcpy (got + b, &w, 4);
+        }
+      if (g_str_equal (got, name))
+        return rd32 (f, FMPCI_STAT_VALUE_LO) | (guint64) rd32 (f, FMPCI_STAT_VALUE_HI) << 32;
+    }
+  g_error ("no counter %s in the window", name);
+}
+
+/* Every counter of FmNandStats, by name, as the model counts it; a 64-bit
+ * value read in two halves is one snapshot. */
+static void
+test_stat_window (void)
+{
+  Fixture f;
+  const FmNandStats *stats;
+  guint64 busy, v;
+  guint32 erases_index = G_MAXUINT32, busy_index = G_MAXUINT32;
+  g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+
+  fixture_init (&f, "micron-mt29f4g", FM_TIMING_NONE, FALSE, NULL);
+  stats = fm_nand_stats (f.nand);
+  /* 700 us per erase: 6200 erases are more than 2^32 ns of busy time. */
+  for (guint i = 0; i < 6200; i++)
+    g_assert_true (fm_nand_erase_block (f.nand, 10 + i % 20, NULL));
+  g_assert_true (fm_nand_program_page (f.nand, 10, 0, (guint8[4320]) { 0 }, NULL));
+  g_assert_cmpuint (stats->erase_busy_ns, >, G_MAXUINT32);
+
+  g_assert_cmpuint (rd32 (&f, FMPCI_STAT_COUNT), ==, fm_nand_stat_count ());
+  g_assert_cmpuint (fm_nand_stat_count (), >=, 11);
+  for (guint i = 0; i < fm_nand_stat_count (); i++)
+    {
+      const gchar *name = fm_nand_stat_name (i);
+
+      g_assert_cmpuint (strlen (name), <=, FM_NAND_STAT_NAME_MAX);
+      g_assert_true (g_hash_table_add (names, (gpointer) name));
+      if (g_str_equal (name, "block_erases"))
+        erases_index = i;
+      if (g_str_equal (name, "erase_busy_ns"))
+        busy_index = i;
+    }
+  g_assert_null (fm_nand_stat_name (fm_nand_stat_count ()));
+  g_assert_cmpuint (fm_nand_stat_value (stats, fm_nand_stat_count ()), ==, 0);
+  g_assert_cmpuint (fm_nand_stat_value (stats, erases_index), ==, 6200);
+
+  g_assert_cmpuint (stat_by_name (&f, "page_reads"), ==, stats->page_reads);
+  g_assert_cmpuint (stat_by_name (&f, "page_programs"), ==, 1);
+  g_assert_cmpuint (stat_by_name (&f, "block_erases"), ==, 6200);
+  g_assert_cmpuint (stat_by_name (&f, "erase_busy_ns"), ==, stats->erase_busy_ns);
+  g_assert_cmpuint (stat_by_name (&f, "program_busy_ns"), ==, stats->program_busy_ns);
+  g_assert_cmpuint (stat_by_name (&f, "ecc_failed"), ==, 0);
+
+  /* The low half's read takes the snapshot the high half comes from. */
+  wr32 (&f, FMPCI_STAT_SELECT, busy_index);
+  g_assert_cmpuint (rd32 (&f, FMPCI_STAT_SELECT), ==, busy_index);
+  busy = stats->erase_busy_ns;
+  g_assert_cmpuint (rd32 (&f, FMPCI_STAT_VALUE_LO), ==, (guint32) busy);
+  g_assert_true (fm_nand_erase_block (f.nand, 40, NULL));
+  g_assert_cmpuint (rd32 (&f, FMPCI_STAT_VALUE_HI), ==, busy >> 32);
+  v = fm_pci_regs_read (f.regs, FMPCI_STAT_VALUE_LO, 8);
+  g_assert_cmpuint (v, ==, stats->erase_busy_ns);
+  g_assert_cmpuint (v, ==, busy + 700000);
+  g_assert_cmpuint (f.guest_errors, ==, 0);
+  fixture_clear (&f);
+}
+
+/* A selection beyond the list: a guest error, and name and value read 0. */
+static void
+test_stat_window_hostile (void)
+{
+  static const guint32 bad[] = { 0, 1, 1000, G_MAXUINT32 };
+  Fixture f;
+  guint errors = 0;
+
+  fixture_init (&f, "micron-mt29f4g", FM_TIMING_NONE, FALSE, NULL);
+  g_assert_true (fm_nand_erase_block (f.nand, 10, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      guint32 index = bad[i] + (i < 2 ? fm_nand_stat_count () : 0);
+      g_autofree gchar *says = g_strdup_printf ("counter %u: STAT_SELECT is beyond the %u counters",
+                                                index, fm_nand_stat_count ());
+
+      wr32 (&f, FMPCI_STAT_SELECT, index);
+      expect_guest_error (&f, &errors, says);
+      g_assert_cmpuint (rd32 (&f, FMPCI_STAT_SELECT), ==, index);
+      g_assert_cmpuint (fm_pci_regs_read (f.regs, FMPCI_STAT_VALUE_LO, 8), ==, 0);
+      expect_guest_error (&f, &errors, "STAT_VALUE read");
+      for (guint b = 0; b < FMPCI_STAT_NAME_LEN; b++)
+        {
+          g_assert_cmpuint (fm_pci_regs_read (f.regs, FMPCI_STAT_NAME + b, 1), ==, 0);
+          expect_guest_error (&f, &errors, "STAT_NAME read");
+        }
+    }
+  /* Read-only registers of the window refuse writes. */
+  wr32 (&f, FMPCI_STAT_VALUE_LO, 5);
+  expect_guest_error (&f, &errors, "read-only or unknown register 0x38");
+  wr32 (&f, FMPCI_STAT_COUNT, 5);
+  expect_guest_error (&f, &errors, "read-only or unknown register 0x34");
+  g_assert_cmpuint (rd32 (&f, FMPCI_STAT_COUNT), ==, fm_nand_stat_count ());
+  fixture_clear (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1018,6 +1136,8 @@ main (int argc, char **argv)
   g_test_add_func ("/pci-regs/spi/width-mismatch", test_spi_width_mismatch);
   g_test_add_func ("/pci-regs/spi/undefined", test_spi_undefined_accesses);
   g_test_add_func ("/pci-regs/spi/reset", test_spi_reset);
+  g_test_add_func ("/pci-regs/stat-window", test_stat_window);
+  g_test_add_func ("/pci-regs/stat-window/hostile", test_stat_window_hostile);
   g_test_add_func ("/pci-regs/time/status-polls", test_status_polls_let_time_pass);
   g_test_add_func ("/pci-regs/time/guest-clock", test_guest_clock);
   g_test_add_func ("/pci-regs/power-cut", test_power_cut_reported_once);

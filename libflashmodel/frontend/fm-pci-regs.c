@@ -6,6 +6,7 @@
  * clock.
  */
 #include "fm-pci-regs.h"
+#include "fm-nand-stats.h"
 #include "fm-pci-spi.h"
 
 #include "flashmodel-pci.h"
@@ -29,6 +30,8 @@ struct _FmPciRegs {
 
   guint64 guest_clock_base; /* chip time - guest time (modulo 2^64), when the chip follows it */
   guint32 ctrl;
+  guint32 stat_select;    /* STAT_SELECT, as the guest wrote it */
+  guint64 stat_snapshot;  /* the value STAT_VALUE_LO's last read took */
   gboolean power_cut_reported;
   gboolean storage_error_reported;
 };
@@ -254,12 +257,55 @@ name_word (const FmPciRegs *regs, guint64 offset)
   return word;
 }
 
+/* ---- the statistics window ----------------------------------------------- */
+
+G_STATIC_ASSERT (FM_NAND_STAT_NAME_MAX < FMPCI_STAT_NAME_LEN);
+
+/* Whether STAT_SELECT names a counter; if not, a guest error about WHAT. */
+static gboolean
+stat_selected (FmPciRegs *regs, const gchar *what)
+{
+  if (regs->stat_select < fm_nand_stat_count ())
+    return TRUE;
+  guest_error (regs, "%s of counter %u: STAT_SELECT is beyond the %u counters", what,
+               regs->stat_select, fm_nand_stat_count ());
+  return FALSE;
+}
+
+/* Four bytes of STAT_NAME from OFFSET (a multiple of 4 within it). */
+static guint32
+stat_name_word (FmPciRegs *regs, guint64 offset)
+{
+  const gchar *name;
+  gsize len;
+  guint32 word = 0;
+
+  if (!stat_selected (regs, "STAT_NAME read"))
+    return 0;
+  name = fm_nand_stat_name (regs->stat_select);
+  len = strlen (name);
+  for (guint i = 0; i < 4; i++)
+    if (offset + i < len)
+      word |= (guint32) (guint8) name[offset + i] << (8 * i);
+  return word;
+}
+
+static guint32
+stat_value_lo (FmPciRegs *regs)
+{
+  regs->stat_snapshot = stat_selected (regs, "STAT_VALUE read")
+    ? fm_nand_stat_value (fm_nand_stats (regs->cells), regs->stat_select) : 0;
+  return (guint32) regs->stat_snapshot;
+}
+
 /* The 32-bit register at OFFSET (a multiple of 4), other than DATA. */
 static guint32
 reg_read (FmPciRegs *regs, guint64 offset)
 {
   if (offset >= FMPCI_NAME && offset < FMPCI_NAME + FMPCI_NAME_LEN)
     return name_word (regs, offset - FMPCI_NAME);
+  if (offset >= FMPCI_STAT_NAME && offset < FMPCI_STAT_NAME + FMPCI_STAT_NAME_LEN)
+    return stat_name_word (regs, offset - FMPCI_STAT_NAME);
   switch (offset)
     {
     case FMPCI_MAGIC:
@@ -285,6 +331,14 @@ reg_read (FmPciRegs *regs, guint64 offset)
         return fm_pci_spi_lines (regs->spi);
       guest_error (regs, "SPI_LINES is for SPI chips");
       return 0;
+    case FMPCI_STAT_SELECT:
+      return regs->stat_select;
+    case FMPCI_STAT_COUNT:
+      return fm_nand_stat_count ();
+    case FMPCI_STAT_VALUE_LO:
+      return stat_value_lo (regs);
+    case FMPCI_STAT_VALUE_HI:
+      return (guint32) (regs->stat_snapshot >> 32);
     case FMPCI_CMD:
     case FMPCI_ADDR:
       guest_error (regs, "register 0x%" G_GINT64_MODIFIER "x is write-only", offset);
@@ -345,6 +399,10 @@ reg_write (FmPciRegs *regs, guint64 offset, guint32 value)
     {
     case FMPCI_CTRL:
       set_ctrl (regs, value);
+      return;
+    case FMPCI_STAT_SELECT:
+      regs->stat_select = value;
+      stat_selected (regs, "selection");
       return;
     case FMPCI_SPI_LINES:
       if (!regs->spi)

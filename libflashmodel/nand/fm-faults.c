@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "fm-faults.h"
 #include "fm-error.h"
+#include "fm-nand.h"
 #include "fm-prng.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,7 +26,12 @@ static const struct {
   { "read-only", FM_FAULT_READ_ONLY, "from-op to-op from-us to-us" },
   { "latency", FM_FAULT_LATENCY, "op extra-us block nth probability" },
   { "powercut", FM_FAULT_POWERCUT, "at-op at-us torn clean" },
+  { "wear", FM_FAULT_WEAR, "block cycles" },
+  { "age", FM_FAULT_AGE, "hours celsius on-erase" },
 };
+
+/* A wear rule's cycles, as a multiple of the part's rated P/E cycles. */
+#define WEAR_MAX_RATED 10
 
 static void
 fault_free (gpointer p)
@@ -211,6 +218,37 @@ parse_word (const Where *w, FmFault *f, const gchar *key, const gchar *v, GError
     return fail (w, error, "'%s' needs a value (%s=...)", key, key);
   if (g_str_equal (key, "block"))
     return parse_block (w, key, v, &f->block, error);
+  if (g_str_equal (key, "on-erase"))
+    {
+      if (!parse_u64 (w, key, v, FM_FAULT_ANY - 1, &n, error))
+        return FALSE;
+      f->block = n;
+      return TRUE;
+    }
+  if (g_str_equal (key, "cycles"))
+    {
+      if (!parse_u64 (w, key, v, G_MAXUINT32, &n, error))
+        return FALSE;
+      f->cycles = n;
+      return TRUE;
+    }
+  if (g_str_equal (key, "hours") || g_str_equal (key, "celsius"))
+    {
+      gboolean hours = g_str_equal (key, "hours");
+      gchar *end = NULL;
+      gdouble x = g_ascii_strtod (v, &end);
+
+      if (hours && (*end || !(x > 0 && x <= FM_BAKE_MAX_HOURS)))
+        return fail (w, error, "hours='%s' is not a number of hours in (0, %g]", v, FM_BAKE_MAX_HOURS);
+      if (!hours && (*end || !(x >= FM_BAKE_MIN_CELSIUS && x <= FM_BAKE_MAX_CELSIUS)))
+        return fail (w, error, "celsius='%s' is not a temperature in [%g, %g] degrees Celsius", v,
+                     FM_BAKE_MIN_CELSIUS, FM_BAKE_MAX_CELSIUS);
+      if (hours)
+        f->hours = x;
+      else
+        f->celsius = x;
+      return TRUE;
+    }
   if (g_str_equal (key, "page"))
     return parse_block (w, key, v, &f->page, error);
   if (g_str_equal (key, "byte") || g_str_equal (key, "bit") || g_str_equal (key, "count") ||
@@ -365,6 +403,14 @@ check_rule (const Where *w, FmFault *f, GHashTable *given, GError **error)
       if (g_hash_table_contains (given, "torn") && g_hash_table_contains (given, "clean"))
         return fail (w, error, "torn and clean exclude each other");
       break;
+    case FM_FAULT_WEAR:
+      if (!g_hash_table_contains (given, "block") || !g_hash_table_contains (given, "cycles"))
+        return fail (w, error, "needs block= (a number or 'any') and cycles=N");
+      break;
+    case FM_FAULT_AGE:
+      if (!g_hash_table_contains (given, "hours") || !g_hash_table_contains (given, "on-erase"))
+        return fail (w, error, "needs hours=H and on-erase=B (the block whose erase ages the chip)");
+      break;
     case FM_FAULT_LATENCY:
       if (!g_hash_table_contains (given, "extra-us"))
         return fail (w, error, "needs extra-us=");
@@ -407,9 +453,10 @@ parse_rule (FmFaultSet *set, const gchar *rule, const gchar *origin, GError **er
       kind_index = k;
   if (kind_index < 0)
     return fail (&w, error, "unknown fault '%s' (bitflip, stuck, program-fail, erase-fail, "
-                 "grown-bad, read-only, latency, powercut)", kind_name);
+                 "grown-bad, read-only, latency, powercut, wear, age)", kind_name);
   f.kind = kinds[kind_index].kind;
   f.block = f.page = FM_FAULT_ANY;
+  f.celsius = NAN;
   for (i++; words[i]; i++)
     {
       gchar *eq;
@@ -495,7 +542,8 @@ fm_fault_set_check_chip (const FmFaultSet *set, const FmChipDesc *desc, GError *
       guint32 value = 0, limit = 0;
 
       if (f->block != FM_FAULT_ANY && f->block >= blocks)
-        word = "block", unit = "blocks", value = f->block, limit = blocks;
+        word = f->kind == FM_FAULT_AGE ? "on-erase" : "block", unit = "blocks",
+        value = f->block, limit = blocks;
       else if (f->page != FM_FAULT_ANY && f->page >= desc->pages_per_block)
         word = "page", unit = "pages per block", value = f->page, limit = desc->pages_per_block;
       else if ((f->kind == FM_FAULT_BITFLIP || f->kind == FM_FAULT_STUCK) &&
@@ -507,6 +555,13 @@ fm_fault_set_check_chip (const FmFaultSet *set, const FmChipDesc *desc, GError *
           g_set_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE,
                        "fault '%s': %s=%u is beyond chip '%s' (%u %s)",
                        f->text, word, value, desc->name, limit, unit);
+          return FALSE;
+        }
+      if (f->kind == FM_FAULT_WEAR && f->cycles > (guint64) WEAR_MAX_RATED * desc->pe_cycles)
+        {
+          g_set_error (error, FM_ERROR, FM_ERROR_OUT_OF_RANGE,
+                       "fault '%s': cycles=%u is beyond %u times the rated P/E cycles of chip '%s' (%u)",
+                       f->text, f->cycles, WEAR_MAX_RATED, desc->name, desc->pe_cycles);
           return FALSE;
         }
     }

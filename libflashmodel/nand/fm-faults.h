@@ -13,6 +13,8 @@
  *   latency      op=read|program|erase|any extra-us=T [block=B|any] [nth=N | probability=X]
  *   powercut     at-op=N | at-us=T [torn|clean]
  *                (also written powercut@op=N, powercut@time=T)
+ *   wear         block=B|any cycles=N
+ *   age          hours=H [celsius=C] on-erase=B
  *
  * "nth=N" fires on the Nth matching operation only (1-based), "probability"
  * on each matching operation with that chance (seeded), and without either
@@ -26,6 +28,17 @@
  * fm-powercut.h describes; "clean" lets operation N complete and stops the
  * next one (with at-us, the operation due at T never starts). The chip
  * then does nothing more until it is opened again.
+ *
+ * Two rules age the cells, for tests of what wear and retention do to
+ * reads (read retry, scrubbing): "wear" gives the block (or every block)
+ * at least N P/E cycles when the rules are attached to a chip (its erase
+ * count becomes the larger of the two, so attaching the rules again to
+ * the same image changes nothing more); "age" advances the chip's clock
+ * by H hours each time block B is erased successfully: a retention bake
+ * at the moment the host chooses, by erasing a trigger block. With
+ * celsius=C, the H hours are spent at C degrees: a part with a cell model
+ * ages by the equivalent hours at its reference temperature (Arrhenius);
+ * a part without one by H hours.
  */
 #pragma once
 
@@ -42,6 +55,8 @@ typedef enum {
   FM_FAULT_READ_ONLY,
   FM_FAULT_LATENCY,
   FM_FAULT_POWERCUT,
+  FM_FAULT_WEAR,
+  FM_FAULT_AGE,
 } FmFaultKind;
 
 typedef enum {
@@ -69,6 +84,9 @@ typedef struct {
   FmFaultOp ops;          /* latency */
   guint64 extra_ns;
   gboolean clean;         /* powercut: between operations, not during one */
+  guint32 cycles;         /* wear: the block's P/E cycles at least */
+  gdouble hours;          /* age: the bake per erase of the trigger block (in block) */
+  gdouble celsius;        /* age: its temperature; NAN: the part's reference */
 
   /* Run-time state. */
   guint64 matched;        /* matching operations seen */
@@ -94,7 +112,8 @@ gboolean    fm_fault_set_add_rules (FmFaultSet *set, const gchar *rules,
  * are the erase sector and the write buffer). The model never matches a
  * rule beyond the chip, so such a rule would silently do nothing: a
  * frontend that knows its chip refuses it with an FM_ERROR_OUT_OF_RANGE
- * naming the rule. */
+ * naming the rule. A wear rule may give at most 10 times the part's rated
+ * P/E cycles. */
 gboolean    fm_fault_set_check_chip (const FmFaultSet *set, const FmChipDesc *desc,
                                      GError **error);
 /* Adds a copy of FAULT (its run-time state zeroed). */

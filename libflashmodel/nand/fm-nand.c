@@ -316,7 +316,26 @@ fm_nand_age_ns (const FmNand *nand)
 void
 fm_nand_advance_age (FmNand *nand, guint64 ns)
 {
-  nand->age_base_ns += ns;
+  nand->age_base_ns += MIN (ns, G_MAXUINT64 - fm_nand_age_ns (nand));
+}
+
+gboolean
+fm_nand_bake_scales (const FmVtParams *cell)
+{
+  return cell && cell->activation_ev > 0;
+}
+
+guint64
+fm_nand_bake_ns (const FmVtParams *cell, gdouble hours, gdouble celsius)
+{
+  gdouble ns;
+
+  if (fm_nand_bake_scales (cell) && !isnan (celsius))
+    hours = fm_vt_arrhenius_hours (cell, hours, celsius);
+  ns = hours * 3.6e12;
+  if (!(ns >= 0))
+    return 0;
+  return ns >= 0x1p64 ? G_MAXUINT64 : (guint64) (ns + 0.5);
 }
 
 gboolean
@@ -392,11 +411,41 @@ fm_nand_set_observer (FmNand *nand, FmNandObserver func, gpointer user_data)
   nand->observer_data = user_data;
 }
 
+/* Wear rules: their blocks have lived at least their cycles. */
+static void
+apply_wear_faults (FmNand *nand)
+{
+  guint32 blocks = fm_chip_desc_blocks (nand->desc);
+
+  for (guint i = 0; nand->faults && i < fm_fault_set_len (nand->faults); i++)
+    {
+      FmFault *f = fm_fault_set_get (nand->faults, i);
+
+      if (f->kind != FM_FAULT_WEAR)
+        continue;
+      /* A rule beyond the chip (fm_fault_set_check_chip() refuses it
+       * where the chip is known) matches nothing. */
+      for (guint32 b = f->block == FM_FAULT_ANY ? 0 : f->block;
+           b < blocks && (f->block == FM_FAULT_ANY || b == f->block); b++)
+        {
+          FmBlockMeta *m = fm_image_block (nand->image, b);
+
+          f->matched++;
+          if (m->erase_count < f->cycles)
+            {
+              m->erase_count = f->cycles;
+              f->fired++;
+            }
+        }
+    }
+}
+
 void
 fm_nand_set_faults (FmNand *nand, FmFaultSet *faults)
 {
   fm_fault_set_free (nand->faults);
   nand->faults = faults;
+  apply_wear_faults (nand);
 }
 
 FmFaultSet *
@@ -623,6 +672,20 @@ grown_bad_fires (FmNand *nand, guint32 block, guint32 erase_count)
         }
     }
   return fired;
+}
+
+/* Age rules triggered by the erase of BLOCK: the chip's clock moves on. */
+static void
+apply_age_faults (FmNand *nand, guint32 block)
+{
+  for (guint i = 0; nand->faults && i < fm_fault_set_len (nand->faults); i++)
+    {
+      FmFault *f = fm_fault_set_get (nand->faults, i);
+
+      if (f->kind == FM_FAULT_AGE && f->block == block && fm_fault_trigger (f, fault_seed (nand, i)))
+        fm_nand_advance_age (nand, fm_nand_bake_ns (NULL /* i21-cell: desc->cell_model */,
+                                                    f->hours, f->celsius));
+    }
 }
 
 guint64
@@ -946,6 +1009,8 @@ fm_nand_array_erase (FmNand *nand, guint32 block)
     r = array_erase (nand, block);
 
   observe (nand, FM_NAND_OP_ERASE, block, NULL, r);
+  if (r == FM_ARRAY_PASS)
+    apply_age_faults (nand, block);
   return r;
 }
 

@@ -25,6 +25,7 @@
 #include "fm-chip-desc.h"
 #include "fm-clock.h"
 #include "fm-image.h"
+#include "fm-vt-model.h"
 #include "fm-faults.h"
 #include "fm-on-die-ecc.h"
 
@@ -190,8 +191,24 @@ const GError *fm_nand_storage_error (const FmNand *nand);
 /* The chip's age: virtual time lived through, across restarts of the
  * image. Retention errors grow with the time since a block's program. */
 guint64  fm_nand_age_ns     (const FmNand *nand);
-/* Lets NS of time pass without operations (a bake, a shelf). */
+/* Lets NS of time pass without operations (a bake, a shelf); the age
+ * stops at 2^64 - 1 ns rather than wrap. */
 void     fm_nand_advance_age (FmNand *nand, guint64 ns);
+
+/* A retention bake: HOURS at CELSIUS (NAN: at the cell model's reference
+ * temperature) as nanoseconds of chip age at the reference temperature,
+ * the retention the cells live through. With a cell model CELL (NULL:
+ * none) that gives an activation energy, Arrhenius scales the hours; else
+ * they count as they are. Saturates at G_MAXUINT64. The bounds are what
+ * the age fault rule and 'flashmodel age' accept: beyond them no retention
+ * model holds (1e6 hours is over a century). */
+#define FM_BAKE_MAX_HOURS   1e6
+#define FM_BAKE_MIN_CELSIUS -60.0
+#define FM_BAKE_MAX_CELSIUS 300.0
+guint64  fm_nand_bake_ns (const FmVtParams *cell, gdouble hours, gdouble celsius);
+/* Whether a bake at CELSIUS changes speed on CELL: it has a cell model
+ * with an activation energy. */
+gboolean fm_nand_bake_scales (const FmVtParams *cell);
 
 /* A host controller reports what its ECC found in a read of BLOCK, so the
  * statistics show corrected bits and uncorrectable reads per block. */

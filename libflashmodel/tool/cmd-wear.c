@@ -5,9 +5,9 @@
  */
 #include "tool-common.h"
 #include "commands.h"
+#include "plot.h"
 #include "stats-dir.h"
 
-#include <cairo.h>
 #include <math.h>
 #include <string.h>
 
@@ -69,37 +69,13 @@ print_text (const FmWearTable *t, const FmWearStats *s)
 #define HIST_H 240.0
 #define HIST_BINS 64
 
-/* Viridis, sampled: ordered in lightness, readable when printed grey. */
-static void
-scale_colour (gdouble t, gdouble rgb[3])
-{
-  static const gdouble stops[5][3] = {
-    { 0.267, 0.005, 0.329 }, { 0.229, 0.322, 0.546 }, { 0.128, 0.567, 0.551 },
-    { 0.369, 0.789, 0.383 }, { 0.993, 0.906, 0.144 },
-  };
-  gdouble x = CLAMP (t, 0.0, 1.0) * 4;
-  guint i = MIN ((guint) x, 3);
-
-  for (guint c = 0; c < 3; c++)
-    rgb[c] = stops[i][c] + (stops[i + 1][c] - stops[i][c]) * (x - i);
-}
-
 static void
 set_scale_colour (cairo_t *cr, const FmWearStats *s, guint32 erases)
 {
   gdouble rgb[3];
 
-  scale_colour (s->max > s->min ? (gdouble) (erases - s->min) / (s->max - s->min) : 0.5, rgb);
+  plot_scale_colour (s->max > s->min ? (gdouble) (erases - s->min) / (s->max - s->min) : 0.5, rgb);
   cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
-}
-
-static void
-draw_text (cairo_t *cr, gdouble x, gdouble y, gdouble size, const gchar *text)
-{
-  cairo_set_source_rgb (cr, 0, 0, 0);
-  cairo_set_font_size (cr, size);
-  cairo_move_to (cr, x, y);
-  cairo_show_text (cr, text);
 }
 
 static void
@@ -116,10 +92,10 @@ draw_title (cairo_t *cr, const FmWearTable *t, const FmWearStats *s)
                                              s->blocks, s->min, s->mean, s->max, s->stddev,
                                              ratios, t->pe_cycles, s->age_ns / 1e9);
 
-  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-  draw_text (cr, HEAT_X, 32, 20, title);
-  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  draw_text (cr, HEAT_X, 60, 14, stats);
+  plot_font (cr, TRUE);
+  plot_text (cr, HEAT_X, 32, 20, title);
+  plot_font (cr, FALSE);
+  plot_text (cr, HEAT_X, 60, 14, stats);
 }
 
 /* One cell per block, row by row, in a near-square grid centred in the
@@ -151,16 +127,16 @@ draw_legend (cairo_t *cr, const FmWearStats *s)
     {
       gdouble rgb[3];
 
-      scale_colour (i / 16.0, rgb);
+      plot_scale_colour (i / 16.0, rgb);
       cairo_pattern_add_color_stop_rgb (grad, i / 16.0, rgb[0], rgb[1], rgb[2]);
     }
   cairo_rectangle (cr, LEGEND_X, HEAT_Y, 24, HEAT_H);
   cairo_set_source (cr, grad);
   cairo_fill (cr);
   cairo_pattern_destroy (grad);
-  draw_text (cr, LEGEND_X + 30, HEAT_Y + 12, 12, top);
-  draw_text (cr, LEGEND_X + 30, HEAT_Y + HEAT_H, 12, bottom);
-  draw_text (cr, LEGEND_X - 6, HEAT_Y - 6, 12, "erases");
+  plot_text (cr, LEGEND_X + 30, HEAT_Y + 12, 12, top);
+  plot_text (cr, LEGEND_X + 30, HEAT_Y + HEAT_H, 12, bottom);
+  plot_text (cr, LEGEND_X - 6, HEAT_Y - 6, 12, "erases");
 }
 
 static void
@@ -183,44 +159,25 @@ draw_histogram (cairo_t *cr, const FmWearTable *t, const FmWearStats *s)
       cairo_rectangle (cr, HIST_X + i * w, HIST_Y + HIST_H - h, MAX (w - 1, 1), h);
       cairo_fill (cr);
     }
-  cairo_set_source_rgb (cr, 0, 0, 0);
-  cairo_set_line_width (cr, 1);
-  cairo_move_to (cr, HIST_X - 0.5, HIST_Y);
-  cairo_line_to (cr, HIST_X - 0.5, HIST_Y + HIST_H + 0.5);
-  cairo_line_to (cr, HIST_X + HIST_W, HIST_Y + HIST_H + 0.5);
-  cairo_stroke (cr);
+  plot_axes (cr, HIST_X, HIST_Y, HIST_W, HIST_H);
   peak_label = g_strdup_printf ("%u", peak);
-  draw_text (cr, HIST_X - 6 - 8 * strlen (peak_label), HIST_Y + 10, 12, peak_label);
-  draw_text (cr, HIST_X - 44, HIST_Y + HIST_H, 12, "blocks");
-  draw_text (cr, HIST_X, HIST_Y + HIST_H + 18, 12, min_label);
-  draw_text (cr, HIST_X + HIST_W - 8 * strlen (max_label), HIST_Y + HIST_H + 18, 12, max_label);
-  draw_text (cr, HIST_X + HIST_W / 2 - 80, HIST_Y + HIST_H + 36, 14, "erase count (histogram of blocks)");
+  plot_text (cr, HIST_X - 6 - 8 * strlen (peak_label), HIST_Y + 10, 12, peak_label);
+  plot_text (cr, HIST_X - 44, HIST_Y + HIST_H, 12, "blocks");
+  plot_text (cr, HIST_X, HIST_Y + HIST_H + 18, 12, min_label);
+  plot_text (cr, HIST_X + HIST_W - 8 * strlen (max_label), HIST_Y + HIST_H + 18, 12, max_label);
+  plot_text (cr, HIST_X + HIST_W / 2 - 80, HIST_Y + HIST_H + 36, 14, "erase count (histogram of blocks)");
 }
 
 static gboolean
 write_png (const FmWearTable *t, const FmWearStats *s, const gchar *png_path, GError **error)
 {
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, PNG_SIZE, PNG_SIZE);
-  cairo_t *cr = cairo_create (surface);
-  cairo_status_t status;
+  cairo_t *cr = plot_begin (PNG_SIZE, PNG_SIZE);
 
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
   draw_title (cr, t, s);
   draw_heatmap (cr, t, s);
   draw_legend (cr, s);
   draw_histogram (cr, t, s);
-  status = cairo_status (cr);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_write_to_png (surface, png_path);
-  cairo_destroy (cr);
-  cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_IO, "%s: %s", png_path, cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+  return plot_finish (cr, png_path, error);
 }
 
 /* ---- the command --------------------------------------------------------- */

@@ -9,8 +9,9 @@
  * for spi-nor: JEDEC ID, SFDP, quad enable, erase, page program, the
  * multi-I/O reads, 4-byte addressing, reset; and for spinand: READ ID,
  * features, unlock, erase, quad program load and execute, page read and
- * quad reads from the cache, ECC off), in the input format
- * of fuzz-pci-input.h, for the catalog's parts. Each file is small.
+ * quad reads from the cache, ECC off; and the statistics window a debugfs
+ * file reads), in the input format of fuzz-pci-input.h, for the
+ * catalog's parts. Each file is small.
  *
  *   FLASHMODEL_CHIPS_DIR=chips build/tests/fuzz/make-pci-seeds tests/fuzz/corpus/fuzz-pci-regs
  */
@@ -82,6 +83,22 @@ static void
 reg_read (Seed *s, guint reg, guint size)
 {
   put (s, fuzz_pci_op (FUZZ_PCI_WHERE_REG, reg, FALSE, size), 1);
+}
+
+/* Any BAR0 register, by its offset. */
+static void
+bar0_write (Seed *s, guint16 offset, guint64 value, guint size)
+{
+  put (s, fuzz_pci_op (FUZZ_PCI_WHERE_BAR0, 0, TRUE, size), 1);
+  put (s, offset, 2);
+  put (s, value, size);
+}
+
+static void
+bar0_read (Seed *s, guint16 offset, guint size)
+{
+  put (s, fuzz_pci_op (FUZZ_PCI_WHERE_BAR0, 0, FALSE, size), 1);
+  put (s, offset, 2);
 }
 
 static void
@@ -317,6 +334,35 @@ nand_advanced_seed (const gchar *dir, const gchar *chip)
   seed_write (&s, dir, "nand-cache-multi-plane-copyback");
 }
 
+/* The statistics window as the driver's debugfs file reads it after some
+ * traffic: STAT_COUNT, then each counter's name and value (the value in
+ * two halves and at once), and a selection beyond the list. */
+static void
+nand_stats_seed (const gchar *dir, const gchar *chip)
+{
+  Seed s;
+
+  seed_begin (&s, chip, FUZZ_PCI_TIMING_VIRTUAL, 0);
+  nand_reset (&s);
+  nand_erase (&s, 4, 0xd0);
+  nand_program (&s, 4, 0, 0x10, 0x5a);
+  nand_read (&s, 4, 0);
+  bar0_read (&s, FMPCI_STAT_COUNT, 4);
+  for (guint i = 0; i < 16; i++)
+    {
+      bar0_write (&s, FMPCI_STAT_SELECT, i, 4);
+      for (guint b = 0; b < FMPCI_STAT_NAME_LEN; b += 8)
+        bar0_read (&s, FMPCI_STAT_NAME + b, 8);
+      bar0_read (&s, FMPCI_STAT_VALUE_LO, 4);
+      bar0_read (&s, FMPCI_STAT_VALUE_HI, 4);
+      bar0_read (&s, FMPCI_STAT_VALUE_LO, 8);
+    }
+  bar0_write (&s, FMPCI_STAT_SELECT, G_MAXUINT32, 4);
+  bar0_read (&s, FMPCI_STAT_NAME, 4);
+  bar0_read (&s, FMPCI_STAT_VALUE_LO, 8);
+  seed_write (&s, dir, "nand-stats");
+}
+
 /* A hostile guest's loop: 60h, a row, D1h, 40000 times over. */
 static void
 nand_hostile_loop_seed (const gchar *dir, const gchar *chip)
@@ -501,9 +547,7 @@ intel_seed (const gchar *dir, const gchar *chip, guint config, guint fault_param
 static void
 spi_set_lines (Seed *s, guint lines)
 {
-  put (s, fuzz_pci_op (FUZZ_PCI_WHERE_BAR0, 0, TRUE, 4), 1);
-  put (s, FMPCI_SPI_LINES, 2);
-  put (s, lines, 4);
+  bar0_write (s, FMPCI_SPI_LINES, lines, 4);
 }
 
 static void
@@ -691,6 +735,7 @@ main (int argc, char **argv)
   nand_seeds (argv[1], "samsung-k9f1208", "nand-small-page");
   nand_advanced_seed (argv[1], "micron-mt29f4g");
   nand_hostile_loop_seed (argv[1], "micron-mt29f4g");
+  nand_stats_seed (argv[1], "micron-mt29f4g");
   amd_seed (argv[1], "spansion-s29gl128p", FUZZ_PCI_TIMING_GUEST, 0, "nor-amd-x16");
   amd_seed (argv[1], "spansion-s29gl128p", FUZZ_PCI_TIMING_VIRTUAL | FUZZ_PCI_CONFIG_NOR_X8 |
             FUZZ_PCI_FAULTS_FAIL, 1, "nor-amd-x8-failures");
