@@ -5,7 +5,7 @@
  *
  *   -device flashmodel-pci,chip=NAME[,image=FILE][,seed=N][,faults=SPEC]
  *           [,record=FILE][,timing=none|virtual|guest|real][,bus-width=8|16]
- *           [,nop=N][,pt=on|off]
+ *           [,nop=N][,pt=on|off][,read-retry=on|off]
  *
  * The chip is libflashmodel's model of a real part: for a NAND part
  * (FmNandBus) BAR0 is a minimal raw NAND controller, the guest writing
@@ -71,6 +71,7 @@ struct FlashmodelPCIState {
     uint32_t bus_width;
     int32_t nop;                /* NAND partial programs per page; -1: datasheet */
     bool pt;                    /* Macronix PT pin high at power-on */
+    bool read_retry;            /* off: the part as if it had no read retry */
 
     FmChipDesc *desc;
     FmTimingMode timing_mode;
@@ -216,6 +217,11 @@ static bool flashmodel_pci_open(FlashmodelPCIState *s, Error **errp)
     if (!s->desc) {
         error_setg(errp, "%s", err->message);
         return false;
+    }
+    if (!s->read_retry) {
+        /* Before any bus exists: the parameter page, READ ID 40h and the
+         * feature list are then those of a part without read retry. */
+        memset(&s->desc->read_retry, 0, sizeof(s->desc->read_retry));
     }
     if (s->pt && !s->desc->mxic_block_protection) {
         error_setg(errp, "pt=on: chip %s has no PT pin (Macronix block "
@@ -514,6 +520,7 @@ static Property flashmodel_pci_properties[] = {
      * that rewrites pages more often than the part allows */
     DEFINE_PROP_INT32("nop", FlashmodelPCIState, nop, -1),
     DEFINE_PROP_BOOL("pt", FlashmodelPCIState, pt, false),
+    DEFINE_PROP_BOOL("read-retry", FlashmodelPCIState, read_retry, true),
     DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -555,6 +562,10 @@ static void flashmodel_pci_class_init(ObjectClass *klass, void *data)
     object_class_property_set_description(klass, "pt",
         "Macronix raw NAND: the PT pin high at power-on, every block "
         "locked (default off)");
+    object_class_property_set_description(klass, "read-retry",
+        "raw NAND with [read-retry]: off serves the part as if its "
+        "descriptor had none, a control for what read retry recovers "
+        "(default on)");
     object_class_property_set_description(klass, "bus-width",
         "CFI NOR: data bus width, 8 or 16 (default: the widest the part "
         "has)");
