@@ -487,6 +487,74 @@ test_nand_without_model_exact (void)
   g_assert_cmpuint (r.flips, ==, 0);
 }
 
+/* The tiny part as MLC (dist3 pairing) with the mlc-2ynm family. */
+static FmChipDesc *
+tiny_mlc (void)
+{
+  g_autofree gchar *typed = fm_test_tiny_text_with ("chip", "type", "type=nand-mlc");
+  g_autofree gchar *paired = fm_test_text_with (typed, "mlc", "pairing", "pairing=dist3");
+  g_autoptr (GError) error = NULL;
+  FmChipDesc *d = load_with (paired, "[cell-model]\nfamily=mlc-2ynm\n", &error);
+
+  g_assert_no_error (error);
+  return d;
+}
+
+/* Bits that differ from the programmed data in ROUNDS reads of each page of
+ * block 0 at OFFSETS, lower and upper pages apart. */
+static void
+count_flips (FmNand *nand, const FmChipDesc *d, const guint8 *data, const gint16 *offsets,
+             guint rounds, guint64 flips[2])
+{
+  gsize n = d->page_size + d->oob_size;
+  g_autofree guint8 *buf = g_malloc (n);
+
+  fm_nand_set_read_offsets (nand, offsets, 3);
+  flips[0] = flips[1] = 0;
+  for (guint r = 0; r < rounds; r++)
+    for (guint p = 0; p < d->pages_per_block; p++)
+      {
+        g_assert_true (fm_nand_read_page (nand, 0, p, buf, NULL));
+        for (gsize i = 0; i < n; i++)
+          flips[fm_nand_page_pairing (d, p).group] += __builtin_popcount (buf[i] ^ data[i]);
+      }
+}
+
+/* What read retry recovers, through FmNand: a worn MLC block left for
+ * 1000 hours reads many errors at the default references, more on its
+ * upper pages than on its lower ones, and far fewer with the references
+ * moved down. The same block freshly programmed reads almost none. */
+static void
+test_nand_mlc_aged_block (void)
+{
+  g_autoptr (FmChipDesc) d = tiny_mlc ();
+  g_autoptr (FmNand) nand = fm_test_nand (d, 11, 0, FM_TIMING_VIRTUAL);
+  gsize n = d->page_size + d->oob_size;
+  g_autofree guint8 *data = fm_test_pattern (n, 3);
+  const gint16 defaults[] = { 0, 0, 0 }, down[] = { -200, -200, -200 };
+  guint64 fresh[2], aged[2], shifted[2];
+
+  for (guint e = 0; e < 3000; e++)
+    g_assert_true (fm_nand_erase_block (nand, 0, NULL));
+  for (guint p = 0; p < d->pages_per_block; p++)
+    g_assert_true (fm_nand_program_page (nand, 0, p, data, NULL));
+  count_flips (nand, d, data, defaults, 10, fresh);
+  fm_nand_advance_age (nand, 1000 * 3600 * G_GUINT64_CONSTANT (1000000000));
+  count_flips (nand, d, data, defaults, 10, aged);
+  count_flips (nand, d, data, down, 10, shifted);
+  g_test_message ("flips lower/upper: fresh %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT
+                  ", aged %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT
+                  ", aged at -200 mV %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT,
+                  fresh[0], fresh[1], aged[0], aged[1], shifted[0], shifted[1]);
+  /* 5 lower and 3 upper pages of 16896 bits, 10 reads each: at rates of
+   * 8e-3 and 2e-2 (fm_vt_page_rber) thousands of flips. */
+  g_assert_cmpuint (aged[0], >, 20 * MAX (fresh[0], 1));
+  g_assert_cmpuint (aged[1], >, 20 * MAX (fresh[1], 1));
+  g_assert_cmpfloat ((gdouble) aged[1] / 3, >, (gdouble) aged[0] / 5);
+  g_assert_cmpuint (shifted[0], <, aged[0] / 3);
+  g_assert_cmpuint (shifted[1], <, aged[1] / 3);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -504,5 +572,6 @@ main (int argc, char **argv)
   g_test_add_func ("/vt-model/nand-reads-deterministic", test_nand_reads_deterministic);
   g_test_add_func ("/vt-model/nand-reads-follow-model-and-offsets", test_nand_reads_follow_model_and_offsets);
   g_test_add_func ("/vt-model/nand-without-model-exact", test_nand_without_model_exact);
+  g_test_add_func ("/vt-model/nand-mlc-aged-block", test_nand_mlc_aged_block);
   return g_test_run ();
 }
