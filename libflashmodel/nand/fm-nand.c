@@ -669,6 +669,9 @@ neighbours_programmed (FmNand *nand, guint64 page_index)
   return below + above;
 }
 
+/* Read retry sets one offset per reference the cell model reads with. */
+G_STATIC_ASSERT (FM_NAND_MAX_READ_REFS == FM_VT_MAX_REFS);
+
 /* Hours of chip time since block M's last program (0: never programmed). */
 static gdouble
 hours_since_program (const FmNand *nand, const FmBlockMeta *m)
