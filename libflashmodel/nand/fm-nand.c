@@ -666,8 +666,7 @@ apply_age_faults (FmNand *nand, guint32 block)
       FmFault *f = fm_fault_set_get (nand->faults, i);
 
       if (f->kind == FM_FAULT_AGE && f->block == block && fm_fault_trigger (f, fault_seed (nand, i)))
-        fm_nand_advance_age (nand, fm_nand_bake_ns (NULL /* i21-cell: desc->cell_model */,
-                                                    f->hours, f->celsius));
+        fm_nand_advance_age (nand, fm_nand_bake_ns (nand->desc->cell_model, f->hours, f->celsius));
     }
 }
 
@@ -732,21 +731,31 @@ neighbours_programmed (FmNand *nand, guint64 page_index)
   return below + above;
 }
 
+guint
+fm_nand_cell_history (FmNand *nand, guint64 page_index, FmVtHistory *history)
+{
+  const FmChipDesc *d = nand->desc;
+  const FmBlockMeta *m = fm_image_block (nand->image, page_index / d->pages_per_block);
+  guint64 age = fm_nand_age_ns (nand);
+
+  history->pe_cycles = m->erase_count;
+  history->retention_hours = m->program_time_ns && age > m->program_time_ns
+    ? (age - m->program_time_ns) / 3.6e12 : 0.0;
+  history->reads_since_erase = m->reads_since_erase;
+  history->neighbours_programmed = neighbours_programmed (nand, page_index);
+  return d->cell_model && d->cell_model->bits > 1
+    ? fm_nand_page_pairing (d, page_index % d->pages_per_block).group : 0;
+}
+
 /* The threshold-voltage model's raw bit error rate of a read of PAGE_INDEX
  * at the references read retry set: from the block's history, for random
  * data, or for erased cells only when the page was never programmed. */
 static gdouble
-cell_model_rber (FmNand *nand, guint64 page_index, const FmBlockMeta *m, gdouble hours,
-                 gboolean erased)
+cell_model_rber (FmNand *nand, guint64 page_index, gboolean erased)
 {
   const FmChipDesc *d = nand->desc;
-  FmVtHistory history = {
-    .pe_cycles = m->erase_count,
-    .retention_hours = hours,
-    .reads_since_erase = m->reads_since_erase,
-    .neighbours_programmed = neighbours_programmed (nand, page_index),
-  };
-  guint page_bit = d->cell_model->bits > 1 ? fm_nand_page_pairing (d, page_index % d->pages_per_block).group : 0;
+  FmVtHistory history;
+  guint page_bit = fm_nand_cell_history (nand, page_index, &history);
 
   if (erased)
     return fm_vt_state_rber (d->cell_model, &history, 0, page_bit, nand->read_offset_mv);
@@ -781,7 +790,7 @@ fm_nand_array_read (FmNand *nand, guint64 page_index, guint8 *buf)
       gdouble hours = m->program_time_ns && fm_nand_age_ns (nand) > m->program_time_ns
         ? (fm_nand_age_ns (nand) - m->program_time_ns) / 3.6e12 : 0.0;
       gdouble rber = d->cell_model
-        ? cell_model_rber (nand, page_index, m, hours, stored == NULL)
+        ? cell_model_rber (nand, page_index, stored == NULL)
         : fm_bit_error_rate (&d->bit_errors, d->pe_cycles, m->erase_count,
                              m->reads_since_erase, hours);
       /* The block's read count makes every read of the page a new draw,

@@ -209,6 +209,14 @@ void     fm_nand_note_ecc (FmNand *nand, guint32 block, guint corrected_bits,
 /* The cycle count past which BLOCK's erase fails (from the seed). */
 guint64  fm_nand_block_lifetime (const FmNand *nand, guint32 block);
 
+/* What the cell model ([cell-model]) reads PAGE_INDEX with: the block's
+ * erase count, the hours since its last program (chip age minus program
+ * time), its reads since the erase and the programmed word lines next to
+ * the page's, into HISTORY. Returns the page's bit in its cells (0 lower,
+ * 1 upper; 0 on an SLC part or one without a cell model). Changes
+ * nothing: 'flashmodel vt' shows what the next read would see. */
+guint    fm_nand_cell_history (FmNand *nand, guint64 page_index, FmVtHistory *history);
+
 /* MLC: which pair a page belongs to (Linux's struct nand_pairing_info). */
 typedef struct {
   guint pair;   /* index of the pair within the block */
