@@ -30,7 +30,7 @@ static const FmDescGroup *
 find_group (const gchar *name)
 {
   static const FmDescGroup *const families[] = { fm_desc_nand_groups, fm_desc_nor_groups,
-                                                  fm_desc_spi_nand_groups };
+                                                  fm_desc_spi_nand_groups, fm_desc_read_retry_groups };
 
   for (guint f = 0; f < G_N_ELEMENTS (families); f++)
     for (const FmDescGroup *g = families[f]; g->group; g++)

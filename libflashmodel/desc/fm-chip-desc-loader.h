@@ -42,6 +42,7 @@ typedef struct {
 G_GNUC_INTERNAL extern const FmDescGroup fm_desc_nand_groups[];
 G_GNUC_INTERNAL extern const FmDescGroup fm_desc_nor_groups[];
 G_GNUC_INTERNAL extern const FmDescGroup fm_desc_spi_nand_groups[];
+G_GNUC_INTERNAL extern const FmDescGroup fm_desc_read_retry_groups[];
 
 /* Sets ERROR to "ORIGIN: [GROUP] KEY: reason" (KEY may be NULL); FALSE. */
 G_GNUC_INTERNAL G_GNUC_PRINTF (5, 6) gboolean
@@ -135,5 +136,9 @@ G_GNUC_INTERNAL gboolean fm_desc_load_cell_model (const FmDescLoader *ld, FmChip
 /* [spi-nand], after the NAND groups (fm-chip-desc-spi-nand.c). */
 G_GNUC_INTERNAL gboolean fm_desc_load_spi_nand (const FmDescLoader *ld, FmChipDesc *d,
                                                 GError **error);
+
+/* [read-retry], after the NAND groups (fm-chip-desc-read-retry.c). */
+G_GNUC_INTERNAL gboolean fm_desc_load_read_retry (const FmDescLoader *ld, FmChipDesc *d,
+                                                  GError **error);
 
 G_END_DECLS

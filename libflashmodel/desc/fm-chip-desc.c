@@ -599,7 +599,8 @@ load_nand (const Loader *ld, FmChipDesc *d, GError **error)
       !load_mlc (ld, d, error) ||
       !load_macronix (ld, d, error) ||
       !load_bit_errors (ld, d, error) ||
-      !fm_desc_load_cell_model (ld, d, error))
+      !fm_desc_load_cell_model (ld, d, error) ||
+      !fm_desc_load_read_retry (ld, d, error))
     return FALSE;
   return d->type != FM_CHIP_SPI_NAND || fm_desc_load_spi_nand (ld, d, error);
 }

@@ -240,6 +240,34 @@ typedef struct {
 } FmSpiNandDesc;
 
 /*
+ * Read retry ([read-retry]): the read reference shifts a raw NAND part
+ * offers after an uncorrectable read, and how a host selects them, as
+ * Linux 6.1's vendor files drive it (fm-nand-read-retry.h). Level 0 is
+ * the default references; level K (1 <= K < levels) shifts reference R
+ * (lowest first) by offset_mv[K][R]. What a level shifts is flashmodel's
+ * model: vendors do not publish it.
+ */
+typedef enum {
+  FM_READ_RETRY_NONE,
+  FM_READ_RETRY_ONFI_FEATURE,     /* Micron: SET FEATURES 89h P1 = level,
+                                   * options in parameter page byte 180 */
+  FM_READ_RETRY_MACRONIX_FEATURE, /* Macronix: byte 167 bit 0, six levels */
+  FM_READ_RETRY_HYNIX_OTP,        /* Hynix 1x nm MLC: 36h/16h register
+                                   * writes, the table in an OTP page */
+} FmReadRetryMechanism;
+
+#define FM_READ_RETRY_MAX_LEVELS 16
+#define FM_READ_RETRY_MAX_REFS 7      /* TLC's references; SLC 1, MLC 3 */
+#define FM_READ_RETRY_MAX_OFFSET_MV 2000
+
+typedef struct {
+  FmReadRetryMechanism mechanism;
+  guint levels;                 /* 0 without read retry, else 2..16 */
+  guint refs;                   /* read references per level */
+  gint16 offset_mv[FM_READ_RETRY_MAX_LEVELS][FM_READ_RETRY_MAX_REFS];
+} FmReadRetryDesc;
+
+/*
  * The bounds of a chip's array, NAND and NOR alike (a NOR part's page is
  * its program buffer, with no spare area): the descriptor loader keeps
  * every part inside them, and images (fm-image.h) are checked against
@@ -343,6 +371,9 @@ typedef struct {
    * power-on when the PT pin is high (fm-nand-vendor-macronix.c) */
   gboolean mxic_block_protection;
 
+  /* [read-retry]: mechanism NONE when the part has none */
+  FmReadRetryDesc read_retry;
+
   /* SPI NAND parts only (type spi-nand). */
   FmSpiNandDesc spi_nand;
 
@@ -369,6 +400,8 @@ FmChipDesc  *fm_chip_desc_lookup   (const gchar *name, GError **error);
 
 const gchar *fm_chip_type_to_string (FmChipType type);
 /* What [spi-nand] calls these ("spinand-default", "opcode", "1-1-4" ...). */
+/* What [read-retry] mechanism= calls it ("none" for NONE). */
+const gchar *fm_read_retry_mechanism_to_string (FmReadRetryMechanism mechanism);
 const gchar *fm_spi_nand_ecc_status_to_string (FmSpiNandEccStatus status);
 const gchar *fm_spi_nand_id_method_to_string  (FmSpiNandIdMethod method);
 /* INDEX: a FmSpiNandReadOps bit number. */

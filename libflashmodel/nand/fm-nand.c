@@ -45,6 +45,7 @@ struct _FmNand {
   guint64 power_cut_at;    /* the operation a power cut stopped; 0: powered */
   GError *storage_error;   /* the image's latest failure to store a program */
   gint16 read_offset_mv[FM_NAND_MAX_READ_REFS]; /* read retry: reference shifts */
+  gint read_retry_level;   /* the level the host selected (-1: none of the table) */
 };
 
 static void
@@ -379,6 +380,22 @@ const gint16 *
 fm_nand_read_offsets (const FmNand *nand)
 {
   return nand->read_offset_mv;
+}
+
+void
+fm_nand_set_read_retry_level (FmNand *nand, gint level)
+{
+  gint before = nand->read_retry_level;
+
+  if (level == 0 && before > 0 && before < FM_NAND_MAX_RETRY_LEVELS)
+    nand->stats.read_retry_ended_at[before]++;
+  nand->read_retry_level = level;
+}
+
+gint
+fm_nand_read_retry_level (const FmNand *nand)
+{
+  return nand->read_retry_level;
 }
 
 void
@@ -815,6 +832,8 @@ fm_nand_array_read (FmNand *nand, guint64 page_index, guint8 *buf)
   m->reads_since_erase++;
   nand->ops++;
   nand->stats.page_reads++;
+  if (nand->read_retry_level > 0)
+    nand->stats.read_retry_reads++;
   nand->stats.read_busy_ns += fm_nand_read_ns (nand);
   observe (nand, FM_NAND_OP_READ, page_index, buf, FM_ARRAY_PASS);
   return TRUE;

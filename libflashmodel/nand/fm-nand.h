@@ -115,6 +115,15 @@ void     fm_nand_set_nop_limit (FmNand *nand, guint limit);
 void          fm_nand_set_read_offsets (FmNand *nand, const gint16 *offsets_mv, guint n);
 const gint16 *fm_nand_read_offsets     (const FmNand *nand);
 
+/* The read retry level a host selected through the bus (0: the default
+ * references; -1: shifts that are no level of the part's table), for the
+ * statistics: reads at a level above 0 count as read retry reads, and a
+ * return to 0 from level K ends a retry sequence at K. The shifts
+ * themselves are set with fm_nand_set_read_offsets(). */
+#define FM_NAND_MAX_RETRY_LEVELS 16
+void     fm_nand_set_read_retry_level (FmNand *nand, gint level);
+gint     fm_nand_read_retry_level     (const FmNand *nand);
+
 /* Fault injection: takes ownership of FAULTS (NULL: none). */
 void        fm_nand_set_faults (FmNand *nand, FmFaultSet *faults);
 FmFaultSet *fm_nand_faults     (FmNand *nand);
@@ -236,6 +245,10 @@ typedef struct {
   guint64 bitflips_injected; /* raw model and bitflip faults */
   guint64 ecc_corrected;     /* as reported by the host (fm_nand_note_ecc) */
   guint64 ecc_failed;
+  guint64 read_retry_reads;  /* page reads at a read retry level above 0 */
+  /* Retry sequences by the level they ended at (the level read last
+   * before the host returned to level 0). */
+  guint64 read_retry_ended_at[FM_NAND_MAX_RETRY_LEVELS];
 } FmNandStats;
 
 const FmNandStats *fm_nand_stats (const FmNand *nand);

@@ -6,6 +6,7 @@
 #include "fm-onfi.h"
 #include "fm-nand-vendor-toshiba.h"
 #include "fm-nand-vendor-macronix.h"
+#include "fm-nand-vendor-hynix.h"
 #include "fm-prng.h"
 
 #include <string.h>
@@ -24,10 +25,14 @@ enum {
   CMD_READ_ID = 0x90, CMD_READ_PARAM = 0xec, CMD_READ_UNIQUE_ID = 0xed,
   CMD_GET_FEATURES = 0xee, CMD_SET_FEATURES = 0xef, CMD_RESET = 0xff,
   CMD_ECC_STATUS = FM_NAND_VENDOR_TOSHIBA_CMD_ECC_STATUS,  /* BENAND only */
+  CMD_HYNIX_SET_PARAMS = FM_HYNIX_CMD_SET_PARAMS,           /* hynix-otp only */
 };
 
 #define NO_COMMAND (-1)
 #define FEATURE_TIMING_MODE 0x01
+/* ONFI_FEATURE_ADDR_READ_RETRY: P1 is the read retry level (Micron,
+ * Macronix). */
+#define FEATURE_READ_RETRY 0x89
 #define PARAM_COPIES FM_ONFI_PARAM_PAGE_COPIES
 #define UNIQUE_ID_COPIES 16
 
@@ -120,6 +125,7 @@ struct _FmNandBus {
 
   guint8 features[256][4];
   FmMxicProtection mxic;  /* Macronix block protection (A0h, PT pin) */
+  FmHynixRetry hynix;     /* Hynix read retry registers and OTP mode */
   /* The ONFI or the JEDEC parameter page (param_len bytes; 0: none). */
   guint8 param_page[MAX (FM_ONFI_PARAM_PAGE_SIZE, FM_JEDEC_PARAM_PAGE_SIZE)];
   gsize param_len;
@@ -191,6 +197,43 @@ static gboolean
 has (const FmNandBus *bus, FmOptionalCommands c)
 {
   return (bus->d->commands & c) != 0;
+}
+
+/* ---- read retry ---------------------------------------------------------- */
+
+static gboolean
+retry_by_feature (const FmNandBus *bus)
+{
+  FmReadRetryMechanism m = bus->d->read_retry.mechanism;
+
+  return m == FM_READ_RETRY_ONFI_FEATURE || m == FM_READ_RETRY_MACRONIX_FEATURE;
+}
+
+static gboolean
+retry_by_hynix_otp (const FmNandBus *bus)
+{
+  return bus->d->read_retry.mechanism == FM_READ_RETRY_HYNIX_OTP;
+}
+
+/* The array reads with LEVEL's shifts from now on. */
+static void
+select_retry_level (FmNandBus *bus, guint level)
+{
+  const FmReadRetryDesc *rr = &bus->d->read_retry;
+
+  fm_nand_set_read_offsets (bus->nand, rr->offset_mv[level], rr->refs);
+  fm_nand_set_read_retry_level (bus->nand, (gint) level);
+}
+
+/* 16h applied new Hynix register values: their shifts and their level. */
+static void
+apply_hynix_registers (FmNandBus *bus)
+{
+  gint16 offsets[FM_READ_RETRY_MAX_REFS] = { 0 };
+  gint level = fm_hynix_rr_offsets (&bus->hynix, bus->d, offsets);
+
+  fm_nand_set_read_offsets (bus->nand, offsets, bus->d->read_retry.refs);
+  fm_nand_set_read_retry_level (bus->nand, level);
 }
 
 /* ---- addresses ---------------------------------------------------------- */
@@ -368,6 +411,7 @@ fm_nand_bus_new_target (FmNand *nand, guint target)
       bus->unique_id[16 + i] = ~bus->unique_id[i];
     }
   fm_mxic_protection_power_on (&bus->mxic, d, fm_nand_pt_pin (nand));
+  fm_hynix_rr_reset (&bus->hynix);
   reset_state (bus);
   return bus;
 }
@@ -471,8 +515,16 @@ static void
 load_data_register (FmNandBus *bus, const PlaneOp *op)
 {
   guint8 *data = bus->luns[op->lun].planes[op->plane].data;
+  guint64 row = page_index (bus, op) - (guint64) bus->first_lun * bus->d->blocks_per_lun * bus->d->pages_per_block;
 
-  if (op->valid_address)
+  if (bus->hynix.otp_mode)
+    {
+      /* Hynix OTP mode: the read retry table instead of the array. */
+      memset (data, 0xff, bus->page_bytes);
+      if (op->valid_address && (row == FM_HYNIX_OTP_ROW || row == FM_HYNIX_OTP_ROW_ALT))
+        fm_hynix_rr_build_otp (bus->d, data);
+    }
+  else if (op->valid_address)
     {
       LunState *lun = &bus->luns[op->lun];
 
@@ -693,6 +745,14 @@ set_features (FmNandBus *bus)
     }
   if (fm_mxic_protection_set (&bus->mxic, bus->d, addr, bus->feature_in))
     return;
+  if (addr == FEATURE_READ_RETRY && retry_by_feature (bus))
+    {
+      /* P1 selects the level; one the part does not have is ignored
+       * (NOT SOURCED: the datasheets at hand do not say). */
+      if (bus->feature_in[0] < bus->d->read_retry.levels)
+        select_retry_level (bus, bus->feature_in[0]);
+      return;
+    }
   if (feature_supported (bus, addr))
     memcpy (bus->features[addr], bus->feature_in, 4);
   if (bus->d->on_die_ecc_strength && !bus->d->on_die_ecc_benand && addr == bus->d->on_die_ecc_feature)
@@ -710,6 +770,8 @@ feature_byte (FmNandBus *bus, guint pos)
 
   if (fm_mxic_protection_get (&bus->mxic, d, bus->feature_addr, vendor))
     return vendor[pos];
+  if (bus->feature_addr == FEATURE_READ_RETRY && retry_by_feature (bus))
+    return pos == 0 ? (guint8) MAX (fm_nand_read_retry_level (bus->nand), 0) : 0x00;
   if (d->on_die_ecc_strength && !d->on_die_ecc_benand && bus->feature_addr == d->on_die_ecc_feature && pos == 0)
     v = (v & ~d->on_die_ecc_enable_mask) |
         (fm_nand_on_die_ecc_enabled (bus->nand) ? d->on_die_ecc_enable_mask : 0);
@@ -798,10 +860,21 @@ fm_nand_bus_command (FmNandBus *bus, guint8 c)
   bus_cycle (bus);
   if (!lun_rdy (bus, bus->lun_sel) && !accepted_while_busy (bus, c))
     return;
+  if (retry_by_hynix_otp (bus))
+    {
+      if (fm_hynix_rr_command (&bus->hynix, c))
+        apply_hynix_registers (bus);
+      if (c == CMD_HYNIX_SET_PARAMS)
+        open_command (bus, c);
+      else if (c == FM_HYNIX_CMD_APPLY_PARAMS && bus->cmd == CMD_HYNIX_SET_PARAMS)
+        bus->cmd = NO_COMMAND;
+    }
 
   switch (c)
     {
     case CMD_RESET:
+      if (retry_by_hynix_otp (bus))
+        fm_hynix_rr_reset (&bus->hynix);
       command_reset (bus);
       break;
     case CMD_STATUS:
@@ -955,7 +1028,7 @@ address_complete (FmNandBus *bus)
           bus->id_addr = bus->addr[0];
           if (bus->addr[0] == 0x20 && bus->d->onfi_version)
             bus->out = OUT_ONFI_SIGNATURE;
-          else if (bus->addr[0] == FM_JEDEC_ADDRESS && bus->d->jedec_version)
+          else if (bus->addr[0] == FM_JEDEC_ADDRESS && (bus->d->jedec_version || retry_by_hynix_otp (bus)))
             bus->out = OUT_JEDEC_SIGNATURE;
           else
             bus->out = OUT_ID;
@@ -1078,6 +1151,12 @@ fm_nand_bus_address (FmNandBus *bus, guint8 a)
   if (!bus->ce)
     return;
   bus_cycle (bus);
+  if (bus->cmd == CMD_HYNIX_SET_PARAMS)
+    {
+      /* Hynix's register session: each address selects a register. */
+      fm_hynix_rr_address (&bus->hynix, a);
+      return;
+    }
   if (bus->cmd == NO_COMMAND || bus->naddr >= sizeof bus->addr)
     return;
   /* 78h addresses the LUN to poll, which is why it works while busy. */
@@ -1092,6 +1171,11 @@ fm_nand_bus_address (FmNandBus *bus, guint8 a)
 static void
 write_byte (FmNandBus *bus, guint8 v)
 {
+  if (bus->cmd == CMD_HYNIX_SET_PARAMS)
+    {
+      fm_hynix_rr_write (&bus->hynix, v);
+      return;
+    }
   if (bus->cmd == CMD_SET_FEATURES && bus->naddr == 1)
     {
       bus->feature_in[bus->feature_in_count++] = v;

@@ -83,6 +83,13 @@ fm_onfi_build_param_page (const FmChipDesc *d, guint8 *p)
   if (d->onfi_version >= 20)
     fm_param_put16 (p, FM_ONFI_OFF_TADL, d->tadl_ns);
   fm_param_put16 (p, FM_ONFI_OFF_VENDOR_REVISION, d->vendor_revision);
+  /* The vendor block's read retry facts, where Linux's vendor file reads
+   * them: Micron's number of options (levels, level 0 included, as
+   * chip->read_retries counts them), Macronix's read retry bit. */
+  if (d->read_retry.mechanism == FM_READ_RETRY_ONFI_FEATURE)
+    p[FM_ONFI_OFF_MICRON_READ_RETRY_OPTIONS] = (guint8) d->read_retry.levels;
+  if (d->read_retry.mechanism == FM_READ_RETRY_MACRONIX_FEATURE)
+    p[FM_ONFI_OFF_MACRONIX_RELIABILITY] |= FM_ONFI_MACRONIX_READ_RETRY;
 
   fm_param_put16 (p, FM_ONFI_OFF_CRC, fm_crc16_onfi (FM_ONFI_CRC_INIT, p, FM_ONFI_OFF_CRC));
 }
@@ -230,6 +237,7 @@ fm_onfi_parse_param_page (const guint8 *p, FmOnfiParams *o, GError **error)
   if (o->version >= 20)
     o->t_adl_ns = fm_param_get16 (p, FM_ONFI_OFF_TADL);
   o->vendor_revision = fm_param_get16 (p, FM_ONFI_OFF_VENDOR_REVISION);
+  memcpy (o->vendor, p + FM_ONFI_OFF_VENDOR, FM_ONFI_VENDOR_LEN);
   o->t_prog_us = fm_param_get16 (p, FM_ONFI_OFF_TPROG);
   o->t_bers_us = fm_param_get16 (p, FM_ONFI_OFF_TBERS);
   o->t_r_us = fm_param_get16 (p, FM_ONFI_OFF_TR);

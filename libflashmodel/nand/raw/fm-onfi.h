@@ -52,6 +52,11 @@ enum {
   FM_ONFI_OFF_TCCS = 139,
   FM_ONFI_OFF_TADL = 154,
   FM_ONFI_OFF_VENDOR_REVISION = 164,
+  FM_ONFI_OFF_VENDOR = 166,          /* 88 bytes: the vendor's block */
+  /* struct nand_onfi_vendor_macronix reliability_func (nand_macronix.c) */
+  FM_ONFI_OFF_MACRONIX_RELIABILITY = 167,
+  /* struct nand_onfi_vendor_micron read_retry_options (nand_micron.c) */
+  FM_ONFI_OFF_MICRON_READ_RETRY_OPTIONS = 180,
   FM_ONFI_OFF_CRC = 254,
 };
 
@@ -60,6 +65,9 @@ enum {
 /* Byte 112 value meaning "codeword is not 512 bytes: see the extended
  * parameter page". */
 #define FM_ONFI_ECC_BITS_SEE_EXT 0xff
+#define FM_ONFI_VENDOR_LEN 88
+/* reliability_func bit 0: read retry (Linux's MACRONIX_READ_RETRY_BIT). */
+#define FM_ONFI_MACRONIX_READ_RETRY 0x01
 
 /* Byte offsets in the extended parameter page. */
 enum {
@@ -138,6 +146,7 @@ typedef struct {
   guint16 t_prog_us, t_bers_us, t_r_us, t_ccs_ns;
   guint16 t_adl_ns;         /* 0 before ONFI 2.0 */
   guint16 vendor_revision;
+  guint8 vendor[FM_ONFI_VENDOR_LEN]; /* bytes 166-253, as Linux's onfi->vendor */
 } FmOnfiParams;
 
 /* Checks the signature and CRC and decodes; FALSE with an error otherwise. */
