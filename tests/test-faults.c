@@ -531,6 +531,42 @@ test_age_on_erase (void)
   chip_clear (&c);
 }
 
+/* celsius= on a part with a cell model: the bake counts at the model's
+ * reference temperature (Arrhenius); the age stops at 2^64 - 1 ns. */
+static void
+test_age_arrhenius (void)
+{
+  g_autofree gchar *text = fm_test_tiny_text_with ("cell-model", "family", "family=slc");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FmChipDesc) desc = fm_chip_desc_load_data (text, "test-tiny-cells", &error);
+  FmNand *nand;
+  guint64 before, want;
+  gdouble factor;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (desc->cell_model);
+  g_assert_true (fm_nand_bake_scales (desc->cell_model));
+  nand = fm_test_nand (desc, 3, 0, FM_TIMING_NONE);
+  fm_nand_set_faults (nand, parse_ok ("age hours=10 celsius=85 on-erase=6; age hours=1e6 celsius=300 on-erase=7"));
+  /* 1.1 eV from 85 C down to 25 C: 1303 times slower. */
+  factor = exp (desc->cell_model->activation_ev / 8.617333262e-5 * (1 / 298.15 - 1 / 358.15));
+  g_assert_cmpfloat_with_epsilon (factor, 1303.1, 0.1);
+  want = (guint64) (10 * factor * 3.6e12 + 0.5);
+  g_assert_cmpuint (fm_nand_bake_ns (desc->cell_model, 10, 85), ==, want);
+  g_assert_cmpuint (fm_nand_bake_ns (desc->cell_model, 10, NAN), ==, 36000000000000ull);
+  g_assert_cmpuint (fm_nand_bake_ns (NULL, 10, 85), ==, 36000000000000ull);
+  before = fm_nand_age_ns (nand);
+  g_assert_true (fm_nand_erase_block (nand, 6, NULL));
+  g_assert_cmpuint (fm_nand_age_ns (nand), ==, before + want);
+  /* 1e6 h at 300 C is 8e14 h at 25 C: beyond 2^64 ns, the age stops there. */
+  g_assert_cmpuint (fm_nand_bake_ns (desc->cell_model, 1e6, 300), ==, G_MAXUINT64);
+  g_assert_true (fm_nand_erase_block (nand, 7, NULL));
+  g_assert_cmpuint (fm_nand_age_ns (nand), ==, G_MAXUINT64);
+  g_assert_true (fm_nand_erase_block (nand, 7, NULL));
+  g_assert_cmpuint (fm_nand_age_ns (nand), ==, G_MAXUINT64);
+  fm_nand_free (nand);
+}
+
 static void
 test_report_counts (void)
 {
@@ -570,5 +606,6 @@ main (int argc, char **argv)
   g_test_add_func ("/faults/parse/wear-and-age", test_parse_wear_and_age);
   g_test_add_func ("/faults/wear", test_wear);
   g_test_add_func ("/faults/age-on-erase", test_age_on_erase);
+  g_test_add_func ("/faults/age-arrhenius", test_age_arrhenius);
   return g_test_run ();
 }

@@ -28,9 +28,28 @@ static const struct {
   STAT (bitflips_injected),
   STAT (ecc_corrected),
   STAT (ecc_failed),
-  /* Read retry (i21-retry): read_retry_reads and read_retry_ended_at[16]
-   * (STAT_ELEM (read_retry_ended_at, 0) ... 15) go here. */
+  STAT (read_retry_reads),
+  STAT_ELEM (read_retry_ended_at, 0),
+  STAT_ELEM (read_retry_ended_at, 1),
+  STAT_ELEM (read_retry_ended_at, 2),
+  STAT_ELEM (read_retry_ended_at, 3),
+  STAT_ELEM (read_retry_ended_at, 4),
+  STAT_ELEM (read_retry_ended_at, 5),
+  STAT_ELEM (read_retry_ended_at, 6),
+  STAT_ELEM (read_retry_ended_at, 7),
+  STAT_ELEM (read_retry_ended_at, 8),
+  STAT_ELEM (read_retry_ended_at, 9),
+  STAT_ELEM (read_retry_ended_at, 10),
+  STAT_ELEM (read_retry_ended_at, 11),
+  STAT_ELEM (read_retry_ended_at, 12),
+  STAT_ELEM (read_retry_ended_at, 13),
+  STAT_ELEM (read_retry_ended_at, 14),
+  STAT_ELEM (read_retry_ended_at, 15),
 };
+
+/* Every counter of FmNandStats has its row (all are guint64). */
+G_STATIC_ASSERT (G_N_ELEMENTS (stats) * sizeof (guint64) == sizeof (FmNandStats));
+G_STATIC_ASSERT (FM_NAND_MAX_RETRY_LEVELS == 16);
 
 guint
 fm_nand_stat_count (void)

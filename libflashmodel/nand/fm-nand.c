@@ -683,8 +683,7 @@ apply_age_faults (FmNand *nand, guint32 block)
       FmFault *f = fm_fault_set_get (nand->faults, i);
 
       if (f->kind == FM_FAULT_AGE && f->block == block && fm_fault_trigger (f, fault_seed (nand, i)))
-        fm_nand_advance_age (nand, fm_nand_bake_ns (NULL /* i21-cell: desc->cell_model */,
-                                                    f->hours, f->celsius));
+        fm_nand_advance_age (nand, fm_nand_bake_ns (nand->desc->cell_model, f->hours, f->celsius));
     }
 }
 

@@ -11,6 +11,8 @@ int cmd_wear (int argc, char **argv);
 int cmd_stat (int argc, char **argv);
 int cmd_flatten (int argc, char **argv);
 int cmd_descriptor (int argc, char **argv);
+int cmd_age (int argc, char **argv);
+int cmd_vt (int argc, char **argv);
 
 /* flashmodel create --base: an overlay at PATH on BASE_PATH (a relative
  * one is the overlay's directory's); CHIP, if given, must be the base's. */
