@@ -26,6 +26,7 @@
 #include "fm-faults.h"
 #include "fm-frontend.h"
 #include "fm-bit-errors.h"
+#include "fm-vt-model.h"
 #include "fm-on-die-ecc.h"
 #include "fm-jedec.h"
 #include "fm-onfi.h"

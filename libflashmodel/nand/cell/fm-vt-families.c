@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The cell model's part families: every number of the threshold-voltage
+ * model (fm-vt-model.h) in one table. These are flashmodel's model, not
+ * datasheet facts: vendors publish no Vt distributions. The shapes follow
+ * the characterization literature (Cai et al., DATE 2012, MLC error
+ * patterns; Cai et al., HPCA 2015, retention; Luo et al., JSAC 2016, the
+ * online Vt channel model; Mielke et al., IRPS 2008); the values are
+ * fitted by bench/cell-calibration against the digitised measurements in
+ * bench/calibration/ where those exist, and are first estimates where not.
+ */
+#include "fm-vt-model.h"
+
+#include <string.h>
+
+static const FmVtParams families[] = {
+  {
+    .family = "slc",
+    .bits = 1,
+    /* Erased state wide and deep, programmed state narrow (ISPP): ~6.7
+     * sigma from each to the reference, RBER ~1e-11 fresh. */
+    .mean_mv = { -2000, 2000 },
+    .sigma_mv = { 300, 200 },
+    .ref_mv = { 0 },
+    /* SLC endures ~100k cycles: at that wear the states widen by 150 mV. */
+    .wear_ref_cycles = 100000,
+    .wear_exponent = 0.7,               /* Luo et al.: sigma grows sub-linearly */
+    .wear_sigma_mv = 150,
+    .wear_erased_shift_mv = 300,
+    /* Charge loss ~ ln(1 + t/t0) (Cai et al., HPCA 2015, Fig. 5 shape). */
+    .retention_shift_mv = 10,
+    .retention_sigma_mv = 2,
+    .retention_t0_hours = 1,
+    .retention_wear_gain = 2,
+    .activation_ev = 1.1,               /* JEDEC JESD22-A117 data retention */
+    .reference_celsius = 25,
+    .read_disturb_mv_per_kread = 0.5,
+    .read_disturb_p1_fraction = 0.1,
+    .interference_mv = 10,
+  },
+  {
+    .family = "mlc-2ynm",
+    .bits = 2,
+    /* ER, P1, P2, P3: 6 sigma between each programmed state and its
+     * references, fresh RBER ~1e-9 (Cai et al., DATE 2012, Fig. 2 shape). */
+    .mean_mv = { -1500, 1100, 2300, 3500 },
+    .sigma_mv = { 300, 100, 100, 100 },
+    .ref_mv = { 500, 1700, 2900 },
+    /* 2y-nm MLC is rated ~3k cycles; RBER ~1e-4 there (DATE 2012, Fig. 4). */
+    .wear_ref_cycles = 3000,
+    .wear_exponent = 0.8,
+    .wear_sigma_mv = 60,
+    .wear_erased_shift_mv = 200,
+    /* Retention dominates worn MLC (HPCA 2015): P3 of a fresh block loses
+     * ~8 mV per e-fold of time (~70 mV in a year), five times that at 3k
+     * cycles (worn oxide leaks faster). */
+    .retention_shift_mv = 8,
+    .retention_sigma_mv = 2,
+    .retention_t0_hours = 1,
+    .retention_wear_gain = 4,
+    .activation_ev = 1.1,               /* JEDEC JESD22-A117 data retention */
+    .reference_celsius = 25,
+    /* Read disturb: Cai et al., DSN 2015: the erased state creeps up. */
+    .read_disturb_mv_per_kread = 2,
+    .read_disturb_p1_fraction = 0.2,
+    /* Program interference: Cai et al., ICCD 2013: tens of mV per neighbour. */
+    .interference_mv = 20,
+  },
+  {
+    .family = "mlc-1xnm",
+    .bits = 2,
+    /* Smaller cells: fewer electrons per state, narrower margins. */
+    .mean_mv = { -1400, 1050, 2200, 3350 },
+    .sigma_mv = { 300, 95, 95, 95 },
+    .ref_mv = { 480, 1630, 2780 },
+    .wear_ref_cycles = 3000,
+    .wear_exponent = 0.8,
+    .wear_sigma_mv = 75,
+    .wear_erased_shift_mv = 250,
+    .retention_shift_mv = 10,
+    .retention_sigma_mv = 2.5,
+    .retention_t0_hours = 1,
+    .retention_wear_gain = 5,
+    .activation_ev = 1.1,
+    .reference_celsius = 25,
+    .read_disturb_mv_per_kread = 3,
+    .read_disturb_p1_fraction = 0.2,
+    .interference_mv = 30,
+  },
+  {
+    /* A generic TLC family (2-3-2 coding); no shipped part is TLC yet. */
+    .family = "tlc",
+    .bits = 3,
+    .mean_mv = { -2000, 600, 1200, 1800, 2400, 3000, 3600, 4200 },
+    .sigma_mv = { 300, 50, 50, 50, 50, 50, 50, 50 },
+    .ref_mv = { 300, 900, 1500, 2100, 2700, 3300, 3900 },
+    .wear_ref_cycles = 1000,
+    .wear_exponent = 0.8,
+    .wear_sigma_mv = 40,
+    .wear_erased_shift_mv = 150,
+    .retention_shift_mv = 6,
+    .retention_sigma_mv = 1.5,
+    .retention_t0_hours = 1,
+    .retention_wear_gain = 5,
+    .activation_ev = 1.1,
+    .reference_celsius = 25,
+    .read_disturb_mv_per_kread = 3,
+    .read_disturb_p1_fraction = 0.2,
+    .interference_mv = 20,
+  },
+};
+
+const FmVtParams *
+fm_vt_family (const gchar *name)
+{
+  for (guint i = 0; name && i < G_N_ELEMENTS (families); i++)
+    if (strcmp (families[i].family, name) == 0)
+      return &families[i];
+  return NULL;
+}
+
+const gchar *const *
+fm_vt_family_names (void)
+{
+  static const gchar *names[G_N_ELEMENTS (families) + 1];
+  static gsize filled;
+
+  if (g_once_init_enter (&filled))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (families); i++)
+        names[i] = families[i].family;
+      g_once_init_leave (&filled, 1);
+    }
+  return names;
+}
