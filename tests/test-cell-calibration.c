@@ -5,7 +5,7 @@
  * with its file, line and field named, and the ratio and the goal test
  * are right at their edges.
  */
-#include "cell-calibration-data.h"
+#include "cell-calibration-compare.h"
 
 #include "fm-error.h"
 
@@ -196,6 +196,102 @@ test_ratio (void)
   g_assert_false (fm_calib_within (0, 1e-4, FM_CALIB_GOAL_FACTOR));
 }
 
+/* A Vt table that is the model's own states at some history: the paper's
+ * side of the comparison (those distributions read at the family's
+ * references) must then equal the model's side, page by page; a published
+ * rber point passes through beside the model's RBER at its history. */
+static void
+test_compare_own_states (void)
+{
+  const FmVtParams *p = fm_vt_family ("tlc");
+  const FmCalibBinding binding = { "own.csv", "tlc", 10.0, 2 };
+  FmVtHistory h = { .pe_cycles = 2000, .retention_hours = 720, .neighbours_programmed = 2 };
+  gdouble mean[FM_VT_MAX_STATES], sigma[FM_VT_MAX_STATES];
+  g_autoptr (GString) text = g_string_new (HEADER);
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *path = NULL;
+
+  g_assert_nonnull (p);
+  fm_vt_states (p, &h, mean, sigma);
+  for (guint k = 0; k < 8; k++)
+    g_string_append_printf (text, "tlc,vt_mean,%s,2000,720,1 month,-,%.17g,table,T\n",
+                            fm_calib_state_name (k), mean[k] / 10.0);
+  for (guint k = 0; k < 8; k++)
+    g_string_append_printf (text, "tlc,vt_sigma,%s,2000,720,1 month,-,%.17g,table,T\n",
+                            fm_calib_state_name (k), sigma[k] / 10.0);
+  g_string_append (text, "tlc,rber,-,2000,720,1 month,upper,1e-3,text,S\n");
+
+  g_autoptr (FmCalibSource) source = load_text (text->str, &path, &error);
+  g_assert_no_error (error);
+  g_autoptr (GArray) rows = g_array_new (FALSE, TRUE, sizeof (FmCalibRow));
+  g_autoptr (GArray) states = g_array_new (FALSE, TRUE, sizeof (FmCalibStateRow));
+  g_assert_true (fm_calib_compare (source, &binding, p, rows, states, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (rows->len, ==, 4);
+  const FmCalibRow *rber = &g_array_index (rows, FmCalibRow, 0);
+  g_assert_false (rber->derived);
+  g_assert_cmpint (rber->page_bit, ==, 1);
+  g_assert_cmpfloat (rber->paper, ==, 1e-3);
+  g_assert_cmpfloat (rber->model, ==, fm_vt_page_rber (p, &h, 1, NULL));
+  for (guint b = 0; b < 3; b++) {
+    const FmCalibRow *r = &g_array_index (rows, FmCalibRow, 1 + b);
+    g_assert_true (r->derived);
+    g_assert_cmpint (r->page_bit, ==, (gint) b);
+    g_assert_cmpfloat (r->model, ==, fm_vt_page_rber (p, &h, b, NULL));
+    g_assert_cmpfloat (r->model, >, 1e-6);
+    g_assert_cmpfloat_with_epsilon (r->paper / r->model, 1.0, 1e-9);
+  }
+  g_assert_cmpfloat_with_epsilon (fm_calib_worst_ratio (rows),
+                                  fm_calib_ratio (rber->model, 1e-3), 1e-9);
+
+  g_assert_cmpuint (states->len, ==, 8);
+  for (guint k = 0; k < 8; k++) {
+    const FmCalibStateRow *st = &g_array_index (states, FmCalibStateRow, k);
+    g_assert_cmpfloat_with_epsilon (st->model_mean, st->paper_mean, 1e-9);
+    g_assert_cmpfloat_with_epsilon (st->model_sigma, st->paper_sigma, 1e-9);
+  }
+}
+
+/* A table row without every state cannot be read as distributions; a
+ * point of another part class does not fit the family. */
+static void
+test_compare_refuses (void)
+{
+  const FmVtParams *p = fm_vt_family ("tlc");
+  const FmCalibBinding binding = { "own.csv", "tlc", 10.0, 2 };
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *path = NULL, *path2 = NULL;
+  g_autoptr (GArray) rows = g_array_new (FALSE, TRUE, sizeof (FmCalibRow));
+
+  g_autoptr (FmCalibSource) partial =
+    load_text (HEADER "tlc,vt_mean,ER,2000,24,1 day,-,-90,table,T\n"
+                      "tlc,vt_sigma,ER,2000,24,1 day,-,40,table,T\n", &path, &error);
+  g_assert_no_error (error);
+  g_assert_false (fm_calib_compare (partial, &binding, p, rows, NULL, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "1 day"));
+  g_clear_error (&error);
+
+  g_autoptr (FmCalibSource) mlc = load_text (HEADER GOOD_ROW, &path2, &error);
+  g_assert_no_error (error);
+  g_assert_false (fm_calib_compare (mlc, &binding, p, rows, NULL, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "line 2"));
+}
+
+/* The shipped bindings name families that exist, with the right bits. */
+static void
+test_bindings (void)
+{
+  const FmCalibBinding *b = fm_calib_binding ("cai2017-tlc-retention.csv");
+
+  g_assert_nonnull (b);
+  g_assert_nonnull (fm_vt_family (b->family));
+  g_assert_cmpuint (fm_vt_family (b->family)->bits, ==, 3);
+  g_assert_null (fm_calib_binding ("nonexistent.csv"));
+}
+
 static void
 test_names (void)
 {
@@ -218,5 +314,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cell-calibration/missing-file", test_missing_file);
   g_test_add_func ("/cell-calibration/ratio", test_ratio);
   g_test_add_func ("/cell-calibration/names", test_names);
+  g_test_add_func ("/cell-calibration/compare-own-states", test_compare_own_states);
+  g_test_add_func ("/cell-calibration/compare-refuses", test_compare_refuses);
+  g_test_add_func ("/cell-calibration/bindings", test_bindings);
   return g_test_run ();
 }
