@@ -342,6 +342,37 @@ fm_desc_get_bytes (const FmDescLoader *ld, const gchar *group, const gchar *key,
 }
 
 gboolean
+fm_desc_get_double_list (const FmDescLoader *ld, const gchar *group, const gchar *key,
+                         gboolean required, gdouble min, gdouble max, guint n,
+                         gdouble *out, GError **error)
+{
+  g_autofree gchar *raw = NULL;
+  g_auto (GStrv) items = NULL;
+  gdouble values[64];
+
+  g_return_val_if_fail (n <= G_N_ELEMENTS (values), FALSE);
+  if (!get_raw_checked (ld, group, key, required, &raw, error))
+    return FALSE;
+  if (!raw)
+    return TRUE;
+  items = split_list (raw);
+  if (g_strv_length (items) != n)
+    return fm_desc_fail (ld, error, group, key, "%u values, not %u", g_strv_length (items), n);
+  for (guint i = 0; i < n; i++)
+    {
+      gchar *end = NULL;
+
+      values[i] = g_ascii_strtod (items[i], &end);
+      if (!end || *end != '\0' || values[i] != values[i])
+        return fm_desc_fail (ld, error, group, key, "'%s' is not a number", items[i]);
+      if (values[i] < min || values[i] > max)
+        return fm_desc_fail (ld, error, group, key, "%g is out of range [%g, %g]", values[i], min, max);
+    }
+  memcpy (out, values, n * sizeof *out);
+  return TRUE;
+}
+
+gboolean
 fm_desc_get_op_time (const FmDescLoader *ld, const gchar *group, const gchar *prefix,
                      const gchar *unit, gboolean required, FmOpTime *out,
                      GError **error)

@@ -94,6 +94,11 @@ G_GNUC_INTERNAL gboolean
 fm_desc_get_uint_list (const FmDescLoader *ld, const gchar *group, const gchar *key,
                        gboolean required, guint64 max, guint min_n, guint max_n,
                        guint64 *out, guint *n_out, GError **error);
+/* A ';'-separated list of exactly N numbers, each in [MIN, MAX]. */
+G_GNUC_INTERNAL gboolean
+fm_desc_get_double_list (const FmDescLoader *ld, const gchar *group, const gchar *key,
+                         gboolean required, gdouble min, gdouble max, guint n,
+                         gdouble *out, GError **error);
 /*
  * The pair PREFIX-typ-UNIT / PREFIX-max-UNIT (UNIT "us" or "ms", decimals
  * allowed) as nanoseconds; the maximum must not be below the typical, and
@@ -119,6 +124,12 @@ fm_desc_get_oob_regions (const FmDescLoader *ld, const gchar *group, const gchar
  * raw part that has none (fm-chip-desc-ecc.c). D's geometry and strength
  * are loaded. */
 G_GNUC_INTERNAL gboolean fm_desc_load_oob_layout (const FmDescLoader *ld, FmChipDesc *d,
+                                                  GError **error);
+
+/* [cell-model]: the threshold-voltage cell model, a built-in family and
+ * overrides of its parameters (fm-chip-desc-cell.c), after [bit-errors]. */
+G_GNUC_INTERNAL extern const gchar *const fm_desc_cell_model_keys[];
+G_GNUC_INTERNAL gboolean fm_desc_load_cell_model (const FmDescLoader *ld, FmChipDesc *d,
                                                   GError **error);
 
 /* [spi-nand], after the NAND groups (fm-chip-desc-spi-nand.c). */

@@ -65,6 +65,7 @@ const FmDescGroup fm_desc_nand_groups[] = {
   { "reliability", reliability_keys, FM_DESC_ANY_NAND },
   { "mlc", mlc_keys, FM_DESC_NAND },
   { "bit-errors", bit_error_keys, FM_DESC_ANY_NAND },
+  { "cell-model", fm_desc_cell_model_keys, FM_DESC_ANY_NAND },
   { "on-die-ecc", on_die_ecc_keys, FM_DESC_ANY_NAND },
   { "ecc-requirement", ecc_requirement_keys, FM_DESC_NAND },
   { "macronix", macronix_keys, FM_DESC_NAND },
@@ -597,7 +598,8 @@ load_nand (const Loader *ld, FmChipDesc *d, GError **error)
       !load_reliability (ld, d, error) ||
       !load_mlc (ld, d, error) ||
       !load_macronix (ld, d, error) ||
-      !load_bit_errors (ld, d, error))
+      !load_bit_errors (ld, d, error) ||
+      !fm_desc_load_cell_model (ld, d, error))
     return FALSE;
   return d->type != FM_CHIP_SPI_NAND || fm_desc_load_spi_nand (ld, d, error);
 }
@@ -663,6 +665,7 @@ fm_chip_desc_free (FmChipDesc *desc)
   g_free (desc->part);
   g_free (desc->datasheet);
   g_free (desc->path);
+  g_free (desc->cell_model);
   g_free (desc);
 }
 

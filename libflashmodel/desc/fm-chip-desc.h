@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "fm-bit-errors.h"
+#include "fm-vt-model.h"
 
 G_BEGIN_DECLS
 
@@ -320,6 +321,9 @@ typedef struct {
 
   /* [bit-errors]; all zero when the group is absent (no raw errors) */
   FmBitErrorModel bit_errors;
+  /* [cell-model]: the threshold-voltage cell model (NULL: the part uses the
+   * simple [bit-errors] formula, or none); owned */
+  FmVtParams *cell_model;
 
   /* [on-die-ecc]; strength 0 when the part has none */
   guint on_die_ecc_strength;      /* bits per 512-byte sector: 4 or 8

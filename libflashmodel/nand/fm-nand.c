@@ -3,6 +3,7 @@
 #include "fm-error.h"
 #include "fm-prng.h"
 #include "fm-bit-errors.h"
+#include "fm-vt-model.h"
 #include "fm-bits.h"
 #include "fm-on-die-ecc.h"
 #include "fm-powercut.h"
@@ -644,6 +645,51 @@ fm_nand_page_pairing (const FmChipDesc *d, guint page)
   return info;
 }
 
+/* Program interference: how many of the word lines next to PAGE's (0..2)
+ * hold a programmed page. A word line is a pair of an MLC's pages, a page
+ * of an SLC's. */
+static guint
+neighbours_programmed (FmNand *nand, guint64 page_index)
+{
+  const FmChipDesc *d = nand->desc;
+  guint64 first = page_index - page_index % d->pages_per_block;
+  guint wordline = fm_nand_page_pairing (d, page_index % d->pages_per_block).pair;
+  gboolean below = FALSE, above = FALSE;
+
+  for (guint p = 0; p < d->pages_per_block; p++)
+    {
+      guint wl = fm_nand_page_pairing (d, p).pair;
+
+      if ((wl + 1 == wordline || wl == wordline + 1) && fm_image_page_programs (nand->image, first + p))
+        {
+          below |= wl < wordline;
+          above |= wl > wordline;
+        }
+    }
+  return below + above;
+}
+
+/* The threshold-voltage model's raw bit error rate of a read of PAGE_INDEX
+ * at the references read retry set: from the block's history, for random
+ * data, or for erased cells only when the page was never programmed. */
+static gdouble
+cell_model_rber (FmNand *nand, guint64 page_index, const FmBlockMeta *m, gdouble hours,
+                 gboolean erased)
+{
+  const FmChipDesc *d = nand->desc;
+  FmVtHistory history = {
+    .pe_cycles = m->erase_count,
+    .retention_hours = hours,
+    .reads_since_erase = m->reads_since_erase,
+    .neighbours_programmed = neighbours_programmed (nand, page_index),
+  };
+  guint page_bit = d->cell_model->bits > 1 ? fm_nand_page_pairing (d, page_index % d->pages_per_block).group : 0;
+
+  if (erased)
+    return fm_vt_state_rber (d->cell_model, &history, 0, page_bit, nand->read_offset_mv);
+  return fm_vt_page_rber (d->cell_model, &history, page_bit, nand->read_offset_mv);
+}
+
 gboolean
 fm_nand_array_read (FmNand *nand, guint64 page_index, guint8 *buf)
 {
@@ -667,12 +713,14 @@ fm_nand_array_read (FmNand *nand, guint64 page_index, guint8 *buf)
     fm_powercut_read_unstable (nand->image, page_index, buf, nand->page_bytes,
                                fm_hash64 (fm_hash64 (fm_image_seed (nand->image), STREAM_UNSTABLE_READ,
                                                      page_index), m->read_count, 0));
-  if (!fm_bit_error_model_is_none (&d->bit_errors))
+  if (d->cell_model || !fm_bit_error_model_is_none (&d->bit_errors))
     {
       gdouble hours = m->program_time_ns && fm_nand_age_ns (nand) > m->program_time_ns
         ? (fm_nand_age_ns (nand) - m->program_time_ns) / 3.6e12 : 0.0;
-      gdouble rber = fm_bit_error_rate (&d->bit_errors, d->pe_cycles, m->erase_count,
-                                        m->reads_since_erase, hours);
+      gdouble rber = d->cell_model
+        ? cell_model_rber (nand, page_index, m, hours, stored == NULL)
+        : fm_bit_error_rate (&d->bit_errors, d->pe_cycles, m->erase_count,
+                             m->reads_since_erase, hours);
       /* The block's read count makes every read of the page a new draw,
        * the same one for the same history. */
       guint64 seed = fm_hash64 (fm_hash64 (fm_image_seed (nand->image), STREAM_BIT_ERRORS, page_index),

@@ -92,6 +92,57 @@ above (gdouble x, gdouble mu, gdouble sigma)
   return 0.5 * erfc ((x - mu) / (sigma * G_SQRT2));
 }
 
+/* The read references after OFFSETS_MV (NULL: none), in order: shifted
+ * references that cross keep their order (the band between is empty). */
+static void
+shifted_refs (const FmVtParams *p, const gint16 *offsets_mv, gdouble refs[FM_VT_MAX_REFS])
+{
+  for (guint r = 0; r < fm_vt_refs_count (p); r++)
+    {
+      refs[r] = p->ref_mv[r] + (offsets_mv ? offsets_mv[r] : 0);
+      if (r > 0 && refs[r] < refs[r - 1])
+        refs[r] = refs[r - 1];
+    }
+}
+
+/* P(a cell of state S with Vt ~ N(MEAN, SIGMA) reads as a state whose bit
+ * PAGE_BIT differs). A cell reads as the number of references below its Vt. */
+static gdouble
+state_error (const FmVtParams *p, guint s, gdouble mean, gdouble sigma,
+             const gdouble refs[FM_VT_MAX_REFS], guint page_bit)
+{
+  guint n = fm_vt_states_count (p);
+  gdouble wrong = 0;
+
+  for (guint r = 0; r < n; r++)
+    {
+      gdouble pr;
+
+      if (fm_vt_state_bit (p, r, page_bit) == fm_vt_state_bit (p, s, page_bit))
+        continue;
+      /* P(refs[r-1] <= V < refs[r]) from the tail on the far side of the
+       * mean, where it is not a difference of numbers near 1. */
+      if (r < s)
+        pr = below (refs[r], mean, sigma) - (r > 0 ? below (refs[r - 1], mean, sigma) : 0);
+      else
+        pr = above (refs[r - 1], mean, sigma) - (r + 1 < n ? above (refs[r], mean, sigma) : 0);
+      wrong += MAX (pr, 0.0);
+    }
+  return wrong;
+}
+
+gdouble
+fm_vt_state_rber (const FmVtParams *p, const FmVtHistory *h, guint state, guint page_bit,
+                  const gint16 *offsets_mv)
+{
+  gdouble mean[FM_VT_MAX_STATES], sigma[FM_VT_MAX_STATES], refs[FM_VT_MAX_REFS];
+
+  g_return_val_if_fail (page_bit < p->bits && state < fm_vt_states_count (p), 0.0);
+  fm_vt_states (p, h, mean, sigma);
+  shifted_refs (p, offsets_mv, refs);
+  return MIN (state_error (p, state, mean[state], sigma[state], refs, page_bit), 0.5);
+}
+
 gdouble
 fm_vt_page_rber (const FmVtParams *p, const FmVtHistory *h, guint page_bit,
                  const gint16 *offsets_mv)
@@ -102,29 +153,9 @@ fm_vt_page_rber (const FmVtParams *p, const FmVtHistory *h, guint page_bit,
 
   g_return_val_if_fail (page_bit < p->bits, 0.0);
   fm_vt_states (p, h, mean, sigma);
-  /* A cell reads as the number of references below its Vt: shifted
-   * references that cross keep their order (the band between is empty). */
-  for (guint r = 0; r + 1 < n; r++)
-    {
-      refs[r] = p->ref_mv[r] + (offsets_mv ? offsets_mv[r] : 0);
-      if (r > 0 && refs[r] < refs[r - 1])
-        refs[r] = refs[r - 1];
-    }
+  shifted_refs (p, offsets_mv, refs);
   for (guint s = 0; s < n; s++)
-    for (guint r = 0; r < n; r++)
-      {
-        gdouble pr;
-
-        if (fm_vt_state_bit (p, r, page_bit) == fm_vt_state_bit (p, s, page_bit))
-          continue;
-        /* P(refs[r-1] <= V < refs[r]) from the tail on the far side of the
-         * mean, where it is not a difference of numbers near 1. */
-        if (r < s)
-          pr = below (refs[r], mean[s], sigma[s]) - (r > 0 ? below (refs[r - 1], mean[s], sigma[s]) : 0);
-        else
-          pr = above (refs[r - 1], mean[s], sigma[s]) - (r + 1 < n ? above (refs[r], mean[s], sigma[s]) : 0);
-        wrong += MAX (pr, 0.0);
-      }
+    wrong += state_error (p, s, mean[s], sigma[s], refs, page_bit);
   return MIN (wrong / n, 0.5);
 }
 

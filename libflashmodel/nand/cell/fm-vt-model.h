@@ -96,6 +96,10 @@ guint   fm_vt_state_bit (const FmVtParams *p, guint state, guint page_bit);
 gdouble fm_vt_page_rber (const FmVtParams *p, const FmVtHistory *h, guint page_bit,
                          const gint16 *offsets_mv);
 
+/* The same for the cells of one STATE only (an erased page: state 0). */
+gdouble fm_vt_state_rber (const FmVtParams *p, const FmVtHistory *h, guint state,
+                          guint page_bit, const gint16 *offsets_mv);
+
 /* Probability density (per mV) of a cell's Vt at V over all states, each
  * equally likely (histograms, plots). */
 gdouble fm_vt_density  (const FmVtParams *p, const FmVtHistory *h, gdouble v_mv);
