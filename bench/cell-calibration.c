@@ -25,19 +25,19 @@
 static void
 print_rows (const GArray *rows, gdouble factor, guint *failed)
 {
-  printf ("  %7s %10s %-9s %-6s %11s %11s %7s  %s\n",
-          "P/E", "retention", "(hours)", "page", "paper", "model", "ratio", "goal");
-  for (guint i = 0; i < rows->len; i++) {
-    const FmCalibRow *r = &g_array_index (rows, FmCalibRow, i);
-    gdouble ratio = fm_calib_ratio (r->model, r->paper);
-    gboolean ok = ratio <= factor;
+  printf ("  %7s %10s %-9s %-6s %11s %11s %7s  %s\n", "P/E", "retention", "(hours)", "page",
+          "paper", "model", "ratio", "goal");
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const FmCalibRow *r = &g_array_index (rows, FmCalibRow, i);
+      gdouble ratio = fm_calib_ratio (r->model, r->paper);
+      gboolean ok = ratio <= factor;
 
-    printf ("  %7u %10s %-9.0f %-6s %10.3e%s %11.3e %7.3f  %s\n",
-            r->pe_cycles, r->retention_label, r->retention_hours,
-            fm_calib_page_name (r->page_bit), r->paper, r->derived ? "*" : " ", r->model,
-            ratio, ok ? "PASS" : "FAIL");
-    *failed += !ok;
-  }
+      printf ("  %7u %10s %-9.0f %-6s %10.3e%s %11.3e %7.3f  %s\n", r->pe_cycles,
+              r->retention_label, r->retention_hours, fm_calib_page_name (r->page_bit), r->paper,
+              r->derived ? "*" : " ", r->model, ratio, ok ? "PASS" : "FAIL");
+      *failed += !ok;
+    }
 }
 
 static void
@@ -46,14 +46,15 @@ print_states (const GArray *states)
   if (states->len == 0)
     return;
   printf ("\n  each state's Vt distribution (source units): paper mean/sigma, model mean/sigma\n");
-  printf ("  %7s %10s %-5s %9s %7s %9s %7s\n",
-          "P/E", "retention", "state", "mean", "sigma", "mean", "sigma");
-  for (guint i = 0; i < states->len; i++) {
-    const FmCalibStateRow *s = &g_array_index (states, FmCalibStateRow, i);
-    printf ("  %7u %10s %-5s %9.1f %7.1f %9.1f %7.1f\n",
-            s->pe_cycles, s->retention_label, fm_calib_state_name (s->state),
-            s->paper_mean, s->paper_sigma, s->model_mean, s->model_sigma);
-  }
+  printf ("  %7s %10s %-5s %9s %7s %9s %7s\n", "P/E", "retention", "state", "mean", "sigma", "mean",
+          "sigma");
+  for (guint i = 0; i < states->len; i++)
+    {
+      const FmCalibStateRow *s = &g_array_index (states, FmCalibStateRow, i);
+      printf ("  %7u %10s %-5s %9.1f %7.1f %9.1f %7.1f\n", s->pe_cycles, s->retention_label,
+              fm_calib_state_name (s->state), s->paper_mean, s->paper_sigma, s->model_mean,
+              s->model_sigma);
+    }
 }
 
 int
@@ -63,10 +64,12 @@ main (int argc, char **argv)
   gdouble factor = FM_CALIB_GOAL_FACTOR;
   GOptionEntry entries[] = {
     { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir, "The published measurements (CSVs)", "DIR" },
-    { "factor", 0, 0, G_OPTION_ARG_DOUBLE, &factor, "The goal: model within F x of the paper", "F" },
+    { "factor", 0, 0, G_OPTION_ARG_DOUBLE, &factor, "The goal: model within F x of the paper",
+      "F" },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("- the cell model against published measurements");
+  g_autoptr (GOptionContext) context =
+      g_option_context_new ("- the cell model against published measurements");
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) sources = NULL;
   guint points = 0, failed = 0, uncompared = 0;
@@ -74,46 +77,52 @@ main (int argc, char **argv)
 
   setlocale (LC_ALL, "C");
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 1
-      || !isfinite (factor) || factor < 1) {
-    fprintf (stderr, "cell-calibration: %s\n",
-             error ? error->message : "no arguments besides the options; --factor >= 1");
-    return EXIT_USAGE;
-  }
-  if ((sources = fm_calib_sources_load_dir (dir, &error)) == NULL) {
-    fprintf (stderr, "cell-calibration: %s\n", error->message);
-    return EXIT_FAILURE;
-  }
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 1 || !isfinite (factor) ||
+      factor < 1)
+    {
+      fprintf (stderr, "cell-calibration: %s\n",
+               error ? error->message : "no arguments besides the options; --factor >= 1");
+      return EXIT_USAGE;
+    }
+  if ((sources = fm_calib_sources_load_dir (dir, &error)) == NULL)
+    {
+      fprintf (stderr, "cell-calibration: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
 
   printf ("cell model vs published measurements (%s)\n", dir);
   printf ("goal: at every point max(model/paper, paper/model) <= %.2f\n", factor);
-  for (guint i = 0; i < sources->len; i++) {
-    const FmCalibSource *source = g_ptr_array_index (sources, i);
-    const FmCalibBinding *binding = fm_calib_binding (source->name);
-    const FmVtParams *p = binding ? fm_vt_family (binding->family) : NULL;
-    g_autoptr (GArray) rows = g_array_new (FALSE, TRUE, sizeof (FmCalibRow));
-    g_autoptr (GArray) states = g_array_new (FALSE, TRUE, sizeof (FmCalibStateRow));
+  for (guint i = 0; i < sources->len; i++)
+    {
+      const FmCalibSource *source = g_ptr_array_index (sources, i);
+      const FmCalibBinding *binding = fm_calib_binding (source->name);
+      const FmVtParams *p = binding ? fm_vt_family (binding->family) : NULL;
+      g_autoptr (GArray) rows = g_array_new (FALSE, TRUE, sizeof (FmCalibRow));
+      g_autoptr (GArray) states = g_array_new (FALSE, TRUE, sizeof (FmCalibStateRow));
 
-    printf ("\n%s", source->name);
-    if (p == NULL) {
-      printf (": no cell-model family is bound to it (cell-calibration-compare.c): not compared\n");
-      uncompared++;
-      continue;
+      printf ("\n%s", source->name);
+      if (p == NULL)
+        {
+          printf (
+              ": no cell-model family is bound to it (cell-calibration-compare.c): not compared\n");
+          uncompared++;
+          continue;
+        }
+      printf (": family %s, %g mV per source Vt unit, %u programmed neighbours\n", p->family,
+              binding->mv_per_unit, binding->neighbours);
+      if (!fm_calib_compare (source, binding, p, rows, states, &error))
+        {
+          printf ("  not compared: %s\n", error->message);
+          g_clear_error (&error);
+          uncompared++;
+          continue;
+        }
+      print_rows (rows, factor, &failed);
+      print_states (states);
+      printf ("\n  worst ratio %.3f over %u points\n", fm_calib_worst_ratio (rows), rows->len);
+      worst = MAX (worst, fm_calib_worst_ratio (rows));
+      points += rows->len;
     }
-    printf (": family %s, %g mV per source Vt unit, %u programmed neighbours\n",
-            p->family, binding->mv_per_unit, binding->neighbours);
-    if (!fm_calib_compare (source, binding, p, rows, states, &error)) {
-      printf ("  not compared: %s\n", error->message);
-      g_clear_error (&error);
-      uncompared++;
-      continue;
-    }
-    print_rows (rows, factor, &failed);
-    print_states (states);
-    printf ("\n  worst ratio %.3f over %u points\n", fm_calib_worst_ratio (rows), rows->len);
-    worst = MAX (worst, fm_calib_worst_ratio (rows));
-    points += rows->len;
-  }
 
   printf ("\n%u sources, %u points, worst ratio %.3f, %u points beyond %.2fx, "
           "%u sources not compared: %s\n",

@@ -27,8 +27,7 @@ static void
 test_cai2017_parses (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *path =
-    g_build_filename (calibration_dir (), "cai2017-tlc-retention.csv", NULL);
+  g_autofree gchar *path = g_build_filename (calibration_dir (), "cai2017-tlc-retention.csv", NULL);
   g_autoptr (FmCalibSource) source = fm_calib_source_load (path, &error);
 
   g_assert_no_error (error);
@@ -53,11 +52,12 @@ test_cai2017_parses (void)
   g_assert_cmpfloat (last->value, ==, 12.4);
 
   guint means = 0, sigmas = 0;
-  for (guint i = 0; i < source->points->len; i++) {
-    const FmCalibPoint *p = g_ptr_array_index (source->points, i);
-    means += p->metric == FM_CALIB_VT_MEAN;
-    sigmas += p->metric == FM_CALIB_VT_SIGMA;
-  }
+  for (guint i = 0; i < source->points->len; i++)
+    {
+      const FmCalibPoint *p = g_ptr_array_index (source->points, i);
+      means += p->metric == FM_CALIB_VT_MEAN;
+      sigmas += p->metric == FM_CALIB_VT_SIGMA;
+    }
   g_assert_cmpuint (means, ==, 40);
   g_assert_cmpuint (sigmas, ==, 40);
 }
@@ -70,15 +70,17 @@ test_dir_loads_every_csv (void)
 
   g_assert_no_error (error);
   g_assert_cmpuint (sources->len, >=, 1);
-  for (guint i = 1; i < sources->len; i++) {
-    const FmCalibSource *a = g_ptr_array_index (sources, i - 1);
-    const FmCalibSource *b = g_ptr_array_index (sources, i);
-    g_assert_cmpint (strcmp (a->name, b->name), <, 0);
-  }
+  for (guint i = 1; i < sources->len; i++)
+    {
+      const FmCalibSource *a = g_ptr_array_index (sources, i - 1);
+      const FmCalibSource *b = g_ptr_array_index (sources, i);
+      g_assert_cmpint (strcmp (a->name, b->name), <, 0);
+    }
 }
 
-#define HEADER "part_class,metric,state,pe_cycles,retention_hours,retention_label," \
-               "page_type,value,how_obtained,location\n"
+#define HEADER                                                                                     \
+  "part_class,metric,state,pe_cycles,retention_hours,retention_label,"                             \
+  "page_type,value,how_obtained,location\n"
 #define GOOD_ROW "mlc,rber,-,3000,24,1 day,lower,1.5e-4,text,Section 4\n"
 
 /* Writes TEXT to a file in a new temporary directory; loads it. */
@@ -102,7 +104,7 @@ test_good_row (void)
   g_autoptr (GError) error = NULL;
   g_autofree gchar *path = NULL;
   g_autoptr (FmCalibSource) source =
-    load_text ("# a comment\n\n" HEADER GOOD_ROW "# another\r\n", &path, &error);
+      load_text ("# a comment\n\n" HEADER GOOD_ROW "# another\r\n", &path, &error);
 
   g_assert_no_error (error);
   g_assert_cmpuint (source->points->len, ==, 1);
@@ -118,7 +120,7 @@ test_good_row (void)
 
 typedef struct {
   const gchar *text;
-  const gchar *expect;   /* in the message, beside the file name */
+  const gchar *expect; /* in the message, beside the file name */
 } BadCase;
 
 static void
@@ -152,17 +154,18 @@ test_bad_rows_named (void)
     { HEADER GOOD_ROW "mlc,rber,-,3000,24,1 day,lower,1e-4,text,\n", "line 3:" },
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-    g_autoptr (GError) error = NULL;
-    g_autofree gchar *path = NULL;
-    g_autoptr (FmCalibSource) source = load_text (cases[i].text, &path, &error);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree gchar *path = NULL;
+      g_autoptr (FmCalibSource) source = load_text (cases[i].text, &path, &error);
 
-    g_test_message ("case %u: %s", i, error ? error->message : "(accepted)");
-    g_assert_null (source);
-    g_assert_error (error, FM_ERROR, FM_ERROR_STATS_FORMAT);
-    g_assert_true (g_str_has_prefix (error->message, path));
-    g_assert_nonnull (strstr (error->message, cases[i].expect));
-  }
+      g_test_message ("case %u: %s", i, error ? error->message : "(accepted)");
+      g_assert_null (source);
+      g_assert_error (error, FM_ERROR, FM_ERROR_STATS_FORMAT);
+      g_assert_true (g_str_has_prefix (error->message, path));
+      g_assert_nonnull (strstr (error->message, cases[i].expect));
+    }
 }
 
 static void
@@ -234,23 +237,25 @@ test_compare_own_states (void)
   g_assert_cmpint (rber->page_bit, ==, 1);
   g_assert_cmpfloat (rber->paper, ==, 1e-3);
   g_assert_cmpfloat (rber->model, ==, fm_vt_page_rber (p, &h, 1, NULL));
-  for (guint b = 0; b < 3; b++) {
-    const FmCalibRow *r = &g_array_index (rows, FmCalibRow, 1 + b);
-    g_assert_true (r->derived);
-    g_assert_cmpint (r->page_bit, ==, (gint) b);
-    g_assert_cmpfloat (r->model, ==, fm_vt_page_rber (p, &h, b, NULL));
-    g_assert_cmpfloat (r->model, >, 1e-6);
-    g_assert_cmpfloat_with_epsilon (r->paper / r->model, 1.0, 1e-9);
-  }
-  g_assert_cmpfloat_with_epsilon (fm_calib_worst_ratio (rows),
-                                  fm_calib_ratio (rber->model, 1e-3), 1e-9);
+  for (guint b = 0; b < 3; b++)
+    {
+      const FmCalibRow *r = &g_array_index (rows, FmCalibRow, 1 + b);
+      g_assert_true (r->derived);
+      g_assert_cmpint (r->page_bit, ==, (gint)b);
+      g_assert_cmpfloat (r->model, ==, fm_vt_page_rber (p, &h, b, NULL));
+      g_assert_cmpfloat (r->model, >, 1e-6);
+      g_assert_cmpfloat_with_epsilon (r->paper / r->model, 1.0, 1e-9);
+    }
+  g_assert_cmpfloat_with_epsilon (fm_calib_worst_ratio (rows), fm_calib_ratio (rber->model, 1e-3),
+                                  1e-9);
 
   g_assert_cmpuint (states->len, ==, 8);
-  for (guint k = 0; k < 8; k++) {
-    const FmCalibStateRow *st = &g_array_index (states, FmCalibStateRow, k);
-    g_assert_cmpfloat_with_epsilon (st->model_mean, st->paper_mean, 1e-9);
-    g_assert_cmpfloat_with_epsilon (st->model_sigma, st->paper_sigma, 1e-9);
-  }
+  for (guint k = 0; k < 8; k++)
+    {
+      const FmCalibStateRow *st = &g_array_index (states, FmCalibStateRow, k);
+      g_assert_cmpfloat_with_epsilon (st->model_mean, st->paper_mean, 1e-9);
+      g_assert_cmpfloat_with_epsilon (st->model_sigma, st->paper_sigma, 1e-9);
+    }
 }
 
 /* A table row without every state cannot be read as distributions; a
@@ -265,8 +270,9 @@ test_compare_refuses (void)
   g_autoptr (GArray) rows = g_array_new (FALSE, TRUE, sizeof (FmCalibRow));
 
   g_autoptr (FmCalibSource) partial =
-    load_text (HEADER "tlc,vt_mean,ER,2000,24,1 day,-,-90,table,T\n"
-                      "tlc,vt_sigma,ER,2000,24,1 day,-,40,table,T\n", &path, &error);
+      load_text (HEADER "tlc,vt_mean,ER,2000,24,1 day,-,-90,table,T\n"
+                        "tlc,vt_sigma,ER,2000,24,1 day,-,40,table,T\n",
+                 &path, &error);
   g_assert_no_error (error);
   g_assert_false (fm_calib_compare (partial, &binding, p, rows, NULL, &error));
   g_assert_error (error, FM_ERROR, FM_ERROR_INVALID);
