@@ -51,6 +51,38 @@ table_row (GArray *table, const FmCalibPoint *pt)
   return &g_array_index (table, TableRow, table->len - 1);
 }
 
+gdouble
+fm_calib_crossing (gdouble m1, gdouble s1, gdouble m2, gdouble s2)
+{
+  gdouble lo = m1, hi = m2;
+
+  for (guint i = 0; i < 200; i++)
+    {
+      gdouble x = 0.5 * (lo + hi);
+      gdouble l1 = -0.5 * pow ((x - m1) / s1, 2) - log (s1);
+      gdouble l2 = -0.5 * pow ((x - m2) / s2, 2) - log (s2);
+      if (l1 > l2)
+        lo = x;
+      else
+        hi = x;
+    }
+  return 0.5 * (lo + hi);
+}
+
+/* The shifts that move P's references to where the states MEAN, SIGMA
+ * cross. */
+static void
+crossing_offsets (const FmVtParams *p, const gdouble *mean, const gdouble *sigma,
+                  gint16 offsets[FM_VT_MAX_REFS])
+{
+  for (guint r = 0; r < fm_vt_refs_count (p); r++)
+    {
+      gdouble shift =
+          fm_calib_crossing (mean[r], sigma[r], mean[r + 1], sigma[r + 1]) - p->ref_mv[r];
+      offsets[r] = (gint16)CLAMP (round (shift), G_MININT16, G_MAXINT16);
+    }
+}
+
 gboolean
 fm_calib_compare (const FmCalibSource *source, const FmCalibBinding *binding, const FmVtParams *p,
                   GArray *rows, GArray *states, GError **error)
@@ -79,7 +111,9 @@ fm_calib_compare (const FmCalibSource *source, const FmCalibBinding *binding, co
                              .retention_hours = pt->retention_hours,
                              .retention_label = pt->retention_label,
                              .page_bit = pt->page_bit,
-                             .paper = pt->value };
+                             .paper = pt->value,
+                             .paper_crossed = NAN,
+                             .model_crossed = NAN };
           if (pt->page_bit >= 0)
             {
               row.model = fm_vt_page_rber (p, &h, pt->page_bit, NULL);
@@ -114,6 +148,7 @@ fm_calib_compare (const FmCalibSource *source, const FmCalibBinding *binding, co
       FmVtHistory unmoved = { 0 };
       FmVtParams published = *p;
       gdouble mean[FM_VT_MAX_STATES], sigma[FM_VT_MAX_STATES];
+      gint16 paper_offsets[FM_VT_MAX_REFS], model_offsets[FM_VT_MAX_REFS];
 
       if (t->have_mean != all || t->have_sigma != all)
         {
@@ -124,6 +159,9 @@ fm_calib_compare (const FmCalibSource *source, const FmCalibBinding *binding, co
         }
       memcpy (published.mean_mv, t->mean, sizeof t->mean);
       memcpy (published.sigma_mv, t->sigma, sizeof t->sigma);
+      fm_vt_states (p, &moved, mean, sigma);
+      crossing_offsets (p, t->mean, t->sigma, paper_offsets);
+      crossing_offsets (p, mean, sigma, model_offsets);
       for (guint b = 0; b < p->bits; b++)
         {
           FmCalibRow row = { .pe_cycles = t->pe_cycles,
@@ -132,12 +170,14 @@ fm_calib_compare (const FmCalibSource *source, const FmCalibBinding *binding, co
                              .page_bit = (gint)b,
                              .paper = fm_vt_page_rber (&published, &unmoved, b, NULL),
                              .model = fm_vt_page_rber (p, &moved, b, NULL),
-                             .derived = TRUE };
+                             .derived = TRUE,
+                             .paper_crossed =
+                                 fm_vt_page_rber (&published, &unmoved, b, paper_offsets),
+                             .model_crossed = fm_vt_page_rber (p, &moved, b, model_offsets) };
           g_array_append_val (rows, row);
         }
       if (states == NULL)
         continue;
-      fm_vt_states (p, &moved, mean, sigma);
       for (guint k = 0; k < n; k++)
         {
           FmCalibStateRow s = { .pe_cycles = t->pe_cycles,

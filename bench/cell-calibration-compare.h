@@ -31,6 +31,10 @@ typedef struct {
   gdouble paper;                  /* the published RBER, or that of the published distributions */
   gdouble model;
   gboolean derived;               /* paper is derived from a published Vt table */
+  /* Derived rows only (NAN otherwise): both sides' RBER with every
+   * reference moved to where its two states cross, the most a read retry
+   * of the references could gain. */
+  gdouble paper_crossed, model_crossed;
 } FmCalibRow;
 
 /* One state's published distribution beside the model's, in source units. */
@@ -56,6 +60,10 @@ typedef struct {
 gboolean fm_calib_compare (const FmCalibSource *source, const FmCalibBinding *binding,
                            const FmVtParams *p, GArray *rows, GArray *states,
                            GError **error);
+
+/* Where N(M1,S1) and N(M2,S2) have equal density, between M1 < M2: the
+ * reference that reads two equally likely states best. */
+gdouble  fm_calib_crossing (gdouble m1, gdouble s1, gdouble m2, gdouble s2);
 
 /* The largest fm_calib_ratio() over ROWS (1 if there are none). */
 gdouble  fm_calib_worst_ratio (const GArray *rows);

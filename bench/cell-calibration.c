@@ -6,7 +6,11 @@
  * model's, their ratio max(model/paper, paper/model) and PASS/FAIL against
  * issue 21's goal (within 1.5x at every point); then each published state
  * distribution beside the model's. A paper RBER marked "*" is that of the
- * paper's published Vt distributions, read at the family's references.
+ * paper's published Vt distributions, read at the family's references;
+ * for those rows, paper@x and model@x are both sides' RBER with every
+ * reference moved to where its two states cross: the most re-placing the
+ * references (read retry) could gain, beside what the model leaves it
+ * (not part of the goal).
  *
  *   cell-calibration [--dir DIR] [--factor F]
  *
@@ -25,17 +29,21 @@
 static void
 print_rows (const GArray *rows, gdouble factor, guint *failed)
 {
-  printf ("  %7s %10s %-9s %-6s %11s %11s %7s  %s\n", "P/E", "retention", "(hours)", "page",
-          "paper", "model", "ratio", "goal");
+  printf ("  %7s %10s %-9s %-6s %11s %11s %7s  %-4s  %11s %11s\n", "P/E", "retention", "(hours)",
+          "page", "paper", "model", "ratio", "goal", "paper@x", "model@x");
   for (guint i = 0; i < rows->len; i++)
     {
       const FmCalibRow *r = &g_array_index (rows, FmCalibRow, i);
       gdouble ratio = fm_calib_ratio (r->model, r->paper);
       gboolean ok = ratio <= factor;
 
-      printf ("  %7u %10s %-9.0f %-6s %10.3e%s %11.3e %7.3f  %s\n", r->pe_cycles,
+      printf ("  %7u %10s %-9.0f %-6s %10.3e%s %11.3e %7.3f  %-4s", r->pe_cycles,
               r->retention_label, r->retention_hours, fm_calib_page_name (r->page_bit), r->paper,
               r->derived ? "*" : " ", r->model, ratio, ok ? "PASS" : "FAIL");
+      if (r->derived)
+        printf ("  %11.3e %11.3e\n", r->paper_crossed, r->model_crossed);
+      else
+        printf ("  %11s %11s\n", "-", "-");
       *failed += !ok;
     }
 }

@@ -218,25 +218,6 @@ nelder_mead (const Problem *pb, gdouble *x0, const gdouble *step)
 #undef V
 }
 
-/* Where N(M1,S1) and N(M2,S2) have equal density, between M1 < M2. */
-static gdouble
-equal_density (gdouble m1, gdouble s1, gdouble m2, gdouble s2)
-{
-  gdouble lo = m1, hi = m2;
-
-  for (guint i = 0; i < 200; i++)
-    {
-      gdouble x = 0.5 * (lo + hi);
-      gdouble l1 = -0.5 * pow ((x - m1) / s1, 2) - log (s1);
-      gdouble l2 = -0.5 * pow ((x - m2) / s2, 2) - log (s2);
-      if (l1 > l2)
-        lo = x;
-      else
-        hi = x;
-    }
-  return 0.5 * (lo + hi);
-}
-
 /* The earliest published row's means and sigmas (mV). FALSE if none. */
 static gboolean
 earliest_row (const Problem *pb, gdouble *mean, gdouble *sigma, gdouble *hours)
@@ -328,7 +309,7 @@ main (int argc, char **argv)
   /* The references: the earliest row read at its best. The start: that
    * row as the fresh states, the family's retention law. */
   for (guint r = 0; r + 1 < pb.n; r++)
-    pb.base.ref_mv[r] = round (equal_density (mean[r], sigma[r], mean[r + 1], sigma[r + 1]));
+    pb.base.ref_mv[r] = round (fm_calib_crossing (mean[r], sigma[r], mean[r + 1], sigma[r + 1]));
   memcpy (pb.base.mean_mv, mean, sizeof mean);
   memcpy (pb.base.sigma_mv, sigma, sizeof sigma);
 

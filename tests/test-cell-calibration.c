@@ -246,6 +246,12 @@ test_compare_own_states (void)
       g_assert_cmpfloat (r->model, >, 1e-6);
       g_assert_cmpfloat_with_epsilon (r->paper / r->model, 1.0, 1e-9);
     }
+  for (guint b = 0; b < 3; b++)
+    {
+      const FmCalibRow *r = &g_array_index (rows, FmCalibRow, 1 + b);
+      g_assert_cmpfloat_with_epsilon (r->paper_crossed / r->model_crossed, 1.0, 1e-9);
+    }
+  g_assert_true (isnan (rber->paper_crossed) && isnan (rber->model_crossed));
   g_assert_cmpfloat_with_epsilon (fm_calib_worst_ratio (rows), fm_calib_ratio (rber->model, 1e-3),
                                   1e-9);
 
@@ -286,6 +292,21 @@ test_compare_refuses (void)
   g_assert_nonnull (strstr (error->message, "line 2"));
 }
 
+/* Two equally wide states cross half-way; a narrow state pulls the
+ * crossing toward itself. */
+static void
+test_crossing (void)
+{
+  g_assert_cmpfloat_with_epsilon (fm_calib_crossing (0, 100, 1000, 100), 500, 1e-6);
+  gdouble x = fm_calib_crossing (-1000, 400, 700, 100);
+  g_assert_cmpfloat (x, >, -150);
+  g_assert_cmpfloat (x, <, 700);
+  /* Equal densities there: the crossing is what it says. */
+  gdouble d1 = exp (-0.5 * pow ((x + 1000) / 400, 2)) / 400;
+  gdouble d2 = exp (-0.5 * pow ((x - 700) / 100, 2)) / 100;
+  g_assert_cmpfloat_with_epsilon (d1 / d2, 1.0, 1e-6);
+}
+
 /* The shipped bindings name families that exist, with the right bits. */
 static void
 test_bindings (void)
@@ -323,5 +344,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cell-calibration/compare-own-states", test_compare_own_states);
   g_test_add_func ("/cell-calibration/compare-refuses", test_compare_refuses);
   g_test_add_func ("/cell-calibration/bindings", test_bindings);
+  g_test_add_func ("/cell-calibration/crossing", test_crossing);
   return g_test_run ();
 }
