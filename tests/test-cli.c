@@ -274,6 +274,24 @@ test_info_block_protection (void)
   g_assert_null (strstr (other.out, "block protection"));
 }
 
+/* A part with a threshold-voltage cell model shows its family, states,
+ * references and fresh error rates; a part without one shows none. */
+static void
+test_info_cell_model (void)
+{
+  g_auto (RunResult) mlc = run_tool ("info", "--chip", "micron-mt29f32g", NULL);
+  g_auto (RunResult) slc = run_tool ("info", "--chip", "micron-mt29f4g", NULL);
+
+  g_assert_cmpint (mlc.status, ==, 0);
+  assert_match (mlc.out, "^  cell model +threshold voltage, family mlc-2ynm, 2 bits per cell$");
+  assert_match (mlc.out, "^  states \\(mean/sigma\\) +ER -?[0-9]+/[0-9]+, P1 [0-9]+/[0-9]+, "
+                "P2 [0-9]+/[0-9]+, P3 [0-9]+/[0-9]+ mV$");
+  assert_match (mlc.out, "^  read references +R1 [0-9]+, R2 [0-9]+, R3 [0-9]+ mV$");
+  assert_match (mlc.out, "^  raw bit error rate, fresh +lower page [0-9.]+e-[0-9]+, upper page [0-9.]+e-[0-9]+$");
+  g_assert_cmpint (slc.status, ==, 0);
+  g_assert_null (strstr (slc.out, "cell model"));
+}
+
 static void
 test_info (void)
 {
@@ -2005,6 +2023,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/descriptor/hostile-files", test_descriptor_hostile_files);
   g_test_add_func ("/cli/info/spi-nand", test_info_spi_nand);
   g_test_add_func ("/cli/info", test_info);
+  g_test_add_func ("/cli/info-cell-model", test_info_cell_model);
   g_test_add_func ("/cli/info/positional", test_info_positional);
   g_test_add_func ("/cli/info/nor", test_info_nor);
   g_test_add_func ("/cli/info/unknown-chip", test_info_unknown_chip);

@@ -14,7 +14,9 @@
 #define GROUP "cell-model"
 
 /* The scalar parameters a descriptor may override. Their bounds are
- * fm_vt_params_check()'s, applied to the result. */
+ * fm_vt_params_check()'s, applied to the result; the loader only keeps
+ * out what no parameter may be. */
+#define ANY_VALUE 1e9
 static const struct {
   const gchar *key;
   gsize offset;
@@ -69,16 +71,15 @@ fm_desc_load_cell_model (const FmDescLoader *ld, FmChipDesc *d, GError **error)
                          family, base->bits, fm_chip_desc_bits_per_cell (d));
   p = g_memdup2 (base, sizeof *base);
   states = fm_vt_states_count (p);
-  /* Any finite number here; fm_vt_params_check() bounds the result. */
-  if (!fm_desc_get_double_list (ld, GROUP, "mean-mv", FALSE, -G_MAXDOUBLE, G_MAXDOUBLE, states,
+  if (!fm_desc_get_double_list (ld, GROUP, "mean-mv", FALSE, -ANY_VALUE, ANY_VALUE, states,
                                 p->mean_mv, error) ||
-      !fm_desc_get_double_list (ld, GROUP, "sigma-mv", FALSE, -G_MAXDOUBLE, G_MAXDOUBLE, states,
+      !fm_desc_get_double_list (ld, GROUP, "sigma-mv", FALSE, -ANY_VALUE, ANY_VALUE, states,
                                 p->sigma_mv, error) ||
-      !fm_desc_get_double_list (ld, GROUP, "ref-mv", FALSE, -G_MAXDOUBLE, G_MAXDOUBLE, states - 1,
+      !fm_desc_get_double_list (ld, GROUP, "ref-mv", FALSE, -ANY_VALUE, ANY_VALUE, states - 1,
                                 p->ref_mv, error))
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (scalars); i++)
-    if (!fm_desc_get_double (ld, GROUP, scalars[i].key, FALSE, -G_MAXDOUBLE, G_MAXDOUBLE,
+    if (!fm_desc_get_double (ld, GROUP, scalars[i].key, FALSE, -ANY_VALUE, ANY_VALUE,
                              (gdouble *) ((guint8 *) p + scalars[i].offset), error))
       return FALSE;
   if (!fm_vt_params_check (p, &local))

@@ -224,6 +224,37 @@ print_spi_nand_info (const FmChipDesc *d)
   g_string_free (otp, TRUE);
 }
 
+/* [cell-model]: the family, its states and read references, and what a
+ * fresh block's pages read with. */
+static void
+print_cell_model (const FmVtParams *p)
+{
+  static const gchar *const page_names[FM_VT_MAX_BITS] = { "lower", "upper", "extra" };
+  const FmVtHistory fresh = { 0 };
+  g_autoptr (GString) states = g_string_new (NULL);
+  g_autoptr (GString) refs = g_string_new (NULL);
+  g_autoptr (GString) rber = g_string_new (NULL);
+
+  if (!p)
+    return;
+  for (guint k = 0; k < fm_vt_states_count (p); k++)
+    {
+      g_autofree gchar *name = k ? g_strdup_printf ("P%u", k) : g_strdup ("ER");
+
+      g_string_append_printf (states, "%s%s %.0f/%.0f", k ? ", " : "", name, p->mean_mv[k], p->sigma_mv[k]);
+    }
+  for (guint r = 0; r < fm_vt_refs_count (p); r++)
+    g_string_append_printf (refs, "%sR%u %.0f", r ? ", " : "", r + 1, p->ref_mv[r]);
+  for (guint b = 0; b < p->bits; b++)
+    g_string_append_printf (rber, "%s%s%s %.1e", b ? ", " : "", p->bits > 1 ? page_names[b] : "",
+                            p->bits > 1 ? " page" : "page", fm_vt_page_rber (p, &fresh, b, NULL));
+  g_print ("  %-26s threshold voltage, family %s, %u bit%s per cell\n", "cell model", p->family,
+           p->bits, p->bits > 1 ? "s" : "");
+  g_print ("  %-26s %s mV\n", "states (mean/sigma)", states->str);
+  g_print ("  %-26s %s mV\n", "read references", refs->str);
+  g_print ("  %-26s %s\n", "raw bit error rate, fresh", rber->str);
+}
+
 /* The NAND half of 'info'. */
 static void
 print_nand_info (const FmChipDesc *d)
@@ -307,6 +338,7 @@ print_nand_info (const FmChipDesc *d)
   if (d->mxic_block_protection)
     g_print ("  %-26s %s\n", "block protection",
              "Macronix: feature A0h, every block locked at power-on with the PT pin high");
+  print_cell_model (d->cell_model);
 }
 
 
