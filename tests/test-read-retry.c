@@ -152,6 +152,23 @@ test_micron_levels (void)
   check_feature_levels (MICRON);
 }
 
+/* Power-on (a new bus over the chip) returns to the default references. */
+static void
+test_power_on (void)
+{
+  Fixture f;
+
+  fixture_init (&f, MICRON);
+  set_features (f.bus, FEATURE_READ_RETRY, 3);
+  assert_offsets_of_level (f.nand, f.desc, 3);
+  fm_nand_bus_free (f.bus);
+  f.bus = fm_nand_bus_new (f.nand);
+  fm_nand_bus_set_ce (f.bus, TRUE);
+  assert_offsets_of_level (f.nand, f.desc, 0);
+  g_assert_cmpuint (get_features (f.bus, FEATURE_READ_RETRY), ==, 0);
+  fm_test_bus_clear (&f);
+}
+
 static void
 test_macronix (void)
 {
@@ -576,6 +593,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/read-retry/micron/param-page", test_micron_param_page);
   g_test_add_func ("/read-retry/micron/levels", test_micron_levels);
+  g_test_add_func ("/read-retry/micron/power-on", test_power_on);
   g_test_add_func ("/read-retry/macronix", test_macronix);
   g_test_add_func ("/read-retry/no-retry-part", test_no_retry_part);
   g_test_add_func ("/read-retry/stats", test_stats);

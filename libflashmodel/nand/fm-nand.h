@@ -118,8 +118,9 @@ const gint16 *fm_nand_read_offsets     (const FmNand *nand);
 /* The read retry level a host selected through the bus (0: the default
  * references; -1: shifts that are no level of the part's table), for the
  * statistics: reads at a level above 0 count as read retry reads, and a
- * return to 0 from level K ends a retry sequence at K. The shifts
- * themselves are set with fm_nand_set_read_offsets(). */
+ * return to 0 from level K (the host's, or power-on: a new bus) ends a retry
+ * sequence at K. The shifts themselves are set with
+ * fm_nand_set_read_offsets(). */
 #define FM_NAND_MAX_RETRY_LEVELS 16
 void     fm_nand_set_read_retry_level (FmNand *nand, gint level);
 gint     fm_nand_read_retry_level     (const FmNand *nand);

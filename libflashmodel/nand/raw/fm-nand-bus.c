@@ -412,6 +412,10 @@ fm_nand_bus_new_target (FmNand *nand, guint target)
     }
   fm_mxic_protection_power_on (&bus->mxic, d, fm_nand_pt_pin (nand));
   fm_hynix_rr_reset (&bus->hynix);
+  /* Power-on: the default read references. A retry level is volatile
+   * (NOT SOURCED for Hynix's registers: as ONFI features are). */
+  if (d->read_retry.mechanism != FM_READ_RETRY_NONE)
+    select_retry_level (bus, 0);
   reset_state (bus);
   return bus;
 }
