@@ -304,10 +304,10 @@ test_info_read_retry (void)
   assert_match (micron.out, "^  mechanism +onfi-feature: SET/GET FEATURES 89h, parameter page byte 180 "
                 "\\(nand_micron.c\\)$");
   assert_match (micron.out, "^  levels +8 \\(level 0: the default references\\)$");
-  assert_match (micron.out, "^  level 7 +-20, -105, -140 mV$");
+  assert_match (micron.out, "^  level 7 +-40, -210, -280 mV$");
   g_assert_cmpint (hynix.status, ==, 0);
   assert_match (hynix.out, "^  mechanism +hynix-otp: ");
-  assert_match (hynix.out, "^  level 1 +\\+0, -20, -25 mV$");
+  assert_match (hynix.out, "^  level 1 +\\+0, -40, -50 mV$");
   g_assert_cmpint (other.status, ==, 0);
   g_assert_null (strstr (other.out, "Read retry"));
 }
