@@ -540,6 +540,24 @@ test_nand_mlc_aged_block (void)
     g_assert_true (fm_nand_program_page (nand, 0, p, data, NULL));
   count_flips (nand, d, data, defaults, 10, fresh);
   fm_nand_advance_age (nand, 1000 * 3600 * G_GUINT64_CONSTANT (1000000000));
+  {
+    FmVtHistory h;
+    guint bit;
+
+    fm_nand_cell_history (nand, 2, &h, &bit);
+    g_assert_cmpuint (h.pe_cycles, ==, 3000);
+    g_assert_cmpfloat (h.retention_hours, >=, 1000);
+    g_assert_cmpfloat (h.retention_hours, <, 1000.01);
+    g_assert_cmpuint (h.reads_since_erase, ==, 10 * d->pages_per_block);
+    g_assert_cmpuint (h.neighbours_programmed, ==, 1); /* word line 0: one neighbour */
+    g_assert_cmpuint (bit, ==, 1);          /* page 2: the upper page of pair 0 */
+    fm_nand_cell_history (nand, 1, &h, &bit);
+    g_assert_cmpuint (bit, ==, 0);          /* page 1: the lower page of pair 1 */
+    g_assert_cmpuint (h.neighbours_programmed, ==, 2);
+    fm_nand_cell_history (nand, 0, &h, &bit);
+    g_assert_cmpuint (bit, ==, 0);
+    g_assert_cmpuint (h.neighbours_programmed, ==, 1);
+  }
   count_flips (nand, d, data, defaults, 10, aged);
   count_flips (nand, d, data, down, 10, shifted);
   g_test_message ("flips lower/upper: fresh %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT

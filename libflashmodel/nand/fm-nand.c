@@ -669,25 +669,45 @@ neighbours_programmed (FmNand *nand, guint64 page_index)
   return below + above;
 }
 
-/* The threshold-voltage model's raw bit error rate of a read of PAGE_INDEX
- * at the references read retry set: from the block's history, for random
- * data, or for erased cells only when the page was never programmed. */
+/* Read retry sets one offset per reference the cell model reads with. */
+G_STATIC_ASSERT (FM_NAND_MAX_READ_REFS == FM_VT_MAX_REFS);
+
+/* Hours of chip time since block M's last program (0: never programmed). */
 static gdouble
-cell_model_rber (FmNand *nand, guint64 page_index, const FmBlockMeta *m, gdouble hours,
-                 gboolean erased)
+hours_since_program (const FmNand *nand, const FmBlockMeta *m)
+{
+  return m->program_time_ns && fm_nand_age_ns (nand) > m->program_time_ns
+    ? (fm_nand_age_ns (nand) - m->program_time_ns) / 3.6e12 : 0.0;
+}
+
+void
+fm_nand_cell_history (FmNand *nand, guint64 page_index, FmVtHistory *history, guint *page_bit)
 {
   const FmChipDesc *d = nand->desc;
-  FmVtHistory history = {
-    .pe_cycles = m->erase_count,
-    .retention_hours = hours,
-    .reads_since_erase = m->reads_since_erase,
-    .neighbours_programmed = neighbours_programmed (nand, page_index),
-  };
-  guint page_bit = d->cell_model->bits > 1 ? fm_nand_page_pairing (d, page_index % d->pages_per_block).group : 0;
+  const FmBlockMeta *m = fm_image_block (nand->image, page_index / d->pages_per_block);
 
+  history->pe_cycles = m->erase_count;
+  history->retention_hours = hours_since_program (nand, m);
+  history->reads_since_erase = m->reads_since_erase;
+  history->neighbours_programmed = neighbours_programmed (nand, page_index);
+  *page_bit = fm_chip_desc_bits_per_cell (d) > 1
+    ? fm_nand_page_pairing (d, page_index % d->pages_per_block).group : 0;
+}
+
+/* The threshold-voltage model's raw bit error rate of a read of PAGE_INDEX
+ * at the references read retry set: for random data, or for erased cells
+ * only when the page was never programmed. */
+static gdouble
+cell_model_rber (FmNand *nand, guint64 page_index, gboolean erased)
+{
+  const FmVtParams *p = nand->desc->cell_model;
+  FmVtHistory history;
+  guint page_bit;
+
+  fm_nand_cell_history (nand, page_index, &history, &page_bit);
   if (erased)
-    return fm_vt_state_rber (d->cell_model, &history, 0, page_bit, nand->read_offset_mv);
-  return fm_vt_page_rber (d->cell_model, &history, page_bit, nand->read_offset_mv);
+    return fm_vt_state_rber (p, &history, 0, page_bit, nand->read_offset_mv);
+  return fm_vt_page_rber (p, &history, page_bit, nand->read_offset_mv);
 }
 
 gboolean
@@ -715,12 +735,10 @@ fm_nand_array_read (FmNand *nand, guint64 page_index, guint8 *buf)
                                                      page_index), m->read_count, 0));
   if (d->cell_model || !fm_bit_error_model_is_none (&d->bit_errors))
     {
-      gdouble hours = m->program_time_ns && fm_nand_age_ns (nand) > m->program_time_ns
-        ? (fm_nand_age_ns (nand) - m->program_time_ns) / 3.6e12 : 0.0;
       gdouble rber = d->cell_model
-        ? cell_model_rber (nand, page_index, m, hours, stored == NULL)
+        ? cell_model_rber (nand, page_index, stored == NULL)
         : fm_bit_error_rate (&d->bit_errors, d->pe_cycles, m->erase_count,
-                             m->reads_since_erase, hours);
+                             m->reads_since_erase, hours_since_program (nand, m));
       /* The block's read count makes every read of the page a new draw,
        * the same one for the same history. */
       guint64 seed = fm_hash64 (fm_hash64 (fm_image_seed (nand->image), STREAM_BIT_ERRORS, page_index),

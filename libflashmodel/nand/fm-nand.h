@@ -114,6 +114,15 @@ void     fm_nand_set_nop_limit (FmNand *nand, guint limit);
 void          fm_nand_set_read_offsets (FmNand *nand, const gint16 *offsets_mv, guint n);
 const gint16 *fm_nand_read_offsets     (const FmNand *nand);
 
+/* What the threshold-voltage cell model ([cell-model]) reads PAGE_INDEX
+ * (block * pages per block + page) with now: its block's erase count,
+ * hours of chip time since the block's last program, reads since its
+ * erase and programmed neighbouring word lines, and the bit of the cells
+ * the page holds (PAGE_BIT: 0 lower or SLC, 1 upper). For tools that show
+ * the distributions a read sees (fm_vt_density()). */
+void          fm_nand_cell_history     (FmNand *nand, guint64 page_index, FmVtHistory *history,
+                                        guint *page_bit);
+
 /* Fault injection: takes ownership of FAULTS (NULL: none). */
 void        fm_nand_set_faults (FmNand *nand, FmFaultSet *faults);
 FmFaultSet *fm_nand_faults     (FmNand *nand);

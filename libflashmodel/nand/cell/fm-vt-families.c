@@ -5,9 +5,11 @@
  * datasheet facts: vendors publish no Vt distributions. The shapes follow
  * the characterization literature (Cai et al., DATE 2012, MLC error
  * patterns; Cai et al., HPCA 2015, retention; Luo et al., JSAC 2016, the
- * online Vt channel model; Mielke et al., IRPS 2008); the values are
- * fitted by bench/cell-calibration against the digitised measurements in
- * bench/calibration/ where those exist, and are first estimates where not.
+ * online Vt channel model; Mielke et al., IRPS 2008). The values here are
+ * first estimates chosen to give those shapes and plausible magnitudes
+ * (fresh MLC ~1e-9, 3k-cycle MLC ~1e-4, rising by decades with retention);
+ * bench/cell-calibration fits them against the digitised measurements in
+ * bench/calibration/, and a fitted value says so in its comment.
  */
 #include "fm-vt-model.h"
 

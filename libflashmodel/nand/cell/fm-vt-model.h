@@ -105,7 +105,9 @@ gdouble fm_vt_state_rber (const FmVtParams *p, const FmVtHistory *h, guint state
 gdouble fm_vt_density  (const FmVtParams *p, const FmVtHistory *h, gdouble v_mv);
 
 /* Retention hours at REFERENCE temperature equivalent to HOURS at CELSIUS (Arrhenius with the
- * family's activation energy; HOURS unchanged if the family gives none). */
+ * family's activation energy; HOURS unchanged if the family gives none, or
+ * CELSIUS is not above absolute zero). The factor is finite for any
+ * temperature (at most e^267 with fm_vt_params_check()'s bounds). */
 gdouble fm_vt_arrhenius_hours (const FmVtParams *p, gdouble hours, gdouble celsius);
 
 /* A family's built-in parameters (fm-vt-families.c); NULL: unknown. */
