@@ -8,8 +8,9 @@
  * online Vt channel model; Mielke et al., IRPS 2008). The values here are
  * first estimates chosen to give those shapes and plausible magnitudes
  * (fresh MLC ~1e-9, 3k-cycle MLC ~1e-4, rising by decades with retention);
- * bench/cell-calibration fits them against the digitised measurements in
- * bench/calibration/, and a fitted value says so in its comment.
+ * bench/cell-fit fits them against the digitised measurements in
+ * bench/calibration/, bench/cell-calibration compares them with those
+ * measurements, and a fitted value says so in its comment (tlc).
  */
 #include "fm-vt-model.h"
 
