@@ -652,11 +652,26 @@ static guint
 neighbours_programmed (FmNand *nand, guint64 page_index)
 {
   const FmChipDesc *d = nand->desc;
-  guint64 first = page_index - page_index % d->pages_per_block;
-  guint wordline = fm_nand_page_pairing (d, page_index % d->pages_per_block).pair;
+  guint page = page_index % d->pages_per_block;
+  guint64 first = page_index - page;
+  guint wordline = fm_nand_page_pairing (d, page).pair;
   gboolean below = FALSE, above = FALSE;
+  guint lo, hi;
 
-  for (guint p = 0; p < d->pages_per_block; p++)
+  /* Only where a neighbour's pages can be, not the whole block on every
+   * read: dist3 puts word line w's pages at 2w - 1 (0) and 2w + 2 (2w + 1
+   * for the last page), without pairing a page is its word line. */
+  if (d->pairing == FM_PAIRING_DIST3)
+    {
+      lo = wordline > 3 ? 2 * wordline - 6 : 0;
+      hi = 2 * wordline + 6;
+    }
+  else
+    {
+      lo = page ? page - 1 : 0;
+      hi = page + 1;
+    }
+  for (guint p = lo; p <= MIN (hi, d->pages_per_block - 1); p++)
     {
       guint wl = fm_nand_page_pairing (d, p).pair;
 
