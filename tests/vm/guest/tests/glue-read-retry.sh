@@ -1,0 +1,124 @@
+# Read retry on QEMU's flashmodel-pci device, as Linux 6.1's vendor files
+# drive it: nand_micron.c (SET FEATURES 89h, the mode count from the ONFI
+# parameter page's Micron block), nand_hynix.c (the 1x nm MLC's retry
+# table read from OTP, then its registers written through 36h/16h) and
+# nand_macronix.c (the ONFI "reliability function" bit, SET FEATURES 89h).
+#
+# The chips read through flashmodel's threshold-voltage cell model. Every
+# block has lived thousands of P/E cycles ('wear'), and erasing a chip's last
+# block bakes it ('age': retention, which moves the programmed states'
+# threshold voltages down). A block written before the bake reads clean;
+# after it, its pages are beyond the ECC at the default read references
+# and nand_do_read_ops() retries with the vendor's levels: the data come
+# back intact, the MTD's corrected-bit count grows, no read fails, and the
+# chip's statistics (flashmodel-pci.ko's debugfs window) count the reads
+# at a shifted level and the level each retry sequence ended at. A UBI
+# volume written before the bake attaches and reads back after it: no
+# -EBADMSG reaches UBI.
+#
+# The control is the Micron part again with read-retry=off on the device:
+# the same part as a descriptor without [read-retry] (no retry modes in
+# the parameter page), the same wear and bake: the same pages are then
+# uncorrectable.
+#glue-file: faults-micron wear block=any cycles=2000; age hours=7 celsius=85 on-erase=1023
+#glue-file: faults-hynix wear block=any cycles=1000; age hours=43800 on-erase=2047
+#glue-file: faults-mx wear block=any cycles=90000; age hours=43800 on-erase=2047
+#glue-qemu: -device flashmodel-pci,chip=micron-mt29f32g08cbada,faults=@@WORK@/faults-micron
+#glue-qemu: -device flashmodel-pci,chip=hynix-h27ucg8t2etr,faults=@@WORK@/faults-hynix
+#glue-qemu: -device flashmodel-pci,chip=macronix-mx30lf2g28ad,faults=@@WORK@/faults-mx
+#glue-qemu: -device flashmodel-pci,chip=micron-mt29f32g08cbada,faults=@@WORK@/faults-micron,read-retry=off
+. /fm/lib.sh
+
+mount | grep -q ' /sys/kernel/debug ' || mount -t debugfs none /sys/kernel/debug
+dbg=/sys/kernel/debug/flashmodel-pci
+
+# stat FILE NAME: a counter of the chip's statistics window.
+stat() { sed -n "s/^$2 //p" "$1"; }
+# retry_ended FILE: how many retry sequences ended at a level above 0.
+retry_ended() { sed -n 's/^read_retry_ended_at_\([0-9]*\) \([0-9]*\)$/\1 \2/p' "$1" | awk '$1 > 0 { n += $2 } END { print n + 0 }'; }
+
+# The MTDs: the two Micron devices have the same name; Linux finds them in
+# the order of the command line.
+micron=$(mtd_number micron-mt29f32g08cbada)
+control=$(sed -n 's/^mtd\([0-9]*\): [0-9a-f]* [0-9a-f]* "micron-mt29f32g08cbada"$/\1/p' /proc/mtd | sed -n 2p)
+hynix=$(wait_mtd hynix-h27ucg8t2etr)
+mx=$(wait_mtd macronix-mx30lf2g28ad)
+[ -n "$micron" ] && [ -n "$control" ] && [ -n "$hynix" ] && [ -n "$mx" ] ||
+  bail "not every chip has its MTD ($(cat /proc/mtd))"
+
+# What Linux's vendor code found.
+check "nand_hynix.c read the retry table from OTP (no 'failed to initialize read-retry')" \
+  sh -c "! dmesg | grep -q 'failed to initialize read-retry'"
+
+# fill MTD BLOCK FILE: erases BLOCK and writes FILE (one block of random
+# data) to it, then checks it reads back.
+fill() {
+  local dev=/dev/mtd$1 bs
+  bs=$(mtd_attr "$1" erasesize)
+  head -c "$bs" /dev/urandom > "$3"
+  flash_erase -q "$dev" $(($2 * bs)) 1 && nandwrite -q -s $(($2 * bs)) "$dev" "$3" &&
+    dd if="$dev" bs="$bs" skip="$2" count=1 2>/dev/null | cmp -s - "$3"
+}
+# readback MTD BLOCK FILE: reads BLOCK through nand_do_read_ops() and
+# compares it with FILE.
+readback() {
+  local bs
+  bs=$(mtd_attr "$1" erasesize)
+  dd if="/dev/mtd$1" bs="$bs" skip="$2" count=1 2>/dev/null | cmp -s - "$3"
+}
+readback_fails() { ! readback "$@"; }
+# bake MTD: erases the chip's last block, the 'age' trigger.
+bake() {
+  local bs size
+  bs=$(mtd_attr "$1" erasesize) size=$(mtd_attr "$1" size)
+  flash_erase -q "/dev/mtd$1" $((size - bs)) 1
+}
+
+# case LABEL MTD STATS BLOCK: a block written before the bake reads back
+# intact after it, through Linux's retry loop.
+retry_case() {
+  local label=$1 mtd=$2 stats=$3 block=$4 c0 f0 r0 e0
+  check "$label: block $block written, reads back before the bake" fill "$mtd" "$block" "/tmp/$label.data"
+  c0=$(mtd_attr "$mtd" corrected_bits) f0=$(mtd_attr "$mtd" ecc_failures)
+  r0=$(stat "$stats" read_retry_reads) e0=$(retry_ended "$stats")
+  check_eq "$label: no read needed a retry before the bake" 0 "$r0"
+  check "$label: bake (erase the trigger block)" bake "$mtd"
+  check "$label: block $block reads back intact after the bake" readback "$mtd" "$block" "/tmp/$label.data"
+  check_eq "$label: no uncorrectable read (ecc_failures)" "$f0" "$(mtd_attr "$mtd" ecc_failures)"
+  check_ge "$label: the ECC corrected more bits" "$(mtd_attr "$mtd" corrected_bits)" $((c0 + 1))
+  check_ge "$label: the chip served reads at a shifted level" "$(stat "$stats" read_retry_reads)" 1
+  check_ge "$label: retry sequences ended at a level above 0" "$(retry_ended "$stats")" $((e0 + 1))
+  diag "$label: corrected bits $c0 -> $(mtd_attr "$mtd" corrected_bits)," \
+    "reads at a shifted level $(stat "$stats" read_retry_reads), sequences ended at:" \
+    "$(sed -n 's/^read_retry_ended_at_\([0-9]*\) \([1-9][0-9]*\)$/level \1: \2/p' "$stats" | tr '\n' ' ')"
+}
+
+# The Micron part: a UBI volume on its first 16 blocks, written before the
+# bake, is read after it through UBI too.
+check "a 64 MiB partition for UBI on the Micron part" partition_mtd micron-mt29f32g08cbada ubi:64
+ubi=$(wait_mtd ubi) || bail "no UBI partition ($(cat /proc/mtd))"
+check "ubiformat" ubiformat -q -y "/dev/mtd$ubi"
+check "ubiattach" ubiattach -m "$ubi" -d 0
+check "ubimkvol" ubimkvol /dev/ubi0 -N data -s 8MiB
+head -c 2097152 /dev/urandom > /tmp/ubi.data
+check "write 2 MiB to the volume" sh -c "dd if=/tmp/ubi.data of=/dev/ubi0_0 bs=65536 2>/dev/null"
+check "ubidetach" ubidetach -d 0
+
+retry_case micron "$micron" "$dbg/micron-mt29f32g08cbada/stats" 40
+check "UBI attaches after the bake" ubiattach -m "$ubi" -d 0
+check "the volume reads back intact" sh -c "head -c 2097152 /dev/ubi0_0 | cmp -s - /tmp/ubi.data"
+check "no -EBADMSG reached UBI" sh -c "! dmesg | grep -E 'UBI error|error -74'"
+check "ubidetach" ubidetach -d 0
+
+retry_case hynix "$hynix" "$dbg/hynix-h27ucg8t2etr/stats" 40
+retry_case macronix "$mx" "$dbg/macronix-mx30lf2g28ad/stats" 40
+
+# The control: the same Micron part without read retry.
+cstats=$(ls -d "$dbg"/micron-mt29f32g08cbada@* | head -n 1)/stats
+check "control: block 40 written, reads back before the bake" fill "$control" 40 /tmp/control.data
+f0=$(mtd_attr "$control" ecc_failures)
+check "control: bake" bake "$control"
+check "control: without read retry block 40 does not read back" readback_fails "$control" 40 /tmp/control.data
+check_ge "control: uncorrectable reads (ecc_failures)" "$(mtd_attr "$control" ecc_failures)" $((f0 + 1))
+check_eq "control: the chip served no read at a shifted level" 0 "$(stat "$cstats" read_retry_reads)"
+finish
