@@ -520,6 +520,10 @@ static void fmpci_nand_report(struct fmpci *fm)
 	dev_info(fmpci_dev(fm), "%s: %u target(s) of %u LUN(s), %u plane(s) per LUN\n",
 		 fm->name, nanddev_ntargets(&chip->base), memorg->luns_per_target,
 		 memorg->planes_per_lun);
+	/* what the vendor code set up: the guest tests of read retry check it */
+	if (chip->read_retries)
+		dev_info(fmpci_dev(fm), "%s: read retry, %d modes\n", fm->name,
+			 chip->read_retries);
 }
 
 static int fmpci_nand_probe(struct fmpci *fm)
