@@ -23,14 +23,17 @@ muse_stats_controls (const MuseStatsSource *src)
 /* The "live" member of summary.json: what 'flashmodel stat --live' shows
  * beyond the image's own summary. */
 static gchar *
-live_member (const MuseServerCounts *c, gint64 started)
+live_member (const MuseServerCounts *c, const FmNandStats *chip, gint64 started)
 {
   gchar uptime[G_ASCII_DTOSTR_BUF_SIZE], busy[G_ASCII_DTOSTR_BUF_SIZE];
   gchar model[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autoptr (GString) ended_at = g_string_new (NULL);
 
   g_ascii_formatd (uptime, sizeof uptime, "%.3f", (g_get_monotonic_time () - started) / 1e6);
   g_ascii_formatd (busy, sizeof busy, "%.6f", c->busy_ns / 1e9);
   g_ascii_formatd (model, sizeof model, "%.6f", c->backend_ns / 1e9);
+  for (guint k = 0; k < FM_NAND_MAX_RETRY_LEVELS; k++)
+    g_string_append_printf (ended_at, "%s%" G_GUINT64_FORMAT, k ? ", " : "", chip->read_retry_ended_at[k]);
   return g_strdup_printf ("  \"live\": {\n"
                           "    \"server\": \"muse-chip\",\n"
                           "    \"pid\": %d,\n"
@@ -45,9 +48,14 @@ live_member (const MuseServerCounts *c, gint64 started)
                           "      \"isbad\": %" G_GUINT64_FORMAT ",\n"
                           "      \"markbad\": %" G_GUINT64_FORMAT ",\n"
                           "      \"syncs\": %" G_GUINT64_FORMAT "\n"
+                          "    },\n"
+                          "    \"read_retry\": {\n"
+                          "      \"reads\": %" G_GUINT64_FORMAT ",\n"
+                          "      \"ended_at\": [%s]\n"
                           "    }\n  },\n",
                           (int) getpid (), c->inits ? "serving" : "waiting for the kernel", uptime, busy, model,
-                          c->reads, c->writes, c->erases, c->isbad, c->markbad, c->syncs);
+                          c->reads, c->writes, c->erases, c->isbad, c->markbad, c->syncs,
+                          chip->read_retry_reads, ended_at->str);
 }
 
 GBytes *
@@ -56,6 +64,7 @@ muse_stats_render (const gchar *file, gpointer data)
   const MuseStatsSource *src = data;
   g_autoptr (FmWearTable) table = NULL;
   MuseServerCounts counts;
+  FmNandStats chip;
   gchar *text;
 
   /* Copy under the lock, format outside it: the server waits only for
@@ -63,11 +72,12 @@ muse_stats_render (const gchar *file, gpointer data)
   g_mutex_lock (src->lock);
   table = fm_wear_table_new_from_nand (src->desc, src->cells, src->image);
   counts = *muse_server_counts (src->server);
+  chip = *fm_nand_stats (src->cells);
   g_mutex_unlock (src->lock);
 
   if (strcmp (file, "summary.json") == 0)
     {
-      g_autofree gchar *live = live_member (&counts, src->started);
+      g_autofree gchar *live = live_member (&counts, &chip, src->started);
       FmWearStats stats;
 
       fm_wear_stats (table, &stats);

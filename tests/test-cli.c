@@ -292,6 +292,26 @@ test_info_cell_model (void)
   g_assert_null (strstr (slc.out, "cell model"));
 }
 
+/* A part with read retry lists its mechanism and levels; others do not. */
+static void
+test_info_read_retry (void)
+{
+  g_auto (RunResult) micron = run_tool ("info", "micron-mt29f32g08cbada", NULL);
+  g_auto (RunResult) hynix = run_tool ("info", "hynix-h27ucg8t2etr", NULL);
+  g_auto (RunResult) other = run_tool ("info", "micron-mt29f32g", NULL);
+
+  g_assert_cmpint (micron.status, ==, 0);
+  assert_match (micron.out, "^  mechanism +onfi-feature: SET/GET FEATURES 89h, parameter page byte 180 "
+                "\\(nand_micron.c\\)$");
+  assert_match (micron.out, "^  levels +8 \\(level 0: the default references\\)$");
+  assert_match (micron.out, "^  level 7 +-20, -105, -140 mV$");
+  g_assert_cmpint (hynix.status, ==, 0);
+  assert_match (hynix.out, "^  mechanism +hynix-otp: ");
+  assert_match (hynix.out, "^  level 1 +\\+0, -20, -25 mV$");
+  g_assert_cmpint (other.status, ==, 0);
+  g_assert_null (strstr (other.out, "Read retry"));
+}
+
 static void
 test_info (void)
 {
@@ -1509,6 +1529,44 @@ test_wear_stats_dir (void)
     assert_match (t.out, "^server: +muse-chip, pid 42, serving, up 1.5 s$");
     assert_match (t.out, "^server busy: +0.250 s serving requests \\(16.7% of its uptime\\), 0.125 s of it in the chip model$");
     assert_match (t.out, "^requests served: +1 reads, 2 writes, 3 erases, 4 bad block queries, 5 marks, 6 syncs$");
+    /* A muse-chip from before read retry: no read retry line. */
+    g_assert_null (strstr (t.out, "read retry:"));
+  }
+  /* The chip's read retry counters (FmNandStats), when the server gives them. */
+  {
+    static const gchar *const members[] = {
+      "\"read_retry\": {\"reads\": 7, \"ended_at\": [0, 0, 3, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]}",
+      "\"read_retry\": {\"reads\": 7, \"ended_at\": [0, 0, 3]}",
+      "\"read_retry\": {\"reads\": 7, \"ended_at\": [0, 0, -3, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]}",
+      "\"read_retry\": 7",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+      {
+        g_autoptr (GString) live = g_string_new (json.out);
+        g_autofree gchar *member = g_strdup_printf ("  \"live\": {\"server\": \"muse-chip\", \"pid\": 42, "
+                                                    "\"state\": \"serving\", \"uptime_s\": 1.5, \"busy_s\": 0.25, "
+                                                    "\"model_s\": 0.125, \"requests\": {\"reads\": 1, \"writes\": 2, "
+                                                    "\"erases\": 3, \"isbad\": 4, \"markbad\": 5, \"syncs\": 6}, %s},\n"
+                                                    "  \"totals\"", members[i]);
+        g_auto (RunResult) t = { -1, NULL, NULL };
+
+        g_string_replace (live, "  \"totals\"", member, 1);
+        write_file (summary, live->str, live->len);
+        t = run_tool ("stat", "--live", stats, NULL);
+        if (i == 0)
+          {
+            g_assert_cmpint (t.status, ==, 0);
+            assert_match (t.out, "^read retry: +7 reads at a level above 0; sequences ended at level 2: 3, 7: 1$");
+          }
+        else
+          {
+            g_assert_cmpint (t.status, ==, 1);
+            assert_match (t.err, i == 3 ? "live.read_retry is not an object$"
+                                        : "live.read_retry.ended_at is not an array of 16 counts$");
+          }
+      }
+    write_file (summary, json.out, strlen (json.out));
   }
   /* Broken directories are named as such. */
   {
@@ -2016,6 +2074,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/list-chips/bad-filters", test_list_chips_bad_filters);
   g_test_add_func ("/cli/info/by-id", test_info_by_id);
   g_test_add_func ("/cli/info/block-protection", test_info_block_protection);
+  g_test_add_func ("/cli/info/read-retry", test_info_read_retry);
   g_test_add_func ("/cli/descriptor/from-onfi", test_descriptor_from_onfi);
   g_test_add_func ("/cli/descriptor/from-sfdp", test_descriptor_from_sfdp);
   g_test_add_func ("/cli/descriptor/from-jedec", test_descriptor_from_jedec);

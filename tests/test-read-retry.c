@@ -542,6 +542,12 @@ test_desc_bad (void)
   assert_refused (hynix, rr, "level-2", "level-2=-5;-640;-50", "level-2", "multiple of 5 mV");
   assert_refused (hynix, rr, "levels", "levels=7", "levels", "do not fit");
   assert_refused (hynix, rr, "mechanism", "mechanism=onfi-feature", "mechanism", "[onfi]");
+  {
+    g_autofree gchar *small = fm_test_text_with (hynix, "geometry", "page-size", "page-size=512");
+    g_autofree gchar *tiny = fm_test_text_with (small, "geometry", "oob-size", "oob-size=16");
+
+    assert_refused (tiny, rr, "mechanism", "mechanism=hynix-otp", "mechanism", "cannot hold the 784-byte OTP table");
+  }
 }
 
 /* No [read-retry]: the part has none, and none of the keys may appear in

@@ -110,6 +110,9 @@ check_mechanism (const Loader *ld, const FmChipDesc *d, const FmReadRetryDesc *r
                              "type nand-mlc, ID ADh with byte 5 bits 7:4 = 4");
       if (d->onfi_version)
         return fm_desc_fail (ld, error, G, "mechanism", "a Hynix 1x nm part answers JEDEC, not ONFI");
+      if ((guint64) d->page_size + d->oob_size < FM_HYNIX_OTP_SIZE)
+        return fm_desc_fail (ld, error, G, "mechanism", "a page of %u bytes cannot hold the %d-byte OTP table",
+                             d->page_size + d->oob_size, FM_HYNIX_OTP_SIZE);
       if (rr->levels > FM_HYNIX_RR_MAX_LEVELS)
         return fm_desc_fail (ld, error, G, "levels", "%u levels of %d registers do not fit the %d OTP bytes Linux "
                              "reads (at most %d)", rr->levels, FM_HYNIX_RR_REGS, FM_HYNIX_OTP_SIZE,

@@ -108,6 +108,17 @@ stat_live_once (const gchar *dir, GError **error)
                G_GUINT64_FORMAT " erases, %" G_GUINT64_FORMAT " bad block queries, %"
                G_GUINT64_FORMAT " marks, %" G_GUINT64_FORMAT " syncs\n",
                live.reads, live.writes, live.erases, live.isbad, live.markbad, live.syncs);
+      if (live.has_read_retry)
+        {
+          g_autoptr (GString) ended = g_string_new (NULL);
+
+          for (guint k = 1; k < FM_NAND_MAX_RETRY_LEVELS; k++)
+            if (live.read_retry_ended_at[k])
+              g_string_append_printf (ended, "%s%u: %" G_GUINT64_FORMAT, ended->len ? ", " : "", k,
+                                      live.read_retry_ended_at[k]);
+          g_print ("read retry:       %" G_GUINT64_FORMAT " reads at a level above 0; sequences ended at "
+                   "level %s\n", live.read_retry_reads, ended->len ? ended->str : "(none)");
+        }
     }
   print_block_summary (table);
   return TRUE;

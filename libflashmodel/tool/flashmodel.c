@@ -425,6 +425,34 @@ print_nor_info (const FmChipDesc *d)
            d->wearout_shape, d->wearout_scale);
 }
 
+/* [read-retry]: how a host shifts the read references, and each level. */
+static void
+print_read_retry_info (const FmChipDesc *d)
+{
+  static const gchar *const how[] = {
+    [FM_READ_RETRY_ONFI_FEATURE] = "SET/GET FEATURES 89h, parameter page byte 180 (nand_micron.c)",
+    [FM_READ_RETRY_MACRONIX_FEATURE] = "SET/GET FEATURES 89h, parameter page byte 167 bit 0 (nand_macronix.c)",
+    [FM_READ_RETRY_HYNIX_OTP] = "OTP table, registers set with 36h/16h (nand_hynix.c)",
+  };
+  const FmReadRetryDesc *rr = &d->read_retry;
+
+  if (rr->mechanism == FM_READ_RETRY_NONE)
+    return;
+  g_print ("Read retry\n");
+  g_print ("  %-26s %s: %s\n", "mechanism", fm_read_retry_mechanism_to_string (rr->mechanism),
+           how[rr->mechanism]);
+  g_print ("  %-26s %u (level 0: the default references)\n", "levels", rr->levels);
+  for (guint k = 1; k < rr->levels; k++)
+    {
+      g_autofree gchar *label = g_strdup_printf ("level %u", k);
+      g_autoptr (GString) shifts = g_string_new (NULL);
+
+      for (guint r = 0; r < rr->refs; r++)
+        g_string_append_printf (shifts, "%s%+d", r ? ", " : "", rr->offset_mv[k][r]);
+      g_print ("  %-26s %s mV\n", label, shifts->str);
+    }
+}
+
 /* Everything info shows about one part. */
 static void
 print_chip_info (const FmChipDesc *d)
@@ -444,7 +472,10 @@ print_chip_info (const FmChipDesc *d)
   if (fm_chip_desc_is_nor (d))
     print_nor_info (d);
   else
-    print_nand_info (d);
+    {
+      print_nand_info (d);
+      print_read_retry_info (d);
+    }
 }
 
 /* info --id: every catalog part whose READ ID agrees with BYTES. */

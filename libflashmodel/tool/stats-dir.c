@@ -158,6 +158,50 @@ read_whole (const gchar *path, gchar **text, gsize *len, GError **error)
   return TRUE;
 }
 
+/* live.read_retry, optional (muse-chip before read retry had none):
+ * reads, and ended_at, one count per level. */
+static void
+read_live_read_retry (Reader *r, JsonObject *live_obj, FmLiveInfo *live)
+{
+  JsonNode *node, *ended;
+  JsonObject *rr;
+  JsonArray *levels;
+
+  if (r->failed || !json_object_has_member (live_obj, "read_retry"))
+    return;
+  node = member (r, live_obj, "live", "read_retry", FALSE);
+  if (node && !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      type_error (r, "live", "read_retry", "an object");
+      return;
+    }
+  if (!node)
+    return;
+  rr = json_node_get_object (node);
+  live->read_retry_reads = get_uint (r, rr, "live.read_retry", "reads", G_MAXINT64);
+  ended = member (r, rr, "live.read_retry", "ended_at", FALSE);
+  if (!ended)
+    return;
+  if (!JSON_NODE_HOLDS_ARRAY (ended) ||
+      json_array_get_length (levels = json_node_get_array (ended)) != FM_NAND_MAX_RETRY_LEVELS)
+    {
+      type_error (r, "live.read_retry", "ended_at", "an array of " G_STRINGIFY (FM_NAND_MAX_RETRY_LEVELS) " counts");
+      return;
+    }
+  for (guint k = 0; k < FM_NAND_MAX_RETRY_LEVELS; k++)
+    {
+      JsonNode *n = json_array_get_element (levels, k);
+
+      if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64 || json_node_get_int (n) < 0)
+        {
+          type_error (r, "live.read_retry", "ended_at", "an array of " G_STRINGIFY (FM_NAND_MAX_RETRY_LEVELS) " counts");
+          return;
+        }
+      live->read_retry_ended_at[k] = json_node_get_int (n);
+    }
+  live->has_read_retry = TRUE;
+}
+
 static void
 read_live (Reader *r, JsonObject *root, FmLiveInfo *live)
 {
@@ -187,6 +231,7 @@ read_live (Reader *r, JsonObject *root, FmLiveInfo *live)
   live->isbad = get_uint (r, req, "live.requests", "isbad", G_MAXINT64);
   live->markbad = get_uint (r, req, "live.requests", "markbad", G_MAXINT64);
   live->syncs = get_uint (r, req, "live.requests", "syncs", G_MAXINT64);
+  read_live_read_retry (r, obj, live);
 }
 
 static FmWearTable *

@@ -20,6 +20,10 @@ typedef struct {
   gdouble model_s;            /* of which in the chip model */
   gchar *state;               /* "serving", "stopped", ... */
   guint64 reads, writes, erases, isbad, markbad, syncs;  /* requests served */
+  /* "read_retry" (optional): FmNandStats' read retry counters */
+  gboolean has_read_retry;
+  guint64 read_retry_reads;
+  guint64 read_retry_ended_at[FM_NAND_MAX_RETRY_LEVELS];
 } FmLiveInfo;
 
 void fm_live_info_clear (FmLiveInfo *live);

@@ -382,6 +382,73 @@ nand_hostile_loop_seed (const gchar *dir, const gchar *chip)
   seed_write (&s, dir, "nand-multi-plane-flood");
 }
 
+/* SET FEATURES ADDRESS with P1 = V, as nand_set_features() sends it. */
+static void
+nand_set_feature (Seed *s, guint8 address, guint8 v)
+{
+  cmd (s, 0xef);
+  addr (s, address);
+  reg_write (s, FUZZ_PCI_REG_DATA, v, 1);
+  reg_write (s, FUZZ_PCI_REG_DATA, 0x00, 2);
+  reg_write (s, FUZZ_PCI_REG_DATA, 0x00, 1);
+  poll_ready (s);
+}
+
+/* Read retry as Linux's vendor files drive it: nand_micron.c's SET
+ * FEATURES 89h through levels around a read and back to 0; nand_hynix.c's
+ * READ ID 40h, OTP table read (36h, 38h = 52h, 16h, 17h, 04h, 19h, row
+ * 21Fh), return to normal, and a retry mode's eight register writes. */
+static void
+nand_read_retry_seeds (const gchar *dir)
+{
+  static const guint8 hynix_regs[] = { 0xcc, 0xbf, 0xaa, 0xab, 0xcd, 0xad, 0xae, 0xaf };
+  Seed s;
+
+  seed_begin (&s, "micron-mt29f32g08cbada", FUZZ_PCI_TIMING_VIRTUAL, 0);
+  nand_detect (&s);
+  nand_read (&s, 4, 0);
+  for (guint level = 1; level < 3; level++)
+    {
+      nand_set_feature (&s, 0x89, level);
+      nand_read (&s, 4, 0);
+    }
+  nand_set_feature (&s, 0x89, 0);
+  cmd (&s, 0xee);
+  addr (&s, 0x89);
+  poll_ready (&s);
+  reg_read (&s, FUZZ_PCI_REG_DATA, 4);
+  seed_write (&s, dir, "nand-read-retry-micron");
+
+  seed_begin (&s, "hynix-h27ucg8t2etr", FUZZ_PCI_TIMING_VIRTUAL, 0);
+  nand_reset (&s);
+  cmd (&s, 0x90);
+  addr (&s, 0x40);
+  reg_read (&s, FUZZ_PCI_REG_DATA, 4);
+  cmd (&s, 0x36);
+  addr (&s, 0x38);
+  reg_write (&s, FUZZ_PCI_REG_DATA, 0x52, 1);
+  cmd (&s, 0x16);
+  cmd (&s, 0x17);
+  cmd (&s, 0x04);
+  cmd (&s, 0x19);
+  nand_read (&s, 2, 0x1f);
+  nand_reset (&s);
+  cmd (&s, 0x36);
+  addr (&s, 0x38);
+  reg_write (&s, FUZZ_PCI_REG_DATA, 0x00, 1);
+  cmd (&s, 0x16);
+  nand_read (&s, 0, 0);
+  cmd (&s, 0x36);
+  for (guint i = 0; i < G_N_ELEMENTS (hynix_regs); i++)
+    {
+      addr (&s, hynix_regs[i]);
+      reg_write (&s, FUZZ_PCI_REG_DATA, i < 3 ? 0xfc : 0x00, 1);
+    }
+  cmd (&s, 0x16);
+  nand_read (&s, 4, 0);
+  seed_write (&s, dir, "nand-read-retry-hynix");
+}
+
 /* ---- BAR1 ---------------------------------------------------------------- */
 
 /* A NOR bus cycle writing V at word (x16) or byte (x8) address A, as
@@ -736,6 +803,7 @@ main (int argc, char **argv)
   nand_advanced_seed (argv[1], "micron-mt29f4g");
   nand_hostile_loop_seed (argv[1], "micron-mt29f4g");
   nand_stats_seed (argv[1], "micron-mt29f4g");
+  nand_read_retry_seeds (argv[1]);
   amd_seed (argv[1], "spansion-s29gl128p", FUZZ_PCI_TIMING_GUEST, 0, "nor-amd-x16");
   amd_seed (argv[1], "spansion-s29gl128p", FUZZ_PCI_TIMING_VIRTUAL | FUZZ_PCI_CONFIG_NOR_X8 |
             FUZZ_PCI_FAULTS_FAIL, 1, "nor-amd-x8-failures");

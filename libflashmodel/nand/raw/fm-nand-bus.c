@@ -519,10 +519,16 @@ load_data_register (FmNandBus *bus, const PlaneOp *op)
 
   if (bus->hynix.otp_mode)
     {
-      /* Hynix OTP mode: the read retry table instead of the array. */
+      /* Hynix OTP mode: the read retry table instead of the array (the
+       * loader keeps it within a page; cut all the same). */
+      guint8 otp[FM_HYNIX_OTP_SIZE];
+
       memset (data, 0xff, bus->page_bytes);
       if (op->valid_address && (row == FM_HYNIX_OTP_ROW || row == FM_HYNIX_OTP_ROW_ALT))
-        fm_hynix_rr_build_otp (bus->d, data);
+        {
+          fm_hynix_rr_build_otp (bus->d, otp);
+          memcpy (data, otp, MIN (sizeof otp, bus->page_bytes));
+        }
     }
   else if (op->valid_address)
     {

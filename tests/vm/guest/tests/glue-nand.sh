@@ -14,9 +14,11 @@
 #glue-qemu: -device flashmodel-pci,chip=hynix-h27ucg8t2atr
 #glue-qemu: -device flashmodel-pci,chip=hynix-h27ucg8t2etr
 #glue-qemu: -device flashmodel-pci,chip=macronix-mx30lf1g18ac
+#glue-qemu: -device flashmodel-pci,chip=macronix-mx30lf2g28ad
 #glue-qemu: -device flashmodel-pci,chip=micron-mt29f16g
 #glue-qemu: -device flashmodel-pci,chip=micron-mt29f2g
 #glue-qemu: -device flashmodel-pci,chip=micron-mt29f32g
+#glue-qemu: -device flashmodel-pci,chip=micron-mt29f32g08cbada
 #glue-qemu: -device flashmodel-pci,chip=micron-mt29f4g
 #glue-qemu: -device flashmodel-pci,chip=micron-mt29f4g16
 #glue-qemu: -device flashmodel-pci,chip=micron-mt29f8g
@@ -117,6 +119,11 @@ for chip in $chips; do
     check "$chip: detected from its ID bytes" grep -q "$chip: NAND\( (MLC)\)\{0,1\}, " /tmp/dmesg
   fi
 done
+# nand_hynix.c read the read retry table of hynix-h27ucg8t2etr (a 1x nm
+# part: READ ID 40h answers JEDEC) from its OTP area: a failure would
+# have said so, and failed the part's probe.
+check "nand_hynix.c initialised read retry (no 'failed to initialize read-retry infrastructure')" \
+  sh -c '! grep -q "failed to initialize read-retry infrastructure" /tmp/dmesg'
 # The kernel's own detection lines, for the record.
 diag "$(grep -E 'nand: |flashmodel-pci ' /tmp/dmesg | grep -v 'Bad eraseblock')"
 finish
