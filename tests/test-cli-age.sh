@@ -138,6 +138,16 @@ baked=$(field "RBER:")
 if awk "BEGIN { exit !($baked > 10 * $fresh) }"; then ok "retention raised its RBER ($fresh -> $baked)"
 else not_ok "retention raised its RBER ($fresh -> $baked)"; fi
 best=$(sed -n 's/^best shift: .*RBER \([0-9.e+-]*\).*/\1/p' "$dir/out")
+r1=$(sed -n 's/^best shift: *R1 \([-+][0-9]*\) mV, R3 \([-+][0-9]*\) mV.*/\1/p' "$dir/out")
+r3=$(sed -n 's/^best shift: *R1 \([-+][0-9]*\) mV, R3 \([-+][0-9]*\) mV.*/\2/p' "$dir/out")
+check "vt --shift the best shift's R1 and R3" "$tool" vt --block 3 --page 4 --shift "$r1,0,$r3" "$dir/mlc.img"
+has "gives the best shift's RBER" "^your shift: *$r1,0,$r3: RBER $best$"
+check "vt --shift 0,0,0" "$tool" vt --block 3 --page 4 --shift 0,0,0 "$dir/mlc.img"
+has "gives the default references' RBER" "^your shift: *0,0,0: RBER $baked$"
+refuses "vt --shift with 2 shifts on an MLC part" 1 "--shift gives 2 shifts; chip 'hynix-h27ubg8t2btr' has 3 read references" \
+  "$tool" vt --block 3 --page 4 --shift 0,0 "$dir/mlc.img"
+refuses "vt --shift beyond 5000 mV" 2 "--shift takes 1 to 7 integers" \
+  "$tool" vt --block 3 --page 4 --shift 0,6000,0 "$dir/mlc.img"
 if awk "BEGIN { exit !($best < $baked) }"; then ok "a shift of R1 and R3 reads it with fewer errors ($best)"
 else not_ok "a shift of R1 and R3 reads it with fewer errors ($best)"; fi
 tap_end

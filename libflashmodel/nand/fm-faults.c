@@ -30,8 +30,11 @@ static const struct {
   { "age", FM_FAULT_AGE, "hours celsius on-erase" },
 };
 
-/* A wear rule's cycles, as a multiple of the part's rated P/E cycles. */
+/* A wear rule's cycles, as a multiple of the part's rated P/E cycles
+ * (fm_fault_set_check_chip()), and at most that many times the largest
+ * rating a descriptor may give (1e8): an erase count far from 2^32. */
 #define WEAR_MAX_RATED 10
+#define WEAR_MAX_CYCLES 1000000000
 
 static void
 fault_free (gpointer p)
@@ -227,7 +230,7 @@ parse_word (const Where *w, FmFault *f, const gchar *key, const gchar *v, GError
     }
   if (g_str_equal (key, "cycles"))
     {
-      if (!parse_u64 (w, key, v, G_MAXUINT32, &n, error))
+      if (!parse_u64 (w, key, v, WEAR_MAX_CYCLES, &n, error))
         return FALSE;
       f->cycles = n;
       return TRUE;

@@ -86,7 +86,8 @@ typedef struct {
   gboolean clean;         /* powercut: between operations, not during one */
   guint32 cycles;         /* wear: the block's P/E cycles at least */
   gdouble hours;          /* age: the bake per erase of the trigger block (in block) */
-  gdouble celsius;        /* age: its temperature; NAN: the part's reference */
+  gdouble celsius;        /* age: its temperature; NAN (the parser's default; set it when
+                           * building a rule by hand): the part's reference */
 
   /* Run-time state. */
   guint64 matched;        /* matching operations seen */

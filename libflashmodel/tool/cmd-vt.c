@@ -203,6 +203,29 @@ print_rber (const PageVt *v)
   g_string_free (shifts, TRUE);
 }
 
+/* "MV,MV,...": one shift per reference, lowest first, each within
+ * +-SHIFT_LIMIT_MV; how many were given in *N. */
+#define SHIFT_LIMIT_MV 5000
+static gboolean
+parse_shifts (const gchar *text, gint16 shifts[FM_VT_MAX_REFS], guint *n)
+{
+  g_auto (GStrv) parts = g_strsplit (text, ",", -1);
+
+  *n = g_strv_length (parts);
+  if (*n == 0 || *n > FM_VT_MAX_REFS)
+    return FALSE;
+  for (guint i = 0; i < *n; i++)
+    {
+      gchar *end = NULL;
+      gint64 mv = g_ascii_strtoll (parts[i], &end, 10);
+
+      if (!*parts[i] || *end || mv < -SHIFT_LIMIT_MV || mv > SHIFT_LIMIT_MV)
+        return FALSE;
+      shifts[i] = (gint16) mv;
+    }
+  return TRUE;
+}
+
 /* ---- PNG ------------------------------------------------------------------- */
 
 #define PNG_W 1024
@@ -289,10 +312,15 @@ int
 cmd_vt (int argc, char **argv)
 {
   g_autofree gchar *block_text = NULL, *page_text = NULL, *bins_text = NULL, *png = NULL;
+  g_autofree gchar *shift_text = NULL;
+  gint16 shifts[FM_VT_MAX_REFS] = { 0 };
+  guint n_shifts = 0;
   GOptionEntry entries[] = {
     { "block", 'b', 0, G_OPTION_ARG_STRING, &block_text, "The block", "B" },
     { "page", 'p', 0, G_OPTION_ARG_STRING, &page_text, "The page within the block", "P" },
     { "bins", 'n', 0, G_OPTION_ARG_STRING, &bins_text, "Histogram bins (default 40)", "N" },
+    { "shift", 's', 0, G_OPTION_ARG_STRING, &shift_text,
+      "Also the RBER with the references shifted by these mV (one per reference)", "MV,..." },
     { "png", 0, 0, G_OPTION_ARG_FILENAME, &png, "Also draw the distributions into FILE", "FILE" },
     { NULL }
   };
@@ -315,6 +343,8 @@ cmd_vt (int argc, char **argv)
     return usage_error ("vt", "--block and --page take non-negative integers");
   if (bins_text && (!parse_u64_arg (bins_text, &bins) || bins < 1 || bins > MAX_BINS))
     return usage_error ("vt", "--bins takes a number from 1 to 1000");
+  if (shift_text && !parse_shifts (shift_text, shifts, &n_shifts))
+    return usage_error ("vt", "--shift takes 1 to 7 integers from -5000 to 5000 (mV), separated by ','");
 
   if (!open_image (argv[1], &o, &error))
     {
@@ -339,6 +369,12 @@ cmd_vt (int argc, char **argv)
   if (!nand)
     {
       print_error (error);
+      return EXIT_FAILURE;
+    }
+  if (shift_text && n_shifts != fm_vt_refs_count (o.desc->cell_model))
+    {
+      g_printerr ("flashmodel: --shift gives %u shifts; chip '%s' has %u read references\n",
+                  n_shifts, o.desc->name, fm_vt_refs_count (o.desc->cell_model));
       return EXIT_FAILURE;
     }
   fm_nand_cell_history (nand, block * o.desc->pages_per_block + page, &h, &page_bit);
@@ -367,6 +403,9 @@ cmd_vt (int argc, char **argv)
   print_states (&v);
   print_histogram (&v, bins);
   print_rber (&v);
+  if (shift_text)
+    g_print ("your shift:  %s: RBER %.3g\n", shift_text,
+             fm_vt_page_rber (v.p, &h, page_bit, shifts));
   if (png && !write_png (&v, title, subtitle, bins, png, &error))
     {
       print_error (error);

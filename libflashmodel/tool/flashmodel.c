@@ -777,7 +777,7 @@ static const Command commands[] = {
     "Examples:\n"
     "  flashmodel age --hours 1000 nand.img\n"
     "  flashmodel age --hours 24 --temperature 85 nand.img", cmd_age },
-  { "vt", "--block B --page P [--bins N] [--png FILE] IMAGE",
+  { "vt", "--block B --page P [--bins N] [--shift MV,...] [--png FILE] IMAGE",
     "Show a page's threshold-voltage distribution, read references and RBER.",
     "For a part whose descriptor has a [cell-model] group, each cell's state is\n"
     "a distribution of threshold voltages (Vt) that moves with the block's\n"
@@ -804,6 +804,10 @@ static const Command commands[] = {
     "                 5 mV steps within +-1500 mV, that minimise it, as a read\n"
     "                 retry would hope to find; then the other page types' RBER\n"
     "                 of the same cells.\n"
+    "  your shift     with --shift MV,..., the page's RBER with the references\n"
+    "                 shifted by these mV, one per reference, lowest first (a\n"
+    "                 read retry level of the part's [read-retry] table, say):\n"
+    "                 as many as the part has references, each within +-5000.\n"
     "An erased page is shown as data programmed now would be, with a note.\n\n"
     "--png FILE also draws a 1024x640 PNG: the title and history; each state's\n"
     "histogram in its colour (ER dark violet to the highest state yellow);\n"

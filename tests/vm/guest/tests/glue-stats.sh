@@ -26,7 +26,8 @@ check "a stats file for $chip" test -r "$stats"
 other=$(ls -d "$root/$chip"@* 2>/dev/null | head -n 1)
 check "the second $chip is $chip@<PCI address>" test -r "$other/stats"
 check "every line is 'name value'" sh -c "! grep -vE '^[a-z0-9_]+ [0-9]+\$' '$stats'"
-for name in page_reads page_programs block_erases erase_failures erase_busy_ns ecc_failed; do
+for name in page_reads page_programs block_erases erase_failures erase_busy_ns ecc_failed \
+    read_retry_reads read_retry_ended_at_1 read_retry_ended_at_15; do
   check "counter $name" grep -q "^$name " "$stats"
 done
 
