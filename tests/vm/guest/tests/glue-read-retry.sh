@@ -20,7 +20,7 @@
 # the same part as a descriptor without [read-retry] (no retry modes in
 # the parameter page), the same wear and bake: the same pages are then
 # uncorrectable.
-#glue-file: faults-micron wear block=any cycles=2000; age hours=7 celsius=85 on-erase=1023
+#glue-file: faults-micron wear block=any cycles=1500; age hours=68 celsius=85 on-erase=1023
 #glue-file: faults-hynix wear block=any cycles=1000; age hours=43800 on-erase=2047
 #glue-file: faults-mx wear block=any cycles=90000; age hours=43800 on-erase=2047
 #glue-qemu: -device flashmodel-pci,chip=micron-mt29f32g08cbada,faults=@@WORK@/faults-micron
@@ -85,9 +85,9 @@ retry_case() {
   check "$label: bake (erase the trigger block)" bake "$mtd"
   check "$label: block $block reads back intact after the bake" readback "$mtd" "$block" "/tmp/$label.data"
   check_eq "$label: no uncorrectable read (ecc_failures)" "$f0" "$(mtd_attr "$mtd" ecc_failures)"
-  check_ge "$label: the ECC corrected more bits" "$(mtd_attr "$mtd" corrected_bits)" $((c0 + 1))
-  check_ge "$label: the chip served reads at a shifted level" "$(stat "$stats" read_retry_reads)" 1
-  check_ge "$label: retry sequences ended at a level above 0" "$(retry_ended "$stats")" $((e0 + 1))
+  check_ge "$label: the ECC corrected more bits" $((c0 + 1)) "$(mtd_attr "$mtd" corrected_bits)"
+  check_ge "$label: the chip served reads at a shifted level" 1 "$(stat "$stats" read_retry_reads)"
+  check_ge "$label: retry sequences ended at a level above 0" $((e0 + 1)) "$(retry_ended "$stats")"
   diag "$label: corrected bits $c0 -> $(mtd_attr "$mtd" corrected_bits)," \
     "reads at a shifted level $(stat "$stats" read_retry_reads), sequences ended at:" \
     "$(sed -n 's/^read_retry_ended_at_\([0-9]*\) \([1-9][0-9]*\)$/level \1: \2/p' "$stats" | tr '\n' ' ')"
@@ -110,7 +110,28 @@ check "the volume reads back intact" sh -c "head -c 2097152 /dev/ubi0_0 | cmp -s
 check "no -EBADMSG reached UBI" sh -c "! dmesg | grep -E 'UBI error|error -74'"
 check "ubidetach" ubidetach -d 0
 
-retry_case hynix "$hynix" "$dbg/hynix-h27ucg8t2etr/stats" 40
+# nand_hynix.c: Linux 6.1 (and 6.12) store every register value of a
+# retry mode at the mode's first slot (hynix_mlc_1xnm_rr_init(): "val =
+# rr->values + (i * nregs)" lacks "+ j"), so the modes it applies are the
+# last register's value in the first register and zeros: with the model's
+# table, the default references. The built kernel carries the fix
+# (tests/vm/kernel-patches/); on the stock kernels the retry loop runs
+# through every mode and the pages stay uncorrectable.
+if [ "$fm_kernel" = built ]; then
+  retry_case hynix "$hynix" "$dbg/hynix-h27ucg8t2etr/stats" 40
+else
+  hstats=$dbg/hynix-h27ucg8t2etr/stats
+  check "hynix: block 40 written, reads back before the bake" fill "$hynix" 40 /tmp/hynix.data
+  f0=$(mtd_attr "$hynix" ecc_failures) r0=$(stat "$hstats" page_reads)
+  check "hynix: bake" bake "$hynix"
+  check "hynix ($fm_kernel, nand_hynix.c's table bug): block 40 stays uncorrectable" \
+    readback_fails "$hynix" 40 /tmp/hynix.data
+  check_ge "hynix: uncorrectable reads (ecc_failures)" $((f0 + 1)) "$(mtd_attr "$hynix" ecc_failures)"
+  # 256 pages, each read once per mode (6) when every mode fails.
+  check_ge "hynix: Linux's retry loop ran (6 reads of each failing page)" $((r0 + 6 * 128)) \
+    "$(stat "$hstats" page_reads)"
+  check_eq "hynix: no mode Linux applied shifted the references" 0 "$(stat "$hstats" read_retry_reads)"
+fi
 retry_case macronix "$mx" "$dbg/macronix-mx30lf2g28ad/stats" 40
 
 # The control: the same Micron part without read retry.
@@ -119,6 +140,6 @@ check "control: block 40 written, reads back before the bake" fill "$control" 40
 f0=$(mtd_attr "$control" ecc_failures)
 check "control: bake" bake "$control"
 check "control: without read retry block 40 does not read back" readback_fails "$control" 40 /tmp/control.data
-check_ge "control: uncorrectable reads (ecc_failures)" "$(mtd_attr "$control" ecc_failures)" $((f0 + 1))
+check_ge "control: uncorrectable reads (ecc_failures)" $((f0 + 1)) "$(mtd_attr "$control" ecc_failures)"
 check_eq "control: the chip served no read at a shifted level" 0 "$(stat "$cstats" read_retry_reads)"
 finish
