@@ -93,9 +93,10 @@ retry_case() {
     "$(sed -n 's/^read_retry_ended_at_\([0-9]*\) \([1-9][0-9]*\)$/level \1: \2/p' "$stats" | tr '\n' ' ')"
 }
 
-# The Micron part: a UBI volume on its first 16 blocks, written before the
-# bake, is read after it through UBI too.
-check "a 64 MiB partition for UBI on the Micron part" partition_mtd micron-mt29f32g08cbada ubi:64
+# The Micron part: a UBI volume on blocks 16-31, written before the bake,
+# is read after it through UBI too. (Not blocks 0-15: with seed 1, block
+# 15's erase lifetime is 1482 cycles, below the 1500 of 'wear'.)
+check "a 64 MiB partition for UBI on the Micron part" partition_mtd micron-mt29f32g08cbada skip:64 ubi:64
 ubi=$(wait_mtd ubi) || bail "no UBI partition ($(cat /proc/mtd))"
 check "ubiformat" ubiformat -q -y "/dev/mtd$ubi"
 check "ubiattach" ubiattach -m "$ubi" -d 0
