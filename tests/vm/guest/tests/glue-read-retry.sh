@@ -129,7 +129,7 @@ check "ubiformat" ubiformat -q -y "/dev/mtd$ubi"
 check "ubiattach" ubiattach -m "$ubi" -d 0 -b 1
 check "ubimkvol" ubimkvol /dev/ubi0 -N data -s 1MiB
 head -c 1048576 /dev/urandom > /tmp/ubi.data
-check "write 1 MiB to the volume" sh -c "dd if=/tmp/ubi.data of=/dev/ubi0_0 bs=65536 2>/dev/null"
+check "write 1 MiB to the volume" ubiupdatevol /dev/ubi0_0 /tmp/ubi.data
 check "ubidetach" ubidetach -d 0
 
 retry_case macronix "$mx" "$dbg/macronix-mx30lf2g28ad/stats" 40
